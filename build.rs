@@ -1,0 +1,43 @@
+//! Generates the C header (cbindgen) and the C# P/Invoke stubs (csbindgen) from src/ffi.
+//! Both outputs are committed; tests/generated_bindings.rs fails when they are stale.
+
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=src/error.rs");
+    println!("cargo:rerun-if-changed=src/config.rs");
+    println!("cargo:rerun-if-changed=src/log.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    let out = std::env::var("HATHORA_BINDINGS_OUT").unwrap_or_else(|_| ".".to_owned());
+    generate(Path::new(&out));
+}
+
+fn generate(root: &Path) {
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml")).expect("cbindgen.toml");
+    std::fs::create_dir_all(root.join("include")).expect("create include/");
+    cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen could not generate the header")
+        .write_to_file(root.join("include/hathora_rooms.h"));
+
+    std::fs::create_dir_all(root.join("bindings/csharp")).expect("create bindings/csharp/");
+    let mut cs = csbindgen::Builder::default();
+    for file in ["config.rs", "error.rs", "log.rs"] {
+        cs = cs.input_extern_file(format!("src/{file}"));
+    }
+    for file in ["client.rs", "config.rs", "enums.rs", "meta.rs", "ops.rs", "result.rs", "view.rs"] {
+        cs = cs.input_extern_file(format!("src/ffi/{file}"));
+    }
+    cs.csharp_dll_name("hathora_rooms")
+        .csharp_dll_name_if("UNITY_IOS && !UNITY_EDITOR", "__Internal")
+        .csharp_namespace("Hathora.Rooms.Native")
+        .csharp_class_name("NativeMethods")
+        .csharp_class_accessibility("public")
+        .csharp_use_function_pointer(false)
+        .generate_csharp_file(root.join("bindings/csharp/NativeMethods.g.cs"))
+        .expect("csbindgen could not generate the C# stubs");
+}

@@ -1,0 +1,130 @@
+//! The safe Rust API: a client that runs calls blocking on the caller's thread or
+//! asynchronously on its pool. The C surface in `ffi` is a thin layer over this type.
+
+use crate::cancel::CancelToken;
+use crate::config::ClientConfig;
+use crate::dispatch::{Completion, Dispatcher, Task};
+use crate::error::HathoraResultCode;
+use crate::outcome::Outcome;
+use crate::rooms::{Call, CallOptions, Engine, WaitStep};
+use crate::validate;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct Client {
+    engine: Arc<Engine>,
+    dispatcher: Dispatcher,
+}
+
+impl Client {
+    /// Checks the configuration and starts the worker threads.
+    pub fn new(config: ClientConfig) -> Result<Client, String> {
+        let (mode, threads, capacity) = (config.dispatch_mode, config.worker_threads, config.queue_capacity);
+        let engine = Arc::new(Engine::new(config)?);
+        let dispatcher = Dispatcher::start(mode, threads, capacity)
+            .map_err(|e| format!("could not start worker threads: {e}"))?;
+        Ok(Client { engine, dispatcher })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.engine.config
+    }
+
+    /// Runs one operation on this thread and returns its outcome.
+    pub fn call(&self, call: Call, opts: &CallOptions) -> Outcome {
+        match self.engine.prepare(call, opts) {
+            Ok(call) => self.engine.execute(&call, opts, &CancelToken::default()),
+            Err(refused) => refused,
+        }
+    }
+
+    /// Queues one operation; `done` runs exactly once with its outcome. On refusal (invalid
+    /// argument, queue full, shut down) `done` never runs and the outcome says why.
+    pub fn submit(&self, call: Call, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
+        let call = self.engine.prepare(call, &opts)?;
+        let engine = Arc::clone(&self.engine);
+        self.dispatch(done, move |task| {
+            let out = engine.execute(&call, &opts, task.cancel_token());
+            task.complete(out);
+        })
+    }
+
+    /// Polls GetConnectionInfo with backoff until the room is active, or fails with `Timeout`
+    /// when `timeout` passes first.
+    pub fn wait_until_active(&self, room_id: &str, timeout: Duration, opts: &CallOptions) -> Outcome {
+        if let Err(refused) = self.check_wait(room_id, timeout, opts) {
+            return refused;
+        }
+        self.engine.wait_until_active(room_id, timeout, opts, &CancelToken::default())
+    }
+
+    /// The asynchronous form of `wait_until_active`; no worker is held between two polls.
+    pub fn submit_wait_until_active(&self, room_id: &str, timeout: Duration, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
+        self.check_wait(room_id, timeout, &opts)?;
+        let (engine, room_id, deadline) = (Arc::clone(&self.engine), room_id.to_owned(), Instant::now() + timeout);
+        self.dispatch(done, move |task| wait_task(engine, room_id, opts, deadline, 0, 0, task))
+    }
+
+    /// Cancels an asynchronous request; false when the id is unknown or already completed.
+    pub fn cancel(&self, request_id: u64) -> bool {
+        self.dispatcher.cancel(request_id)
+    }
+
+    /// Poll mode: runs ready callbacks on this thread (up to `max`, 0 for all ready now).
+    pub fn poll(&self, max: usize) -> usize {
+        self.dispatcher.poll(max)
+    }
+
+    /// Asynchronous requests whose callback has not run yet.
+    pub fn pending(&self) -> usize {
+        self.dispatcher.pending()
+    }
+
+    pub fn worker_thread_ids(&self) -> Vec<std::thread::ThreadId> {
+        self.dispatcher.worker_thread_ids()
+    }
+
+    /// Cancels everything in flight, runs each callback once, joins the threads. Idempotent;
+    /// also done on drop.
+    pub fn shutdown(&self) {
+        self.dispatcher.shutdown();
+    }
+
+    fn check_wait(&self, room_id: &str, timeout: Duration, opts: &CallOptions) -> Result<(), Outcome> {
+        validate::room_id("room_id", room_id).map_err(Outcome::invalid)?;
+        if timeout.is_zero() {
+            return Err(Outcome::invalid("timeout must be greater than zero"));
+        }
+        self.engine.prepare(Call::GetConnectionInfo { room_id: room_id.to_owned() }, opts).map(|_| ())
+    }
+
+    fn dispatch(&self, done: Completion, work: impl FnOnce(Task) + Send + 'static) -> Result<u64, Outcome> {
+        self.dispatcher.submit(done, work).map_err(|code| {
+            Outcome::failure(code, match code {
+                HathoraResultCode::QueueFull => format!(
+                    "the asynchronous queue is full ({} requests in flight); retry after some complete",
+                    self.config().queue_capacity
+                ),
+                _ => "the client is shutting down".to_owned(),
+            })
+        })
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn wait_task(engine: Arc<Engine>, room_id: String, opts: CallOptions, deadline: Instant, polls: u32, attempts: u32, task: Task) {
+    match engine.wait_step(&room_id, &opts, deadline, polls, task.cancel_token()) {
+        WaitStep::Done(mut out) => {
+            out.attempts += attempts;
+            task.complete(out);
+        }
+        WaitStep::Again(delay, n) => {
+            task.after(delay, move |t| wait_task(engine, room_id, opts, deadline, polls + 1, attempts + n, t))
+        }
+    }
+}

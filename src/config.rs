@@ -1,0 +1,212 @@
+//! Client configuration, its defaults and the checks that refuse a configuration that cannot work.
+
+use std::fmt;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// Where completion callbacks of asynchronous calls run.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HathoraDispatchMode {
+    /// On one of the client's worker threads, as soon as the request completes.
+    Worker = 0,
+    /// Queued; they run only inside `hathora_client_poll`, on the thread that calls it.
+    Poll = 1,
+}
+
+/// Retry policy for 429, 500, 502, 503, 504 and connection failures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 switches retries off.
+    pub max_retries: u32,
+    /// Delay before the first retry; each later delay is 1.5 times the one before.
+    pub initial_backoff: Duration,
+    /// Upper bound of one computed delay (a server's `Retry-After` may ask for more).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        // The official SDKs' shape (500 ms, x1.5) with a budget that fits a game's matchmaking
+        // step: 3 retries, never more than 10 s between two attempts.
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A dev token. Wiped from memory when dropped; never printed.
+#[derive(Clone)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(Zeroizing::new(value))
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+pub const DEFAULT_BASE_URL: &str = "https://api.hathora.dev";
+
+/// Everything a client is created from.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub app_id: String,
+    /// Needed by every operation except GetConnectionInfo (game clients have none).
+    pub dev_token: Option<Secret>,
+    pub base_url: String,
+    /// Overall deadline of one call, retries and backoff included.
+    pub timeout: Duration,
+    /// Deadline of one TCP (and TLS) connect.
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub worker_threads: usize,
+    pub dispatch_mode: HathoraDispatchMode,
+    /// Most asynchronous requests accepted and not yet completed; more fail with `QueueFull`.
+    pub queue_capacity: usize,
+    /// Allows `http://` to a host that is not loopback.
+    pub allow_insecure_http: bool,
+}
+
+impl ClientConfig {
+    pub fn new(app_id: impl Into<String>) -> Self {
+        ClientConfig {
+            app_id: app_id.into(),
+            dev_token: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            retry: RetryPolicy::default(),
+            worker_threads: 4,
+            dispatch_mode: HathoraDispatchMode::Worker,
+            queue_capacity: 65_536,
+            allow_insecure_http: false,
+        }
+    }
+
+    /// Refuses a configuration that cannot work, with a message that says why.
+    pub fn validate(&self) -> Result<(), String> {
+        crate::validate::app_id("app_id", &self.app_id)?;
+        if let Some(token) = &self.dev_token {
+            if token.expose().is_empty() || token.expose().chars().any(|c| c.is_control()) {
+                return Err("dev_token must be non-empty and contain no control characters".into());
+            }
+        }
+        check_base_url(&self.base_url, self.allow_insecure_http)?;
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err("timeout and connect_timeout must be greater than zero".into());
+        }
+        if !(1..=64).contains(&self.worker_threads) {
+            return Err(format!("worker_threads must be 1 to 64, got {}", self.worker_threads));
+        }
+        if self.queue_capacity == 0 {
+            return Err("queue_capacity must be at least 1".into());
+        }
+        if self.retry.max_retries > 20 {
+            return Err("max_retries must be at most 20".into());
+        }
+        if self.retry.initial_backoff > self.retry.max_backoff {
+            return Err("initial backoff must not exceed the maximum backoff".into());
+        }
+        Ok(())
+    }
+}
+
+/// Accepts `https://host[:port][/prefix]`, and `http://` only for loopback or with the opt-in.
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("base_url {url:?} is malformed: {why}"));
+    let (secure, rest) = if let Some(r) = url.strip_prefix("https://") {
+        (true, r)
+    } else if let Some(r) = url.strip_prefix("http://") {
+        (false, r)
+    } else {
+        return bad("it must start with https:// or http://");
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) || url.contains(['?', '#']) {
+        return bad("it must not contain whitespace, a query or a fragment");
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((h, p)) => (h, p.strip_prefix(':')),
+            None => return bad("unclosed '[' in the host"),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() || authority.contains('@') {
+        return bad("it needs a host and no user info");
+    }
+    if let Some(p) = port {
+        if p.parse::<u16>().map_or(true, |n| n == 0) {
+            return bad("the port must be 1 to 65535");
+        }
+    }
+    if !secure && !allow_insecure_http && !is_loopback(host) {
+        return Err(format!(
+            "base_url {url:?} uses plain http to a host that is not loopback; \
+             use https, or set allow_insecure_http"
+        ));
+    }
+    Ok(())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(url: &str) -> ClientConfig {
+        let mut c = ClientConfig::new("app-1");
+        c.base_url = url.into();
+        c
+    }
+
+    #[test]
+    fn urls() {
+        assert!(cfg("https://api.hathora.dev").validate().is_ok());
+        assert!(cfg("http://127.0.0.1:8080").validate().is_ok());
+        assert!(cfg("http://[::1]:8080/prefix").validate().is_ok());
+        assert!(cfg("http://localhost:1").validate().is_ok());
+        assert!(cfg("http://example.com").validate().unwrap_err().contains("loopback"));
+        assert!(cfg("ftp://x").validate().is_err());
+        assert!(cfg("https://").validate().is_err());
+        assert!(cfg("https://h:0").validate().is_err());
+        assert!(cfg("https://h:99999").validate().is_err());
+        assert!(cfg("https://h/x?y").validate().is_err());
+        let mut c = cfg("http://example.com");
+        c.allow_insecure_http = true;
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn refuses_what_cannot_work() {
+        assert!(ClientConfig::new("").validate().is_err());
+        let mut c = ClientConfig::new("a");
+        c.worker_threads = 0;
+        assert!(c.validate().unwrap_err().contains("worker_threads"));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let mut c = ClientConfig::new("a");
+        c.dev_token = Some(Secret::new("s3cr3t-token".into()));
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+}

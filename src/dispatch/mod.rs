@@ -1,0 +1,203 @@
+//! Asynchronous requests: ids, cancellation, the bounded worker pool, delayed steps, and
+//! delivery of each completion exactly once, on a worker or inside `poll`.
+
+mod pool;
+mod timer;
+
+use crate::cancel::CancelToken;
+use crate::config::HathoraDispatchMode;
+use crate::error::HathoraResultCode;
+use crate::outcome::Outcome;
+use pool::Pool;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use timer::Timer;
+
+/// Receives the request id and the outcome, exactly once.
+pub type Completion = Box<dyn FnOnce(u64, Outcome) + Send + 'static>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct Core {
+    mode: HathoraDispatchMode,
+    capacity: usize,
+    /// Accepted and not yet delivered; bounded by `capacity`.
+    in_flight: AtomicUsize,
+    next_id: AtomicU64,
+    /// Guarded together with `tickets`, so no request slips in while shutdown cancels them all.
+    open: AtomicBool,
+    tickets: Mutex<HashMap<u64, Arc<Ticket>>>,
+    /// Poll mode: completions waiting for `poll`.
+    ready: Mutex<VecDeque<(Completion, u64, Outcome)>>,
+}
+
+struct Ticket {
+    id: u64,
+    cancel: CancelToken,
+    done: Mutex<Option<Completion>>,
+}
+
+/// The running side of one request: its cancel token, and the way to finish or continue it.
+/// A task dropped without finishing completes with `InternalError`, so no callback is lost.
+pub struct Task {
+    ticket: Option<Arc<Ticket>>,
+    core: Arc<Core>,
+    pool: Arc<Pool>,
+    timer: Arc<Timer>,
+}
+
+impl Task {
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.ticket.as_ref().expect("a live task has its ticket").cancel
+    }
+
+    pub fn complete(mut self, outcome: Outcome) {
+        if let Some(t) = self.ticket.take() {
+            finish(&self.core, &t, outcome);
+        }
+    }
+
+    /// Continues the request with `step` on the pool after `delay`, holding no worker meanwhile.
+    pub fn after(mut self, delay: Duration, step: impl FnOnce(Task) + Send + 'static) {
+        let next = Task {
+            ticket: self.ticket.take(),
+            core: Arc::clone(&self.core),
+            pool: Arc::clone(&self.pool),
+            timer: Arc::clone(&self.timer),
+        };
+        self.timer.schedule(Instant::now() + delay, Box::new(move || run_step(next, step)), &self.pool);
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        if let Some(t) = self.ticket.take() {
+            finish(&self.core, &t, Outcome::failure(HathoraResultCode::InternalError, "the request ended without a result"));
+        }
+    }
+}
+
+fn run_step(task: Task, step: impl FnOnce(Task)) {
+    // A panic drops the task, which completes it with InternalError.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || step(task)));
+}
+
+fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
+    let Some(done) = lock(&ticket.done).take() else { return };
+    if let Some(reason) = ticket.cancel.reason() {
+        if outcome.code != reason {
+            outcome.message = Some(match reason {
+                HathoraResultCode::ShutDown => "the client was freed before the request completed".into(),
+                _ => "the request was cancelled".into(),
+            });
+            outcome.code = reason;
+        }
+    }
+    lock(&core.tickets).remove(&ticket.id);
+    match core.mode {
+        HathoraDispatchMode::Worker => deliver(core, done, ticket.id, outcome),
+        HathoraDispatchMode::Poll => lock(&core.ready).push_back((done, ticket.id, outcome)),
+    }
+}
+
+fn deliver(core: &Core, done: Completion, id: u64, outcome: Outcome) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(id, outcome)));
+    core.in_flight.fetch_sub(1, Ordering::AcqRel);
+}
+
+pub struct Dispatcher {
+    core: Arc<Core>,
+    pool: Arc<Pool>,
+    timer: Arc<Timer>,
+}
+
+impl Dispatcher {
+    pub fn start(mode: HathoraDispatchMode, threads: usize, capacity: usize) -> std::io::Result<Dispatcher> {
+        let pool = Arc::new(Pool::start(threads, "hathora-worker")?);
+        let timer = match Timer::start(Arc::clone(&pool), "hathora") {
+            Ok(t) => Arc::new(t),
+            Err(e) => {
+                pool.close_and_join();
+                return Err(e);
+            }
+        };
+        let core = Arc::new(Core {
+            mode,
+            capacity,
+            in_flight: AtomicUsize::new(0),
+            next_id: AtomicU64::new(1),
+            open: AtomicBool::new(true),
+            tickets: Mutex::new(HashMap::new()),
+            ready: Mutex::new(VecDeque::new()),
+        });
+        Ok(Dispatcher { core, pool, timer })
+    }
+
+    /// Accepts a request: `work` runs on the pool and must finish its task; `done` then runs
+    /// exactly once. Refused (and `done` dropped unrun) when full or shut down.
+    pub fn submit(&self, done: Completion, work: impl FnOnce(Task) + Send + 'static) -> Result<u64, HathoraResultCode> {
+        let core = &self.core;
+        let mut tickets = lock(&core.tickets);
+        if !core.open.load(Ordering::Acquire) {
+            return Err(HathoraResultCode::ShutDown);
+        }
+        if core.in_flight.fetch_add(1, Ordering::AcqRel) >= core.capacity {
+            core.in_flight.fetch_sub(1, Ordering::AcqRel);
+            return Err(HathoraResultCode::QueueFull);
+        }
+        let id = core.next_id.fetch_add(1, Ordering::Relaxed);
+        let ticket = Arc::new(Ticket { id, cancel: CancelToken::default(), done: Mutex::new(Some(done)) });
+        tickets.insert(id, Arc::clone(&ticket));
+        let task = Task { ticket: Some(ticket), core: Arc::clone(core), pool: Arc::clone(&self.pool), timer: Arc::clone(&self.timer) };
+        self.pool.push(Box::new(move || run_step(task, work)));
+        Ok(id)
+    }
+
+    /// Cancels a request that has not completed yet. Its callback still runs once, with
+    /// `Cancelled`: at once if it is queued or waiting, else when its current attempt returns.
+    pub fn cancel(&self, id: u64) -> bool {
+        let ticket = lock(&self.core.tickets).get(&id).cloned();
+        ticket.is_some_and(|t| t.cancel.cancel(HathoraResultCode::Cancelled))
+    }
+
+    /// Poll mode: runs up to `max` ready callbacks (0: all that are ready now) on this thread.
+    pub fn poll(&self, max: usize) -> usize {
+        let core = &self.core;
+        let limit = if max == 0 { lock(&core.ready).len() } else { max };
+        let mut ran = 0;
+        while ran < limit {
+            let Some((done, id, outcome)) = lock(&core.ready).pop_front() else { break };
+            deliver(core, done, id, outcome);
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Requests accepted whose callback has not run yet.
+    pub fn pending(&self) -> usize {
+        self.core.in_flight.load(Ordering::Acquire)
+    }
+
+    pub fn worker_thread_ids(&self) -> Vec<std::thread::ThreadId> {
+        self.pool.thread_ids()
+    }
+
+    /// Refuses new requests, cancels the rest with `ShutDown`, lets every one complete, joins
+    /// the threads, and in poll mode runs the remaining callbacks here. Idempotent.
+    pub fn shutdown(&self) {
+        {
+            let tickets = lock(&self.core.tickets);
+            self.core.open.store(false, Ordering::Release);
+            for t in tickets.values() {
+                t.cancel.cancel(HathoraResultCode::ShutDown);
+            }
+        }
+        self.timer.close_and_join();
+        self.pool.close_and_join();
+        while self.poll(0) > 0 {}
+    }
+}

@@ -1,0 +1,83 @@
+//! One thread that holds delayed jobs (the pauses of wait-until-active) and hands each to the
+//! pool when due, so a waiting request occupies no worker.
+
+use super::pool::{Job, Pool};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+struct Timers {
+    due: BinaryHeap<Reverse<(Instant, u64)>>,
+    jobs: HashMap<u64, Job>,
+    next: u64,
+    closed: bool,
+}
+
+pub struct Timer {
+    shared: Arc<(Mutex<Timers>, Condvar)>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Timer {
+    pub fn start(pool: Arc<Pool>, name: &str) -> std::io::Result<Timer> {
+        let shared = Arc::new((
+            Mutex::new(Timers { due: BinaryHeap::new(), jobs: HashMap::new(), next: 0, closed: false }),
+            Condvar::new(),
+        ));
+        let s = Arc::clone(&shared);
+        let thread = std::thread::Builder::new().name(format!("{name}-timer")).spawn(move || run(&s, &pool))?;
+        Ok(Timer { shared, thread: Mutex::new(Some(thread)) })
+    }
+
+    /// Runs `job` on the pool at `at`; after `close_and_join` the pool gets it at once.
+    pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) {
+        let (lock, cv) = &*self.shared;
+        let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if t.closed {
+            drop(t);
+            pool.push(job);
+            return;
+        }
+        let id = t.next;
+        t.next += 1;
+        t.due.push(Reverse((at, id)));
+        t.jobs.insert(id, job);
+        cv.notify_one();
+    }
+
+    /// Hands every waiting job to the pool now and stops the thread.
+    pub fn close_and_join(&self) {
+        let (lock, cv) = &*self.shared;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        cv.notify_all();
+        if let Some(h) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
+    let (lock, cv) = shared;
+    let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let now = Instant::now();
+        while let Some(&Reverse((at, id))) = t.due.peek() {
+            if at > now && !t.closed {
+                break;
+            }
+            t.due.pop();
+            if let Some(job) = t.jobs.remove(&id) {
+                pool.push(job);
+            }
+        }
+        if t.closed {
+            return;
+        }
+        t = match t.due.peek() {
+            Some(&Reverse((at, _))) => cv.wait_timeout(t, at.saturating_duration_since(now)).unwrap_or_else(|p| p.into_inner()).0,
+            None => cv.wait(t).unwrap_or_else(|p| p.into_inner()),
+        };
+    }
+}

@@ -1,0 +1,392 @@
+//! One blocking and one asynchronous entry point per operation. Each only turns its C
+//! arguments into a `Call`; the shared helpers below do the rest the same way for all.
+//!
+//! Blocking form: runs on the calling thread; always writes a result to `*out_result` (the
+//! caller owns it: free it with `hathora_result_free`), also when an argument is refused, and
+//! returns the same code as `hathora_result_code`. Only a NULL `out_result` returns
+//! `INVALID_ARGUMENT` without a result.
+//!
+//! Asynchronous form: returns `OK` and writes the request id (never 0) to `*out_request_id`
+//! (which may be NULL), then `callback(user_data, request_id, result)` runs exactly once, on a
+//! worker thread (worker mode) or inside `hathora_client_poll` (poll mode); it may run before
+//! the call returns. The callback owns `result` and must free it with `hathora_result_free`.
+//! When the request is refused (an invalid argument, `QUEUE_FULL`, `SHUT_DOWN`) the callback
+//! never runs and `hathora_last_error_message` says why.
+
+use super::client::{HathoraClient, lookup};
+use super::guard::{guard_code, invalid, optional_str, required_str, set_last_error};
+use super::result::{HathoraResult, write_out};
+use crate::error::HathoraResultCode;
+use crate::model::Region;
+use crate::outcome::Outcome;
+use crate::rooms::{Call, CallOptions};
+use std::ffi::{c_char, c_void};
+use std::time::Duration;
+
+/// The value `HathoraCallOptions.version` must hold.
+pub const HATHORA_CALL_OPTIONS_VERSION: u32 = 1;
+
+/// Per-call overrides of the client's settings. Pass NULL for none. Read during the call only.
+#[repr(C)]
+pub struct HathoraCallOptions {
+    /// Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
+    pub version: u32,
+    /// App id for this call; NULL uses the client's. Must be UTF-8.
+    pub app_id: *const c_char,
+    /// Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
+    pub timeout_ms: u32,
+    /// Retries for this call; negative uses the client's policy, 0 switches retries off.
+    pub max_retries: i32,
+}
+
+/// Completion of an asynchronous call. `result` is owned by the callback: free it with
+/// `hathora_result_free` (now or later, on any thread). `user_data` is the pointer given to the
+/// call, passed back untouched.
+pub type HathoraCallback = Option<unsafe extern "C" fn(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult)>;
+
+struct UserData(*mut c_void);
+// SAFETY: the library only hands the pointer back to the caller's callback; what it points to
+// is the caller's to synchronise, as the callback documentation says.
+unsafe impl Send for UserData {}
+
+type Refusal = (HathoraResultCode, String);
+
+/// # Safety
+/// `p` is NULL or points to a readable `HathoraCallOptions`.
+unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, String> {
+    // SAFETY: per the contract above.
+    let Some(o) = (unsafe { p.as_ref() }) else { return Ok(CallOptions::default()) };
+    if o.version != HATHORA_CALL_OPTIONS_VERSION {
+        return Err(format!("options.version is {}, expected HATHORA_CALL_OPTIONS_VERSION ({HATHORA_CALL_OPTIONS_VERSION})", o.version));
+    }
+    Ok(CallOptions {
+        app_id: unsafe { optional_str(o.app_id, "options.app_id") }?,
+        timeout: (o.timeout_ms > 0).then(|| Duration::from_millis(o.timeout_ms.into())),
+        max_retries: u32::try_from(o.max_retries).ok(),
+    })
+}
+
+/// The blocking form shared by every operation: `run` gets the client and the parsed options.
+///
+/// # Safety
+/// `options` is NULL or readable; `out_result` is NULL or writable.
+unsafe fn blocking(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+    run: impl FnOnce(&crate::Client, &CallOptions) -> Result<Outcome, String>,
+) -> HathoraResultCode {
+    guard_code(|| {
+        unsafe { write_out(out_result, std::ptr::null_mut(), "out_result") }?;
+        let outcome = match lookup(client) {
+            Err((_, m)) => Outcome::invalid(m),
+            Ok(c) => match unsafe { call_options(options) }.and_then(|o| run(&c, &o)) {
+                Ok(outcome) => outcome,
+                Err(m) => Outcome::invalid(m),
+            },
+        };
+        let code = outcome.code;
+        if let Some(m) = outcome.message.as_deref().filter(|_| code != HathoraResultCode::Ok) {
+            set_last_error(m);
+        }
+        unsafe { write_out(out_result, Box::into_raw(HathoraResult::new(0, outcome)), "out_result") }?;
+        Ok(code)
+    })
+}
+
+/// The asynchronous form shared by every operation: `submit` queues the work with `done`.
+///
+/// # Safety
+/// `options` is NULL or readable; `out_request_id` is NULL or writable.
+unsafe fn asynchronous(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+    submit: impl FnOnce(&crate::Client, CallOptions, crate::dispatch::Completion) -> Result<Result<u64, Outcome>, String>,
+) -> HathoraResultCode {
+    guard_code(|| {
+        let Some(cb) = callback else { return Err(invalid("callback must not be NULL")) };
+        let client = lookup(client)?;
+        let opts = unsafe { call_options(options) }.map_err(invalid)?;
+        let user_data = UserData(user_data);
+        let done: crate::dispatch::Completion = Box::new(move |id, outcome| {
+            let user_data = user_data;
+            let result = Box::into_raw(HathoraResult::new(id, outcome));
+            // SAFETY: the caller promised `cb` is callable with these arguments.
+            unsafe { cb(user_data.0, id, result) };
+        });
+        let id = submit(&client, opts, done).map_err(invalid)?.map_err(|o| -> Refusal {
+            (o.code, o.message.unwrap_or_default())
+        })?;
+        if !out_request_id.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { out_request_id.write(id) };
+        }
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// # Safety
+/// As for the exported functions that call it.
+unsafe fn run_call(client: *mut HathoraClient, options: *const HathoraCallOptions, out: *mut *mut HathoraResult, build: impl FnOnce() -> Result<Call, String>) -> HathoraResultCode {
+    unsafe { blocking(client, options, out, |c, o| Ok(c.call(build()?, o))) }
+}
+
+/// # Safety
+/// As for the exported functions that call it.
+unsafe fn queue_call(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+    build: impl FnOnce() -> Result<Call, String>,
+) -> HathoraResultCode {
+    unsafe { asynchronous(client, options, callback, user_data, out_request_id, |c, o, done| Ok(c.submit(build()?, o, done))) }
+}
+
+/// # Safety
+/// `p` is NULL or a NUL-terminated string.
+unsafe fn room(p: *const c_char) -> Result<String, String> {
+    unsafe { required_str(p, "room_id") }
+}
+
+/// # Safety
+/// `p` is NULL or a NUL-terminated string.
+unsafe fn process(p: *const c_char) -> Result<String, String> {
+    unsafe { required_str(p, "process_id") }
+}
+
+/// CreateRoom's arguments. # Safety: as for `hathora_create_room`.
+unsafe fn create_call(region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize) -> Result<Call, String> {
+    let region = match unsafe { optional_str(region_name, "region_name") }? {
+        Some(name) => name,
+        None => Region::from_ordinal(region)
+            .ok_or_else(|| format!("region {region} is not a HathoraRegion; pass a region_name for regions this library does not know"))?
+            .as_str()
+            .to_owned(),
+    };
+    let client_ips = if client_ips_count == 0 {
+        None
+    } else if client_ips.is_null() {
+        return Err(format!("client_ips is NULL but client_ips_count is {client_ips_count}"));
+    } else if client_ips_count > 1024 {
+        return Err(format!("client_ips_count {client_ips_count} exceeds 1024"));
+    } else {
+        let mut ips = Vec::with_capacity(client_ips_count);
+        for i in 0..client_ips_count {
+            // SAFETY: the caller passes `client_ips_count` readable entries.
+            ips.push(unsafe { required_str(*client_ips.add(i), &format!("client_ips[{i}]")) }?);
+        }
+        Some(ips)
+    };
+    Ok(Call::CreateRoom {
+        region,
+        room_id: unsafe { optional_str(room_id, "room_id") }?,
+        room_config: unsafe { optional_str(room_config, "room_config") }?,
+        deployment_id: unsafe { optional_str(deployment_id, "deployment_id") }?,
+        client_ips,
+    })
+}
+
+/// CreateRoom: creates a room in `region` (a `HathoraRegion`), or in `region_name` when it is not
+/// NULL (a wire name such as "Sao_Paulo", so regions added later work). `room_id` NULL: the
+/// library generates one before the first attempt, so a retry never creates a second room, and a
+/// retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
+/// `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
+/// Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
+///
+/// # Safety
+/// Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
+/// such pointers; `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_create_room(client: *mut HathoraClient, region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || create_call(region, region_name, room_id, room_config, deployment_id, client_ips, client_ips_count)) }
+}
+
+/// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
+///
+/// # Safety
+/// As for `hathora_create_room`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_create_room_async(client: *mut HathoraClient, region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || create_call(region, region_name, room_id, room_config, deployment_id, client_ips, client_ips_count)) }
+}
+
+/// GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_room_info(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::GetRoomInfo { room_id: room(room_id)? })) }
+}
+
+/// GetRoomInfo, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_room_info_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetRoomInfo { room_id: room(room_id)? })) }
+}
+
+/// GetActiveRoomsForProcess: the process's scheduling and active rooms
+/// (`hathora_result_room_count` / `hathora_result_room_at`).
+///
+/// # Safety
+/// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_active_rooms_for_process(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::GetActiveRoomsForProcess { process_id: process(process_id)? })) }
+}
+
+/// GetActiveRoomsForProcess, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetActiveRoomsForProcess { process_id: process(process_id)? })) }
+}
+
+/// GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
+///
+/// # Safety
+/// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::GetInactiveRoomsForProcess { process_id: process(process_id)? })) }
+}
+
+/// GetInactiveRoomsForProcess, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetInactiveRoomsForProcess { process_id: process(process_id)? })) }
+}
+
+/// GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
+/// until the room is active. Sent without the dev token; works on a client without one.
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_connection_info(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::GetConnectionInfo { room_id: room(room_id)? })) }
+}
+
+/// GetConnectionInfo, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_connection_info_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetConnectionInfo { room_id: room(room_id)? })) }
+}
+
+/// UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
+/// copied). No structured data; the body is empty on success.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_update_room_config(client: *mut HathoraClient, room_id: *const c_char, room_config: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::UpdateRoomConfig { room_id: room(room_id)?, room_config: required_str(room_config, "room_config")? })) }
+}
+
+/// UpdateRoomConfig, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_update_room_config_async(client: *mut HathoraClient, room_id: *const c_char, room_config: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::UpdateRoomConfig { room_id: room(room_id)?, room_config: required_str(room_config, "room_config")? })) }
+}
+
+/// DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
+/// attempt's response was lost) counts as success.
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_destroy_room(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::DestroyRoom { room_id: room(room_id)? })) }
+}
+
+/// DestroyRoom, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_destroy_room_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::DestroyRoom { room_id: room(room_id)? })) }
+}
+
+/// SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
+/// ResumeRoom schedules it again.
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::SuspendRoomV2Deprecated { room_id: room(room_id)? })) }
+}
+
+/// SuspendRoomV2Deprecated, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::SuspendRoomV2Deprecated { room_id: room(room_id)? })) }
+}
+
+/// ResumeRoom: schedules a suspended room on a process again. Result: connection data
+/// (`RoomAllocationData`, status `STARTING`).
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_resume_room(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { run_call(client, options, out_result, || Ok(Call::ResumeRoom { room_id: room(room_id)? })) }
+}
+
+/// ResumeRoom, asynchronous form.
+///
+/// # Safety
+/// As for `hathora_resume_room`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_resume_room_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::ResumeRoom { room_id: room(room_id)? })) }
+}
+
+/// Wait until active: polls GetConnectionInfo (200 ms apart, growing 1.5x up to 2 s) until the
+/// room is active (`OK`, connection data with `exposed_port`), an error occurs, or `timeout_ms`
+/// (> 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
+/// timeout in `options` or the client's. No dev token needed.
+///
+/// # Safety
+/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_wait_until_active(client: *mut HathoraClient, room_id: *const c_char, timeout_ms: u32, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
+    unsafe { blocking(client, options, out_result, |c, o| Ok(c.wait_until_active(&room(room_id)?, Duration::from_millis(timeout_ms.into()), o))) }
+}
+
+/// Wait until active, asynchronous form: no worker thread is held between two polls, and
+/// `hathora_client_cancel` ends the wait at once.
+///
+/// # Safety
+/// As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_wait_until_active_async(client: *mut HathoraClient, room_id: *const c_char, timeout_ms: u32, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+    unsafe {
+        asynchronous(client, options, callback, user_data, out_request_id, |c, o, done| {
+            Ok(c.submit_wait_until_active(&room(room_id)?, Duration::from_millis(timeout_ms.into()), o, done))
+        })
+    }
+}

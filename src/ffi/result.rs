@@ -1,0 +1,233 @@
+//! The result object every call produces, and its accessors.
+
+use super::guard::{guard, guard_code, invalid, to_cstring};
+use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
+use crate::error::HathoraResultCode;
+use crate::outcome::{Outcome, Payload};
+use std::ffi::{CString, c_char};
+use std::ptr::null;
+
+/// The result of one call: code, HTTP status, message, JSON body and structured data. Opaque.
+/// Owned by whoever received it (the blocking call's caller, or the async callback) until
+/// passed to `hathora_result_free`. Read-only, so it may be read from any thread.
+pub struct HathoraResult {
+    request_id: u64,
+    outcome: Outcome,
+    message: Option<CString>,
+    body: CString,
+    view: View,
+    _strings: Strings,
+}
+
+enum View {
+    None,
+    Connection(Box<ConnectionView>),
+    Room(Box<RoomView>),
+    Rooms(Vec<Box<RoomView>>),
+}
+
+// SAFETY: the raw pointers inside the views point only into data this value owns and never
+// mutates; nothing in it is tied to the thread that built it.
+unsafe impl Send for HathoraResult {}
+
+impl HathoraResult {
+    pub fn new(request_id: u64, outcome: Outcome) -> Box<HathoraResult> {
+        let mut strings = Strings::default();
+        let view = match &outcome.payload {
+            Payload::None => View::None,
+            Payload::Connection(c) => View::Connection(ConnectionView::new(&mut strings, c)),
+            Payload::Room(r) => View::Room(RoomView::new(&mut strings, r)),
+            Payload::Rooms(rs) => View::Rooms(rs.iter().map(|r| RoomView::new(&mut strings, r)).collect()),
+        };
+        Box::new(HathoraResult {
+            request_id,
+            message: outcome.message.as_deref().map(to_cstring),
+            body: to_cstring(&outcome.body),
+            view,
+            outcome,
+            _strings: strings,
+        })
+    }
+
+    pub fn code(&self) -> HathoraResultCode {
+        self.outcome.code
+    }
+
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+}
+
+/// Borrows a result pointer for reading.
+///
+/// # Safety
+/// `r` is NULL or a live result from this library.
+unsafe fn read<'a>(r: *const HathoraResult) -> Option<&'a HathoraResult> {
+    // SAFETY: per the contract above.
+    unsafe { r.as_ref() }
+}
+
+/// Writes through an out-pointer, refusing NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for one write of `T`.
+pub(super) unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), (HathoraResultCode, String)> {
+    if out.is_null() {
+        return Err(invalid(format!("{name} must not be NULL")));
+    }
+    // SAFETY: non-NULL and writable per the contract above.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Frees a result. NULL is ignored. Call it exactly once per result, from any thread; every
+/// pointer obtained from the result becomes invalid.
+///
+/// # Safety
+/// `result` is NULL or a result from this library that was not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_free(result: *mut HathoraResult) {
+    guard((), || {
+        if !result.is_null() {
+            // SAFETY: a result from this library is a leaked Box, freed once per the contract.
+            drop(unsafe { Box::from_raw(result) });
+        }
+    })
+}
+
+/// The result's code. `HATHORA_RESULT_CODE_INVALID_ARGUMENT` for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> HathoraResultCode {
+    guard(HathoraResultCode::InvalidArgument, || unsafe { read(result) }.map_or(HathoraResultCode::InvalidArgument, |r| r.outcome.code))
+}
+
+/// HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_http_status(result: *const HathoraResult) -> u16 {
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.outcome.http_status))
+}
+
+/// Why the call failed: the API's `message` for API errors, else the library's explanation.
+/// NULL on success and for NULL. Owned by the result; valid until it is freed.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_message(result: *const HathoraResult) -> *const c_char {
+    guard(null(), || unsafe { read(result) }.and_then(|r| r.message.as_ref()).map_or(null(), |m| m.as_ptr()))
+}
+
+/// The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
+/// Owned by the result; valid until it is freed.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_body(result: *const HathoraResult) -> *const c_char {
+    guard(null(), || unsafe { read(result) }.map_or(null(), |r| r.body.as_ptr()))
+}
+
+/// Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_body_len(result: *const HathoraResult) -> usize {
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.body.as_bytes().len()))
+}
+
+/// The id the asynchronous call returned; 0 for a blocking call's result and for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_request_id(result: *const HathoraResult) -> u64 {
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.request_id))
+}
+
+/// HTTP attempts the call made, retries and wait-until-active polls included; 0 for NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_attempts(result: *const HathoraResult) -> u32 {
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.outcome.attempts))
+}
+
+/// Connection data of a successful CreateRoom, GetConnectionInfo, ResumeRoom or
+/// wait-until-active (also present on a wait that timed out with the room still starting).
+/// Writes a pointer owned by the result, valid until it is freed. `INVALID_ARGUMENT` when
+/// `result` or `out_info` is NULL or the result holds no connection data (`*out_info` untouched).
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_info` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_connection_info(result: *const HathoraResult, out_info: *mut *const HathoraConnectionInfo) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let View::Connection(c) = &r.view else {
+            return Err(invalid("this result holds no connection info"));
+        };
+        unsafe { write_out(out_info, &c.info as *const _, "out_info") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// The room of a successful GetRoomInfo. Writes a pointer owned by the result, valid until it is
+/// freed. `INVALID_ARGUMENT` for NULL arguments or a result without a single room.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_room` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_room(result: *const HathoraResult, out_room: *mut *const HathoraRoom) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let View::Room(v) = &r.view else {
+            return Err(invalid("this result holds no room (use hathora_result_room_at for lists)"));
+        };
+        unsafe { write_out(out_room, &v.room as *const _, "out_room") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// Number of rooms in a successful GetActiveRoomsForProcess or GetInactiveRoomsForProcess.
+/// `INVALID_ARGUMENT` for NULL arguments or a result that is not a room list.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_room_count(result: *const HathoraResult, out_count: *mut usize) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let View::Rooms(list) = &r.view else {
+            return Err(invalid("this result holds no room list"));
+        };
+        unsafe { write_out(out_count, list.len(), "out_count") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// Room `index` (0-based) of a room list. Writes a pointer owned by the result, valid until it
+/// is freed. `INVALID_ARGUMENT` for NULL arguments, a result that is not a list, or an index
+/// out of range.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_room` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_room_at(result: *const HathoraResult, index: usize, out_room: *mut *const HathoraRoom) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let View::Rooms(list) = &r.view else {
+            return Err(invalid("this result holds no room list"));
+        };
+        let v = list.get(index).ok_or_else(|| invalid(format!("index {index} is out of range (count {})", list.len())))?;
+        unsafe { write_out(out_room, &v.room as *const _, "out_room") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}

@@ -1,0 +1,150 @@
+//! Structured results as C structs, built once on the thread that finished the request. Every
+//! pointer in them points into the owning `HathoraResult` and lives exactly as long as it.
+
+use super::enums::{HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType};
+use super::guard::to_cstring;
+use crate::model::{ConnectionInfo, ExposedPort, Room, RoomAllocation};
+use std::ffi::{CString, c_char};
+use std::ptr::null;
+
+/// `ExposedPort`: where a game client connects.
+#[repr(C)]
+pub struct HathoraExposedPort {
+    pub transport_type: HathoraTransportType,
+    /// The wire string, e.g. "udp"; kept for values this version does not know.
+    pub transport_type_raw: *const c_char,
+    pub port: u32,
+    pub host: *const c_char,
+    pub name: *const c_char,
+}
+
+/// `ConnectionInfoV2` (GetConnectionInfo, wait-until-active), `RoomConnectionData` (CreateRoom)
+/// or `RoomAllocationData` (ResumeRoom).
+#[repr(C)]
+pub struct HathoraConnectionInfo {
+    pub room_id: *const c_char,
+    /// NULL for GetConnectionInfo, which does not return it.
+    pub process_id: *const c_char,
+    pub status: HathoraRoomReadyStatus,
+    pub status_raw: *const c_char,
+    /// NULL until the room is active.
+    pub exposed_port: *const HathoraExposedPort,
+    /// `additional_exposed_ports_count` entries; NULL when there are none.
+    pub additional_exposed_ports: *const HathoraExposedPort,
+    pub additional_exposed_ports_count: usize,
+}
+
+/// `RoomAllocation`: one scheduling of a room on a process. Times are ISO-8601 text with offset.
+#[repr(C)]
+pub struct HathoraRoomAllocation {
+    pub room_allocation_id: *const c_char,
+    pub process_id: *const c_char,
+    pub scheduled_at: *const c_char,
+    /// NULL while the allocation is current.
+    pub unscheduled_at: *const c_char,
+}
+
+/// `Room` (GetRoomInfo) or `RoomWithoutAllocations` (list operations: `allocations_count` is 0).
+#[repr(C)]
+pub struct HathoraRoom {
+    pub app_id: *const c_char,
+    pub room_id: *const c_char,
+    pub status: HathoraRoomStatus,
+    pub status_raw: *const c_char,
+    /// NULL when the room has no config.
+    pub room_config: *const c_char,
+    /// NULL when the room is not scheduled (suspended or destroyed).
+    pub current_allocation: *const HathoraRoomAllocation,
+    /// `allocations_count` entries; NULL when there are none.
+    pub allocations: *const HathoraRoomAllocation,
+    pub allocations_count: usize,
+}
+
+/// Owns the strings the views point into. A `CString`'s bytes stay put when the vector grows.
+#[derive(Default)]
+pub struct Strings(Vec<CString>);
+
+impl Strings {
+    fn add(&mut self, s: &str) -> *const c_char {
+        let c = to_cstring(s);
+        let p = c.as_ptr();
+        self.0.push(c);
+        p
+    }
+
+    fn add_opt(&mut self, s: Option<&str>) -> *const c_char {
+        s.map_or(null(), |s| self.add(s))
+    }
+}
+
+fn slice_ptr<T>(v: &[T]) -> *const T {
+    if v.is_empty() { null() } else { v.as_ptr() }
+}
+
+fn port(s: &mut Strings, p: &ExposedPort) -> HathoraExposedPort {
+    HathoraExposedPort {
+        transport_type: HathoraTransportType::of(&p.transport_type),
+        transport_type_raw: s.add(p.transport_type.as_str()),
+        port: p.port,
+        host: s.add(&p.host),
+        name: s.add(&p.name),
+    }
+}
+
+/// A connection view with the port storage it points into.
+pub struct ConnectionView {
+    pub info: HathoraConnectionInfo,
+    _main: Option<Box<HathoraExposedPort>>,
+    _extra: Vec<HathoraExposedPort>,
+}
+
+impl ConnectionView {
+    pub fn new(s: &mut Strings, c: &ConnectionInfo) -> Box<Self> {
+        let main = c.exposed_port.as_ref().map(|p| Box::new(port(s, p)));
+        let extra: Vec<_> = c.additional_exposed_ports.iter().map(|p| port(s, p)).collect();
+        let info = HathoraConnectionInfo {
+            room_id: s.add(&c.room_id),
+            process_id: s.add_opt(c.process_id.as_deref()),
+            status: HathoraRoomReadyStatus::of(&c.status),
+            status_raw: s.add(c.status.as_str()),
+            exposed_port: main.as_deref().map_or(null(), |p| p as *const _),
+            additional_exposed_ports: slice_ptr(&extra),
+            additional_exposed_ports_count: extra.len(),
+        };
+        Box::new(ConnectionView { info, _main: main, _extra: extra })
+    }
+}
+
+fn allocation(s: &mut Strings, a: &RoomAllocation) -> HathoraRoomAllocation {
+    HathoraRoomAllocation {
+        room_allocation_id: s.add(&a.room_allocation_id),
+        process_id: s.add(&a.process_id),
+        scheduled_at: s.add(&a.scheduled_at),
+        unscheduled_at: s.add_opt(a.unscheduled_at.as_deref()),
+    }
+}
+
+/// A room view with the allocation storage it points into.
+pub struct RoomView {
+    pub room: HathoraRoom,
+    _current: Option<Box<HathoraRoomAllocation>>,
+    _all: Vec<HathoraRoomAllocation>,
+}
+
+impl RoomView {
+    pub fn new(s: &mut Strings, r: &Room) -> Box<Self> {
+        let current = r.current_allocation.as_ref().map(|a| Box::new(allocation(s, a)));
+        let all: Vec<_> = r.allocations.iter().map(|a| allocation(s, a)).collect();
+        let room = HathoraRoom {
+            app_id: s.add(&r.app_id),
+            room_id: s.add(&r.room_id),
+            status: HathoraRoomStatus::of(&r.status),
+            status_raw: s.add(r.status.as_str()),
+            room_config: s.add_opt(r.room_config.as_deref()),
+            current_allocation: current.as_deref().map_or(null(), |a| a as *const _),
+            allocations: slice_ptr(&all),
+            allocations_count: all.len(),
+        };
+        Box::new(RoomView { room, _current: current, _all: all })
+    }
+}

@@ -1,0 +1,52 @@
+//! The result of one call, as the safe Rust API returns it and the C result object wraps it.
+
+use crate::error::HathoraResultCode;
+use crate::model::{ConnectionInfo, Room};
+
+/// What a successful response decoded into.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Payload {
+    /// No body (204) or a failed call.
+    #[default]
+    None,
+    /// `RoomConnectionData`, `ConnectionInfoV2` or `RoomAllocationData`.
+    Connection(ConnectionInfo),
+    Room(Room),
+    Rooms(Vec<Room>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub code: HathoraResultCode,
+    /// Status of the last HTTP response, 0 when none arrived.
+    pub http_status: u16,
+    /// The API's error message, or the library's explanation of a failure.
+    pub message: Option<String>,
+    /// The last response body as received (UTF-8, invalid bytes replaced); empty when none.
+    pub body: String,
+    pub payload: Payload,
+    /// HTTP attempts made (retries and wait-until-active polls included).
+    pub attempts: u32,
+}
+
+impl Outcome {
+    /// A failure that carries no HTTP exchange.
+    pub fn failure(code: HathoraResultCode, message: impl Into<String>) -> Self {
+        Outcome {
+            code,
+            http_status: 0,
+            message: Some(message.into()),
+            body: String::new(),
+            payload: Payload::None,
+            attempts: 0,
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::failure(HathoraResultCode::InvalidArgument, message)
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.code == HathoraResultCode::Ok
+    }
+}

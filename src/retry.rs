@@ -1,0 +1,142 @@
+//! The retry loop: which failures are retried, exponential backoff with jitter, `Retry-After`
+//! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation.
+
+use crate::cancel::CancelToken;
+use crate::config::RetryPolicy;
+use crate::error::HathoraResultCode;
+use crate::log::log_at;
+use crate::transport::{Failure, HttpRequest, HttpResponse, Transport};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// What the loop ended with.
+pub struct Attempts {
+    /// The last attempt's response or failure, or the cancel reason.
+    pub last: Result<Result<HttpResponse, Failure>, HathoraResultCode>,
+    pub count: u32,
+}
+
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+pub fn run(
+    transport: &Transport,
+    req: &HttpRequest,
+    policy: &RetryPolicy,
+    deadline: Instant,
+    cancel: &CancelToken,
+    label: &str,
+) -> Attempts {
+    let mut count = 0;
+    loop {
+        if let Some(reason) = cancel.reason() {
+            return Attempts { last: Err(reason), count };
+        }
+        count += 1;
+        let result = transport.send(req, deadline);
+        let delay = match &result {
+            Ok(r) if is_retryable_status(r.status) => {
+                Some(r.retry_after.unwrap_or_else(|| backoff(policy, count)))
+            }
+            Err(Failure::Connection(_)) => Some(backoff(policy, count)),
+            _ => None,
+        };
+        let describe = || match &result {
+            Ok(r) => format!("HTTP {}", r.status),
+            Err(f) => format!("{f:?}"),
+        };
+        let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
+            return Attempts { last: Ok(result), count };
+        };
+        if Instant::now() + delay >= deadline {
+            // Waiting would outlive the caller's deadline: report what we have now.
+            log_at!(Info, "{label}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}", describe());
+            return Attempts { last: Ok(result), count };
+        }
+        log_at!(Info, "{label}: attempt {count} got {}; retrying in {delay:?}", describe());
+        if let Err(reason) = cancel.sleep(delay) {
+            return Attempts { last: Err(reason), count };
+        }
+    }
+}
+
+/// `initial * 1.5^(n-1)`, capped, plus up to a quarter more of random jitter.
+pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let base = policy.initial_backoff.as_secs_f64() * 1.5f64.powi(attempt.saturating_sub(1).min(60) as i32);
+    let capped = base.min(policy.max_backoff.as_secs_f64());
+    Duration::from_secs_f64(capped * (1.0 + 0.25 * random_unit()))
+}
+
+/// A uniform number in [0, 1) that differs between threads and calls, without a crate.
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos());
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// `Retry-After` as delta-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs.min(24 * 3600)));
+    }
+    let at = parse_http_date(value)?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now).min(24 * 3600)))
+}
+
+/// Seconds since the Unix epoch of an IMF-fixdate.
+fn parse_http_date(v: &str) -> Option<u64> {
+    let mut parts = v.split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?.parse::<u64>().ok()?,
+        parts.next()?,
+        parts.next()?.parse::<i64>().ok()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days).ok().map(|d| d * 86_400 + h * 3600 + m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        let first = backoff(&p, 1);
+        assert!(first >= Duration::from_millis(500) && first <= Duration::from_millis(625));
+        let third = backoff(&p, 3);
+        assert!(third >= Duration::from_millis(1125) && third <= Duration::from_millis(1407));
+        assert!(backoff(&p, 50) <= Duration::from_millis(12_500));
+    }
+}

@@ -1,0 +1,142 @@
+//! One HTTP attempt over a shared ureq agent: keep-alive connection reuse, TLS verification
+//! (rustls with the bundled web roots), the auth rule, and per-attempt deadlines.
+
+use crate::config::{ClientConfig, Secret};
+use std::time::{Duration, Instant};
+use ureq::Agent;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// A request ready to send: `path` is already percent-encoded and starts with `/`.
+pub struct HttpRequest<'a> {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<&'a [u8]>,
+    /// Whether the dev token goes in `Authorization` (false only for GetConnectionInfo).
+    pub auth: bool,
+}
+
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: String,
+    /// `Retry-After`, converted to a delay from now.
+    pub retry_after: Option<Duration>,
+}
+
+/// Why an attempt produced no response.
+#[derive(Debug, PartialEq)]
+pub enum Failure {
+    /// The deadline passed.
+    Timeout(String),
+    /// Connect refused or reset, DNS, a dropped or garbled exchange: worth retrying.
+    Connection(String),
+    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL).
+    Fatal(String),
+}
+
+const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+pub struct Transport {
+    agent: Agent,
+    base_url: String,
+    authorization: Option<Secret>,
+    connect_timeout: Duration,
+}
+
+impl Transport {
+    pub fn new(config: &ClientConfig) -> Self {
+        let pool = (config.worker_threads * 2).max(8);
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
+            .accept("application/json")
+            .max_redirects(0)
+            .max_idle_connections(pool)
+            .max_idle_connections_per_host(pool)
+            .build()
+            .new_agent();
+        Transport {
+            agent,
+            base_url: config.base_url.trim_end_matches('/').to_owned(),
+            authorization: config
+                .dev_token
+                .as_ref()
+                .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
+            connect_timeout: config.connect_timeout,
+        }
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.authorization.is_some()
+    }
+
+    /// Sends one attempt that must finish by `deadline`.
+    pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, Failure> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Failure::Timeout("the deadline passed before the attempt".into()));
+        }
+        let url = format!("{}{}", self.base_url, req.path);
+        let auth = if req.auth { self.authorization.as_ref() } else { None };
+        let connect = Some(self.connect_timeout.min(remaining));
+        let result = match req.method {
+            Method::Get => {
+                let mut b = self.agent.get(&url);
+                if let Some(a) = auth {
+                    b = b.header("Authorization", a.expose());
+                }
+                b.config().timeout_global(Some(remaining)).timeout_connect(connect).build().call()
+            }
+            Method::Post => {
+                let mut b = self.agent.post(&url);
+                if let Some(a) = auth {
+                    b = b.header("Authorization", a.expose());
+                }
+                let b = b.config().timeout_global(Some(remaining)).timeout_connect(connect).build();
+                match req.body {
+                    Some(body) => b.header("Content-Type", "application/json").send(body),
+                    None => b.send_empty(),
+                }
+            }
+        };
+        let mut response = result.map_err(classify)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(classify)?;
+        let body = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Ok(HttpResponse { status, body, retry_after })
+    }
+}
+
+fn classify(e: ureq::Error) -> Failure {
+    use ureq::Error as E;
+    match e {
+        E::Timeout(t) => Failure::Timeout(format!("timed out ({t})")),
+        E::Io(io) if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+            Failure::Timeout(format!("timed out ({io})"))
+        }
+        E::Io(io) => Failure::Connection(format!("connection failed: {io}")),
+        E::HostNotFound => Failure::Connection("host not found".into()),
+        E::ConnectionFailed => Failure::Connection("connection failed".into()),
+        E::Protocol(p) => Failure::Connection(format!("malformed HTTP response: {p}")),
+        E::BodyExceedsLimit(n) => Failure::Fatal(format!("response body larger than {n} bytes")),
+        other => Failure::Fatal(other.to_string()),
+    }
+}
