@@ -24,7 +24,7 @@ fn generate(root: &Path) {
         .expect("cbindgen could not generate the header")
         .write_to_file(root.join("include/hathora_rooms.h"));
 
-    std::fs::create_dir_all(root.join("bindings/csharp")).expect("create bindings/csharp/");
+    std::fs::create_dir_all(root.join("bindings/csharp/Runtime")).expect("create bindings/csharp/Runtime/");
     let mut cs = csbindgen::Builder::default();
     for file in ["config.rs", "error.rs", "log.rs"] {
         cs = cs.input_extern_file(format!("src/{file}"));
@@ -38,6 +38,6 @@ fn generate(root: &Path) {
         .csharp_class_name("NativeMethods")
         .csharp_class_accessibility("public")
         .csharp_use_function_pointer(false)
-        .generate_csharp_file(root.join("bindings/csharp/NativeMethods.g.cs"))
+        .generate_csharp_file(root.join("bindings/csharp/Runtime/NativeMethods.g.cs"))
         .expect("csbindgen could not generate the C# stubs");
 }

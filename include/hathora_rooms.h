@@ -9,9 +9,25 @@
  *   until it is freed, unless the function says they are static.
  * - No panic ever crosses this boundary: a library bug becomes HATHORA_RESULT_CODE_INTERNAL_ERROR.
  * - The message of the last failure on a thread is in hathora_last_error_message().
- * - Asynchronous callbacks run exactly once per accepted request: on a worker thread
- *   (HATHORA_DISPATCH_MODE_WORKER) or inside hathora_client_poll (HATHORA_DISPATCH_MODE_POLL).
- *   No callback of a client runs after hathora_client_free returns.
+ * - Handles (HathoraClient) are keys checked on every call: NULL, freed or garbage handles give
+ *   HATHORA_RESULT_CODE_INVALID_ARGUMENT. A HathoraResult is a real pointer: free it once.
+ *
+ * Every operation has two forms.
+ * - Blocking (hathora_OPERATION): runs on the calling thread; always writes a new result to
+ *   *out_result, also when an argument is refused, and returns the same code as
+ *   hathora_result_code(). The caller owns the result and frees it with hathora_result_free().
+ *   Only a NULL out_result returns HATHORA_RESULT_CODE_INVALID_ARGUMENT without a result.
+ * - Asynchronous (hathora_OPERATION_async): returns HATHORA_RESULT_CODE_OK at once and writes
+ *   the request id (never 0) to *out_request_id (which may be NULL). The HTTP work runs on the
+ *   client's bounded worker pool, then callback(user_data, request_id, result) runs exactly
+ *   once: on a worker thread (HATHORA_DISPATCH_MODE_WORKER), possibly before the call returns,
+ *   or inside hathora_client_poll on the thread that polls (HATHORA_DISPATCH_MODE_POLL). The
+ *   callback owns result and frees it with hathora_result_free(). A refused request (invalid
+ *   argument, HATHORA_RESULT_CODE_QUEUE_FULL, HATHORA_RESULT_CODE_SHUT_DOWN) returns that code,
+ *   its callback never runs, and hathora_last_error_message() says why.
+ * - hathora_client_cancel(request_id) ends a request with HATHORA_RESULT_CODE_CANCELLED;
+ *   hathora_client_free ends the rest with HATHORA_RESULT_CODE_SHUT_DOWN. Either way the
+ *   callback runs once, and none runs after hathora_client_free returns.
  */
 
 

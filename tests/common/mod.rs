@@ -1,0 +1,221 @@
+//! Test harness that drives the library through its C ABI, exactly as a C caller would,
+//! against the emulator on 127.0.0.1. Shared by the integration tests; each test binary uses a
+//! part of it.
+#![allow(dead_code)]
+
+pub use hathora_emulator::{Emulator, EmulatorConfig};
+pub use hathora_rooms::ffi::client::*;
+pub use hathora_rooms::ffi::config::*;
+pub use hathora_rooms::ffi::enums::*;
+pub use hathora_rooms::ffi::meta::*;
+pub use hathora_rooms::ffi::ops::*;
+pub use hathora_rooms::ffi::result::*;
+pub use hathora_rooms::ffi::view::*;
+pub use hathora_rooms::{HathoraDispatchMode, HathoraResultCode};
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::ptr::{null, null_mut};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+pub use HathoraResultCode as Code;
+
+/// An emulator whose rooms become active after 100 ms.
+pub fn emulator() -> Emulator {
+    emulator_with(|_| {})
+}
+
+pub fn emulator_with(tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    let mut cfg = EmulatorConfig { activation_delay: Duration::from_millis(100), ..EmulatorConfig::default() };
+    tweak(&mut cfg);
+    Emulator::start(cfg).expect("emulator starts")
+}
+
+pub fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// Reads a C string the library returned; None for NULL.
+pub fn s(p: *const c_char) -> Option<String> {
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().expect("UTF-8 from the library").to_owned())
+}
+
+pub fn last_error() -> String {
+    s(hathora_last_error_message()).unwrap_or_default()
+}
+
+/// A client handle, freed on drop.
+pub struct CClient(pub *mut HathoraClient);
+
+// SAFETY: client handles are documented as usable from many threads at once.
+unsafe impl Send for CClient {}
+unsafe impl Sync for CClient {}
+
+impl Drop for CClient {
+    fn drop(&mut self) {
+        unsafe { hathora_client_free(self.0) }
+    }
+}
+
+/// Builds a client for `emu` with a short retry backoff; `tweak` may change the config further.
+pub fn client_with(emu: &Emulator, mode: HathoraDispatchMode, tweak: impl FnOnce(*mut HathoraConfig)) -> CClient {
+    unsafe {
+        let cfg = hathora_config_new();
+        assert_eq!(hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()), Code::Ok);
+        assert_eq!(hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()), Code::Ok);
+        assert_eq!(hathora_config_set_base_url(cfg, c(&emu.url()).as_ptr()), Code::Ok);
+        assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
+        assert_eq!(hathora_config_set_retry(cfg, 3, 20, 200), Code::Ok);
+        tweak(cfg);
+        let mut client = null_mut();
+        let code = hathora_client_new(cfg, &mut client);
+        hathora_config_free(cfg);
+        assert_eq!(code, Code::Ok, "client_new: {}", last_error());
+        CClient(client)
+    }
+}
+
+pub fn client(emu: &Emulator, mode: HathoraDispatchMode) -> CClient {
+    client_with(emu, mode, |_| {})
+}
+
+/// An owned result, freed on drop, with readers for everything it carries.
+pub struct Res(pub *mut HathoraResult);
+
+unsafe impl Send for Res {}
+
+impl Drop for Res {
+    fn drop(&mut self) {
+        unsafe { hathora_result_free(self.0) }
+    }
+}
+
+impl Res {
+    pub fn code(&self) -> Code {
+        unsafe { hathora_result_code(self.0) }
+    }
+    pub fn status(&self) -> u16 {
+        unsafe { hathora_result_http_status(self.0) }
+    }
+    pub fn message(&self) -> Option<String> {
+        s(unsafe { hathora_result_message(self.0) })
+    }
+    pub fn body(&self) -> String {
+        s(unsafe { hathora_result_body(self.0) }).expect("body is never NULL")
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body()).expect("body is JSON")
+    }
+    pub fn attempts(&self) -> u32 {
+        unsafe { hathora_result_attempts(self.0) }
+    }
+    pub fn request_id(&self) -> u64 {
+        unsafe { hathora_result_request_id(self.0) }
+    }
+    pub fn conn(&self) -> Option<&HathoraConnectionInfo> {
+        let mut p = null();
+        (unsafe { hathora_result_connection_info(self.0, &mut p) } == Code::Ok).then(|| unsafe { &*p })
+    }
+    pub fn room(&self) -> Option<&HathoraRoom> {
+        let mut p = null();
+        (unsafe { hathora_result_room(self.0, &mut p) } == Code::Ok).then(|| unsafe { &*p })
+    }
+    pub fn rooms(&self) -> Option<Vec<&HathoraRoom>> {
+        let mut n = 0usize;
+        if unsafe { hathora_result_room_count(self.0, &mut n) } != Code::Ok {
+            return None;
+        }
+        Some((0..n).map(|i| {
+            let mut p = null();
+            assert_eq!(unsafe { hathora_result_room_at(self.0, i, &mut p) }, Code::Ok);
+            unsafe { &*p }
+        }).collect())
+    }
+    /// Panics with everything the result says unless it is OK.
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code(), Code::Ok, "status {} message {:?} body {}", self.status(), self.message(), self.body());
+        self
+    }
+}
+
+/// Runs a blocking C call that writes a result and checks that its return code matches it.
+pub fn blocking(f: impl FnOnce(*mut *mut HathoraResult) -> Code) -> Res {
+    let mut out = null_mut();
+    let code = f(&mut out);
+    assert!(!out.is_null(), "a blocking call always writes a result");
+    let r = Res(out);
+    assert_eq!(code, r.code());
+    r
+}
+
+/// Collects async completions; its address is the `user_data` of each call.
+#[derive(Default)]
+pub struct Collector {
+    done: Mutex<Vec<(u64, Res)>>,
+    cv: Condvar,
+}
+
+pub extern "C" fn collect(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult) {
+    let col = unsafe { &*(user_data as *const Collector) };
+    col.done.lock().unwrap().push((request_id, Res(result)));
+    col.cv.notify_all();
+}
+
+impl Collector {
+    pub fn new() -> Arc<Collector> {
+        Arc::new(Collector::default())
+    }
+    pub fn user_data(self: &Arc<Self>) -> *mut c_void {
+        Arc::as_ptr(self) as *mut c_void
+    }
+    pub fn count(&self) -> usize {
+        self.done.lock().unwrap().len()
+    }
+    /// Waits until `n` completions arrived, pumping `poll` in poll mode; panics after `limit`.
+    pub fn wait(&self, client: &CClient, n: usize, limit: Duration) {
+        let end = Instant::now() + limit;
+        loop {
+            unsafe { hathora_client_poll(client.0, 0) };
+            let guard = self.done.lock().unwrap();
+            if guard.len() >= n {
+                return;
+            }
+            assert!(Instant::now() < end, "only {} of {n} completions after {limit:?}", guard.len());
+            drop(self.cv.wait_timeout(guard, Duration::from_millis(5)).unwrap());
+        }
+    }
+    pub fn take(&self) -> Vec<(u64, Res)> {
+        std::mem::take(&mut *self.done.lock().unwrap())
+    }
+    /// Waits for the single completion of `id` and returns it.
+    pub fn one(&self, client: &CClient, id: u64) -> Res {
+        self.wait(client, 1, Duration::from_secs(30));
+        let mut all = self.take();
+        assert_eq!(all.len(), 1);
+        let (got, res) = all.pop().unwrap();
+        assert_eq!(got, id);
+        assert_eq!(res.request_id(), id);
+        res
+    }
+}
+
+/// Submits an async C call with the collector and returns the request id (asserting OK).
+pub fn submit(col: &Arc<Collector>, f: impl FnOnce(HathoraCallback, *mut c_void, *mut u64) -> Code) -> u64 {
+    let mut id = 0;
+    let code = f(Some(collect), col.user_data(), &mut id);
+    assert_eq!(code, Code::Ok, "{}", last_error());
+    assert_ne!(id, 0);
+    id
+}
+
+pub const BOTH_MODES: [HathoraDispatchMode; 2] = [HathoraDispatchMode::Worker, HathoraDispatchMode::Poll];
+
+/// Creates a room in Frankfurt (blocking) and returns its room id and process id.
+pub fn create_room(cl: &CClient, room_config: Option<&str>) -> (String, String) {
+    let cfg = room_config.map(c);
+    let r = blocking(|out| unsafe {
+        hathora_create_room(cl.0, HathoraRegion::Frankfurt as u32, null(), null(), cfg.as_ref().map_or(null(), |c| c.as_ptr()), null(), null(), 0, null(), out)
+    })
+    .ok();
+    let conn = r.conn().expect("connection data");
+    (s(conn.room_id).unwrap(), s(conn.process_id).expect("CreateRoom returns the process id"))
+}
