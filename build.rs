@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+#[allow(dead_code)] // also compiled into tests/generated_bindings.rs, which calls only `generate`
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=src/error.rs");
@@ -13,7 +14,8 @@ fn main() {
     generate(Path::new(&out));
 }
 
-fn generate(root: &Path) {
+/// Writes include/hathora_rooms.h and bindings/csharp/Runtime/NativeMethods.g.cs under `root`.
+pub fn generate(root: &Path) {
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml")).expect("cbindgen.toml");
     std::fs::create_dir_all(root.join("include")).expect("create include/");
@@ -27,10 +29,10 @@ fn generate(root: &Path) {
     std::fs::create_dir_all(root.join("bindings/csharp/Runtime")).expect("create bindings/csharp/Runtime/");
     let mut cs = csbindgen::Builder::default();
     for file in ["config.rs", "error.rs", "log.rs"] {
-        cs = cs.input_extern_file(format!("src/{file}"));
+        cs = cs.input_extern_file(Path::new(&crate_dir).join("src").join(file));
     }
     for file in ["client.rs", "config.rs", "enums.rs", "meta.rs", "ops.rs", "result.rs", "view.rs"] {
-        cs = cs.input_extern_file(format!("src/ffi/{file}"));
+        cs = cs.input_extern_file(Path::new(&crate_dir).join("src/ffi").join(file));
     }
     cs.csharp_dll_name("hathora_rooms")
         .csharp_dll_name_if("UNITY_IOS && !UNITY_EDITOR", "__Internal")
