@@ -22,45 +22,115 @@ fn main() {
     let client = Client::new(config).expect("a valid configuration");
     let opts = CallOptions::default();
 
-    let created = check("CreateRoom", client.call(
-        Call::CreateRoom {
-            region: "Frankfurt".into(),
-            room_id: None,
-            room_config: Some(r#"{"mode":"duel"}"#.into()),
-            deployment_id: None,
-            client_ips: None,
-        },
-        &opts,
-    ));
-    let Payload::Connection(conn) = created.payload else { unreachable!("CreateRoom returns connection data") };
+    let created = check(
+        "CreateRoom",
+        client.call(
+            Call::CreateRoom {
+                region: "Frankfurt".into(),
+                room_id: None,
+                room_config: Some(r#"{"mode":"duel"}"#.into()),
+                deployment_id: None,
+                client_ips: None,
+            },
+            &opts,
+        ),
+    );
+    let Payload::Connection(conn) = created.payload else {
+        unreachable!("CreateRoom returns connection data")
+    };
     let room_id = conn.room_id.clone();
     let process_id = conn.process_id.clone().unwrap_or_default();
-    println!("  room {room_id} on process {process_id}, status {}", conn.status.as_str());
+    println!(
+        "  room {room_id} on process {process_id}, status {}",
+        conn.status.as_str()
+    );
 
-    let active = check("WaitUntilActive", client.wait_until_active(&room_id, Duration::from_secs(30), &opts));
+    let active = check(
+        "WaitUntilActive",
+        client.wait_until_active(&room_id, Duration::from_secs(30), &opts),
+    );
     if let Payload::Connection(c) = &active.payload {
         let port = c.exposed_port.as_ref().expect("an active room has a port");
-        println!("  active after {} polls: connect to {}:{} ({})", active.attempts, port.host, port.port, port.transport_type.as_str());
+        println!(
+            "  active after {} polls: connect to {}:{} ({})",
+            active.attempts,
+            port.host,
+            port.port,
+            port.transport_type.as_str()
+        );
     }
 
-    let info = check("GetRoomInfo", client.call(Call::GetRoomInfo { room_id: room_id.clone() }, &opts));
+    let info = check(
+        "GetRoomInfo",
+        client.call(
+            Call::GetRoomInfo {
+                room_id: room_id.clone(),
+            },
+            &opts,
+        ),
+    );
     if let Payload::Room(r) = &info.payload {
-        println!("  status {}, config {:?}, {} allocation(s)", r.status.as_str(), r.room_config, r.allocations.len());
+        println!(
+            "  status {}, config {:?}, {} allocation(s)",
+            r.status.as_str(),
+            r.room_config,
+            r.allocations.len()
+        );
     }
 
-    check("UpdateRoomConfig", client.call(Call::UpdateRoomConfig { room_id: room_id.clone(), room_config: r#"{"mode":"ffa"}"#.into() }, &opts));
+    check(
+        "UpdateRoomConfig",
+        client.call(
+            Call::UpdateRoomConfig {
+                room_id: room_id.clone(),
+                room_config: r#"{"mode":"ffa"}"#.into(),
+            },
+            &opts,
+        ),
+    );
 
-    let listed = check("GetActiveRoomsForProcess", client.call(Call::GetActiveRoomsForProcess { process_id: process_id.clone() }, &opts));
+    let listed = check(
+        "GetActiveRoomsForProcess",
+        client.call(
+            Call::GetActiveRoomsForProcess {
+                process_id: process_id.clone(),
+            },
+            &opts,
+        ),
+    );
     if let Payload::Rooms(rooms) = &listed.payload {
         for r in rooms {
-            println!("  {} {} config {:?}", r.room_id, r.status.as_str(), r.room_config);
+            println!(
+                "  {} {} config {:?}",
+                r.room_id,
+                r.status.as_str(),
+                r.room_config
+            );
         }
     }
 
-    check("DestroyRoom", client.call(Call::DestroyRoom { room_id: room_id.clone() }, &opts));
-    let inactive = check("GetInactiveRoomsForProcess", client.call(Call::GetInactiveRoomsForProcess { process_id }, &opts));
+    check(
+        "DestroyRoom",
+        client.call(
+            Call::DestroyRoom {
+                room_id: room_id.clone(),
+            },
+            &opts,
+        ),
+    );
+    let inactive = check(
+        "GetInactiveRoomsForProcess",
+        client.call(Call::GetInactiveRoomsForProcess { process_id }, &opts),
+    );
     if let Payload::Rooms(rooms) = &inactive.payload {
-        println!("  {} inactive room(s): {:?}", rooms.len(), rooms.iter().map(|r| (&r.room_id, r.status.as_str())).collect::<Vec<_>>());
+        println!(
+            "  {} inactive room(s): {:?}",
+            rooms.len(),
+            rooms
+                .iter()
+                .map(|r| (&r.room_id, r.status.as_str()))
+                .collect::<Vec<_>>()
+        );
     }
     println!("done");
 }

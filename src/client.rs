@@ -6,7 +6,7 @@ use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Task};
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
-use crate::rooms::{Call, CallOptions, Engine, WaitStep};
+use crate::rooms::{Call, CallOptions, Engine, WaitState, WaitStep};
 use crate::validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +19,11 @@ pub struct Client {
 impl Client {
     /// Checks the configuration and starts the worker threads.
     pub fn new(config: ClientConfig) -> Result<Client, String> {
-        let (mode, threads, capacity) = (config.dispatch_mode, config.worker_threads, config.queue_capacity);
+        let (mode, threads, capacity) = (
+            config.dispatch_mode,
+            config.worker_threads,
+            config.queue_capacity,
+        );
         let engine = Arc::new(Engine::new(config)?);
         let dispatcher = Dispatcher::start(mode, threads, capacity)
             .map_err(|e| format!("could not start worker threads: {e}"))?;
@@ -51,18 +55,36 @@ impl Client {
 
     /// Polls GetConnectionInfo with backoff until the room is active, or fails with `Timeout`
     /// when `timeout` passes first.
-    pub fn wait_until_active(&self, room_id: &str, timeout: Duration, opts: &CallOptions) -> Outcome {
+    pub fn wait_until_active(
+        &self,
+        room_id: &str,
+        timeout: Duration,
+        opts: &CallOptions,
+    ) -> Outcome {
         if let Err(refused) = self.check_wait(room_id, timeout, opts) {
             return refused;
         }
-        self.engine.wait_until_active(room_id, timeout, opts, &CancelToken::default())
+        self.engine
+            .wait_until_active(room_id, timeout, opts, &CancelToken::default())
     }
 
     /// The asynchronous form of `wait_until_active`; no worker is held between two polls.
-    pub fn submit_wait_until_active(&self, room_id: &str, timeout: Duration, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
+    pub fn submit_wait_until_active(
+        &self,
+        room_id: &str,
+        timeout: Duration,
+        opts: CallOptions,
+        done: Completion,
+    ) -> Result<u64, Outcome> {
         self.check_wait(room_id, timeout, &opts)?;
-        let (engine, room_id, deadline) = (Arc::clone(&self.engine), room_id.to_owned(), Instant::now() + timeout);
-        self.dispatch(done, move |task| wait_task(engine, room_id, opts, deadline, 0, 0, task))
+        let (engine, room_id, deadline) = (
+            Arc::clone(&self.engine),
+            room_id.to_owned(),
+            Instant::now() + timeout,
+        );
+        self.dispatch(done, move |task| {
+            wait_task(engine, room_id, opts, deadline, WaitState::default(), task)
+        })
     }
 
     /// Cancels an asynchronous request; false when the id is unknown or already completed.
@@ -90,15 +112,31 @@ impl Client {
         self.dispatcher.shutdown();
     }
 
-    fn check_wait(&self, room_id: &str, timeout: Duration, opts: &CallOptions) -> Result<(), Outcome> {
+    fn check_wait(
+        &self,
+        room_id: &str,
+        timeout: Duration,
+        opts: &CallOptions,
+    ) -> Result<(), Outcome> {
         validate::room_id("room_id", room_id).map_err(Outcome::invalid)?;
         if timeout.is_zero() {
             return Err(Outcome::invalid("timeout must be greater than zero"));
         }
-        self.engine.prepare(Call::GetConnectionInfo { room_id: room_id.to_owned() }, opts).map(|_| ())
+        self.engine
+            .prepare(
+                Call::GetConnectionInfo {
+                    room_id: room_id.to_owned(),
+                },
+                opts,
+            )
+            .map(|_| ())
     }
 
-    fn dispatch(&self, done: Completion, work: impl FnOnce(Task) + Send + 'static) -> Result<u64, Outcome> {
+    fn dispatch(
+        &self,
+        done: Completion,
+        work: impl FnOnce(Task) + Send + 'static,
+    ) -> Result<u64, Outcome> {
         self.dispatcher.submit(done, work).map_err(|code| {
             Outcome::failure(code, match code {
                 HathoraResultCode::QueueFull => format!(
@@ -117,14 +155,18 @@ impl Drop for Client {
     }
 }
 
-fn wait_task(engine: Arc<Engine>, room_id: String, opts: CallOptions, deadline: Instant, polls: u32, attempts: u32, task: Task) {
-    match engine.wait_step(&room_id, &opts, deadline, polls, task.cancel_token()) {
-        WaitStep::Done(mut out) => {
-            out.attempts += attempts;
-            task.complete(out);
-        }
-        WaitStep::Again(delay, n) => {
-            task.after(delay, move |t| wait_task(engine, room_id, opts, deadline, polls + 1, attempts + n, t))
-        }
+fn wait_task(
+    engine: Arc<Engine>,
+    room_id: String,
+    opts: CallOptions,
+    deadline: Instant,
+    state: WaitState,
+    task: Task,
+) {
+    match engine.wait_step(&room_id, &opts, deadline, state, task.cancel_token()) {
+        WaitStep::Done(out) => task.complete(out),
+        WaitStep::Again(delay, next) => task.after(delay, move |t| {
+            wait_task(engine, room_id, opts, deadline, next, t)
+        }),
     }
 }

@@ -97,17 +97,20 @@ impl ClientConfig {
     /// Refuses a configuration that cannot work, with a message that says why.
     pub fn validate(&self) -> Result<(), String> {
         crate::validate::app_id("app_id", &self.app_id)?;
-        if let Some(token) = &self.dev_token {
-            if token.expose().is_empty() || token.expose().chars().any(|c| c.is_control()) {
-                return Err("dev_token must be non-empty and contain no control characters".into());
-            }
+        if let Some(token) = &self.dev_token
+            && (token.expose().is_empty() || token.expose().chars().any(|c| c.is_control()))
+        {
+            return Err("dev_token must be non-empty and contain no control characters".into());
         }
         check_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err("timeout and connect_timeout must be greater than zero".into());
         }
         if !(1..=64).contains(&self.worker_threads) {
-            return Err(format!("worker_threads must be 1 to 64, got {}", self.worker_threads));
+            return Err(format!(
+                "worker_threads must be 1 to 64, got {}",
+                self.worker_threads
+            ));
         }
         if self.queue_capacity == 0 {
             return Err("queue_capacity must be at least 1".into());
@@ -149,10 +152,10 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
     if host.is_empty() || authority.contains('@') {
         return bad("it needs a host and no user info");
     }
-    if let Some(p) = port {
-        if p.parse::<u16>().map_or(true, |n| n == 0) {
-            return bad("the port must be 1 to 65535");
-        }
+    if let Some(p) = port
+        && p.parse::<u16>().ok().is_none_or(|n| n == 0)
+    {
+        return bad("the port must be 1 to 65535");
     }
     if !secure && !allow_insecure_http && !is_loopback(host) {
         return Err(format!(
@@ -165,7 +168,9 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
 
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -184,7 +189,12 @@ mod tests {
         assert!(cfg("http://127.0.0.1:8080").validate().is_ok());
         assert!(cfg("http://[::1]:8080/prefix").validate().is_ok());
         assert!(cfg("http://localhost:1").validate().is_ok());
-        assert!(cfg("http://example.com").validate().unwrap_err().contains("loopback"));
+        assert!(
+            cfg("http://example.com")
+                .validate()
+                .unwrap_err()
+                .contains("loopback")
+        );
         assert!(cfg("ftp://x").validate().is_err());
         assert!(cfg("https://").validate().is_err());
         assert!(cfg("https://h:0").validate().is_err());

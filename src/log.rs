@@ -27,12 +27,13 @@ pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
 /// Formats and emits only when a hook wants this level.
 pub fn emit(level: HathoraLogLevel, message: impl FnOnce() -> String) {
     let slot = SINK.read().unwrap_or_else(|p| p.into_inner());
-    if let Some((max, sink)) = slot.as_ref() {
-        if level != HathoraLogLevel::Off && level <= *max {
-            let text = message();
-            // A hook that panics must not take the request down with it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink(level, &text)));
-        }
+    if let Some((max, sink)) = slot.as_ref()
+        && level != HathoraLogLevel::Off
+        && level <= *max
+    {
+        let text = message();
+        // A hook that panics must not take the request down with it.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink(level, &text)));
     }
 }
 

@@ -30,7 +30,10 @@ pub fn run(
     let mut count = 0;
     loop {
         if let Some(reason) = cancel.reason() {
-            return Attempts { last: Err(reason), count };
+            return Attempts {
+                last: Err(reason),
+                count,
+            };
         }
         count += 1;
         let result = transport.send(req, deadline);
@@ -46,23 +49,41 @@ pub fn run(
             Err(f) => format!("{f:?}"),
         };
         let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
-            return Attempts { last: Ok(result), count };
+            return Attempts {
+                last: Ok(result),
+                count,
+            };
         };
         if Instant::now() + delay >= deadline {
             // Waiting would outlive the caller's deadline: report what we have now.
-            log_at!(Info, "{label}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}", describe());
-            return Attempts { last: Ok(result), count };
+            log_at!(
+                Info,
+                "{label}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
+                describe()
+            );
+            return Attempts {
+                last: Ok(result),
+                count,
+            };
         }
-        log_at!(Info, "{label}: attempt {count} got {}; retrying in {delay:?}", describe());
+        log_at!(
+            Info,
+            "{label}: attempt {count} got {}; retrying in {delay:?}",
+            describe()
+        );
         if let Err(reason) = cancel.sleep(delay) {
-            return Attempts { last: Err(reason), count };
+            return Attempts {
+                last: Err(reason),
+                count,
+            };
         }
     }
 }
 
 /// `initial * 1.5^(n-1)`, capped, plus up to a quarter more of random jitter.
 pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let base = policy.initial_backoff.as_secs_f64() * 1.5f64.powi(attempt.saturating_sub(1).min(60) as i32);
+    let base = policy.initial_backoff.as_secs_f64()
+        * 1.5f64.powi(attempt.saturating_sub(1).min(60) as i32);
     let capped = base.min(policy.max_backoff.as_secs_f64());
     Duration::from_secs_f64(capped * (1.0 + 0.25 * random_unit()))
 }
@@ -71,7 +92,12 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
 fn random_unit() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos());
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -100,7 +126,9 @@ fn parse_http_date(v: &str) -> Option<u64> {
     if zone != "GMT" || parts.next().is_some() {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
     let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
@@ -114,7 +142,9 @@ fn parse_http_date(v: &str) -> Option<u64> {
     let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day as i64 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days).ok().map(|d| d * 86_400 + h * 3600 + m * 60 + s)
+    u64::try_from(days)
+        .ok()
+        .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
 }
 
 #[cfg(test)]
@@ -124,8 +154,14 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
     }

@@ -26,14 +26,31 @@ pub enum Call {
         deployment_id: Option<String>,
         client_ips: Option<Vec<String>>,
     },
-    GetRoomInfo { room_id: String },
-    GetActiveRoomsForProcess { process_id: String },
-    GetInactiveRoomsForProcess { process_id: String },
-    GetConnectionInfo { room_id: String },
-    UpdateRoomConfig { room_id: String, room_config: String },
-    DestroyRoom { room_id: String },
-    SuspendRoomV2Deprecated { room_id: String },
-    ResumeRoom { room_id: String },
+    GetRoomInfo {
+        room_id: String,
+    },
+    GetActiveRoomsForProcess {
+        process_id: String,
+    },
+    GetInactiveRoomsForProcess {
+        process_id: String,
+    },
+    GetConnectionInfo {
+        room_id: String,
+    },
+    UpdateRoomConfig {
+        room_id: String,
+        room_config: String,
+    },
+    DestroyRoom {
+        room_id: String,
+    },
+    SuspendRoomV2Deprecated {
+        room_id: String,
+    },
+    ResumeRoom {
+        room_id: String,
+    },
 }
 
 /// Per-call overrides of the client's settings.
@@ -71,19 +88,54 @@ const fn op(
     auth: bool,
     payload: PayloadKind,
 ) -> OpSpec {
-    OpSpec { name, method, segment, suffix, auth, payload }
+    OpSpec {
+        name,
+        method,
+        segment,
+        suffix,
+        auth,
+        payload,
+    }
 }
 
 use Method::{Get, Post};
 use PayloadKind as P;
 static CREATE: OpSpec = op("CreateRoom", Post, "create", "", true, P::Connection);
 static INFO: OpSpec = op("GetRoomInfo", Get, "info", "", true, P::Room);
-static ACTIVE: OpSpec = op("GetActiveRoomsForProcess", Get, "list", "/active", true, P::Rooms);
-static INACTIVE: OpSpec = op("GetInactiveRoomsForProcess", Get, "list", "/inactive", true, P::Rooms);
-static CONNECTION: OpSpec = op("GetConnectionInfo", Get, "connectioninfo", "", false, P::Connection);
+static ACTIVE: OpSpec = op(
+    "GetActiveRoomsForProcess",
+    Get,
+    "list",
+    "/active",
+    true,
+    P::Rooms,
+);
+static INACTIVE: OpSpec = op(
+    "GetInactiveRoomsForProcess",
+    Get,
+    "list",
+    "/inactive",
+    true,
+    P::Rooms,
+);
+static CONNECTION: OpSpec = op(
+    "GetConnectionInfo",
+    Get,
+    "connectioninfo",
+    "",
+    false,
+    P::Connection,
+);
 static UPDATE: OpSpec = op("UpdateRoomConfig", Post, "update", "", true, P::None);
 static DESTROY: OpSpec = op("DestroyRoom", Post, "destroy", "", true, P::None);
-static SUSPEND: OpSpec = op("SuspendRoomV2Deprecated", Post, "suspend", "", true, P::None);
+static SUSPEND: OpSpec = op(
+    "SuspendRoomV2Deprecated",
+    Post,
+    "suspend",
+    "",
+    true,
+    P::None,
+);
 static RESUME: OpSpec = op("ResumeRoom", Post, "resume", "", true, P::Connection);
 
 impl Call {
@@ -124,7 +176,13 @@ impl Call {
     /// Client-side checks of the documented limits.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Call::CreateRoom { region, room_id, room_config, deployment_id, client_ips } => {
+            Call::CreateRoom {
+                region,
+                room_id,
+                room_config,
+                deployment_id,
+                client_ips,
+            } => {
                 validate::region_name("region", region)?;
                 if let Some(id) = room_id {
                     validate::room_id("room_id", id)?;
@@ -140,7 +198,10 @@ impl Call {
                 }
                 Ok(())
             }
-            Call::UpdateRoomConfig { room_id, room_config } => {
+            Call::UpdateRoomConfig {
+                room_id,
+                room_config,
+            } => {
                 validate::room_id("room_id", room_id)?;
                 validate::room_config("room_config", room_config)
             }
@@ -154,16 +215,22 @@ impl Call {
 
     fn body(&self) -> Option<Vec<u8>> {
         let json = match self {
-            Call::CreateRoom { region, room_config, deployment_id, client_ips, .. } => {
-                serde_json::to_vec(&CreateRoomParams {
-                    region: region.clone(),
-                    room_config: room_config.clone(),
-                    deployment_id: deployment_id.clone(),
-                    client_ips: client_ips.clone(),
-                })
-            }
+            Call::CreateRoom {
+                region,
+                room_config,
+                deployment_id,
+                client_ips,
+                ..
+            } => serde_json::to_vec(&CreateRoomParams {
+                region: region.clone(),
+                room_config: room_config.clone(),
+                deployment_id: deployment_id.clone(),
+                client_ips: client_ips.clone(),
+            }),
             Call::UpdateRoomConfig { room_config, .. } => {
-                serde_json::to_vec(&UpdateRoomConfigParams { room_config: room_config.clone() })
+                serde_json::to_vec(&UpdateRoomConfigParams {
+                    room_config: room_config.clone(),
+                })
             }
             _ => return None,
         };
@@ -174,7 +241,9 @@ impl Call {
         let spec = self.spec();
         let mut path = format!("/rooms/v2/{}/{}", encode(app_id), spec.segment);
         match self {
-            Call::CreateRoom { room_id: Some(id), .. } => {
+            Call::CreateRoom {
+                room_id: Some(id), ..
+            } => {
                 path.push_str("?roomId=");
                 path.push_str(&encode(id));
             }
@@ -232,11 +301,20 @@ pub struct Engine {
     transport: Transport,
 }
 
+/// Progress of one wait-until-active: carried from poll to poll.
+#[derive(Default)]
+pub struct WaitState {
+    polls: u32,
+    attempts: u32,
+    /// The last answer: the room, still starting.
+    last: Option<Outcome>,
+}
+
 /// Where the wait-until-active loop stands after one poll.
 pub enum WaitStep {
     Done(Outcome),
-    /// Not active yet: poll again after the delay. Carries this poll's HTTP attempts.
-    Again(Duration, u32),
+    /// Not active yet: poll again after the delay.
+    Again(Duration, WaitState),
 }
 
 /// First and largest delay between two GetConnectionInfo polls of wait-until-active.
@@ -265,7 +343,10 @@ impl Engine {
                 call.name()
             )));
         }
-        if let Call::CreateRoom { room_id: id @ None, .. } = &mut call {
+        if let Call::CreateRoom {
+            room_id: id @ None, ..
+        } = &mut call
+        {
             *id = Some(generate_room_id());
         }
         Ok(call)
@@ -285,7 +366,13 @@ impl Engine {
         p
     }
 
-    fn execute_until(&self, call: &Call, opts: &CallOptions, deadline: Instant, cancel: &CancelToken) -> Outcome {
+    fn execute_until(
+        &self,
+        call: &Call,
+        opts: &CallOptions,
+        deadline: Instant,
+        cancel: &CancelToken,
+    ) -> Outcome {
         let spec = call.spec();
         let app_id = opts.app_id.as_deref().unwrap_or(&self.config.app_id);
         let body = call.body();
@@ -296,10 +383,22 @@ impl Engine {
             auth: spec.auth,
         };
         let label = format!("{} {}", spec.name, req.path);
-        let attempts = retry::run(&self.transport, &req, &self.policy(opts), deadline, cancel, &label);
+        let attempts = retry::run(
+            &self.transport,
+            &req,
+            &self.policy(opts),
+            deadline,
+            cancel,
+            &label,
+        );
         let count = attempts.count;
         let outcome = interpret(spec, attempts);
-        log_at!(Debug, "{label}: {} after {count} attempt(s), HTTP {}", outcome.code, outcome.http_status);
+        log_at!(
+            Debug,
+            "{label}: {} after {count} attempt(s), HTTP {}",
+            outcome.code,
+            outcome.http_status
+        );
         if outcome.code == HathoraResultCode::ApiError && count > 1 {
             return self.resolve_lost_success(call, opts, deadline, cancel, outcome);
         }
@@ -317,15 +416,27 @@ impl Engine {
         failed: Outcome,
     ) -> Outcome {
         match call {
-            Call::CreateRoom { room_id: Some(room_id), .. } if is_conflict(&failed) => {
-                log_at!(Info, "CreateRoom {room_id}: a retry found the room taken; resolving to the room an earlier attempt created");
+            Call::CreateRoom {
+                room_id: Some(room_id),
+                ..
+            } if is_conflict(&failed) => {
+                log_at!(
+                    Info,
+                    "CreateRoom {room_id}: a retry found the room taken; resolving to the room an earlier attempt created"
+                );
                 let attempts = failed.attempts;
-                let info = Call::GetRoomInfo { room_id: room_id.clone() };
+                let info = Call::GetRoomInfo {
+                    room_id: room_id.clone(),
+                };
                 let room = self.execute_until(&info, opts, deadline, cancel);
-                let conn = Call::GetConnectionInfo { room_id: room_id.clone() };
+                let conn = Call::GetConnectionInfo {
+                    room_id: room_id.clone(),
+                };
                 let mut out = self.execute_until(&conn, opts, deadline, cancel);
                 out.attempts += attempts + room.attempts;
-                if let (Payload::Room(r), Payload::Connection(c)) = (&room.payload, &mut out.payload) {
+                if let (Payload::Room(r), Payload::Connection(c)) =
+                    (&room.payload, &mut out.payload)
+                {
                     c.process_id = r.current_allocation.as_ref().map(|a| a.process_id.clone());
                     out.body = serde_json::to_string(c).unwrap_or_default();
                     return out;
@@ -333,53 +444,109 @@ impl Engine {
                 if room.is_ok() { out } else { room }
             }
             Call::DestroyRoom { room_id } if failed.http_status == 404 => {
-                log_at!(Info, "DestroyRoom {room_id}: a retry found the room gone; an earlier attempt destroyed it");
-                Outcome { code: HathoraResultCode::Ok, http_status: 204, message: None, body: String::new(), payload: Payload::None, attempts: failed.attempts }
+                log_at!(
+                    Info,
+                    "DestroyRoom {room_id}: a retry found the room gone; an earlier attempt destroyed it"
+                );
+                Outcome {
+                    code: HathoraResultCode::Ok,
+                    http_status: 204,
+                    message: None,
+                    body: String::new(),
+                    payload: Payload::None,
+                    attempts: failed.attempts,
+                }
             }
             _ => failed,
         }
     }
 
     /// One poll of wait-until-active.
-    pub fn wait_step(&self, room_id: &str, opts: &CallOptions, deadline: Instant, polls: u32, cancel: &CancelToken) -> WaitStep {
-        let call = Call::GetConnectionInfo { room_id: room_id.to_owned() };
+    pub fn wait_step(
+        &self,
+        room_id: &str,
+        opts: &CallOptions,
+        deadline: Instant,
+        mut state: WaitState,
+        cancel: &CancelToken,
+    ) -> WaitStep {
+        let call = Call::GetConnectionInfo {
+            room_id: room_id.to_owned(),
+        };
         let per_call = Instant::now() + opts.timeout.unwrap_or(self.config.timeout);
         let mut out = self.execute_until(&call, opts, deadline.min(per_call), cancel);
-        let active = matches!(&out.payload, Payload::Connection(c) if c.status == RoomReadyStatus::Active);
+        out.attempts += state.attempts;
+        let active =
+            matches!(&out.payload, Payload::Connection(c) if c.status == RoomReadyStatus::Active);
+        let past_deadline = Instant::now() >= deadline;
+        let timed_out = out.code == HathoraResultCode::Timeout;
+        if timed_out && !past_deadline {
+            // Only this poll's own timeout: the wait goes on.
+            state.attempts = out.attempts;
+            return WaitStep::Again(
+                WAIT_FIRST_DELAY.min(deadline.saturating_duration_since(Instant::now())),
+                state,
+            );
+        }
+        if timed_out || (out.is_ok() && !active && past_deadline) {
+            // Report the deadline with the last connection data we saw.
+            let last = if out.is_ok() {
+                Some(out)
+            } else {
+                state
+                    .last
+                    .take()
+                    .map(|l| Outcome {
+                        attempts: out.attempts,
+                        ..l
+                    })
+                    .or(Some(out))
+            };
+            let mut timed_out = last.expect("set above");
+            timed_out.code = HathoraResultCode::Timeout;
+            timed_out.message = Some(format!("room {room_id} was not active before the deadline"));
+            return WaitStep::Done(timed_out);
+        }
         if !out.is_ok() || active {
             return WaitStep::Done(out);
         }
-        let delay = WAIT_FIRST_DELAY.mul_f64(1.5f64.powi(polls.min(20) as i32)).min(WAIT_MAX_DELAY);
-        let now = Instant::now();
-        if now >= deadline {
-            out.code = HathoraResultCode::Timeout;
-            out.message = Some(format!("room {room_id} was not active before the deadline"));
-            return WaitStep::Done(out);
-        }
-        WaitStep::Again(delay.min(deadline - now), out.attempts)
+        let delay = WAIT_FIRST_DELAY
+            .mul_f64(1.5f64.powi(state.polls.min(20) as i32))
+            .min(WAIT_MAX_DELAY);
+        let state = WaitState {
+            polls: state.polls + 1,
+            attempts: out.attempts,
+            last: Some(out),
+        };
+        WaitStep::Again(
+            delay.min(deadline.saturating_duration_since(Instant::now())),
+            state,
+        )
     }
 
     /// Polls GetConnectionInfo until the room is active or `timeout` passes, on this thread.
-    pub fn wait_until_active(&self, room_id: &str, timeout: Duration, opts: &CallOptions, cancel: &CancelToken) -> Outcome {
+    pub fn wait_until_active(
+        &self,
+        room_id: &str,
+        timeout: Duration,
+        opts: &CallOptions,
+        cancel: &CancelToken,
+    ) -> Outcome {
         let deadline = Instant::now() + timeout;
-        let mut attempts = 0;
-        for polls in 0.. {
-            match self.wait_step(room_id, opts, deadline, polls, cancel) {
-                WaitStep::Done(mut out) => {
-                    out.attempts += attempts;
-                    return out;
-                }
-                WaitStep::Again(delay, n) => {
-                    attempts += n;
+        let mut state = WaitState::default();
+        loop {
+            match self.wait_step(room_id, opts, deadline, state, cancel) {
+                WaitStep::Done(out) => return out,
+                WaitStep::Again(delay, next) => {
                     if let Err(reason) = cancel.sleep(delay) {
                         let mut out = Outcome::failure(reason, "wait-until-active was cancelled");
-                        out.attempts = attempts;
+                        out.attempts = next.attempts;
                         return out;
                     }
+                    state = next;
                 }
             }
         }
-        unreachable!("the loop above returns")
     }
 }
 
@@ -395,20 +562,34 @@ fn is_conflict(o: &Outcome) -> bool {
 fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
     let count = attempts.count;
     let mut out = match attempts.last {
-        Err(reason) => Outcome::failure(reason, match reason {
-            HathoraResultCode::ShutDown => "the client was freed before the request completed",
-            _ => "the request was cancelled",
-        }),
+        Err(reason) => Outcome::failure(
+            reason,
+            match reason {
+                HathoraResultCode::ShutDown => "the client was freed before the request completed",
+                _ => "the request was cancelled",
+            },
+        ),
         Ok(Err(Failure::Timeout(m))) => Outcome::failure(HathoraResultCode::Timeout, m),
         Ok(Err(Failure::Connection(m) | Failure::Fatal(m))) => {
             Outcome::failure(HathoraResultCode::TransportError, m)
         }
-        Ok(Ok(resp)) if (200..300).contains(&resp.status) => match decode(spec.payload, &resp.body) {
-            Ok(payload) => Outcome { code: HathoraResultCode::Ok, http_status: resp.status, message: None, body: resp.body, payload, attempts: 0 },
+        Ok(Ok(resp)) if (200..300).contains(&resp.status) => match decode(spec.payload, &resp.body)
+        {
+            Ok(payload) => Outcome {
+                code: HathoraResultCode::Ok,
+                http_status: resp.status,
+                message: None,
+                body: resp.body,
+                payload,
+                attempts: 0,
+            },
             Err(e) => Outcome {
                 code: HathoraResultCode::DecodeError,
                 http_status: resp.status,
-                message: Some(format!("{} answered HTTP {} with a body that is not the expected JSON: {e}", spec.name, resp.status)),
+                message: Some(format!(
+                    "{} answered HTTP {} with a body that is not the expected JSON: {e}",
+                    spec.name, resp.status
+                )),
                 body: resp.body,
                 payload: Payload::None,
                 attempts: 0,
@@ -418,7 +599,14 @@ fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
             let message = serde_json::from_str::<ApiErrorBody>(&resp.body)
                 .map(|e| e.message)
                 .unwrap_or_else(|_| format!("HTTP {} without an API error body", resp.status));
-            Outcome { code: HathoraResultCode::ApiError, http_status: resp.status, message: Some(message), body: resp.body, payload: Payload::None, attempts: 0 }
+            Outcome {
+                code: HathoraResultCode::ApiError,
+                http_status: resp.status,
+                message: Some(message),
+                body: resp.body,
+                payload: Payload::None,
+                attempts: 0,
+            }
         }
     };
     out.attempts = count;
@@ -428,7 +616,9 @@ fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
 fn decode(kind: PayloadKind, body: &str) -> Result<Payload, serde_json::Error> {
     Ok(match kind {
         PayloadKind::None => Payload::None,
-        PayloadKind::Connection => Payload::Connection(serde_json::from_str::<ConnectionInfo>(body)?),
+        PayloadKind::Connection => {
+            Payload::Connection(serde_json::from_str::<ConnectionInfo>(body)?)
+        }
         PayloadKind::Room => Payload::Room(serde_json::from_str::<Room>(body)?),
         PayloadKind::Rooms => Payload::Rooms(serde_json::from_str::<Vec<Room>>(body)?),
     })
@@ -440,11 +630,25 @@ mod tests {
 
     #[test]
     fn paths_are_encoded() {
-        let c = Call::GetActiveRoomsForProcess { process_id: "p/1 x".into() };
+        let c = Call::GetActiveRoomsForProcess {
+            process_id: "p/1 x".into(),
+        };
         assert_eq!(c.path("app 1"), "/rooms/v2/app%201/list/p%2F1%20x/active");
-        let c = Call::CreateRoom { region: "Tokyo".into(), room_id: Some("r-1".into()), room_config: None, deployment_id: None, client_ips: None };
+        let c = Call::CreateRoom {
+            region: "Tokyo".into(),
+            room_id: Some("r-1".into()),
+            room_config: None,
+            deployment_id: None,
+            client_ips: None,
+        };
         assert_eq!(c.path("a"), "/rooms/v2/a/create?roomId=r-1");
-        assert_eq!(Call::ResumeRoom { room_id: "r".into() }.path("a"), "/rooms/v2/a/resume/r");
+        assert_eq!(
+            Call::ResumeRoom {
+                room_id: "r".into()
+            }
+            .path("a"),
+            "/rooms/v2/a/resume/r"
+        );
     }
 
     #[test]

@@ -79,10 +79,16 @@ impl Transport {
     pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, Failure> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(Failure::Timeout("the deadline passed before the attempt".into()));
+            return Err(Failure::Timeout(
+                "the deadline passed before the attempt".into(),
+            ));
         }
         let url = format!("{}{}", self.base_url, req.path);
-        let auth = if req.auth { self.authorization.as_ref() } else { None };
+        let auth = if req.auth {
+            self.authorization.as_ref()
+        } else {
+            None
+        };
         let connect = Some(self.connect_timeout.min(remaining));
         let result = match req.method {
             Method::Get => {
@@ -90,14 +96,22 @@ impl Transport {
                 if let Some(a) = auth {
                     b = b.header("Authorization", a.expose());
                 }
-                b.config().timeout_global(Some(remaining)).timeout_connect(connect).build().call()
+                b.config()
+                    .timeout_global(Some(remaining))
+                    .timeout_connect(connect)
+                    .build()
+                    .call()
             }
             Method::Post => {
                 let mut b = self.agent.post(&url);
                 if let Some(a) = auth {
                     b = b.header("Authorization", a.expose());
                 }
-                let b = b.config().timeout_global(Some(remaining)).timeout_connect(connect).build();
+                let b = b
+                    .config()
+                    .timeout_global(Some(remaining))
+                    .timeout_connect(connect)
+                    .build();
                 match req.body {
                     Some(body) => b.header("Content-Type", "application/json").send(body),
                     None => b.send_empty(),
@@ -121,7 +135,11 @@ impl Transport {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
-        Ok(HttpResponse { status, body, retry_after })
+        Ok(HttpResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 }
 
@@ -129,7 +147,12 @@ fn classify(e: ureq::Error) -> Failure {
     use ureq::Error as E;
     match e {
         E::Timeout(t) => Failure::Timeout(format!("timed out ({t})")),
-        E::Io(io) if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+        E::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
             Failure::Timeout(format!("timed out ({io})"))
         }
         E::Io(io) => Failure::Connection(format!("connection failed: {io}")),

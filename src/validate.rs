@@ -10,10 +10,18 @@ const ID_MAX: usize = 256;
 /// roomId: 1 to 100 characters of `[a-zA-Z0-9_-]`.
 pub fn room_id(name: &str, v: &str) -> Result<(), String> {
     if v.is_empty() || v.len() > HATHORA_ROOM_ID_MAX_LEN {
-        return Err(format!("{name} must be 1 to {HATHORA_ROOM_ID_MAX_LEN} characters, got {}", v.chars().count()));
+        return Err(format!(
+            "{name} must be 1 to {HATHORA_ROOM_ID_MAX_LEN} characters, got {}",
+            v.chars().count()
+        ));
     }
-    if let Some(c) = v.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
-        return Err(format!("{name} may only contain [a-zA-Z0-9_-], found {c:?}"));
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        return Err(format!(
+            "{name} may only contain [a-zA-Z0-9_-], found {c:?}"
+        ));
     }
     Ok(())
 }
@@ -22,7 +30,9 @@ pub fn room_id(name: &str, v: &str) -> Result<(), String> {
 pub fn room_config(name: &str, v: &str) -> Result<(), String> {
     let n = v.chars().count();
     if n > HATHORA_ROOM_CONFIG_MAX_CHARS {
-        return Err(format!("{name} must be at most {HATHORA_ROOM_CONFIG_MAX_CHARS} characters, got {n}"));
+        return Err(format!(
+            "{name} must be at most {HATHORA_ROOM_CONFIG_MAX_CHARS} characters, got {n}"
+        ));
     }
     Ok(())
 }
@@ -33,7 +43,9 @@ pub fn app_id(name: &str, v: &str) -> Result<(), String> {
         return Err(format!("{name} must be 1 to {ID_MAX} bytes"));
     }
     if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("{name} must not contain whitespace or control characters"));
+        return Err(format!(
+            "{name} must not contain whitespace or control characters"
+        ));
     }
     Ok(())
 }
@@ -45,7 +57,9 @@ pub fn region_name(name: &str, v: &str) -> Result<(), String> {
         && v.starts_with(|c: char| c.is_ascii_alphabetic())
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !well_formed {
-        return Err(format!("{name} {v:?} is not a region name (1 to 64 of [A-Za-z0-9_], starting with a letter)"));
+        return Err(format!(
+            "{name} {v:?} is not a region name (1 to 64 of [A-Za-z0-9_], starting with a letter)"
+        ));
     }
     Ok(())
 }

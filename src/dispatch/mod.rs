@@ -52,7 +52,11 @@ pub struct Task {
 
 impl Task {
     pub fn cancel_token(&self) -> &CancelToken {
-        &self.ticket.as_ref().expect("a live task has its ticket").cancel
+        &self
+            .ticket
+            .as_ref()
+            .expect("a live task has its ticket")
+            .cancel
     }
 
     pub fn complete(mut self, outcome: Outcome) {
@@ -69,14 +73,25 @@ impl Task {
             pool: Arc::clone(&self.pool),
             timer: Arc::clone(&self.timer),
         };
-        self.timer.schedule(Instant::now() + delay, Box::new(move || run_step(next, step)), &self.pool);
+        self.timer.schedule(
+            Instant::now() + delay,
+            Box::new(move || run_step(next, step)),
+            &self.pool,
+        );
     }
 }
 
 impl Drop for Task {
     fn drop(&mut self) {
         if let Some(t) = self.ticket.take() {
-            finish(&self.core, &t, Outcome::failure(HathoraResultCode::InternalError, "the request ended without a result"));
+            finish(
+                &self.core,
+                &t,
+                Outcome::failure(
+                    HathoraResultCode::InternalError,
+                    "the request ended without a result",
+                ),
+            );
         }
     }
 }
@@ -87,15 +102,19 @@ fn run_step(task: Task, step: impl FnOnce(Task)) {
 }
 
 fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
-    let Some(done) = lock(&ticket.done).take() else { return };
-    if let Some(reason) = ticket.cancel.reason() {
-        if outcome.code != reason {
-            outcome.message = Some(match reason {
-                HathoraResultCode::ShutDown => "the client was freed before the request completed".into(),
-                _ => "the request was cancelled".into(),
-            });
-            outcome.code = reason;
-        }
+    let Some(done) = lock(&ticket.done).take() else {
+        return;
+    };
+    if let Some(reason) = ticket.cancel.reason()
+        && outcome.code != reason
+    {
+        outcome.message = Some(match reason {
+            HathoraResultCode::ShutDown => {
+                "the client was freed before the request completed".into()
+            }
+            _ => "the request was cancelled".into(),
+        });
+        outcome.code = reason;
     }
     lock(&core.tickets).remove(&ticket.id);
     match core.mode {
@@ -116,7 +135,11 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn start(mode: HathoraDispatchMode, threads: usize, capacity: usize) -> std::io::Result<Dispatcher> {
+    pub fn start(
+        mode: HathoraDispatchMode,
+        threads: usize,
+        capacity: usize,
+    ) -> std::io::Result<Dispatcher> {
         let pool = Arc::new(Pool::start(threads, "hathora-worker")?);
         let timer = match Timer::start(Arc::clone(&pool), "hathora") {
             Ok(t) => Arc::new(t),
@@ -139,7 +162,11 @@ impl Dispatcher {
 
     /// Accepts a request: `work` runs on the pool and must finish its task; `done` then runs
     /// exactly once. Refused (and `done` dropped unrun) when full or shut down.
-    pub fn submit(&self, done: Completion, work: impl FnOnce(Task) + Send + 'static) -> Result<u64, HathoraResultCode> {
+    pub fn submit(
+        &self,
+        done: Completion,
+        work: impl FnOnce(Task) + Send + 'static,
+    ) -> Result<u64, HathoraResultCode> {
         let core = &self.core;
         let mut tickets = lock(&core.tickets);
         if !core.open.load(Ordering::Acquire) {
@@ -150,9 +177,18 @@ impl Dispatcher {
             return Err(HathoraResultCode::QueueFull);
         }
         let id = core.next_id.fetch_add(1, Ordering::Relaxed);
-        let ticket = Arc::new(Ticket { id, cancel: CancelToken::default(), done: Mutex::new(Some(done)) });
+        let ticket = Arc::new(Ticket {
+            id,
+            cancel: CancelToken::default(),
+            done: Mutex::new(Some(done)),
+        });
         tickets.insert(id, Arc::clone(&ticket));
-        let task = Task { ticket: Some(ticket), core: Arc::clone(core), pool: Arc::clone(&self.pool), timer: Arc::clone(&self.timer) };
+        let task = Task {
+            ticket: Some(ticket),
+            core: Arc::clone(core),
+            pool: Arc::clone(&self.pool),
+            timer: Arc::clone(&self.timer),
+        };
         self.pool.push(Box::new(move || run_step(task, work)));
         Ok(id)
     }
@@ -167,10 +203,16 @@ impl Dispatcher {
     /// Poll mode: runs up to `max` ready callbacks (0: all that are ready now) on this thread.
     pub fn poll(&self, max: usize) -> usize {
         let core = &self.core;
-        let limit = if max == 0 { lock(&core.ready).len() } else { max };
+        let limit = if max == 0 {
+            lock(&core.ready).len()
+        } else {
+            max
+        };
         let mut ran = 0;
         while ran < limit {
-            let Some((done, id, outcome)) = lock(&core.ready).pop_front() else { break };
+            let Some((done, id, outcome)) = lock(&core.ready).pop_front() else {
+                break;
+            };
             deliver(core, done, id, outcome);
             ran += 1;
         }

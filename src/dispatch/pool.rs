@@ -19,7 +19,13 @@ pub struct Pool {
 
 impl Pool {
     pub fn start(threads: usize, name: &str) -> std::io::Result<Pool> {
-        let shared = Arc::new((Mutex::new(Queue { jobs: VecDeque::new(), closed: false }), Condvar::new()));
+        let shared = Arc::new((
+            Mutex::new(Queue {
+                jobs: VecDeque::new(),
+                closed: false,
+            }),
+            Condvar::new(),
+        ));
         let mut workers = Vec::with_capacity(threads);
         for i in 0..threads {
             let for_worker = Arc::clone(&shared);
@@ -29,19 +35,28 @@ impl Pool {
             match spawned {
                 Ok(h) => workers.push(h),
                 Err(e) => {
-                    let pool = Pool { shared, workers: Mutex::new(workers) };
+                    let pool = Pool {
+                        shared,
+                        workers: Mutex::new(workers),
+                    };
                     pool.close_and_join();
                     return Err(e);
                 }
             }
         }
-        Ok(Pool { shared, workers: Mutex::new(workers) })
+        Ok(Pool {
+            shared,
+            workers: Mutex::new(workers),
+        })
     }
 
     /// Queues a job. Also accepted after `close_and_join` began, while workers still drain.
     pub fn push(&self, job: Job) {
         let (lock, cv) = &*self.shared;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).jobs.push_back(job);
+        lock.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .jobs
+            .push_back(job);
         cv.notify_one();
     }
 

@@ -23,12 +23,22 @@ pub struct Timer {
 impl Timer {
     pub fn start(pool: Arc<Pool>, name: &str) -> std::io::Result<Timer> {
         let shared = Arc::new((
-            Mutex::new(Timers { due: BinaryHeap::new(), jobs: HashMap::new(), next: 0, closed: false }),
+            Mutex::new(Timers {
+                due: BinaryHeap::new(),
+                jobs: HashMap::new(),
+                next: 0,
+                closed: false,
+            }),
             Condvar::new(),
         ));
         let s = Arc::clone(&shared);
-        let thread = std::thread::Builder::new().name(format!("{name}-timer")).spawn(move || run(&s, &pool))?;
-        Ok(Timer { shared, thread: Mutex::new(Some(thread)) })
+        let thread = std::thread::Builder::new()
+            .name(format!("{name}-timer"))
+            .spawn(move || run(&s, &pool))?;
+        Ok(Timer {
+            shared,
+            thread: Mutex::new(Some(thread)),
+        })
     }
 
     /// Runs `job` on the pool at `at`; after `close_and_join` the pool gets it at once.
@@ -76,7 +86,11 @@ fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
             return;
         }
         t = match t.due.peek() {
-            Some(&Reverse((at, _))) => cv.wait_timeout(t, at.saturating_duration_since(now)).unwrap_or_else(|p| p.into_inner()).0,
+            Some(&Reverse((at, _))) => {
+                cv.wait_timeout(t, at.saturating_duration_since(now))
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0
+            }
             None => cv.wait(t).unwrap_or_else(|p| p.into_inner()),
         };
     }

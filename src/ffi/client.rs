@@ -20,7 +20,9 @@ static CLIENTS: LazyLock<RwLock<HashMap<usize, Arc<Client>>>> = LazyLock::new(De
 static NEXT_HANDLE: AtomicUsize = AtomicUsize::new(1);
 
 /// The live client behind a handle, held for the duration of one call.
-pub(super) fn lookup(handle: *mut HathoraClient) -> Result<Arc<Client>, (HathoraResultCode, String)> {
+pub(super) fn lookup(
+    handle: *mut HathoraClient,
+) -> Result<Arc<Client>, (HathoraResultCode, String)> {
     if handle.is_null() {
         return Err(invalid("client must not be NULL"));
     }
@@ -39,14 +41,20 @@ pub(super) fn lookup(handle: *mut HathoraClient) -> Result<Arc<Client>, (Hathora
 /// # Safety
 /// `config` is NULL or live; `out_client` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_client_new(config: *const HathoraConfig, out_client: *mut *mut HathoraClient) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_client_new(
+    config: *const HathoraConfig,
+    out_client: *mut *mut HathoraClient,
+) -> HathoraResultCode {
     guard_code(|| {
         unsafe { write_out(out_client, std::ptr::null_mut(), "out_client") }?;
         // SAFETY: NULL or live per the contract.
         let cfg = unsafe { config.as_ref() }.ok_or_else(|| invalid("config must not be NULL"))?;
         let client = Client::new(cfg.config.clone()).map_err(invalid)?;
         let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
-        CLIENTS.write().unwrap_or_else(|p| p.into_inner()).insert(handle, Arc::new(client));
+        CLIENTS
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(handle, Arc::new(client));
         unsafe { write_out(out_client, handle as *mut HathoraClient, "out_client") }?;
         Ok(HathoraResultCode::Ok)
     })
@@ -65,11 +73,16 @@ pub unsafe extern "C" fn hathora_client_new(config: *const HathoraConfig, out_cl
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_client_free(client: *mut HathoraClient) {
     guard((), || {
-        let removed = CLIENTS.write().unwrap_or_else(|p| p.into_inner()).remove(&(client as usize));
+        let removed = CLIENTS
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&(client as usize));
         match removed {
             Some(c) => c.shutdown(),
             None if client.is_null() => {}
-            None => set_last_error("hathora_client_free: not a live client handle (already freed?)"),
+            None => {
+                set_last_error("hathora_client_free: not a live client handle (already freed?)")
+            }
         }
     })
 }
@@ -81,7 +94,10 @@ pub unsafe extern "C" fn hathora_client_free(client: *mut HathoraClient) {
 /// # Safety
 /// `client` is any value; only live handles are acted upon.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_client_poll(client: *mut HathoraClient, max_callbacks: usize) -> usize {
+pub unsafe extern "C" fn hathora_client_poll(
+    client: *mut HathoraClient,
+    max_callbacks: usize,
+) -> usize {
     guard(0, || match lookup(client) {
         Ok(c) => c.poll(max_callbacks),
         Err((_, m)) => {
@@ -100,12 +116,17 @@ pub unsafe extern "C" fn hathora_client_poll(client: *mut HathoraClient, max_cal
 /// # Safety
 /// `client` is any value; only live handles are acted upon.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_client_cancel(client: *mut HathoraClient, request_id: u64) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_client_cancel(
+    client: *mut HathoraClient,
+    request_id: u64,
+) -> HathoraResultCode {
     guard_code(|| {
         if lookup(client)?.cancel(request_id) {
             Ok(HathoraResultCode::Ok)
         } else {
-            Err(invalid(format!("request {request_id} is unknown, already completed or already cancelled")))
+            Err(invalid(format!(
+                "request {request_id} is unknown, already completed or already cancelled"
+            )))
         }
     })
 }

@@ -20,7 +20,10 @@ type Setter = Result<HathoraResultCode, (HathoraResultCode, String)>;
 ///
 /// # Safety
 /// `cfg` is NULL or a live config from `hathora_config_new`.
-unsafe fn with(cfg: *mut HathoraConfig, f: impl FnOnce(&mut ClientConfig) -> Result<(), String>) -> HathoraResultCode {
+unsafe fn with(
+    cfg: *mut HathoraConfig,
+    f: impl FnOnce(&mut ClientConfig) -> Result<(), String>,
+) -> HathoraResultCode {
     guard_code(|| -> Setter {
         // SAFETY: per the contract above.
         let c = unsafe { cfg.as_mut() }.ok_or_else(|| invalid("config must not be NULL"))?;
@@ -36,7 +39,11 @@ unsafe fn with(cfg: *mut HathoraConfig, f: impl FnOnce(&mut ClientConfig) -> Res
 /// (a client keeps its own copy). NULL only if memory is exhausted.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_config_new() -> *mut HathoraConfig {
-    guard(std::ptr::null_mut(), || Box::into_raw(Box::new(HathoraConfig { config: ClientConfig::new("") })))
+    guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(HathoraConfig {
+            config: ClientConfig::new(""),
+        }))
+    })
 }
 
 /// Frees a configuration. NULL is ignored.
@@ -59,8 +66,16 @@ pub unsafe extern "C" fn hathora_config_free(config: *mut HathoraConfig) {
 /// # Safety
 /// `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_app_id(config: *mut HathoraConfig, app_id: *const c_char) -> HathoraResultCode {
-    unsafe { with(config, |c| Ok(c.app_id = required_str(app_id, "app_id")?)) }
+pub unsafe extern "C" fn hathora_config_set_app_id(
+    config: *mut HathoraConfig,
+    app_id: *const c_char,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.app_id = required_str(app_id, "app_id")?;
+            Ok(())
+        })
+    }
 }
 
 /// Sets the dev token sent as `Authorization: Bearer` (never to GetConnectionInfo). NULL clears
@@ -71,8 +86,16 @@ pub unsafe extern "C" fn hathora_config_set_app_id(config: *mut HathoraConfig, a
 /// # Safety
 /// `config` is NULL or live; `dev_token` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_dev_token(config: *mut HathoraConfig, dev_token: *const c_char) -> HathoraResultCode {
-    unsafe { with(config, |c| Ok(c.dev_token = optional_str(dev_token, "dev_token")?.map(Secret::new))) }
+pub unsafe extern "C" fn hathora_config_set_dev_token(
+    config: *mut HathoraConfig,
+    dev_token: *const c_char,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.dev_token = optional_str(dev_token, "dev_token")?.map(Secret::new);
+            Ok(())
+        })
+    }
 }
 
 /// Sets the API base URL, e.g. a local emulator's `http://127.0.0.1:PORT`. NULL restores the
@@ -82,10 +105,14 @@ pub unsafe extern "C" fn hathora_config_set_dev_token(config: *mut HathoraConfig
 /// # Safety
 /// `config` is NULL or live; `base_url` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_base_url(config: *mut HathoraConfig, base_url: *const c_char) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_config_set_base_url(
+    config: *mut HathoraConfig,
+    base_url: *const c_char,
+) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.base_url = optional_str(base_url, "base_url")?.unwrap_or_else(|| crate::config::DEFAULT_BASE_URL.into());
+            c.base_url = optional_str(base_url, "base_url")?
+                .unwrap_or_else(|| crate::config::DEFAULT_BASE_URL.into());
             Ok(())
         })
     }
@@ -97,7 +124,11 @@ pub unsafe extern "C" fn hathora_config_set_base_url(config: *mut HathoraConfig,
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_timeouts(config: *mut HathoraConfig, timeout_ms: u32, connect_timeout_ms: u32) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_config_set_timeouts(
+    config: *mut HathoraConfig,
+    timeout_ms: u32,
+    connect_timeout_ms: u32,
+) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
             if timeout_ms == 0 || connect_timeout_ms == 0 {
@@ -118,7 +149,12 @@ pub unsafe extern "C" fn hathora_config_set_timeouts(config: *mut HathoraConfig,
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_retry(config: *mut HathoraConfig, max_retries: u32, initial_backoff_ms: u32, max_backoff_ms: u32) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_config_set_retry(
+    config: *mut HathoraConfig,
+    max_retries: u32,
+    initial_backoff_ms: u32,
+    max_backoff_ms: u32,
+) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
             c.retry.max_retries = max_retries;
@@ -134,8 +170,16 @@ pub unsafe extern "C" fn hathora_config_set_retry(config: *mut HathoraConfig, ma
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_worker_threads(config: *mut HathoraConfig, worker_threads: u32) -> HathoraResultCode {
-    unsafe { with(config, |c| Ok(c.worker_threads = worker_threads as usize)) }
+pub unsafe extern "C" fn hathora_config_set_worker_threads(
+    config: *mut HathoraConfig,
+    worker_threads: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.worker_threads = worker_threads as usize;
+            Ok(())
+        })
+    }
 }
 
 /// Sets where asynchronous callbacks run: a `HathoraDispatchMode` value. Out of range:
@@ -144,13 +188,20 @@ pub unsafe extern "C" fn hathora_config_set_worker_threads(config: *mut HathoraC
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_dispatch_mode(config: *mut HathoraConfig, dispatch_mode: u32) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_config_set_dispatch_mode(
+    config: *mut HathoraConfig,
+    dispatch_mode: u32,
+) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
             c.dispatch_mode = match dispatch_mode {
                 0 => HathoraDispatchMode::Worker,
                 1 => HathoraDispatchMode::Poll,
-                other => return Err(format!("dispatch_mode {other} is not a HathoraDispatchMode")),
+                other => {
+                    return Err(format!(
+                        "dispatch_mode {other} is not a HathoraDispatchMode"
+                    ));
+                }
             };
             Ok(())
         })
@@ -163,8 +214,16 @@ pub unsafe extern "C" fn hathora_config_set_dispatch_mode(config: *mut HathoraCo
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_queue_capacity(config: *mut HathoraConfig, queue_capacity: u32) -> HathoraResultCode {
-    unsafe { with(config, |c| Ok(c.queue_capacity = queue_capacity as usize)) }
+pub unsafe extern "C" fn hathora_config_set_queue_capacity(
+    config: *mut HathoraConfig,
+    queue_capacity: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.queue_capacity = queue_capacity as usize;
+            Ok(())
+        })
+    }
 }
 
 /// Allows `http://` to hosts that are not loopback (off by default; tokens would travel in clear).
@@ -172,6 +231,14 @@ pub unsafe extern "C" fn hathora_config_set_queue_capacity(config: *mut HathoraC
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_allow_insecure_http(config: *mut HathoraConfig, allow: bool) -> HathoraResultCode {
-    unsafe { with(config, |c| Ok(c.allow_insecure_http = allow)) }
+pub unsafe extern "C" fn hathora_config_set_allow_insecure_http(
+    config: *mut HathoraConfig,
+    allow: bool,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.allow_insecure_http = allow;
+            Ok(())
+        })
+    }
 }

@@ -64,9 +64,21 @@ macro_rules! from_ordinal {
     };
 }
 
-from_ordinal!(HathoraRoomStatus, crate::model::RoomStatus, [Scheduling, Active, Suspended, Destroyed]);
-from_ordinal!(HathoraRoomReadyStatus, crate::model::RoomReadyStatus, [Starting, Active]);
-from_ordinal!(HathoraTransportType, crate::model::TransportType, [Tcp, Udp, Tls]);
+from_ordinal!(
+    HathoraRoomStatus,
+    crate::model::RoomStatus,
+    [Scheduling, Active, Suspended, Destroyed]
+);
+from_ordinal!(
+    HathoraRoomReadyStatus,
+    crate::model::RoomReadyStatus,
+    [Starting, Active]
+);
+from_ordinal!(
+    HathoraTransportType,
+    crate::model::TransportType,
+    [Tcp, Udp, Tls]
+);
 
 #[cfg(test)]
 mod tests {
@@ -78,7 +90,13 @@ mod tests {
         assert_eq!(Region::SaoPaulo.ordinal(), HathoraRegion::SaoPaulo as u32);
         assert_eq!(Region::Dubai.ordinal(), HathoraRegion::Dubai as u32);
         assert_eq!(Region::KNOWN.len(), HathoraRegion::Dubai as usize);
-        assert_eq!(HathoraRoomStatus::of(&RoomStatus::Destroyed), HathoraRoomStatus::Destroyed);
-        assert_eq!(HathoraRoomStatus::of(&RoomStatus::Unknown("x".into())), HathoraRoomStatus::Unknown);
+        assert_eq!(
+            HathoraRoomStatus::of(&RoomStatus::Destroyed),
+            HathoraRoomStatus::Destroyed
+        );
+        assert_eq!(
+            HathoraRoomStatus::of(&RoomStatus::Unknown("x".into())),
+            HathoraRoomStatus::Unknown
+        );
     }
 }

@@ -16,12 +16,17 @@ pub fn set_last_error(message: &str) {
 }
 
 pub fn last_error_ptr() -> *const c_char {
-    LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(std::ptr::null(), |c| c.as_ptr()))
+    LAST_ERROR.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .map_or(std::ptr::null(), |c| c.as_ptr())
+    })
 }
 
 /// A C copy of `s`; a NUL inside (impossible in JSON text, possible in a room config) becomes U+FFFD.
 pub fn to_cstring(s: &str) -> CString {
-    CString::new(s).unwrap_or_else(|_| CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default())
+    CString::new(s)
+        .unwrap_or_else(|_| CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default())
 }
 
 /// Runs an exported body; a panic becomes `fallback` and a last-error message, never an unwind into C.
@@ -34,14 +39,18 @@ pub fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            set_last_error(&format!("internal error (a panic was caught; please report it): {what}"));
+            set_last_error(&format!(
+                "internal error (a panic was caught; please report it): {what}"
+            ));
             fallback
         }
     }
 }
 
 /// Like `guard` for functions that return a result code; an `Err` message becomes the last error.
-pub fn guard_code(body: impl FnOnce() -> Result<HathoraResultCode, (HathoraResultCode, String)>) -> HathoraResultCode {
+pub fn guard_code(
+    body: impl FnOnce() -> Result<HathoraResultCode, (HathoraResultCode, String)>,
+) -> HathoraResultCode {
     guard(HathoraResultCode::InternalError, || match body() {
         Ok(code) => code,
         Err((code, message)) => {
@@ -65,9 +74,12 @@ pub unsafe fn required_str(p: *const c_char, name: &str) -> Result<String, Strin
     }
     // SAFETY: non-NULL and NUL-terminated per the function's contract.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    std::str::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|e| format!("{name} is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+    std::str::from_utf8(bytes).map(str::to_owned).map_err(|e| {
+        format!(
+            "{name} is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })
 }
 
 /// An optional string argument: NULL means absent.
@@ -75,5 +87,9 @@ pub unsafe fn required_str(p: *const c_char, name: &str) -> Result<String, Strin
 /// # Safety
 /// As for `required_str`.
 pub unsafe fn optional_str(p: *const c_char, name: &str) -> Result<Option<String>, String> {
-    if p.is_null() { Ok(None) } else { unsafe { required_str(p, name) }.map(Some) }
+    if p.is_null() {
+        Ok(None)
+    } else {
+        unsafe { required_str(p, name) }.map(Some)
+    }
 }

@@ -17,7 +17,10 @@ pub extern "C" fn hathora_version() -> *const c_char {
 /// range. Never NULL; never free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_result_code_to_string(code: u32) -> *const c_char {
-    HathoraResultCode::from_u32(code).map_or("unknown result code\0", |c| c.text()).as_ptr().cast()
+    HathoraResultCode::from_u32(code)
+        .map_or("unknown result code\0", |c| c.text())
+        .as_ptr()
+        .cast()
 }
 
 /// The message of the last failure on this thread (an argument refused, a client not created,
@@ -31,16 +34,27 @@ pub extern "C" fn hathora_last_error_message() -> *const c_char {
 /// Wire name of a `HathoraRegion` (e.g. "Sao_Paulo"). Static; NULL when out of range or `UNKNOWN`.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_region_name(region: u32) -> *const c_char {
-    static NAMES: LazyLock<Vec<std::ffi::CString>> = LazyLock::new(|| Region::KNOWN.iter().map(|r| to_cstring(r.as_str())).collect());
+    static NAMES: LazyLock<Vec<std::ffi::CString>> = LazyLock::new(|| {
+        Region::KNOWN
+            .iter()
+            .map(|r| to_cstring(r.as_str()))
+            .collect()
+    });
     guard(std::ptr::null(), || {
-        Region::from_ordinal(region).map_or(std::ptr::null(), |r| NAMES[r.ordinal() as usize - 1].as_ptr())
+        Region::from_ordinal(region).map_or(std::ptr::null(), |r| {
+            NAMES[r.ordinal() as usize - 1].as_ptr()
+        })
     })
 }
 
 /// Receives one log line. `message` is owned by the library and valid during the call only.
-pub type HathoraLogCallback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: u32, message: *const c_char)>;
+pub type HathoraLogCallback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: u32, message: *const c_char)>;
 
-struct LogTarget(unsafe extern "C" fn(*mut c_void, u32, *const c_char), *mut c_void);
+struct LogTarget(
+    unsafe extern "C" fn(*mut c_void, u32, *const c_char),
+    *mut c_void,
+);
 // SAFETY: the caller registers a callback that accepts calls from any thread, as documented.
 unsafe impl Send for LogTarget {}
 unsafe impl Sync for LogTarget {}
@@ -58,7 +72,11 @@ impl LogTarget {
 /// The callback runs on the thread that logs: a worker thread or the caller's, possibly several
 /// at once, so it must be thread-safe. Lines never contain the dev token.
 #[unsafe(no_mangle)]
-pub extern "C" fn hathora_set_log_callback(callback: HathoraLogCallback, user_data: *mut c_void, max_level: u32) {
+pub extern "C" fn hathora_set_log_callback(
+    callback: HathoraLogCallback,
+    user_data: *mut c_void,
+    max_level: u32,
+) {
     guard((), || {
         let level = match max_level {
             0 => HathoraLogLevel::Off,

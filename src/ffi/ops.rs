@@ -42,7 +42,9 @@ pub struct HathoraCallOptions {
 /// Completion of an asynchronous call. `result` is owned by the callback: free it with
 /// `hathora_result_free` (now or later, on any thread). `user_data` is the pointer given to the
 /// call, passed back untouched.
-pub type HathoraCallback = Option<unsafe extern "C" fn(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult)>;
+pub type HathoraCallback = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult),
+>;
 
 struct UserData(*mut c_void);
 // SAFETY: the library only hands the pointer back to the caller's callback; what it points to
@@ -55,9 +57,14 @@ type Refusal = (HathoraResultCode, String);
 /// `p` is NULL or points to a readable `HathoraCallOptions`.
 unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, String> {
     // SAFETY: per the contract above.
-    let Some(o) = (unsafe { p.as_ref() }) else { return Ok(CallOptions::default()) };
+    let Some(o) = (unsafe { p.as_ref() }) else {
+        return Ok(CallOptions::default());
+    };
     if o.version != HATHORA_CALL_OPTIONS_VERSION {
-        return Err(format!("options.version is {}, expected HATHORA_CALL_OPTIONS_VERSION ({HATHORA_CALL_OPTIONS_VERSION})", o.version));
+        return Err(format!(
+            "options.version is {}, expected HATHORA_CALL_OPTIONS_VERSION ({HATHORA_CALL_OPTIONS_VERSION})",
+            o.version
+        ));
     }
     Ok(CallOptions {
         app_id: unsafe { optional_str(o.app_id, "options.app_id") }?,
@@ -86,10 +93,20 @@ unsafe fn blocking(
             },
         };
         let code = outcome.code;
-        if let Some(m) = outcome.message.as_deref().filter(|_| code != HathoraResultCode::Ok) {
+        if let Some(m) = outcome
+            .message
+            .as_deref()
+            .filter(|_| code != HathoraResultCode::Ok)
+        {
             set_last_error(m);
         }
-        unsafe { write_out(out_result, Box::into_raw(HathoraResult::new(0, outcome)), "out_result") }?;
+        unsafe {
+            write_out(
+                out_result,
+                Box::into_raw(HathoraResult::new(0, outcome)),
+                "out_result",
+            )
+        }?;
         Ok(code)
     })
 }
@@ -104,10 +121,16 @@ unsafe fn asynchronous(
     callback: HathoraCallback,
     user_data: *mut c_void,
     out_request_id: *mut u64,
-    submit: impl FnOnce(&crate::Client, CallOptions, crate::dispatch::Completion) -> Result<Result<u64, Outcome>, String>,
+    submit: impl FnOnce(
+        &crate::Client,
+        CallOptions,
+        crate::dispatch::Completion,
+    ) -> Result<Result<u64, Outcome>, String>,
 ) -> HathoraResultCode {
     guard_code(|| {
-        let Some(cb) = callback else { return Err(invalid("callback must not be NULL")) };
+        let Some(cb) = callback else {
+            return Err(invalid("callback must not be NULL"));
+        };
         let client = lookup(client)?;
         let opts = unsafe { call_options(options) }.map_err(invalid)?;
         let user_data = UserData(user_data);
@@ -117,9 +140,9 @@ unsafe fn asynchronous(
             // SAFETY: the caller promised `cb` is callable with these arguments.
             unsafe { cb(user_data.0, id, result) };
         });
-        let id = submit(&client, opts, done).map_err(invalid)?.map_err(|o| -> Refusal {
-            (o.code, o.message.unwrap_or_default())
-        })?;
+        let id = submit(&client, opts, done)
+            .map_err(invalid)?
+            .map_err(|o| -> Refusal { (o.code, o.message.unwrap_or_default()) })?;
         if !out_request_id.is_null() {
             // SAFETY: non-NULL and writable per the contract.
             unsafe { out_request_id.write(id) };
@@ -130,7 +153,12 @@ unsafe fn asynchronous(
 
 /// # Safety
 /// As for the exported functions that call it.
-unsafe fn run_call(client: *mut HathoraClient, options: *const HathoraCallOptions, out: *mut *mut HathoraResult, build: impl FnOnce() -> Result<Call, String>) -> HathoraResultCode {
+unsafe fn run_call(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out: *mut *mut HathoraResult,
+    build: impl FnOnce() -> Result<Call, String>,
+) -> HathoraResultCode {
     unsafe { blocking(client, options, out, |c, o| Ok(c.call(build()?, o))) }
 }
 
@@ -144,7 +172,16 @@ unsafe fn queue_call(
     out_request_id: *mut u64,
     build: impl FnOnce() -> Result<Call, String>,
 ) -> HathoraResultCode {
-    unsafe { asynchronous(client, options, callback, user_data, out_request_id, |c, o, done| Ok(c.submit(build()?, o, done))) }
+    unsafe {
+        asynchronous(
+            client,
+            options,
+            callback,
+            user_data,
+            out_request_id,
+            |c, o, done| Ok(c.submit(build()?, o, done)),
+        )
+    }
 }
 
 /// # Safety
@@ -160,7 +197,15 @@ unsafe fn process(p: *const c_char) -> Result<String, String> {
 }
 
 /// CreateRoom's arguments. # Safety: as for `hathora_create_room`.
-unsafe fn create_call(region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize) -> Result<Call, String> {
+unsafe fn create_call(
+    region: u32,
+    region_name: *const c_char,
+    room_id: *const c_char,
+    room_config: *const c_char,
+    deployment_id: *const c_char,
+    client_ips: *const *const c_char,
+    client_ips_count: usize,
+) -> Result<Call, String> {
     let region = match unsafe { optional_str(region_name, "region_name") }? {
         Some(name) => name,
         None => Region::from_ordinal(region)
@@ -171,7 +216,9 @@ unsafe fn create_call(region: u32, region_name: *const c_char, room_id: *const c
     let client_ips = if client_ips_count == 0 {
         None
     } else if client_ips.is_null() {
-        return Err(format!("client_ips is NULL but client_ips_count is {client_ips_count}"));
+        return Err(format!(
+            "client_ips is NULL but client_ips_count is {client_ips_count}"
+        ));
     } else if client_ips_count > 1024 {
         return Err(format!("client_ips_count {client_ips_count} exceeds 1024"));
     } else {
@@ -202,8 +249,31 @@ unsafe fn create_call(region: u32, region_name: *const c_char, room_id: *const c
 /// Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
 /// such pointers; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_create_room(client: *mut HathoraClient, region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || create_call(region, region_name, room_id, room_config, deployment_id, client_ips, client_ips_count)) }
+pub unsafe extern "C" fn hathora_create_room(
+    client: *mut HathoraClient,
+    region: u32,
+    region_name: *const c_char,
+    room_id: *const c_char,
+    room_config: *const c_char,
+    deployment_id: *const c_char,
+    client_ips: *const *const c_char,
+    client_ips_count: usize,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            create_call(
+                region,
+                region_name,
+                room_id,
+                room_config,
+                deployment_id,
+                client_ips,
+                client_ips_count,
+            )
+        })
+    }
 }
 
 /// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
@@ -211,8 +281,33 @@ pub unsafe extern "C" fn hathora_create_room(client: *mut HathoraClient, region:
 /// # Safety
 /// As for `hathora_create_room`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_create_room_async(client: *mut HathoraClient, region: u32, region_name: *const c_char, room_id: *const c_char, room_config: *const c_char, deployment_id: *const c_char, client_ips: *const *const c_char, client_ips_count: usize, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || create_call(region, region_name, room_id, room_config, deployment_id, client_ips, client_ips_count)) }
+pub unsafe extern "C" fn hathora_create_room_async(
+    client: *mut HathoraClient,
+    region: u32,
+    region_name: *const c_char,
+    room_id: *const c_char,
+    room_config: *const c_char,
+    deployment_id: *const c_char,
+    client_ips: *const *const c_char,
+    client_ips_count: usize,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            create_call(
+                region,
+                region_name,
+                room_id,
+                room_config,
+                deployment_id,
+                client_ips,
+                client_ips_count,
+            )
+        })
+    }
 }
 
 /// GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
@@ -220,8 +315,19 @@ pub unsafe extern "C" fn hathora_create_room_async(client: *mut HathoraClient, r
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_room_info(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::GetRoomInfo { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_get_room_info(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetRoomInfo {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// GetRoomInfo, asynchronous form.
@@ -229,8 +335,21 @@ pub unsafe extern "C" fn hathora_get_room_info(client: *mut HathoraClient, room_
 /// # Safety
 /// As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_room_info_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetRoomInfo { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_get_room_info_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetRoomInfo {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// GetActiveRoomsForProcess: the process's scheduling and active rooms
@@ -239,8 +358,19 @@ pub unsafe extern "C" fn hathora_get_room_info_async(client: *mut HathoraClient,
 /// # Safety
 /// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_active_rooms_for_process(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::GetActiveRoomsForProcess { process_id: process(process_id)? })) }
+pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
+    client: *mut HathoraClient,
+    process_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetActiveRoomsForProcess {
+                process_id: process(process_id)?,
+            })
+        })
+    }
 }
 
 /// GetActiveRoomsForProcess, asynchronous form.
@@ -248,8 +378,21 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process(client: *mut Hatho
 /// # Safety
 /// As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetActiveRoomsForProcess { process_id: process(process_id)? })) }
+pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(
+    client: *mut HathoraClient,
+    process_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetActiveRoomsForProcess {
+                process_id: process(process_id)?,
+            })
+        })
+    }
 }
 
 /// GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
@@ -257,8 +400,19 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(client: *mut
 /// # Safety
 /// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::GetInactiveRoomsForProcess { process_id: process(process_id)? })) }
+pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
+    client: *mut HathoraClient,
+    process_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetInactiveRoomsForProcess {
+                process_id: process(process_id)?,
+            })
+        })
+    }
 }
 
 /// GetInactiveRoomsForProcess, asynchronous form.
@@ -266,8 +420,21 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(client: *mut Hat
 /// # Safety
 /// As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(client: *mut HathoraClient, process_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetInactiveRoomsForProcess { process_id: process(process_id)? })) }
+pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(
+    client: *mut HathoraClient,
+    process_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetInactiveRoomsForProcess {
+                process_id: process(process_id)?,
+            })
+        })
+    }
 }
 
 /// GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
@@ -276,8 +443,19 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(client: *m
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_connection_info(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::GetConnectionInfo { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_get_connection_info(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetConnectionInfo {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// GetConnectionInfo, asynchronous form.
@@ -285,8 +463,21 @@ pub unsafe extern "C" fn hathora_get_connection_info(client: *mut HathoraClient,
 /// # Safety
 /// As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_get_connection_info_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::GetConnectionInfo { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_get_connection_info_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetConnectionInfo {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
@@ -295,8 +486,21 @@ pub unsafe extern "C" fn hathora_get_connection_info_async(client: *mut HathoraC
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_update_room_config(client: *mut HathoraClient, room_id: *const c_char, room_config: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::UpdateRoomConfig { room_id: room(room_id)?, room_config: required_str(room_config, "room_config")? })) }
+pub unsafe extern "C" fn hathora_update_room_config(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    room_config: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::UpdateRoomConfig {
+                room_id: room(room_id)?,
+                room_config: required_str(room_config, "room_config")?,
+            })
+        })
+    }
 }
 
 /// UpdateRoomConfig, asynchronous form.
@@ -304,8 +508,23 @@ pub unsafe extern "C" fn hathora_update_room_config(client: *mut HathoraClient, 
 /// # Safety
 /// As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_update_room_config_async(client: *mut HathoraClient, room_id: *const c_char, room_config: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::UpdateRoomConfig { room_id: room(room_id)?, room_config: required_str(room_config, "room_config")? })) }
+pub unsafe extern "C" fn hathora_update_room_config_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    room_config: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::UpdateRoomConfig {
+                room_id: room(room_id)?,
+                room_config: required_str(room_config, "room_config")?,
+            })
+        })
+    }
 }
 
 /// DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
@@ -314,8 +533,19 @@ pub unsafe extern "C" fn hathora_update_room_config_async(client: *mut HathoraCl
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_destroy_room(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::DestroyRoom { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_destroy_room(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::DestroyRoom {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// DestroyRoom, asynchronous form.
@@ -323,8 +553,21 @@ pub unsafe extern "C" fn hathora_destroy_room(client: *mut HathoraClient, room_i
 /// # Safety
 /// As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_destroy_room_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::DestroyRoom { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_destroy_room_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::DestroyRoom {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
@@ -333,8 +576,19 @@ pub unsafe extern "C" fn hathora_destroy_room_async(client: *mut HathoraClient, 
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::SuspendRoomV2Deprecated { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::SuspendRoomV2Deprecated {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// SuspendRoomV2Deprecated, asynchronous form.
@@ -342,8 +596,21 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(client: *mut Hathora
 /// # Safety
 /// As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::SuspendRoomV2Deprecated { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::SuspendRoomV2Deprecated {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// ResumeRoom: schedules a suspended room on a process again. Result: connection data
@@ -352,8 +619,19 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(client: *mut H
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_resume_room(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { run_call(client, options, out_result, || Ok(Call::ResumeRoom { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_resume_room(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::ResumeRoom {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// ResumeRoom, asynchronous form.
@@ -361,8 +639,21 @@ pub unsafe extern "C" fn hathora_resume_room(client: *mut HathoraClient, room_id
 /// # Safety
 /// As for `hathora_resume_room`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_resume_room_async(client: *mut HathoraClient, room_id: *const c_char, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
-    unsafe { queue_call(client, options, callback, user_data, out_request_id, || Ok(Call::ResumeRoom { room_id: room(room_id)? })) }
+pub unsafe extern "C" fn hathora_resume_room_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::ResumeRoom {
+                room_id: room(room_id)?,
+            })
+        })
+    }
 }
 
 /// Wait until active: polls GetConnectionInfo (200 ms apart, growing 1.5x up to 2 s) until the
@@ -373,8 +664,18 @@ pub unsafe extern "C" fn hathora_resume_room_async(client: *mut HathoraClient, r
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_wait_until_active(client: *mut HathoraClient, room_id: *const c_char, timeout_ms: u32, options: *const HathoraCallOptions, out_result: *mut *mut HathoraResult) -> HathoraResultCode {
-    unsafe { blocking(client, options, out_result, |c, o| Ok(c.wait_until_active(&room(room_id)?, Duration::from_millis(timeout_ms.into()), o))) }
+pub unsafe extern "C" fn hathora_wait_until_active(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    timeout_ms: u32,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        blocking(client, options, out_result, |c, o| {
+            Ok(c.wait_until_active(&room(room_id)?, Duration::from_millis(timeout_ms.into()), o))
+        })
+    }
 }
 
 /// Wait until active, asynchronous form: no worker thread is held between two polls, and
@@ -383,10 +684,30 @@ pub unsafe extern "C" fn hathora_wait_until_active(client: *mut HathoraClient, r
 /// # Safety
 /// As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_wait_until_active_async(client: *mut HathoraClient, room_id: *const c_char, timeout_ms: u32, options: *const HathoraCallOptions, callback: HathoraCallback, user_data: *mut c_void, out_request_id: *mut u64) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_wait_until_active_async(
+    client: *mut HathoraClient,
+    room_id: *const c_char,
+    timeout_ms: u32,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
     unsafe {
-        asynchronous(client, options, callback, user_data, out_request_id, |c, o, done| {
-            Ok(c.submit_wait_until_active(&room(room_id)?, Duration::from_millis(timeout_ms.into()), o, done))
-        })
+        asynchronous(
+            client,
+            options,
+            callback,
+            user_data,
+            out_request_id,
+            |c, o, done| {
+                Ok(c.submit_wait_until_active(
+                    &room(room_id)?,
+                    Duration::from_millis(timeout_ms.into()),
+                    o,
+                    done,
+                ))
+            },
+        )
     }
 }

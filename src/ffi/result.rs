@@ -21,9 +21,9 @@ pub struct HathoraResult {
 
 enum View {
     None,
-    Connection(Box<ConnectionView>),
-    Room(Box<RoomView>),
-    Rooms(Vec<Box<RoomView>>),
+    Connection(ConnectionView),
+    Room(RoomView),
+    Rooms(Vec<RoomView>),
 }
 
 // SAFETY: the raw pointers inside the views point only into data this value owns and never
@@ -37,7 +37,9 @@ impl HathoraResult {
             Payload::None => View::None,
             Payload::Connection(c) => View::Connection(ConnectionView::new(&mut strings, c)),
             Payload::Room(r) => View::Room(RoomView::new(&mut strings, r)),
-            Payload::Rooms(rs) => View::Rooms(rs.iter().map(|r| RoomView::new(&mut strings, r)).collect()),
+            Payload::Rooms(rs) => {
+                View::Rooms(rs.iter().map(|r| RoomView::new(&mut strings, r)).collect())
+            }
         };
         Box::new(HathoraResult {
             request_id,
@@ -71,7 +73,11 @@ unsafe fn read<'a>(r: *const HathoraResult) -> Option<&'a HathoraResult> {
 ///
 /// # Safety
 /// `out` is NULL or valid for one write of `T`.
-pub(super) unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), (HathoraResultCode, String)> {
+pub(super) unsafe fn write_out<T>(
+    out: *mut T,
+    value: T,
+    name: &str,
+) -> Result<(), (HathoraResultCode, String)> {
     if out.is_null() {
         return Err(invalid(format!("{name} must not be NULL")));
     }
@@ -101,7 +107,9 @@ pub unsafe extern "C" fn hathora_result_free(result: *mut HathoraResult) {
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> HathoraResultCode {
-    guard(HathoraResultCode::InvalidArgument, || unsafe { read(result) }.map_or(HathoraResultCode::InvalidArgument, |r| r.outcome.code))
+    guard(HathoraResultCode::InvalidArgument, || {
+        unsafe { read(result) }.map_or(HathoraResultCode::InvalidArgument, |r| r.outcome.code)
+    })
 }
 
 /// HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
@@ -110,7 +118,9 @@ pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> Ha
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_http_status(result: *const HathoraResult) -> u16 {
-    guard(0, || unsafe { read(result) }.map_or(0, |r| r.outcome.http_status))
+    guard(0, || {
+        unsafe { read(result) }.map_or(0, |r| r.outcome.http_status)
+    })
 }
 
 /// Why the call failed: the API's `message` for API errors, else the library's explanation.
@@ -120,7 +130,11 @@ pub unsafe extern "C" fn hathora_result_http_status(result: *const HathoraResult
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_message(result: *const HathoraResult) -> *const c_char {
-    guard(null(), || unsafe { read(result) }.and_then(|r| r.message.as_ref()).map_or(null(), |m| m.as_ptr()))
+    guard(null(), || {
+        unsafe { read(result) }
+            .and_then(|r| r.message.as_ref())
+            .map_or(null(), |m| m.as_ptr())
+    })
 }
 
 /// The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
@@ -130,7 +144,9 @@ pub unsafe extern "C" fn hathora_result_message(result: *const HathoraResult) ->
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_body(result: *const HathoraResult) -> *const c_char {
-    guard(null(), || unsafe { read(result) }.map_or(null(), |r| r.body.as_ptr()))
+    guard(null(), || {
+        unsafe { read(result) }.map_or(null(), |r| r.body.as_ptr())
+    })
 }
 
 /// Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
@@ -139,7 +155,9 @@ pub unsafe extern "C" fn hathora_result_body(result: *const HathoraResult) -> *c
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_body_len(result: *const HathoraResult) -> usize {
-    guard(0, || unsafe { read(result) }.map_or(0, |r| r.body.as_bytes().len()))
+    guard(0, || {
+        unsafe { read(result) }.map_or(0, |r| r.body.as_bytes().len())
+    })
 }
 
 /// The id the asynchronous call returned; 0 for a blocking call's result and for NULL.
@@ -157,7 +175,9 @@ pub unsafe extern "C" fn hathora_result_request_id(result: *const HathoraResult)
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_attempts(result: *const HathoraResult) -> u32 {
-    guard(0, || unsafe { read(result) }.map_or(0, |r| r.outcome.attempts))
+    guard(0, || {
+        unsafe { read(result) }.map_or(0, |r| r.outcome.attempts)
+    })
 }
 
 /// Connection data of a successful CreateRoom, GetConnectionInfo, ResumeRoom or
@@ -168,7 +188,10 @@ pub unsafe extern "C" fn hathora_result_attempts(result: *const HathoraResult) -
 /// # Safety
 /// `result` is NULL or a live result; `out_info` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_result_connection_info(result: *const HathoraResult, out_info: *mut *const HathoraConnectionInfo) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_result_connection_info(
+    result: *const HathoraResult,
+    out_info: *mut *const HathoraConnectionInfo,
+) -> HathoraResultCode {
     guard_code(|| {
         let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
         let View::Connection(c) = &r.view else {
@@ -185,11 +208,16 @@ pub unsafe extern "C" fn hathora_result_connection_info(result: *const HathoraRe
 /// # Safety
 /// `result` is NULL or a live result; `out_room` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_result_room(result: *const HathoraResult, out_room: *mut *const HathoraRoom) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_result_room(
+    result: *const HathoraResult,
+    out_room: *mut *const HathoraRoom,
+) -> HathoraResultCode {
     guard_code(|| {
         let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
         let View::Room(v) = &r.view else {
-            return Err(invalid("this result holds no room (use hathora_result_room_at for lists)"));
+            return Err(invalid(
+                "this result holds no room (use hathora_result_room_at for lists)",
+            ));
         };
         unsafe { write_out(out_room, &v.room as *const _, "out_room") }?;
         Ok(HathoraResultCode::Ok)
@@ -202,7 +230,10 @@ pub unsafe extern "C" fn hathora_result_room(result: *const HathoraResult, out_r
 /// # Safety
 /// `result` is NULL or a live result; `out_count` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_result_room_count(result: *const HathoraResult, out_count: *mut usize) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_result_room_count(
+    result: *const HathoraResult,
+    out_count: *mut usize,
+) -> HathoraResultCode {
     guard_code(|| {
         let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
         let View::Rooms(list) = &r.view else {
@@ -220,13 +251,22 @@ pub unsafe extern "C" fn hathora_result_room_count(result: *const HathoraResult,
 /// # Safety
 /// `result` is NULL or a live result; `out_room` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_result_room_at(result: *const HathoraResult, index: usize, out_room: *mut *const HathoraRoom) -> HathoraResultCode {
+pub unsafe extern "C" fn hathora_result_room_at(
+    result: *const HathoraResult,
+    index: usize,
+    out_room: *mut *const HathoraRoom,
+) -> HathoraResultCode {
     guard_code(|| {
         let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
         let View::Rooms(list) = &r.view else {
             return Err(invalid("this result holds no room list"));
         };
-        let v = list.get(index).ok_or_else(|| invalid(format!("index {index} is out of range (count {})", list.len())))?;
+        let v = list.get(index).ok_or_else(|| {
+            invalid(format!(
+                "index {index} is out of range (count {})",
+                list.len()
+            ))
+        })?;
         unsafe { write_out(out_room, &v.room as *const _, "out_room") }?;
         Ok(HathoraResultCode::Ok)
     })

@@ -91,7 +91,8 @@ fn port(s: &mut Strings, p: &ExposedPort) -> HathoraExposedPort {
     }
 }
 
-/// A connection view with the port storage it points into.
+/// A connection view with the port storage it points into (heap storage: moving the view
+/// keeps every pointer valid).
 pub struct ConnectionView {
     pub info: HathoraConnectionInfo,
     _main: Option<Box<HathoraExposedPort>>,
@@ -99,9 +100,13 @@ pub struct ConnectionView {
 }
 
 impl ConnectionView {
-    pub fn new(s: &mut Strings, c: &ConnectionInfo) -> Box<Self> {
+    pub fn new(s: &mut Strings, c: &ConnectionInfo) -> Self {
         let main = c.exposed_port.as_ref().map(|p| Box::new(port(s, p)));
-        let extra: Vec<_> = c.additional_exposed_ports.iter().map(|p| port(s, p)).collect();
+        let extra: Vec<_> = c
+            .additional_exposed_ports
+            .iter()
+            .map(|p| port(s, p))
+            .collect();
         let info = HathoraConnectionInfo {
             room_id: s.add(&c.room_id),
             process_id: s.add_opt(c.process_id.as_deref()),
@@ -111,7 +116,11 @@ impl ConnectionView {
             additional_exposed_ports: slice_ptr(&extra),
             additional_exposed_ports_count: extra.len(),
         };
-        Box::new(ConnectionView { info, _main: main, _extra: extra })
+        ConnectionView {
+            info,
+            _main: main,
+            _extra: extra,
+        }
     }
 }
 
@@ -132,8 +141,11 @@ pub struct RoomView {
 }
 
 impl RoomView {
-    pub fn new(s: &mut Strings, r: &Room) -> Box<Self> {
-        let current = r.current_allocation.as_ref().map(|a| Box::new(allocation(s, a)));
+    pub fn new(s: &mut Strings, r: &Room) -> Self {
+        let current = r
+            .current_allocation
+            .as_ref()
+            .map(|a| Box::new(allocation(s, a)));
         let all: Vec<_> = r.allocations.iter().map(|a| allocation(s, a)).collect();
         let room = HathoraRoom {
             app_id: s.add(&r.app_id),
@@ -145,6 +157,10 @@ impl RoomView {
             allocations: slice_ptr(&all),
             allocations_count: all.len(),
         };
-        Box::new(RoomView { room, _current: current, _all: all })
+        RoomView {
+            room,
+            _current: current,
+            _all: all,
+        }
     }
 }

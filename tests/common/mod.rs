@@ -25,7 +25,10 @@ pub fn emulator() -> Emulator {
 }
 
 pub fn emulator_with(tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
-    let mut cfg = EmulatorConfig { activation_delay: Duration::from_millis(100), ..EmulatorConfig::default() };
+    let mut cfg = EmulatorConfig {
+        activation_delay: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    };
     tweak(&mut cfg);
     Emulator::start(cfg).expect("emulator starts")
 }
@@ -36,7 +39,12 @@ pub fn c(s: &str) -> CString {
 
 /// Reads a C string the library returned; None for NULL.
 pub fn s(p: *const c_char) -> Option<String> {
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().expect("UTF-8 from the library").to_owned())
+    (!p.is_null()).then(|| {
+        unsafe { CStr::from_ptr(p) }
+            .to_str()
+            .expect("UTF-8 from the library")
+            .to_owned()
+    })
 }
 
 pub fn last_error() -> String {
@@ -57,12 +65,25 @@ impl Drop for CClient {
 }
 
 /// Builds a client for `emu` with a short retry backoff; `tweak` may change the config further.
-pub fn client_with(emu: &Emulator, mode: HathoraDispatchMode, tweak: impl FnOnce(*mut HathoraConfig)) -> CClient {
+pub fn client_with(
+    emu: &Emulator,
+    mode: HathoraDispatchMode,
+    tweak: impl FnOnce(*mut HathoraConfig),
+) -> CClient {
     unsafe {
         let cfg = hathora_config_new();
-        assert_eq!(hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()), Code::Ok);
-        assert_eq!(hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()), Code::Ok);
-        assert_eq!(hathora_config_set_base_url(cfg, c(&emu.url()).as_ptr()), Code::Ok);
+        assert_eq!(
+            hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
+            Code::Ok
+        );
+        assert_eq!(
+            hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()),
+            Code::Ok
+        );
+        assert_eq!(
+            hathora_config_set_base_url(cfg, c(&emu.url()).as_ptr()),
+            Code::Ok
+        );
         assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         assert_eq!(hathora_config_set_retry(cfg, 3, 20, 200), Code::Ok);
         tweak(cfg);
@@ -113,7 +134,8 @@ impl Res {
     }
     pub fn conn(&self) -> Option<&HathoraConnectionInfo> {
         let mut p = null();
-        (unsafe { hathora_result_connection_info(self.0, &mut p) } == Code::Ok).then(|| unsafe { &*p })
+        (unsafe { hathora_result_connection_info(self.0, &mut p) } == Code::Ok)
+            .then(|| unsafe { &*p })
     }
     pub fn room(&self) -> Option<&HathoraRoom> {
         let mut p = null();
@@ -124,15 +146,29 @@ impl Res {
         if unsafe { hathora_result_room_count(self.0, &mut n) } != Code::Ok {
             return None;
         }
-        Some((0..n).map(|i| {
-            let mut p = null();
-            assert_eq!(unsafe { hathora_result_room_at(self.0, i, &mut p) }, Code::Ok);
-            unsafe { &*p }
-        }).collect())
+        Some(
+            (0..n)
+                .map(|i| {
+                    let mut p = null();
+                    assert_eq!(
+                        unsafe { hathora_result_room_at(self.0, i, &mut p) },
+                        Code::Ok
+                    );
+                    unsafe { &*p }
+                })
+                .collect(),
+        )
     }
     /// Panics with everything the result says unless it is OK.
     pub fn ok(self) -> Self {
-        assert_eq!(self.code(), Code::Ok, "status {} message {:?} body {}", self.status(), self.message(), self.body());
+        assert_eq!(
+            self.code(),
+            Code::Ok,
+            "status {} message {:?} body {}",
+            self.status(),
+            self.message(),
+            self.body()
+        );
         self
     }
 }
@@ -179,8 +215,16 @@ impl Collector {
             if guard.len() >= n {
                 return;
             }
-            assert!(Instant::now() < end, "only {} of {n} completions after {limit:?}", guard.len());
-            drop(self.cv.wait_timeout(guard, Duration::from_millis(5)).unwrap());
+            assert!(
+                Instant::now() < end,
+                "only {} of {n} completions after {limit:?}",
+                guard.len()
+            );
+            drop(
+                self.cv
+                    .wait_timeout(guard, Duration::from_millis(5))
+                    .unwrap(),
+            );
         }
     }
     pub fn take(&self) -> Vec<(u64, Res)> {
@@ -199,7 +243,10 @@ impl Collector {
 }
 
 /// Submits an async C call with the collector and returns the request id (asserting OK).
-pub fn submit(col: &Arc<Collector>, f: impl FnOnce(HathoraCallback, *mut c_void, *mut u64) -> Code) -> u64 {
+pub fn submit(
+    col: &Arc<Collector>,
+    f: impl FnOnce(HathoraCallback, *mut c_void, *mut u64) -> Code,
+) -> u64 {
     let mut id = 0;
     let code = f(Some(collect), col.user_data(), &mut id);
     assert_eq!(code, Code::Ok, "{}", last_error());
@@ -207,15 +254,30 @@ pub fn submit(col: &Arc<Collector>, f: impl FnOnce(HathoraCallback, *mut c_void,
     id
 }
 
-pub const BOTH_MODES: [HathoraDispatchMode; 2] = [HathoraDispatchMode::Worker, HathoraDispatchMode::Poll];
+pub const BOTH_MODES: [HathoraDispatchMode; 2] =
+    [HathoraDispatchMode::Worker, HathoraDispatchMode::Poll];
 
 /// Creates a room in Frankfurt (blocking) and returns its room id and process id.
 pub fn create_room(cl: &CClient, room_config: Option<&str>) -> (String, String) {
     let cfg = room_config.map(c);
     let r = blocking(|out| unsafe {
-        hathora_create_room(cl.0, HathoraRegion::Frankfurt as u32, null(), null(), cfg.as_ref().map_or(null(), |c| c.as_ptr()), null(), null(), 0, null(), out)
+        hathora_create_room(
+            cl.0,
+            HathoraRegion::Frankfurt as u32,
+            null(),
+            null(),
+            cfg.as_ref().map_or(null(), |c| c.as_ptr()),
+            null(),
+            null(),
+            0,
+            null(),
+            out,
+        )
     })
     .ok();
     let conn = r.conn().expect("connection data");
-    (s(conn.room_id).unwrap(), s(conn.process_id).expect("CreateRoom returns the process id"))
+    (
+        s(conn.room_id).unwrap(),
+        s(conn.process_id).expect("CreateRoom returns the process id"),
+    )
 }
