@@ -17,7 +17,8 @@ fn main() {
 /// Writes include/hathora_rooms.h and bindings/csharp/Runtime/NativeMethods.g.cs under `root`.
 pub fn generate(root: &Path) {
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml")).expect("cbindgen.toml");
+    let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
+        .expect("cbindgen.toml");
     std::fs::create_dir_all(root.join("include")).expect("create include/");
     cbindgen::Builder::new()
         .with_crate(&crate_dir)
@@ -26,12 +27,21 @@ pub fn generate(root: &Path) {
         .expect("cbindgen could not generate the header")
         .write_to_file(root.join("include/hathora_rooms.h"));
 
-    std::fs::create_dir_all(root.join("bindings/csharp/Runtime")).expect("create bindings/csharp/Runtime/");
+    std::fs::create_dir_all(root.join("bindings/csharp/Runtime"))
+        .expect("create bindings/csharp/Runtime/");
     let mut cs = csbindgen::Builder::default();
     for file in ["config.rs", "error.rs", "log.rs"] {
         cs = cs.input_extern_file(Path::new(&crate_dir).join("src").join(file));
     }
-    for file in ["client.rs", "config.rs", "enums.rs", "meta.rs", "ops.rs", "result.rs", "view.rs"] {
+    for file in [
+        "client.rs",
+        "config.rs",
+        "enums.rs",
+        "meta.rs",
+        "ops.rs",
+        "result.rs",
+        "view.rs",
+    ] {
         cs = cs.input_extern_file(Path::new(&crate_dir).join("src/ffi").join(file));
     }
     cs.csharp_dll_name("hathora_rooms")

@@ -7,12 +7,17 @@ mod build_script;
 use std::path::Path;
 use std::process::Command;
 
-const GENERATED: [&str; 2] = ["include/hathora_rooms.h", "bindings/csharp/Runtime/NativeMethods.g.cs"];
+const GENERATED: [&str; 2] = [
+    "include/hathora_rooms.h",
+    "bindings/csharp/Runtime/NativeMethods.g.cs",
+];
 
 /// The committed version (HEAD), or the working-tree file when this is not a git checkout.
 fn committed(path: &str) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
-    let git = Command::new("git").args(["-C", root, "show", &format!("HEAD:{path}")]).output();
+    let git = Command::new("git")
+        .args(["-C", root, "show", &format!("HEAD:{path}")])
+        .output();
     match git {
         Ok(out) if out.status.success() => String::from_utf8(out.stdout).expect("UTF-8"),
         _ => std::fs::read_to_string(Path::new(root).join(path)).expect("generated file present"),
@@ -38,10 +43,15 @@ fn committed_bindings_match_a_fresh_generation() {
 /// on lines that are not comments.
 fn declared(text: &str, line_filter: impl Fn(&str) -> bool) -> std::collections::BTreeSet<String> {
     let mut names = std::collections::BTreeSet::new();
-    for line in text.lines().filter(|l| !l.trim_start().starts_with("//") && line_filter(l)) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//") && line_filter(l))
+    {
         for (i, _) in line.match_indices("hathora_") {
             let rest = &line[i..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
             if rest[end..].starts_with('(') {
                 names.insert(rest[..end].to_owned());
             }
@@ -57,6 +67,10 @@ fn header_and_csharp_stubs_declare_the_same_functions() {
     let cs = std::fs::read_to_string(root.join(GENERATED[1])).unwrap();
     let in_header = declared(&header, |l| !l.starts_with(' ') && !l.starts_with('*'));
     let in_cs = declared(&cs, |l| l.contains("static extern"));
-    assert!(in_header.len() >= 40, "found only {} functions in the header", in_header.len());
+    assert!(
+        in_header.len() >= 40,
+        "found only {} functions in the header",
+        in_header.len()
+    );
     assert_eq!(in_header, in_cs);
 }
