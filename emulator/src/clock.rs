@@ -1,0 +1,42 @@
+//! Timestamps: a monotonic instant for lifecycle decisions plus its RFC 3339 wall-clock text.
+
+use std::time::Instant;
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Stamp {
+    pub(crate) at: Instant,
+    /// e.g. `2026-11-28T16:06:48.123Z` (UTC, millisecond precision).
+    pub(crate) text: String,
+}
+
+impl Stamp {
+    pub(crate) fn now() -> Self {
+        Stamp {
+            at: Instant::now(),
+            text: rfc3339_millis(OffsetDateTime::now_utc()),
+        }
+    }
+}
+
+pub(crate) fn rfc3339_millis(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_with_millis_and_zulu() {
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(1_795_881_208_123_456_789).unwrap();
+        assert_eq!(super::rfc3339_millis(t), "2026-11-28T15:53:28.123Z");
+    }
+}
