@@ -16,6 +16,7 @@ pub mod ffi;
 pub mod log;
 pub mod model;
 pub mod outcome;
+mod random;
 pub mod retry;
 pub mod rooms;
 pub mod transport;

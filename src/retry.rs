@@ -85,20 +85,7 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     let base = policy.initial_backoff.as_secs_f64()
         * 1.5f64.powi(attempt.saturating_sub(1).min(60) as i32);
     let capped = base.min(policy.max_backoff.as_secs_f64());
-    Duration::from_secs_f64(capped * (1.0 + 0.25 * random_unit()))
-}
-
-/// A uniform number in [0, 1) that differs between threads and calls, without a crate.
-fn random_unit() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+    Duration::from_secs_f64(capped * (1.0 + 0.25 * crate::random::unit()))
 }
 
 /// `Retry-After` as delta-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).

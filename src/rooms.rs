@@ -272,21 +272,11 @@ fn encode(s: &str) -> String {
 
 /// A room id for CreateRoom when the caller gives none: 20 characters of `[a-z0-9]`.
 fn generate_room_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut id = String::with_capacity(20);
     while id.len() < 20 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
-        );
-        let mut bits = h.finish();
+        // 36^10 < 2^64: ten characters per random number.
+        let mut bits = crate::random::next_u64();
         for _ in 0..10 {
             id.push(ALPHABET[(bits % 36) as usize] as char);
             bits /= 36;
