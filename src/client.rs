@@ -109,7 +109,7 @@ impl Client {
     /// Cancels everything in flight, runs each callback once, joins the threads. Idempotent;
     /// also done on drop.
     pub fn shutdown(&self) {
-        self.dispatcher.shutdown();
+        self.dispatcher.shutdown(|| self.engine.interrupt());
     }
 
     fn check_wait(

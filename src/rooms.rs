@@ -289,6 +289,8 @@ fn generate_room_id() -> String {
 pub struct Engine {
     pub config: ClientConfig,
     transport: Transport,
+    /// Set when the client is freed: attempts cut short by it end as `ShutDown`.
+    interrupted: std::sync::atomic::AtomicBool,
 }
 
 /// Progress of one wait-until-active: carried from poll to poll.
@@ -315,7 +317,18 @@ impl Engine {
     pub fn new(config: ClientConfig) -> Result<Engine, String> {
         config.validate()?;
         let transport = Transport::new(&config);
-        Ok(Engine { config, transport })
+        Ok(Engine {
+            config,
+            transport,
+            interrupted: Default::default(),
+        })
+    }
+
+    /// Aborts every HTTP attempt in progress (the client is being freed).
+    pub fn interrupt(&self) {
+        self.interrupted
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.transport.interrupt();
     }
 
     /// Fills in what a call needs before its first attempt (CreateRoom's roomId) and checks it.
@@ -382,7 +395,13 @@ impl Engine {
             &label,
         );
         let count = attempts.count;
-        let outcome = interpret(spec, attempts);
+        let mut outcome = interpret(spec, attempts);
+        if outcome.code == HathoraResultCode::TransportError
+            && self.interrupted.load(std::sync::atomic::Ordering::Acquire)
+        {
+            outcome.code = HathoraResultCode::ShutDown;
+            outcome.message = Some("the client was freed before the request completed".into());
+        }
         log_at!(
             Debug,
             "{label}: {} after {count} attempt(s), HTTP {}",

@@ -71,6 +71,12 @@ impl Transport {
         }
     }
 
+    /// Closes every connection, interrupting the attempts in progress at once; later attempts
+    /// fail. Used when the client is freed, so that freeing never waits out a slow server.
+    pub fn interrupt(&self) {
+        self.agent.clone().shutdown();
+    }
+
     pub fn has_token(&self) -> bool {
         self.authorization.is_some()
     }

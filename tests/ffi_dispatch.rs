@@ -234,3 +234,27 @@ fn wait_until_active_times_out_with_the_last_connection_data() {
     assert_eq!(r.conn().unwrap().status, HathoraRoomReadyStatus::Starting);
     assert!(r.message().unwrap().contains("not active"));
 }
+
+#[test]
+fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
+    for mode in BOTH_MODES {
+        let emu = emulator();
+        emu.faults().set_latency(Duration::from_secs(20));
+        let cl = client_with(&emu, mode, |cfg| unsafe {
+            hathora_config_set_timeouts(cfg, 60_000, 5_000);
+        });
+        let col = Collector::new();
+        let r = c("r");
+        let ids: Vec<u64> = (0..4)
+            .map(|_| submit(&col, |cb, ud, id| unsafe { hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id) }))
+            .collect();
+        wait_until(Duration::from_secs(10), || emu.stats().requests == 4);
+        let started = std::time::Instant::now();
+        drop(cl);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(10), "{mode:?}: free took {took:?}; the server answers after 20 s");
+        let done = col.take();
+        assert_eq!(done.len(), ids.len());
+        assert!(done.iter().all(|(_, r)| r.code() == Code::ShutDown), "{mode:?}");
+    }
+}

@@ -228,9 +228,10 @@ impl Dispatcher {
         self.pool.thread_ids()
     }
 
-    /// Refuses new requests, cancels the rest with `ShutDown`, lets every one complete, joins
-    /// the threads, and in poll mode runs the remaining callbacks here. Idempotent.
-    pub fn shutdown(&self) {
+    /// Refuses new requests, cancels the rest with `ShutDown`, calls `interrupt` (which aborts the
+    /// HTTP attempts in progress), lets every request complete, joins the threads, and in poll
+    /// mode runs the remaining callbacks here. Idempotent.
+    pub fn shutdown(&self, interrupt: impl FnOnce()) {
         {
             let tickets = lock(&self.core.tickets);
             self.core.open.store(false, Ordering::Release);
@@ -238,6 +239,7 @@ impl Dispatcher {
                 t.cancel.cancel(HathoraResultCode::ShutDown);
             }
         }
+        interrupt();
         self.timer.close_and_join();
         self.pool.close_and_join();
         while self.poll(0) > 0 {}

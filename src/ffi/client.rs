@@ -63,9 +63,9 @@ pub unsafe extern "C" fn hathora_client_new(
 /// Frees a client. Requests in flight are cancelled and each callback still runs exactly once,
 /// with `HATHORA_RESULT_CODE_SHUT_DOWN` unless it had already finished: in worker mode on a
 /// worker thread, in poll mode on this thread before this function returns (finished results are
-/// delivered as they are). Then the worker threads are joined: this returns once every attempt
-/// in progress has ended (at most the call timeout). After it returns, no callback of this client
-/// runs again. NULL, or a handle already freed, is ignored (and reported by
+/// delivered as they are). HTTP attempts in progress are interrupted by closing their
+/// connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
+/// then the worker threads are joined. After it returns, no callback of this client runs again. NULL, or a handle already freed, is ignored (and reported by
 /// `hathora_last_error_message`). May be called from inside a callback.
 ///
 /// # Safety
