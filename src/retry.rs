@@ -25,7 +25,7 @@ pub fn run(
     policy: &RetryPolicy,
     deadline: Instant,
     cancel: &CancelToken,
-    label: &str,
+    operation: &str,
 ) -> Attempts {
     let mut count = 0;
     loop {
@@ -58,7 +58,8 @@ pub fn run(
             // Waiting would outlive the caller's deadline: report what we have now.
             log_at!(
                 Info,
-                "{label}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
+                "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
+                req.path,
                 describe()
             );
             return Attempts {
@@ -68,7 +69,8 @@ pub fn run(
         }
         log_at!(
             Info,
-            "{label}: attempt {count} got {}; retrying in {delay:?}",
+            "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
+            req.path,
             describe()
         );
         if let Err(reason) = cancel.sleep(delay) {

@@ -385,14 +385,13 @@ impl Engine {
             body: body.as_deref(),
             auth: spec.auth,
         };
-        let label = format!("{} {}", spec.name, req.path);
         let attempts = retry::run(
             &self.transport,
             &req,
             &self.policy(opts),
             deadline,
             cancel,
-            &label,
+            spec.name,
         );
         let count = attempts.count;
         let mut outcome = interpret(spec, attempts);
@@ -404,7 +403,9 @@ impl Engine {
         }
         log_at!(
             Debug,
-            "{label}: {} after {count} attempt(s), HTTP {}",
+            "{} {}: {} after {count} attempt(s), HTTP {}",
+            spec.name,
+            req.path,
             outcome.code,
             outcome.http_status
         );
