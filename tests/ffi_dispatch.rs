@@ -258,3 +258,24 @@ fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
         assert!(done.iter().all(|(_, r)| r.code() == Code::ShutDown), "{mode:?}");
     }
 }
+
+#[test]
+fn cancelling_a_wait_ends_it_without_waiting_for_the_next_poll() {
+    for mode in BOTH_MODES {
+        let emu = emulator_with(|cfg| cfg.activation_delay = Duration::from_secs(120));
+        let cl = client(&emu, mode);
+        let (room, _) = create_room(&cl, None);
+        let col = Collector::new();
+        let r = c(&room);
+        let id = submit(&col, |cb, ud, id| unsafe { hathora_wait_until_active_async(cl.0, r.as_ptr(), 120_000, null(), cb, ud, id) });
+        // After the sixth poll the next one is at least 1.5 s away.
+        wait_until(Duration::from_secs(30), || emu.stats().count("GetConnectionInfo") >= 6);
+        let started = std::time::Instant::now();
+        assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
+        let res = col.one(&cl, id);
+        let took = started.elapsed();
+        assert_eq!(res.code(), Code::Cancelled);
+        assert!(took < Duration::from_millis(1000), "{mode:?}: the cancelled wait ended after {took:?}");
+        assert_eq!(emu.stats().count("GetConnectionInfo"), 6, "no poll after the cancel");
+    }
+}

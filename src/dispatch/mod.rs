@@ -39,6 +39,8 @@ struct Ticket {
     id: u64,
     cancel: CancelToken,
     done: Mutex<Option<Completion>>,
+    /// The timer entry of a request waiting between two steps, so cancel can end the wait.
+    waiting: Mutex<Option<u64>>,
 }
 
 /// The running side of one request: its cancel token, and the way to finish or continue it.
@@ -67,17 +69,22 @@ impl Task {
 
     /// Continues the request with `step` on the pool after `delay`, holding no worker meanwhile.
     pub fn after(mut self, delay: Duration, step: impl FnOnce(Task) + Send + 'static) {
+        let Some(ticket) = self.ticket.take() else {
+            return;
+        };
         let next = Task {
-            ticket: self.ticket.take(),
+            ticket: Some(Arc::clone(&ticket)),
             core: Arc::clone(&self.core),
             pool: Arc::clone(&self.pool),
             timer: Arc::clone(&self.timer),
         };
-        self.timer.schedule(
-            Instant::now() + delay,
-            Box::new(move || run_step(next, step)),
-            &self.pool,
-        );
+        let job: pool::Job = Box::new(move || run_step(next, step));
+        let entry = self.timer.schedule(Instant::now() + delay, job, &self.pool);
+        *lock(&ticket.waiting) = Some(entry);
+        // A cancel that came before `waiting` was set could not fire the entry: do it here.
+        if ticket.cancel.reason().is_some() {
+            self.timer.fire_now(entry, &self.pool);
+        }
     }
 }
 
@@ -105,18 +112,24 @@ fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
     let Some(done) = lock(&ticket.done).take() else {
         return;
     };
-    if let Some(reason) = ticket.cancel.reason()
-        && outcome.code != reason
     {
-        outcome.message = Some(match reason {
-            HathoraResultCode::ShutDown => {
-                "the client was freed before the request completed".into()
-            }
-            _ => "the request was cancelled".into(),
-        });
-        outcome.code = reason;
+        // The reason is read and the ticket removed under the tickets lock, under which `cancel`
+        // also flips the token: a cancel comes either before (this request ends CANCELLED) or
+        // after (it finds the request gone and says so), never in between.
+        let mut tickets = lock(&core.tickets);
+        if let Some(reason) = ticket.cancel.reason()
+            && outcome.code != reason
+        {
+            outcome.message = Some(match reason {
+                HathoraResultCode::ShutDown => {
+                    "the client was freed before the request completed".into()
+                }
+                _ => "the request was cancelled".into(),
+            });
+            outcome.code = reason;
+        }
+        tickets.remove(&ticket.id);
     }
-    lock(&core.tickets).remove(&ticket.id);
     match core.mode {
         HathoraDispatchMode::Worker => deliver(core, done, ticket.id, outcome),
         HathoraDispatchMode::Poll => lock(&core.ready).push_back((done, ticket.id, outcome)),
@@ -181,6 +194,7 @@ impl Dispatcher {
             id,
             cancel: CancelToken::default(),
             done: Mutex::new(Some(done)),
+            waiting: Mutex::new(None),
         });
         tickets.insert(id, Arc::clone(&ticket));
         let task = Task {
@@ -196,8 +210,19 @@ impl Dispatcher {
     /// Cancels a request that has not completed yet. Its callback still runs once, with
     /// `Cancelled`: at once if it is queued or waiting, else when its current attempt returns.
     pub fn cancel(&self, id: u64) -> bool {
-        let ticket = lock(&self.core.tickets).get(&id).cloned();
-        ticket.is_some_and(|t| t.cancel.cancel(HathoraResultCode::Cancelled))
+        // Flipped under the tickets lock (see `finish`), so an OK here means a CANCELLED callback.
+        let waiting = {
+            let tickets = lock(&self.core.tickets);
+            match tickets.get(&id) {
+                Some(t) if t.cancel.cancel(HathoraResultCode::Cancelled) => *lock(&t.waiting),
+                _ => return false,
+            }
+        };
+        // A request waiting for its next step ends now rather than when the step is due.
+        if let Some(entry) = waiting {
+            self.timer.fire_now(entry, &self.pool);
+        }
+        true
     }
 
     /// Poll mode: runs up to `max` ready callbacks (0: all that are ready now) on this thread.

@@ -42,19 +42,34 @@ impl Timer {
     }
 
     /// Runs `job` on the pool at `at`; after `close_and_join` the pool gets it at once.
-    pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) {
+    /// Returns an id for `fire_now`.
+    pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) -> u64 {
         let (lock, cv) = &*self.shared;
         let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let id = t.next;
+        t.next += 1;
         if t.closed {
             drop(t);
             pool.push(job);
-            return;
+            return id;
         }
-        let id = t.next;
-        t.next += 1;
         t.due.push(Reverse((at, id)));
         t.jobs.insert(id, job);
         cv.notify_one();
+        id
+    }
+
+    /// Hands the job `id` to the pool now, if it is still waiting (a cancelled wait ends at once).
+    pub fn fire_now(&self, id: u64, pool: &Pool) {
+        let (lock, _) = &*self.shared;
+        let job = lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .jobs
+            .remove(&id);
+        if let Some(job) = job {
+            pool.push(job);
+        }
     }
 
     /// Hands every waiting job to the pool now and stops the thread.
