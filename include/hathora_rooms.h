@@ -339,7 +339,8 @@ size_t hathora_client_poll(HathoraClient *client, size_t max_callbacks);
 // `client` is any value; only live handles are acted upon.
 HathoraResultCode hathora_client_cancel(HathoraClient *client, uint64_t request_id);
 
-// Number of asynchronous requests accepted whose callback has not run yet; 0 for NULL.
+// Number of asynchronous requests accepted whose callback has not started yet (a callback that
+// is running no longer counts); 0 for NULL.
 //
 // # Safety
 // `client` is any value; only live handles are acted upon.

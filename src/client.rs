@@ -97,7 +97,7 @@ impl Client {
         self.dispatcher.poll(max)
     }
 
-    /// Asynchronous requests whose callback has not run yet.
+    /// Asynchronous requests whose callback has not started yet.
     pub fn pending(&self) -> usize {
         self.dispatcher.pending()
     }

@@ -33,6 +33,10 @@ struct Core {
     tickets: Mutex<HashMap<u64, Arc<Ticket>>>,
     /// Poll mode: completions waiting for `poll`.
     ready: Mutex<VecDeque<(Completion, u64, Outcome)>>,
+    /// Poll mode: the threads running a callback inside `poll` right now (one entry per
+    /// callback), so that shutdown can wait for those running on other threads.
+    polling: Mutex<Vec<std::thread::ThreadId>>,
+    polled: std::sync::Condvar,
 }
 
 struct Ticket {
@@ -137,8 +141,10 @@ fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
 }
 
 fn deliver(core: &Core, done: Completion, id: u64, outcome: Outcome) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(id, outcome)));
+    // Released before the callback runs: whatever the callback observes (a task it completes, a
+    // next request it queues) already sees this request out of the count.
     core.in_flight.fetch_sub(1, Ordering::AcqRel);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(id, outcome)));
 }
 
 pub struct Dispatcher {
@@ -169,6 +175,8 @@ impl Dispatcher {
             open: AtomicBool::new(true),
             tickets: Mutex::new(HashMap::new()),
             ready: Mutex::new(VecDeque::new()),
+            polling: Mutex::new(Vec::new()),
+            polled: std::sync::Condvar::new(),
         });
         Ok(Dispatcher { core, pool, timer })
     }
@@ -233,18 +241,35 @@ impl Dispatcher {
         } else {
             max
         };
+        let me = std::thread::current().id();
         let mut ran = 0;
         while ran < limit {
-            let Some((done, id, outcome)) = lock(&core.ready).pop_front() else {
+            // Popped and registered under the `ready` lock: a shutdown that finds the queue
+            // empty also finds this callback registered, and waits for it.
+            let Some((done, id, outcome)) = ({
+                let mut ready = lock(&core.ready);
+                let next = ready.pop_front();
+                if next.is_some() {
+                    lock(&core.polling).push(me);
+                }
+                next
+            }) else {
                 break;
             };
             deliver(core, done, id, outcome);
+            {
+                let mut polling = lock(&core.polling);
+                if let Some(i) = polling.iter().position(|t| *t == me) {
+                    polling.swap_remove(i);
+                }
+            }
+            core.polled.notify_all();
             ran += 1;
         }
         ran
     }
 
-    /// Requests accepted whose callback has not run yet.
+    /// Requests accepted whose callback has not started yet.
     pub fn pending(&self) -> usize {
         self.core.in_flight.load(Ordering::Acquire)
     }
@@ -268,5 +293,16 @@ impl Dispatcher {
         self.timer.close_and_join();
         self.pool.close_and_join();
         while self.poll(0) > 0 {}
+        // Callbacks still running inside `poll` on other threads end before this returns (one
+        // on this thread, a callback freeing its own client, is not waited for).
+        let me = std::thread::current().id();
+        let mut polling = lock(&self.core.polling);
+        while polling.iter().any(|t| *t != me) {
+            polling = self
+                .core
+                .polled
+                .wait(polling)
+                .unwrap_or_else(|p| p.into_inner());
+        }
     }
 }

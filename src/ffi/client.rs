@@ -131,7 +131,8 @@ pub unsafe extern "C" fn hathora_client_cancel(
     })
 }
 
-/// Number of asynchronous requests accepted whose callback has not run yet; 0 for NULL.
+/// Number of asynchronous requests accepted whose callback has not started yet (a callback that
+/// is running no longer counts); 0 for NULL.
 ///
 /// # Safety
 /// `client` is any value; only live handles are acted upon.
