@@ -50,6 +50,11 @@ pub fn generate(root: &Path) {
         .csharp_class_name("NativeMethods")
         .csharp_class_accessibility("public")
         .csharp_use_function_pointer(false)
+        // UIntPtr, not C# 9's nuint: Mono's mcs and Unity before 2021.2 lack nuint.
+        .csharp_use_nint_types(false)
+        .csharp_generate_const_filter(|name| name.starts_with("HATHORA_"))
+        // Enums that functions take as uint (so that out-of-range values stay safe).
+        .always_included_types(["HathoraRegion", "HathoraDispatchMode", "HathoraLogLevel"])
         .generate_csharp_file(root.join("bindings/csharp/Runtime/NativeMethods.g.cs"))
         .expect("csbindgen could not generate the C# stubs");
 }

@@ -19,6 +19,10 @@ namespace Hathora.Rooms.Native
 #endif
         
 
+        /// <summary>
+        ///  The value `HathoraCallOptions.version` must hold.
+        /// </summary>
+        public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
 
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -92,7 +96,7 @@ namespace Hathora.Rooms.Native
         ///  `client` is any value; only live handles are acted upon.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_client_poll", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern nuint hathora_client_poll(HathoraClient* client, nuint max_callbacks);
+        public static extern System.UIntPtr hathora_client_poll(HathoraClient* client, System.UIntPtr max_callbacks);
 
         /// <summary>
         ///  Cancels the asynchronous request `request_id`. Its callback still runs exactly once, with
@@ -108,13 +112,14 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_client_cancel(HathoraClient* client, ulong request_id);
 
         /// <summary>
-        ///  Number of asynchronous requests accepted whose callback has not run yet; 0 for NULL.
+        ///  Number of asynchronous requests accepted whose callback has not started yet (a callback that
+        ///  is running no longer counts); 0 for NULL.
         ///
         ///  # Safety
         ///  `client` is any value; only live handles are acted upon.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_client_pending", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern nuint hathora_client_pending(HathoraClient* client);
+        public static extern System.UIntPtr hathora_client_pending(HathoraClient* client);
 
         /// <summary>
         ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
@@ -277,7 +282,7 @@ namespace Hathora.Rooms.Native
         ///  such pointers; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, nuint client_ips_count, HathoraCallOptions* options, HathoraResult** out_result);
+        public static extern HathoraResultCode hathora_create_room(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, System.UIntPtr client_ips_count, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
         ///  CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
@@ -286,7 +291,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_create_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, nuint client_ips_count, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, System.UIntPtr client_ips_count, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
@@ -515,7 +520,7 @@ namespace Hathora.Rooms.Native
         ///  `result` is NULL or a live result.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_result_body_len", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern nuint hathora_result_body_len(HathoraResult* result);
+        public static extern System.UIntPtr hathora_result_body_len(HathoraResult* result);
 
         /// <summary>
         ///  The id the asynchronous call returned; 0 for a blocking call's result and for NULL.
@@ -565,7 +570,7 @@ namespace Hathora.Rooms.Native
         ///  `result` is NULL or a live result; `out_count` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_result_room_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_result_room_count(HathoraResult* result, nuint* out_count);
+        public static extern HathoraResultCode hathora_result_room_count(HathoraResult* result, System.UIntPtr* out_count);
 
         /// <summary>
         ///  Room `index` (0-based) of a room list. Writes a pointer owned by the result, valid until it
@@ -576,7 +581,7 @@ namespace Hathora.Rooms.Native
         ///  `result` is NULL or a live result; `out_room` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_result_room_at", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_result_room_at(HathoraResult* result, nuint index, HathoraRoom** out_room);
+        public static extern HathoraResultCode hathora_result_room_at(HathoraResult* result, System.UIntPtr index, HathoraRoom** out_room);
 
 
     }
@@ -671,7 +676,7 @@ namespace Hathora.Rooms.Native
         ///  `additional_exposed_ports_count` entries; NULL when there are none.
         /// </summary>
         public HathoraExposedPort* additional_exposed_ports;
-        public nuint additional_exposed_ports_count;
+        public System.UIntPtr additional_exposed_ports_count;
     }
 
     /// <summary>
@@ -711,9 +716,24 @@ namespace Hathora.Rooms.Native
         ///  `allocations_count` entries; NULL when there are none.
         /// </summary>
         public HathoraRoomAllocation* allocations;
-        public nuint allocations_count;
+        public System.UIntPtr allocations_count;
     }
 
+
+    /// <summary>
+    ///  Where completion callbacks of asynchronous calls run.
+    /// </summary>
+    public enum HathoraDispatchMode : uint
+    {
+        /// <summary>
+        ///  On one of the client's worker threads, as soon as the request completes.
+        /// </summary>
+        Worker = 0,
+        /// <summary>
+        ///  Queued; they run only inside `hathora_client_poll`, on the thread that calls it.
+        /// </summary>
+        Poll = 1,
+    }
 
     /// <summary>
     ///  Outcome class of every call, blocking or asynchronous.
@@ -761,6 +781,41 @@ namespace Hathora.Rooms.Native
         ///  The asynchronous queue is full: the request was refused and no callback will run.
         /// </summary>
         QueueFull = 9,
+    }
+
+    /// <summary>
+    ///  Severity of a log message; a hook receives messages at or below its level.
+    /// </summary>
+    public enum HathoraLogLevel : uint
+    {
+        Off = 0,
+        Error = 1,
+        Warn = 2,
+        Info = 3,
+        Debug = 4,
+    }
+
+    /// <summary>
+    ///  A Hathora region. Pass `HATHORA_REGION_UNKNOWN` with a region name to request a region
+    ///  added after this library was built.
+    /// </summary>
+    public enum HathoraRegion : uint
+    {
+        Unknown = 0,
+        Seattle = 1,
+        LosAngeles = 2,
+        WashingtonDc = 3,
+        Chicago = 4,
+        London = 5,
+        Frankfurt = 6,
+        Mumbai = 7,
+        Singapore = 8,
+        Tokyo = 9,
+        Sydney = 10,
+        SaoPaulo = 11,
+        Dallas = 12,
+        Johannesburg = 13,
+        Dubai = 14,
     }
 
     /// <summary>

@@ -1,0 +1,80 @@
+using System;
+
+namespace Hathora.Rooms
+{
+    /// <summary>Where the tasks of a client complete.</summary>
+    public enum DispatchMode
+    {
+        /// <summary>On the thread pool as soon as a request finishes. The default outside Unity.</summary>
+        Worker = 0,
+
+        /// <summary>
+        /// Only inside <see cref="HathoraRoomsClient.Poll"/>, on the thread that calls it. The default in
+        /// Unity, where the package polls once per frame on the main thread.
+        /// </summary>
+        Poll = 1,
+    }
+
+    /// <summary>
+    /// Settings of a <see cref="HathoraRoomsClient"/>: those of the HathoraCloud SDK (app id, dev token,
+    /// server URL) plus timeouts, retries and threading. Defaults are the native library's.
+    /// </summary>
+    public sealed class HathoraRoomsClientOptions
+    {
+        public HathoraRoomsClientOptions()
+        {
+            ServerUrl = "https://api.hathora.dev";
+            Timeout = TimeSpan.FromSeconds(15);
+            ConnectTimeout = TimeSpan.FromSeconds(5);
+            MaxRetries = 3;
+            InitialBackoff = TimeSpan.FromMilliseconds(500);
+            MaxBackoff = TimeSpan.FromSeconds(10);
+            WorkerThreads = 4;
+            QueueCapacity = 65536;
+#if UNITY_5_3_OR_NEWER
+            DispatchMode = DispatchMode.Poll;
+#else
+            DispatchMode = DispatchMode.Worker;
+#endif
+        }
+
+        /// <summary>Default app id of every call; each call may override it.</summary>
+        public string AppId { get; set; }
+
+        /// <summary>
+        /// Sent as a bearer token to every operation except GetConnectionInfo. Leave it null in game
+        /// clients: they can still call GetConnectionInfoAsync and WaitUntilActiveAsync.
+        /// </summary>
+        public string DevToken { get; set; }
+
+        /// <summary>API base URL, e.g. a local emulator's http://127.0.0.1:PORT.</summary>
+        public string ServerUrl { get; set; }
+
+        /// <summary>Overall deadline of one call, retries included.</summary>
+        public TimeSpan Timeout { get; set; }
+
+        /// <summary>Deadline of one TCP/TLS connect.</summary>
+        public TimeSpan ConnectTimeout { get; set; }
+
+        /// <summary>Retries of 429, 500, 502, 503, 504 and connection failures (0 to 20; 0 turns them off).</summary>
+        public int MaxRetries { get; set; }
+
+        /// <summary>Delay before the first retry; each later one is 1.5 times longer.</summary>
+        public TimeSpan InitialBackoff { get; set; }
+
+        /// <summary>Longest computed delay between two attempts.</summary>
+        public TimeSpan MaxBackoff { get; set; }
+
+        /// <summary>Native threads that run the HTTP requests (1 to 64).</summary>
+        public int WorkerThreads { get; set; }
+
+        /// <summary>Where tasks complete; see <see cref="Rooms.DispatchMode"/>.</summary>
+        public DispatchMode DispatchMode { get; set; }
+
+        /// <summary>Requests in flight at most; past it calls fail with <see cref="HathoraQueueFullException"/>.</summary>
+        public int QueueCapacity { get; set; }
+
+        /// <summary>Allows http:// to hosts that are not loopback (the token would travel in clear).</summary>
+        public bool AllowInsecureHttp { get; set; }
+    }
+}

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Hathora.Rooms.Native;
+
+namespace Hathora.Rooms.Interop
+{
+    // Starts one native asynchronous call: pins its arguments and passes the callback's user data.
+    internal unsafe delegate HathoraResultCode NativeStart(HathoraClient* client, HathoraCallOptions* options, void* userData, ulong* requestId);
+
+    // Turns native asynchronous calls into tasks, and decides where those tasks complete.
+    internal sealed unsafe class RequestDispatcher
+    {
+        readonly NativeClient native;
+        readonly DispatchMode mode;
+        // Poll mode: requests whose result was read, waiting to be finished by Poll or Dispose.
+        readonly Queue<PendingRequest> ready = new Queue<PendingRequest>();
+        int disposed;
+
+        public RequestDispatcher(NativeClient native, DispatchMode mode)
+        {
+            this.native = native;
+            this.mode = mode;
+        }
+
+        public bool IsDisposed
+        {
+            get { return Volatile.Read(ref disposed) != 0; }
+        }
+
+        public int Pending
+        {
+            get { return native.Pending; }
+        }
+
+        // Every failure, refusals included, surfaces through the task, never as a synchronous throw.
+        public Task<T> Run<T>(ResultDecoder<T> decode, CallOptions options, CancellationToken token, NativeStart start)
+        {
+            return Settle.Canceled(Submit(decode, options, token, start));
+        }
+
+        Task<T> Submit<T>(ResultDecoder<T> decode, CallOptions options, CancellationToken token, NativeStart start)
+        {
+            try
+            {
+                if (IsDisposed)
+                {
+                    throw new ObjectDisposedException(typeof(HathoraRoomsClient).Name);
+                }
+                if (token.IsCancellationRequested)
+                {
+                    throw new HathoraCanceledException("the call was cancelled before it started", token, 0, 0);
+                }
+                var request = new PendingRequest<T>(this, decode, token, mode == DispatchMode.Worker);
+                GCHandle handle = GCHandle.Alloc(request);
+                ulong id = 0;
+                HathoraResultCode code;
+                try
+                {
+                    code = StartNative(options, start, GCHandle.ToIntPtr(handle), &id);
+                }
+                catch
+                {
+                    handle.Free();
+                    throw;
+                }
+                if (code != HathoraResultCode.Ok)
+                {
+                    // Refused: the callback will never run, so the handle is ours to free.
+                    string message = NativeClient.LastError();
+                    handle.Free();
+                    throw ExceptionFactory.Refused(code, message, IsDisposed);
+                }
+                request.Accepted(id);
+                return request.Task;
+            }
+            catch (Exception e)
+            {
+                var failed = new TaskCompletionSource<T>();
+                failed.SetException(e);
+                return failed.Task;
+            }
+        }
+
+        // Pins the per-call options (if any) around the native call.
+        HathoraResultCode StartNative(CallOptions options, NativeStart start, IntPtr userData, ulong* id)
+        {
+            if (options == null)
+            {
+                return start(native.Handle, null, (void*)userData, id);
+            }
+            if (options.MaxRetries < 0)
+            {
+                throw new HathoraInvalidArgumentException("options.MaxRetries must not be negative, got " + options.MaxRetries);
+            }
+            fixed (byte* appId = Utf8.Encode(options.AppId, "options.AppId"))
+            {
+                var callOptions = new HathoraCallOptions
+                {
+                    version = NativeMethods.HATHORA_CALL_OPTIONS_VERSION,
+                    app_id = appId,
+                    timeout_ms = Millis.FromOptional(options.Timeout, "options.Timeout"),
+                    max_retries = options.MaxRetries ?? -1,
+                };
+                return start(native.Handle, &callOptions, (void*)userData, id);
+            }
+        }
+
+        public void Cancel(ulong requestId)
+        {
+            native.Cancel(requestId);
+        }
+
+        // Called by the trampoline once the result was read: worker mode finishes on this native
+        // thread (continuations go to the thread pool), poll mode waits for Poll or Dispose.
+        public void Deliver(PendingRequest request)
+        {
+            if (mode == DispatchMode.Worker)
+            {
+                request.Finish();
+                return;
+            }
+            lock (ready)
+            {
+                ready.Enqueue(request);
+            }
+        }
+
+        public int Poll(int maxCompletions)
+        {
+            if (mode != DispatchMode.Poll || IsDisposed)
+            {
+                return 0;
+            }
+            native.Poll(maxCompletions);
+            return FinishReady();
+        }
+
+        // Frees the native client, which ends every request in flight and runs each callback once
+        // before returning; then the poll-mode completions are finished here.
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) != 0)
+            {
+                return;
+            }
+            native.Free();
+            FinishReady();
+        }
+
+        // Tasks complete outside any native frame, so user continuations never run inside a
+        // native callback. One at a time: a continuation may poll or dispose re-entrantly.
+        int FinishReady()
+        {
+            int finished = 0;
+            while (true)
+            {
+                PendingRequest request;
+                lock (ready)
+                {
+                    if (ready.Count == 0)
+                    {
+                        return finished;
+                    }
+                    request = ready.Dequeue();
+                }
+                try
+                {
+                    request.Finish();
+                }
+                catch (Exception e)
+                {
+                    Diagnostics.ReportUnexpected(e);
+                }
+                finished++;
+            }
+        }
+    }
+}

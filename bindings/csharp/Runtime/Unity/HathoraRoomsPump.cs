@@ -1,0 +1,40 @@
+#if UNITY_5_3_OR_NEWER
+using Hathora.Rooms.Interop;
+using UnityEngine;
+
+namespace Hathora.Rooms.Unity
+{
+    // Completes the tasks of poll-mode clients once per frame, on the main thread, so callbacks
+    // never come from a native thread (IL2CPP) and continuations can touch Unity objects.
+    [AddComponentMenu("")]
+    internal sealed class HathoraRoomsPump : MonoBehaviour
+    {
+        static HathoraRoomsPump instance;
+        static bool quitHooked;
+
+        [RuntimeInitializeOnLoadMethod(RuntimeInitializeLoadType.BeforeSceneLoad)]
+        static void Install()
+        {
+            if (!quitHooked)
+            {
+                // Free every client while managed code is still there to receive its callbacks.
+                Application.quitting += ClientRegistry.DisposeAll;
+                quitHooked = true;
+            }
+            if (instance != null)
+            {
+                return;
+            }
+            var host = new GameObject("Hathora Rooms Pump");
+            host.hideFlags = HideFlags.HideInHierarchy | HideFlags.NotEditable;
+            DontDestroyOnLoad(host);
+            instance = host.AddComponent<HathoraRoomsPump>();
+        }
+
+        void Update()
+        {
+            ClientRegistry.PollAll();
+        }
+    }
+}
+#endif

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+#pragma warning disable 618 // SuspendRoomV2DeprecatedAsync is part of the lifecycle under test.
+
+namespace Hathora.Rooms.Tests
+{
+    // Where tasks complete in each dispatch mode, and many calls through one client.
+    internal static class DispatchTests
+    {
+        public static void Register(TestRunner r, Fixture f)
+        {
+            r.Add("worker_mode_continuations_run_on_the_thread_pool", () =>
+            {
+                using (var client = f.Client(DispatchMode.Worker))
+                {
+                    // Slowed down so the continuation is attached before the call completes
+                    // (attached later, it would run inline on this thread).
+                    f.WithFaults("{\"latencyMs\":300}", () =>
+                    {
+                        var task = client.GetConnectionInfoAsync("no-room");
+                        var onPool = task.ContinueWith(_ => Thread.CurrentThread.IsThreadPoolThread, TaskContinuationOptions.ExecuteSynchronously);
+                        Assert.True(!task.IsCompleted, "still in flight when the continuation was attached");
+                        Assert.True(Assert.Result(onPool), "continuation on a thread-pool thread, not a native worker");
+                    });
+                }
+            });
+
+            r.Add("poll_mode_completes_only_inside_poll_on_the_polling_thread", () =>
+            {
+                using (var client = f.Client(DispatchMode.Poll))
+                {
+                    Assert.Equal(DispatchMode.Poll, client.DispatchMode, "mode");
+                    var task = client.GetConnectionInfoAsync("no-room");
+                    var continuationThread = task.ContinueWith(_ => Thread.CurrentThread.ManagedThreadId, TaskContinuationOptions.ExecuteSynchronously);
+                    Thread.Sleep(300);
+                    Assert.True(!task.IsCompleted, "nothing completes without Poll");
+                    Assert.Equal(1, client.PendingCount, "pending");
+                    Fixture.Pump(client, continuationThread);
+                    Assert.Equal(Thread.CurrentThread.ManagedThreadId, continuationThread.Result, "continuation thread");
+                    Assert.Equal(404, Assert.Caught<HathoraApiException>(task).StatusCode, "status");
+                    Assert.Equal(0, client.PendingCount, "pending after poll");
+                }
+            });
+
+            r.Add("poll_mode_runs_the_whole_room_lifecycle", () =>
+            {
+                using (var client = f.Client(DispatchMode.Poll))
+                {
+                    string id = f.RoomId("pollcycle");
+                    var created = Fixture.PumpResult(client, client.CreateRoomAsync(new CreateRoomParams { Region = Region.Sydney, RoomConfig = "a" }, id)).Value;
+                    var active = Fixture.PumpResult(client, client.WaitUntilActiveAsync(id, TimeSpan.FromSeconds(10))).Value;
+                    Assert.NotNull(active.ExposedPort, "port");
+                    Assert.Equal(RoomReadyStatus.Active, Fixture.PumpResult(client, client.GetConnectionInfoAsync(id)).Value.Status, "status");
+                    Fixture.PumpResult(client, client.UpdateRoomConfigAsync(id, "b"));
+                    Assert.Equal("b", Fixture.PumpResult(client, client.GetRoomInfoAsync(id)).Value.RoomConfig, "roomConfig");
+                    Assert.True(Fixture.PumpResult(client, client.GetActiveRoomsForProcessAsync(created.ProcessId)).Value.Any(x => x.RoomId == id), "in the active list");
+                    Fixture.PumpResult(client, client.SuspendRoomV2DeprecatedAsync(id));
+                    Assert.True(Fixture.PumpResult(client, client.GetInactiveRoomsForProcessAsync(created.ProcessId)).Value.Any(x => x.RoomId == id), "in the inactive list");
+                    Assert.Equal(id, Fixture.PumpResult(client, client.ResumeRoomAsync(id)).Value.RoomId, "resumed");
+                    Assert.Equal(204, Fixture.PumpResult(client, client.DestroyRoomAsync(id)).StatusCode, "destroyed");
+                }
+            });
+
+            r.Add("one_thousand_concurrent_calls_worker_mode", () =>
+            {
+                using (var client = f.Client(DispatchMode.Worker, o => o.WorkerThreads = 8))
+                {
+                    var ids = Enumerable.Range(0, 1000).Select(i => f.RoomId("bulk")).ToList();
+                    var tasks = ids.Select(id => client.CreateRoomAsync(new CreateRoomParams { Region = Region.Singapore, RoomConfig = id }, id)).ToList();
+                    // Collections while callbacks are in flight: the delegates and handles must survive them.
+                    while (!tasks.All(t => t.IsCompleted))
+                    {
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        Thread.Sleep(5);
+                    }
+                    for (int i = 0; i < ids.Count; i++)
+                    {
+                        Assert.Equal(ids[i], Assert.Result(tasks[i]).Value.RoomId, "roomId of call " + i);
+                    }
+                    Assert.Equal(0, client.PendingCount, "pending");
+                    BulkCheck(f, ids);
+                }
+            });
+        }
+
+        // The same rooms, read back through a poll-mode client: 1,000 more calls, all correct.
+        static void BulkCheck(Fixture f, List<string> ids)
+        {
+            using (var client = f.Client(DispatchMode.Poll, o => o.WorkerThreads = 8))
+            {
+                var tasks = ids.Select(id => client.GetRoomInfoAsync(id)).ToList();
+                Fixture.Pump(client, tasks.ToArray());
+                for (int i = 0; i < ids.Count; i++)
+                {
+                    Room room = Assert.Result(tasks[i]).Value;
+                    Assert.Equal(ids[i], room.RoomId, "roomId of call " + i);
+                    Assert.Equal(ids[i], room.RoomConfig, "roomConfig of call " + i);
+                }
+            }
+        }
+    }
+}
