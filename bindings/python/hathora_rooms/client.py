@@ -1,0 +1,393 @@
+"""The RoomsV2 client over the native library: blocking methods, and `*_async` methods that
+return futures completed by the library's callbacks."""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import threading
+import weakref
+from concurrent.futures import Future
+from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, string_at
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+
+from . import _native as n
+from ._native import lib
+from .errors import HathoraError, InvalidArgumentError, ResultCode, error_for
+from .models import (
+    ConnectionInfo,
+    DispatchMode,
+    Region,
+    Room,
+    connection_info_from,
+    room_from,
+)
+
+Text = Union[str, bytes]
+Convert = Callable[[int], Any]
+
+
+def _arg(name: str, value: Optional[Text]) -> Optional[bytes]:
+    """A str/bytes argument as C bytes. None passes through, so the library refuses a required
+    one; lone surrogates become invalid UTF-8, which the library refuses too. Only an embedded
+    NUL is refused here: C would silently cut the string there."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    elif not isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
+    if b"\0" in value:
+        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} contains a NUL character")
+    return bytes(value)
+
+
+def _check(code: int) -> None:
+    if code != ResultCode.OK:
+        raise error_for(code, n.last_error())
+
+
+def _ms(name: str, seconds: Optional[float]) -> int:
+    if seconds is None:
+        return 0
+    ms = round(seconds * 1000)
+    if not 0 < ms < 2**32:
+        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must be between 1 ms and 49 days")
+    return ms
+
+
+# Result converters: read the native views before the result is freed.
+def _connection(r: int) -> ConnectionInfo:
+    p = POINTER(n.HathoraConnectionInfo)()
+    _check(lib.hathora_result_connection_info(r, byref(p)))
+    return connection_info_from(p.contents)
+
+
+def _room(r: int) -> Room:
+    p = POINTER(n.HathoraRoom)()
+    _check(lib.hathora_result_room(r, byref(p)))
+    return room_from(p.contents)
+
+
+def _rooms(r: int) -> List[Room]:
+    count = c_size_t()
+    _check(lib.hathora_result_room_count(r, byref(count)))
+    rooms = []
+    for i in range(count.value):
+        p = POINTER(n.HathoraRoom)()
+        _check(lib.hathora_result_room_at(r, i, byref(p)))
+        rooms.append(room_from(p.contents))
+    return rooms
+
+
+def _nothing(r: int) -> None:
+    return None
+
+
+def _take(r: int, convert: Convert) -> Any:
+    """Converts a native result, or raises its error; frees it either way."""
+    try:
+        code = lib.hathora_result_code(r)
+        if code == ResultCode.OK:
+            return convert(r)
+        body = lib.hathora_result_body(r)
+        raise error_for(
+            code,
+            n.text(lib.hathora_result_message(r)) or "",
+            http_status=lib.hathora_result_http_status(r),
+            body=string_at(body, lib.hathora_result_body_len(r)).decode("utf-8", "replace") if body else "",
+            request_id=lib.hathora_result_request_id(r),
+            attempts=lib.hathora_result_attempts(r),
+        )
+    finally:
+        lib.hathora_result_free(r)
+
+
+class RequestFuture(Future):
+    """A Future for one asynchronous request. `cancel()` also cancels the native request."""
+
+    def __init__(self, handle: int) -> None:
+        super().__init__()
+        self._handle = handle
+        self.request_id = 0
+
+    def cancel(self) -> bool:
+        if self.cancelled():
+            return True
+        if self.done() or not self.request_id:
+            return False
+        if lib.hathora_client_cancel(self._handle, self.request_id) != ResultCode.OK:
+            return False  # already completed natively
+        return super().cancel()
+
+
+# Requests in flight: user_data key -> (future, converter). One static trampoline serves them
+# all, so no per-request ctypes callback object has to be kept alive.
+_pending: dict = {}
+_pending_lock = threading.Lock()
+_keys = itertools.count(1)
+
+
+@n.CALLBACK
+def _on_done(user_data: Optional[int], request_id: int, result: Optional[int]) -> None:
+    with _pending_lock:
+        entry = _pending.pop(user_data, None)
+    if entry is None:
+        lib.hathora_result_free(result)
+        return
+    future, convert = entry
+    try:
+        value, error = _take(result, convert), None
+    except HathoraError as e:
+        value, error = None, e
+    except BaseException as e:  # never let an exception unwind into the library
+        value, error = None, e
+    if not future.set_running_or_notify_cancel():
+        return  # cancelled through Future.cancel()
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
+
+
+_live_clients: "weakref.WeakSet[Client]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    # Worker threads must not call into Python once the interpreter is finalising.
+    for client in list(_live_clients):
+        client.close()
+
+
+class Client:
+    """A RoomsV2 client. Use it as a context manager, or call `close()`.
+
+    Blocking methods return dataclasses or raise a `HathoraError` subclass. Each has an
+    `*_async` twin returning a `RequestFuture`; in `DispatchMode.POLL` futures complete only
+    inside `poll()`. Every method also takes the per-call keyword options `app_id`,
+    `request_timeout` (seconds, retries included) and `max_retries`.
+    """
+
+    def __init__(
+        self,
+        app_id: Text,
+        dev_token: Optional[Text] = None,
+        *,
+        base_url: Optional[Text] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: float = 5.0,
+        max_retries: Optional[int] = None,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 10.0,
+        worker_threads: Optional[int] = None,
+        dispatch_mode: DispatchMode = DispatchMode.WORKER,
+        queue_capacity: Optional[int] = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._handle: Optional[int] = None
+        cfg = lib.hathora_config_new()
+        if not cfg:
+            raise MemoryError("hathora_config_new failed")
+        try:
+            _check(lib.hathora_config_set_app_id(cfg, _arg("app_id", app_id)))
+            if dev_token is not None:
+                _check(lib.hathora_config_set_dev_token(cfg, _arg("dev_token", dev_token)))
+            if base_url is not None:
+                _check(lib.hathora_config_set_base_url(cfg, _arg("base_url", base_url)))
+            if timeout is not None:
+                _check(lib.hathora_config_set_timeouts(cfg, _ms("timeout", timeout), _ms("connect_timeout", connect_timeout)))
+            if max_retries is not None:
+                if max_retries < 0:
+                    raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, "max_retries must not be negative")
+                backoff = (_ms("initial_backoff", initial_backoff), _ms("max_backoff", max_backoff))
+                _check(lib.hathora_config_set_retry(cfg, int(max_retries), *backoff))
+            if worker_threads is not None:
+                _check(lib.hathora_config_set_worker_threads(cfg, int(worker_threads)))
+            if queue_capacity is not None:
+                _check(lib.hathora_config_set_queue_capacity(cfg, int(queue_capacity)))
+            _check(lib.hathora_config_set_dispatch_mode(cfg, int(dispatch_mode)))
+            _check(lib.hathora_config_set_allow_insecure_http(cfg, bool(allow_insecure_http)))
+            handle = c_void_p()
+            _check(lib.hathora_client_new(cfg, byref(handle)))
+        finally:
+            lib.hathora_config_free(cfg)
+        self._handle = handle.value
+        self.dispatch_mode = DispatchMode(dispatch_mode)
+        _live_clients.add(self)
+
+    # Lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Frees the client. Pending futures complete first (with ShutDownError unless they had
+        finished); no future of this client completes afterwards. Idempotent."""
+        handle, self._handle = self._handle, None
+        if handle:
+            lib.hathora_client_free(handle)  # ctypes releases the GIL: workers may call back
+            _live_clients.discard(self)
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    # Asynchronous plumbing -----------------------------------------------------------------
+
+    def poll(self, max_callbacks: int = 0) -> int:
+        """Poll mode: completes the futures of finished requests here; returns how many."""
+        return lib.hathora_client_poll(self._handle, max_callbacks)
+
+    def cancel(self, request_id: int) -> bool:
+        """Cancels a request; its future then fails with CancelledError. False if it had finished."""
+        return lib.hathora_client_cancel(self._handle, request_id) == ResultCode.OK
+
+    @property
+    def pending(self) -> int:
+        """Asynchronous requests whose future has not completed yet."""
+        return lib.hathora_client_pending(self._handle)
+
+    @staticmethod
+    def _options(app_id: Optional[Text] = None, request_timeout: Optional[float] = None, max_retries: Optional[int] = None):
+        if app_id is None and request_timeout is None and max_retries is None:
+            return None
+        return n.HathoraCallOptions(
+            n.CALL_OPTIONS_VERSION,
+            _arg("app_id", app_id),
+            _ms("request_timeout", request_timeout),
+            -1 if max_retries is None else int(max_retries),  # negative: the client's policy
+        )
+
+    def _run(self, op: str, args: Tuple, convert: Convert, opts: dict) -> Any:
+        options = self._options(**opts)
+        out = c_void_p()
+        getattr(lib, f"hathora_{op}")(self._handle, *args, byref(options) if options else None, byref(out))
+        return _take(out.value, convert)
+
+    def _submit(self, op: str, args: Tuple, convert: Convert, opts: dict) -> RequestFuture:
+        options = self._options(**opts)
+        future = RequestFuture(self._handle or 0)
+        key = next(_keys)
+        with _pending_lock:
+            _pending[key] = (future, convert)
+        request_id = n.c_uint64()
+        code = getattr(lib, f"hathora_{op}_async")(
+            self._handle, *args, byref(options) if options else None, _on_done, key, byref(request_id)
+        )
+        if code != ResultCode.OK:
+            with _pending_lock:
+                _pending.pop(key, None)
+            raise error_for(code, n.last_error())
+        future.request_id = request_id.value
+        return future
+
+    # Operations -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _create_args(region, room_config, room_id, deployment_id, client_ips) -> Tuple:
+        name = region.value if isinstance(region, Region) else region
+        ips = [_arg("client_ips[]", ip) for ip in (client_ips or [])]
+        array = (c_char_p * len(ips))(*ips) if ips else None
+        return (
+            0,  # HATHORA_REGION_UNKNOWN: the name below decides, so new regions work too
+            _arg("region", name),
+            _arg("room_id", room_id),
+            _arg("room_config", room_config),
+            _arg("deployment_id", deployment_id),
+            array,
+            len(ips),
+        )
+
+    def create_room(
+        self,
+        region: Union[Region, Text],
+        room_config: Optional[Text] = None,
+        room_id: Optional[Text] = None,
+        deployment_id: Optional[Text] = None,
+        client_ips: Optional[Sequence[Text]] = None,
+        **opts: Any,
+    ) -> ConnectionInfo:
+        """CreateRoom. Without `room_id` the library generates one, so retries never create two rooms."""
+        return self._run("create_room", self._create_args(region, room_config, room_id, deployment_id, client_ips), _connection, opts)
+
+    def create_room_async(
+        self,
+        region: Union[Region, Text],
+        room_config: Optional[Text] = None,
+        room_id: Optional[Text] = None,
+        deployment_id: Optional[Text] = None,
+        client_ips: Optional[Sequence[Text]] = None,
+        **opts: Any,
+    ) -> RequestFuture:
+        return self._submit("create_room", self._create_args(region, room_config, room_id, deployment_id, client_ips), _connection, opts)
+
+    def get_room_info(self, room_id: Text, **opts: Any) -> Room:
+        return self._run("get_room_info", (_arg("room_id", room_id),), _room, opts)
+
+    def get_room_info_async(self, room_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("get_room_info", (_arg("room_id", room_id),), _room, opts)
+
+    def get_active_rooms_for_process(self, process_id: Text, **opts: Any) -> List[Room]:
+        return self._run("get_active_rooms_for_process", (_arg("process_id", process_id),), _rooms, opts)
+
+    def get_active_rooms_for_process_async(self, process_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("get_active_rooms_for_process", (_arg("process_id", process_id),), _rooms, opts)
+
+    def get_inactive_rooms_for_process(self, process_id: Text, **opts: Any) -> List[Room]:
+        return self._run("get_inactive_rooms_for_process", (_arg("process_id", process_id),), _rooms, opts)
+
+    def get_inactive_rooms_for_process_async(self, process_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("get_inactive_rooms_for_process", (_arg("process_id", process_id),), _rooms, opts)
+
+    def get_connection_info(self, room_id: Text, **opts: Any) -> ConnectionInfo:
+        """GetConnectionInfo: needs no dev token; `exposed_port` is None until the room is active."""
+        return self._run("get_connection_info", (_arg("room_id", room_id),), _connection, opts)
+
+    def get_connection_info_async(self, room_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("get_connection_info", (_arg("room_id", room_id),), _connection, opts)
+
+    def update_room_config(self, room_id: Text, room_config: Text, **opts: Any) -> None:
+        return self._run("update_room_config", (_arg("room_id", room_id), _arg("room_config", room_config)), _nothing, opts)
+
+    def update_room_config_async(self, room_id: Text, room_config: Text, **opts: Any) -> RequestFuture:
+        return self._submit("update_room_config", (_arg("room_id", room_id), _arg("room_config", room_config)), _nothing, opts)
+
+    def destroy_room(self, room_id: Text, **opts: Any) -> None:
+        return self._run("destroy_room", (_arg("room_id", room_id),), _nothing, opts)
+
+    def destroy_room_async(self, room_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("destroy_room", (_arg("room_id", room_id),), _nothing, opts)
+
+    def suspend_room_v2_deprecated(self, room_id: Text, **opts: Any) -> None:
+        """SuspendRoomV2Deprecated (deprecated by Hathora)."""
+        return self._run("suspend_room_v2_deprecated", (_arg("room_id", room_id),), _nothing, opts)
+
+    def suspend_room_v2_deprecated_async(self, room_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("suspend_room_v2_deprecated", (_arg("room_id", room_id),), _nothing, opts)
+
+    def resume_room(self, room_id: Text, **opts: Any) -> ConnectionInfo:
+        return self._run("resume_room", (_arg("room_id", room_id),), _connection, opts)
+
+    def resume_room_async(self, room_id: Text, **opts: Any) -> RequestFuture:
+        return self._submit("resume_room", (_arg("room_id", room_id),), _connection, opts)
+
+    def wait_until_active(self, room_id: Text, timeout: float = 60.0, **opts: Any) -> ConnectionInfo:
+        """Polls GetConnectionInfo until the room is active; TimeoutError after `timeout` seconds."""
+        return self._run("wait_until_active", (_arg("room_id", room_id), _ms("timeout", timeout)), _connection, opts)
+
+    def wait_until_active_async(self, room_id: Text, timeout: float = 60.0, **opts: Any) -> RequestFuture:
+        return self._submit("wait_until_active", (_arg("room_id", room_id), _ms("timeout", timeout)), _connection, opts)
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"handle={self._handle}"
+        return f"<hathora_rooms.Client {state} {self.dispatch_mode.name.lower()}>"
