@@ -17,6 +17,7 @@ pub mod log;
 pub mod model;
 pub mod outcome;
 mod random;
+mod resolver;
 pub mod retry;
 pub mod rooms;
 pub mod transport;

@@ -51,15 +51,19 @@ pub struct Transport {
 impl Transport {
     pub fn new(config: &ClientConfig) -> Self {
         let pool = (config.worker_threads * 2).max(8);
-        let agent = Agent::config_builder()
+        let agent_config = Agent::config_builder()
             .http_status_as_error(false)
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .max_redirects(0)
             .max_idle_connections(pool)
             .max_idle_connections_per_host(pool)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            crate::resolver::CachingResolver::default(),
+        );
         Transport {
             agent,
             base_url: config.base_url.trim_end_matches('/').to_owned(),
@@ -124,7 +128,7 @@ impl Transport {
                 }
             }
         };
-        let mut response = result.map_err(classify)?;
+        let mut response = result.map_err(|e| classify(e, deadline))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -136,7 +140,7 @@ impl Transport {
             .with_config()
             .limit(MAX_BODY)
             .read_to_vec()
-            .map_err(classify)?;
+            .map_err(|e| classify(e, deadline))?;
         let body = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -149,9 +153,17 @@ impl Transport {
     }
 }
 
-fn classify(e: ureq::Error) -> Failure {
+/// Sorts a ureq error into what the retry loop needs to know.
+fn classify(e: ureq::Error, deadline: Instant) -> Failure {
     use ureq::Error as E;
     match e {
+        // A connect (or lookup) that timed out before the call's deadline is a connection
+        // failure like a refused one: worth another attempt while time remains.
+        E::Timeout(t @ (ureq::Timeout::Connect | ureq::Timeout::Resolve))
+            if Instant::now() + Duration::from_millis(1) < deadline =>
+        {
+            Failure::Connection(format!("connection failed: {t} timed out"))
+        }
         E::Timeout(t) => Failure::Timeout(format!("timed out ({t})")),
         E::Io(io)
             if matches!(
