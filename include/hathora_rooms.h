@@ -42,6 +42,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// Most retries a client or a call may ask for.
+#define MAX_RETRIES 20
+
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
 
@@ -238,7 +241,7 @@ typedef struct {
   const char *app_id;
   // Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
   uint32_t timeout_ms;
-  // Retries for this call; negative uses the client's policy, 0 switches retries off.
+  // Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
   int32_t max_retries;
 } HathoraCallOptions;
 
@@ -314,8 +317,9 @@ HathoraResultCode hathora_client_new(const HathoraConfig *config, HathoraClient 
 // worker thread, in poll mode on this thread before this function returns (finished results are
 // delivered as they are). HTTP attempts in progress are interrupted by closing their
 // connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
-// then the worker threads are joined. After it returns, no callback of this client runs again. NULL, or a handle already freed, is ignored (and reported by
-// `hathora_last_error_message`). May be called from inside a callback.
+// then the worker threads are joined. After it returns, no callback of this client runs again.
+// NULL is ignored; a handle already freed is ignored and reported by
+// `hathora_last_error_message`. May be called from inside a callback.
 //
 // # Safety
 // `client` is any value; only handles from `hathora_client_new` are acted upon.
@@ -397,6 +401,7 @@ HathoraResultCode hathora_config_set_timeouts(HathoraConfig *config,
 // `max_retries` retries (0 switches retries off, at most 20), the first after
 // `initial_backoff_ms`, each next one 1.5 times later, capped at `max_backoff_ms`, plus up to
 // 25% jitter. A `Retry-After` header replaces the computed delay. No delay outlives the deadline.
+// More than 20 retries, or an initial backoff above the maximum: `INVALID_ARGUMENT`, unchanged.
 //
 // # Safety
 // `config` is NULL or live.
@@ -405,7 +410,8 @@ HathoraResultCode hathora_config_set_retry(HathoraConfig *config,
                                            uint32_t initial_backoff_ms,
                                            uint32_t max_backoff_ms);
 
-// Sets the number of worker threads that run asynchronous requests (1 to 64).
+// Sets the number of worker threads that run asynchronous requests (1 to 64; else
+// `INVALID_ARGUMENT` and the config is unchanged).
 //
 // # Safety
 // `config` is NULL or live.
@@ -419,7 +425,7 @@ HathoraResultCode hathora_config_set_worker_threads(HathoraConfig *config, uint3
 HathoraResultCode hathora_config_set_dispatch_mode(HathoraConfig *config, uint32_t dispatch_mode);
 
 // Sets how many asynchronous requests may be accepted and not yet delivered (at least 1); past
-// it, async calls fail at once with `HATHORA_RESULT_CODE_QUEUE_FULL`.
+// it, async calls fail at once with `HATHORA_RESULT_CODE_QUEUE_FULL`. 0: `INVALID_ARGUMENT`.
 //
 // # Safety
 // `config` is NULL or live.
@@ -457,6 +463,7 @@ void hathora_set_log_callback(HathoraLogCallback callback, void *user_data, uint
 // library generates one before the first attempt, so a retry never creates a second room, and a
 // retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
 // `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
+// A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
 // Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
 //
 // # Safety

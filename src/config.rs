@@ -1,5 +1,6 @@
 //! Client configuration, its defaults and the checks that refuse a configuration that cannot work.
 
+use crate::validate::shown;
 use std::fmt;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -98,36 +99,68 @@ impl ClientConfig {
     pub fn validate(&self) -> Result<(), String> {
         crate::validate::app_id("app_id", &self.app_id)?;
         if let Some(token) = &self.dev_token
-            && (token.expose().is_empty() || token.expose().chars().any(|c| c.is_control()))
+            && (token.expose().is_empty()
+                || token.expose().len() > 4096
+                || token.expose().chars().any(|c| c.is_control()))
         {
-            return Err("dev_token must be non-empty and contain no control characters".into());
+            return Err(
+                "dev_token must be 1 to 4096 bytes and contain no control characters".into(),
+            );
         }
         check_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err("timeout and connect_timeout must be greater than zero".into());
         }
-        if !(1..=64).contains(&self.worker_threads) {
-            return Err(format!(
-                "worker_threads must be 1 to 64, got {}",
-                self.worker_threads
-            ));
-        }
-        if self.queue_capacity == 0 {
-            return Err("queue_capacity must be at least 1".into());
-        }
-        if self.retry.max_retries > 20 {
-            return Err("max_retries must be at most 20".into());
-        }
-        if self.retry.initial_backoff > self.retry.max_backoff {
-            return Err("initial backoff must not exceed the maximum backoff".into());
-        }
+        check_worker_threads(self.worker_threads)?;
+        check_queue_capacity(self.queue_capacity)?;
+        check_retry(&self.retry)?;
         Ok(())
     }
 }
 
+/// Most retries a client or a call may ask for.
+pub const MAX_RETRIES: u32 = 20;
+
+pub fn check_worker_threads(n: usize) -> Result<(), String> {
+    if !(1..=64).contains(&n) {
+        return Err(format!("worker_threads must be 1 to 64, got {n}"));
+    }
+    Ok(())
+}
+
+pub fn check_queue_capacity(n: usize) -> Result<(), String> {
+    if n == 0 {
+        return Err("queue_capacity must be at least 1".into());
+    }
+    Ok(())
+}
+
+pub fn check_max_retries(n: u32) -> Result<(), String> {
+    if n > MAX_RETRIES {
+        return Err(format!(
+            "max_retries must be at most {MAX_RETRIES}, got {n}"
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_retry(policy: &RetryPolicy) -> Result<(), String> {
+    check_max_retries(policy.max_retries)?;
+    if policy.initial_backoff > policy.max_backoff {
+        return Err("initial backoff must not exceed the maximum backoff".into());
+    }
+    Ok(())
+}
+
 /// Accepts `https://host[:port][/prefix]`, and `http://` only for loopback or with the opt-in.
 fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("base_url {url:?} is malformed: {why}"));
+    if url.len() > 2048 {
+        return Err(format!(
+            "base_url must be at most 2048 bytes, got {}",
+            url.len()
+        ));
+    }
+    let bad = |why: &str| Err(format!("base_url {} is malformed: {why}", shown(url)));
     let (secure, rest) = if let Some(r) = url.strip_prefix("https://") {
         (true, r)
     } else if let Some(r) = url.strip_prefix("http://") {
@@ -159,8 +192,9 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
     }
     if !secure && !allow_insecure_http && !is_loopback(host) {
         return Err(format!(
-            "base_url {url:?} uses plain http to a host that is not loopback; \
-             use https, or set allow_insecure_http"
+            "base_url {} uses plain http to a host that is not loopback; \
+             use https, or set allow_insecure_http",
+            shown(url)
         ));
     }
     Ok(())

@@ -13,6 +13,9 @@ pub struct Attempts {
     /// The last attempt's response or failure, or the cancel reason.
     pub last: Result<Result<HttpResponse, Failure>, HathoraResultCode>,
     pub count: u32,
+    /// An earlier attempt may have taken effect without our seeing it: its connection failed
+    /// after sending, or the server failed with 500, 502 or 504 (429 and 503 mean "not done").
+    pub earlier_may_have_applied: bool,
 }
 
 pub fn is_retryable_status(status: u16) -> bool {
@@ -27,32 +30,34 @@ pub fn run(
     cancel: &CancelToken,
     operation: &str,
 ) -> Attempts {
-    let mut count = 0;
+    let mut ended = Attempts {
+        last: Err(HathoraResultCode::InternalError),
+        count: 0,
+        earlier_may_have_applied: false,
+    };
     loop {
         if let Some(reason) = cancel.reason() {
-            return Attempts {
-                last: Err(reason),
-                count,
-            };
+            ended.last = Err(reason);
+            return ended;
         }
-        count += 1;
+        ended.count += 1;
+        let count = ended.count;
         let result = transport.send(req, deadline);
-        let delay = match &result {
-            Ok(r) if is_retryable_status(r.status) => {
-                Some(r.retry_after.unwrap_or_else(|| backoff(policy, count)))
-            }
-            Err(Failure::Connection(_)) => Some(backoff(policy, count)),
-            _ => None,
+        let (delay, may_have_applied) = match &result {
+            Ok(r) if is_retryable_status(r.status) => (
+                Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
+                r.status != 429 && r.status != 503,
+            ),
+            Err(Failure::Connection(_)) => (Some(backoff(policy, count)), true),
+            _ => (None, false),
         };
         let describe = || match &result {
             Ok(r) => format!("HTTP {}", r.status),
             Err(f) => format!("{f:?}"),
         };
         let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
-            return Attempts {
-                last: Ok(result),
-                count,
-            };
+            ended.last = Ok(result);
+            return ended;
         };
         if Instant::now() + delay >= deadline {
             // Waiting would outlive the caller's deadline: report what we have now.
@@ -62,10 +67,8 @@ pub fn run(
                 req.path,
                 describe()
             );
-            return Attempts {
-                last: Ok(result),
-                count,
-            };
+            ended.last = Ok(result);
+            return ended;
         }
         log_at!(
             Info,
@@ -73,11 +76,10 @@ pub fn run(
             req.path,
             describe()
         );
+        ended.earlier_may_have_applied |= may_have_applied;
         if let Err(reason) = cancel.sleep(delay) {
-            return Attempts {
-                last: Err(reason),
-                count,
-            };
+            ended.last = Err(reason);
+            return ended;
         }
     }
 }

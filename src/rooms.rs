@@ -336,6 +336,9 @@ impl Engine {
         if let Some(app) = &opts.app_id {
             validate::app_id("app_id", app).map_err(Outcome::invalid)?;
         }
+        if let Some(n) = opts.max_retries {
+            crate::config::check_max_retries(n).map_err(Outcome::invalid)?;
+        }
         if opts.timeout.is_some_and(|t| t.is_zero()) {
             return Err(Outcome::invalid("timeout must be greater than zero"));
         }
@@ -393,7 +396,7 @@ impl Engine {
             cancel,
             spec.name,
         );
-        let count = attempts.count;
+        let (count, uncertain) = (attempts.count, attempts.earlier_may_have_applied);
         let mut outcome = interpret(spec, attempts);
         if outcome.code == HathoraResultCode::TransportError
             && self.interrupted.load(std::sync::atomic::Ordering::Acquire)
@@ -409,14 +412,15 @@ impl Engine {
             outcome.code,
             outcome.http_status
         );
-        if outcome.code == HathoraResultCode::ApiError && count > 1 {
+        if outcome.code == HathoraResultCode::ApiError && uncertain {
             return self.resolve_lost_success(call, opts, deadline, cancel, outcome);
         }
         outcome
     }
 
-    /// A retry that finds its earlier attempt's effect already done (that attempt's response was
-    /// lost) resolves to success: CreateRoom to the room it created, DestroyRoom to done.
+    /// A retry that finds the effect of an earlier attempt already done (that attempt's response
+    /// was lost or was a server failure) resolves to success: CreateRoom to the room it created,
+    /// DestroyRoom to done. After only 429s and 503s nothing was done, so nothing is resolved.
     fn resolve_lost_success(
         &self,
         call: &Call,

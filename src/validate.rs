@@ -7,6 +7,15 @@ pub const HATHORA_ROOM_ID_MAX_LEN: usize = 100;
 pub const HATHORA_ROOM_CONFIG_MAX_CHARS: usize = 10_000;
 const ID_MAX: usize = 256;
 
+/// A value quoted in a message, cut short so that a huge argument makes no huge message.
+pub fn shown(v: &str) -> String {
+    const MAX: usize = 64;
+    match v.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &v[..cut]),
+        None => format!("{v:?}"),
+    }
+}
+
 /// roomId: 1 to 100 characters of `[a-zA-Z0-9_-]`.
 pub fn room_id(name: &str, v: &str) -> Result<(), String> {
     if v.is_empty() || v.len() > HATHORA_ROOM_ID_MAX_LEN {
@@ -58,7 +67,8 @@ pub fn region_name(name: &str, v: &str) -> Result<(), String> {
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !well_formed {
         return Err(format!(
-            "{name} {v:?} is not a region name (1 to 64 of [A-Za-z0-9_], starting with a letter)"
+            "{name} {} is not a region name (1 to 64 of [A-Za-z0-9_], starting with a letter)",
+            shown(v)
         ));
     }
     Ok(())
@@ -68,7 +78,7 @@ pub fn region_name(name: &str, v: &str) -> Result<(), String> {
 pub fn client_ip(name: &str, v: &str) -> Result<(), String> {
     v.parse::<std::net::IpAddr>()
         .map(|_| ())
-        .map_err(|_| format!("{name} {v:?} is not an IP address"))
+        .map_err(|_| format!("{name} {} is not an IP address", shown(v)))
 }
 
 #[cfg(test)]

@@ -436,3 +436,50 @@ fn stale_and_garbage_handles_are_refused() {
         Code::InvalidArgument
     );
 }
+
+#[test]
+fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    let (taken, _) = create_room(&cl, None);
+    let create_taken = || {
+        blocking(|out| unsafe {
+            hathora_create_room(
+                cl.0,
+                1,
+                null(),
+                c(&taken).as_ptr(),
+                null(),
+                null(),
+                null(),
+                0,
+                null(),
+                out,
+            )
+        })
+    };
+    // 429 and 503 mean "not done": the 409 that follows is someone else's room, an error.
+    for status in [429, 503] {
+        emu.faults().fail_next_status(status, 1, None);
+        let r = create_taken();
+        assert_eq!(
+            (r.code(), r.status(), r.attempts()),
+            (Code::ApiError, 409, 2),
+            "after {status}"
+        );
+    }
+    emu.faults().fail_next_status(503, 1, None);
+    let r = blocking(|out| unsafe {
+        hathora_destroy_room(cl.0, c("never-existed").as_ptr(), null(), out)
+    });
+    assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
+    // A 500 may have been sent after the work was done: the 409 then resolves to the room.
+    emu.faults().fail_next_status(500, 1, None);
+    let r = create_taken();
+    assert_eq!(r.code(), Code::Ok);
+    assert_eq!(
+        s(r.conn().unwrap().room_id).as_deref(),
+        Some(taken.as_str())
+    );
+    assert_eq!(emu.stats().rooms, 1);
+}

@@ -802,6 +802,19 @@ fn out_of_range_values_and_bad_options() {
             Expect::Allowed,
             |a| a.options = &opts,
         );
+        for max_retries in [21, i32::MAX] {
+            let opts = HathoraCallOptions {
+                max_retries,
+                ..fx.options
+            };
+            fx.row(
+                &format!("options max_retries {max_retries}"),
+                Op::ConnectionInfo,
+                form,
+                Expect::Invalid("max_retries"),
+                |a| a.options = &opts,
+            );
+        }
     }
     fx.finish();
 }
@@ -960,11 +973,10 @@ fn configuration_setters_and_client_new() {
             str_setter(hathora_config_set_dev_token, Some(b"tok\x01en".to_vec())),
             Refused("dev_token"),
         ),
-        // No documented length limit: accepted (see the report).
         (
             "dev_token 1 MB",
             str_setter(hathora_config_set_dev_token, Some(big())),
-            Accepted,
+            Refused("dev_token"),
         ),
         (
             "base_url NULL (default)",

@@ -65,8 +65,9 @@ pub unsafe extern "C" fn hathora_client_new(
 /// worker thread, in poll mode on this thread before this function returns (finished results are
 /// delivered as they are). HTTP attempts in progress are interrupted by closing their
 /// connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
-/// then the worker threads are joined. After it returns, no callback of this client runs again. NULL, or a handle already freed, is ignored (and reported by
-/// `hathora_last_error_message`). May be called from inside a callback.
+/// then the worker threads are joined. After it returns, no callback of this client runs again.
+/// NULL is ignored; a handle already freed is ignored and reported by
+/// `hathora_last_error_message`. May be called from inside a callback.
 ///
 /// # Safety
 /// `client` is any value; only handles from `hathora_client_new` are acted upon.

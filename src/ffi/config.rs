@@ -145,6 +145,7 @@ pub unsafe extern "C" fn hathora_config_set_timeouts(
 /// `max_retries` retries (0 switches retries off, at most 20), the first after
 /// `initial_backoff_ms`, each next one 1.5 times later, capped at `max_backoff_ms`, plus up to
 /// 25% jitter. A `Retry-After` header replaces the computed delay. No delay outlives the deadline.
+/// More than 20 retries, or an initial backoff above the maximum: `INVALID_ARGUMENT`, unchanged.
 ///
 /// # Safety
 /// `config` is NULL or live.
@@ -157,15 +158,20 @@ pub unsafe extern "C" fn hathora_config_set_retry(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.retry.max_retries = max_retries;
-            c.retry.initial_backoff = Duration::from_millis(initial_backoff_ms.into());
-            c.retry.max_backoff = Duration::from_millis(max_backoff_ms.into());
+            let policy = crate::config::RetryPolicy {
+                max_retries,
+                initial_backoff: Duration::from_millis(initial_backoff_ms.into()),
+                max_backoff: Duration::from_millis(max_backoff_ms.into()),
+            };
+            crate::config::check_retry(&policy)?;
+            c.retry = policy;
             Ok(())
         })
     }
 }
 
-/// Sets the number of worker threads that run asynchronous requests (1 to 64).
+/// Sets the number of worker threads that run asynchronous requests (1 to 64; else
+/// `INVALID_ARGUMENT` and the config is unchanged).
 ///
 /// # Safety
 /// `config` is NULL or live.
@@ -176,6 +182,7 @@ pub unsafe extern "C" fn hathora_config_set_worker_threads(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
+            crate::config::check_worker_threads(worker_threads as usize)?;
             c.worker_threads = worker_threads as usize;
             Ok(())
         })
@@ -209,7 +216,7 @@ pub unsafe extern "C" fn hathora_config_set_dispatch_mode(
 }
 
 /// Sets how many asynchronous requests may be accepted and not yet delivered (at least 1); past
-/// it, async calls fail at once with `HATHORA_RESULT_CODE_QUEUE_FULL`.
+/// it, async calls fail at once with `HATHORA_RESULT_CODE_QUEUE_FULL`. 0: `INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `config` is NULL or live.
@@ -220,6 +227,7 @@ pub unsafe extern "C" fn hathora_config_set_queue_capacity(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
+            crate::config::check_queue_capacity(queue_capacity as usize)?;
             c.queue_capacity = queue_capacity as usize;
             Ok(())
         })

@@ -35,7 +35,7 @@ pub struct HathoraCallOptions {
     pub app_id: *const c_char,
     /// Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
     pub timeout_ms: u32,
-    /// Retries for this call; negative uses the client's policy, 0 switches retries off.
+    /// Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
     pub max_retries: i32,
 }
 
@@ -243,6 +243,7 @@ unsafe fn create_call(
 /// library generates one before the first attempt, so a retry never creates a second room, and a
 /// retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
 /// `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
+/// A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
 /// Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
 ///
 /// # Safety
