@@ -246,16 +246,26 @@ fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
         let col = Collector::new();
         let r = c("r");
         let ids: Vec<u64> = (0..4)
-            .map(|_| submit(&col, |cb, ud, id| unsafe { hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id) }))
+            .map(|_| {
+                submit(&col, |cb, ud, id| unsafe {
+                    hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
+                })
+            })
             .collect();
         wait_until(Duration::from_secs(10), || emu.stats().requests == 4);
         let started = std::time::Instant::now();
         drop(cl);
         let took = started.elapsed();
-        assert!(took < Duration::from_secs(10), "{mode:?}: free took {took:?}; the server answers after 20 s");
+        assert!(
+            took < Duration::from_secs(10),
+            "{mode:?}: free took {took:?}; the server answers after 20 s"
+        );
         let done = col.take();
         assert_eq!(done.len(), ids.len());
-        assert!(done.iter().all(|(_, r)| r.code() == Code::ShutDown), "{mode:?}");
+        assert!(
+            done.iter().all(|(_, r)| r.code() == Code::ShutDown),
+            "{mode:?}"
+        );
     }
 }
 
@@ -267,15 +277,26 @@ fn cancelling_a_wait_ends_it_without_waiting_for_the_next_poll() {
         let (room, _) = create_room(&cl, None);
         let col = Collector::new();
         let r = c(&room);
-        let id = submit(&col, |cb, ud, id| unsafe { hathora_wait_until_active_async(cl.0, r.as_ptr(), 120_000, null(), cb, ud, id) });
+        let id = submit(&col, |cb, ud, id| unsafe {
+            hathora_wait_until_active_async(cl.0, r.as_ptr(), 120_000, null(), cb, ud, id)
+        });
         // After the sixth poll the next one is at least 1.5 s away.
-        wait_until(Duration::from_secs(30), || emu.stats().count("GetConnectionInfo") >= 6);
+        wait_until(Duration::from_secs(30), || {
+            emu.stats().count("GetConnectionInfo") >= 6
+        });
         let started = std::time::Instant::now();
         assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
         let res = col.one(&cl, id);
         let took = started.elapsed();
         assert_eq!(res.code(), Code::Cancelled);
-        assert!(took < Duration::from_millis(1000), "{mode:?}: the cancelled wait ended after {took:?}");
-        assert_eq!(emu.stats().count("GetConnectionInfo"), 6, "no poll after the cancel");
+        assert!(
+            took < Duration::from_millis(1000),
+            "{mode:?}: the cancelled wait ended after {took:?}"
+        );
+        assert_eq!(
+            emu.stats().count("GetConnectionInfo"),
+            6,
+            "no poll after the cancel"
+        );
     }
 }
