@@ -98,45 +98,21 @@ const fn op(
     }
 }
 
-use Method::{Get, Post};
-use PayloadKind as P;
-static CREATE: OpSpec = op("CreateRoom", Post, "create", "", true, P::Connection);
-static INFO: OpSpec = op("GetRoomInfo", Get, "info", "", true, P::Room);
-static ACTIVE: OpSpec = op(
-    "GetActiveRoomsForProcess",
-    Get,
-    "list",
-    "/active",
-    true,
-    P::Rooms,
-);
-static INACTIVE: OpSpec = op(
-    "GetInactiveRoomsForProcess",
-    Get,
-    "list",
-    "/inactive",
-    true,
-    P::Rooms,
-);
-static CONNECTION: OpSpec = op(
-    "GetConnectionInfo",
-    Get,
-    "connectioninfo",
-    "",
-    false,
-    P::Connection,
-);
-static UPDATE: OpSpec = op("UpdateRoomConfig", Post, "update", "", true, P::None);
-static DESTROY: OpSpec = op("DestroyRoom", Post, "destroy", "", true, P::None);
-static SUSPEND: OpSpec = op(
-    "SuspendRoomV2Deprecated",
-    Post,
-    "suspend",
-    "",
-    true,
-    P::None,
-);
-static RESUME: OpSpec = op("ResumeRoom", Post, "resume", "", true, P::Connection);
+/// The contract's operation table: name, method, path segment and suffix, auth, payload.
+#[rustfmt::skip]
+mod table {
+    use super::{op, Method::{Get, Post}, OpSpec, PayloadKind as P};
+    pub static CREATE: OpSpec     = op("CreateRoom",                 Post, "create",         "",          true,  P::Connection);
+    pub static INFO: OpSpec       = op("GetRoomInfo",                Get,  "info",           "",          true,  P::Room);
+    pub static ACTIVE: OpSpec     = op("GetActiveRoomsForProcess",   Get,  "list",           "/active",   true,  P::Rooms);
+    pub static INACTIVE: OpSpec   = op("GetInactiveRoomsForProcess", Get,  "list",           "/inactive", true,  P::Rooms);
+    pub static CONNECTION: OpSpec = op("GetConnectionInfo",          Get,  "connectioninfo", "",          false, P::Connection);
+    pub static UPDATE: OpSpec     = op("UpdateRoomConfig",           Post, "update",         "",          true,  P::None);
+    pub static DESTROY: OpSpec    = op("DestroyRoom",                Post, "destroy",        "",          true,  P::None);
+    pub static SUSPEND: OpSpec    = op("SuspendRoomV2Deprecated",    Post, "suspend",        "",          true,  P::None);
+    pub static RESUME: OpSpec     = op("ResumeRoom",                 Post, "resume",         "",          true,  P::Connection);
+}
+use table::*;
 
 impl Call {
     fn spec(&self) -> &'static OpSpec {
