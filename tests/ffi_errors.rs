@@ -483,3 +483,36 @@ fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
     );
     assert_eq!(emu.stats().rooms, 1);
 }
+
+#[test]
+fn a_create_that_fails_after_sending_names_the_room_it_may_have_made() {
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    emu.faults().garbage_next(1);
+    let r = blocking(|out| unsafe {
+        hathora_create_room(
+            cl.0,
+            1,
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            0,
+            null(),
+            out,
+        )
+    });
+    assert_eq!((r.code(), r.status()), (Code::DecodeError, 201));
+    let message = r.message().unwrap();
+    let id = message
+        .rsplit("roomId ")
+        .next()
+        .unwrap()
+        .trim_end_matches(')');
+    let info = blocking(|out| unsafe { hathora_get_room_info(cl.0, c(id).as_ptr(), null(), out) });
+    assert_eq!(
+        info.ok().room().map(|r| s(r.room_id)),
+        Some(Some(id.to_owned()))
+    );
+}
