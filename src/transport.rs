@@ -45,8 +45,14 @@ pub struct Transport {
     agent: Agent,
     base_url: String,
     authorization: Option<Secret>,
+    /// The client's call deadline and connect deadline, also set on the agent.
+    timeout: Duration,
     connect_timeout: Duration,
 }
+
+/// How late an attempt that uses the agent's own deadline may end (instead of a per-request
+/// deadline, which costs a config copy and two setsockopt calls per request).
+const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(2);
 
 impl Transport {
     pub fn new(config: &ClientConfig) -> Self {
@@ -58,6 +64,8 @@ impl Transport {
             .max_redirects(0)
             .max_idle_connections(pool)
             .max_idle_connections_per_host(pool)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
             .build();
         let agent = Agent::with_parts(
             agent_config,
@@ -71,8 +79,31 @@ impl Transport {
                 .dev_token
                 .as_ref()
                 .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
+            timeout: config.timeout,
             connect_timeout: config.connect_timeout,
         }
+    }
+
+    /// Bounds a request by `remaining`: a first attempt under the client's default deadline
+    /// uses the agent's timeouts as they are; any other gets its own.
+    /// Adds the token when `auth` says so.
+    fn prepared<B>(
+        &self,
+        b: ureq::RequestBuilder<B>,
+        auth: bool,
+        remaining: Duration,
+    ) -> ureq::RequestBuilder<B> {
+        let b = match self.authorization.as_ref() {
+            Some(a) if auth => b.header("Authorization", a.expose()),
+            _ => b,
+        };
+        if remaining + AGENT_DEADLINE_SLACK >= self.timeout && self.connect_timeout <= remaining {
+            return b;
+        }
+        b.config()
+            .timeout_global(Some(remaining))
+            .timeout_connect(Some(self.connect_timeout.min(remaining)))
+            .build()
     }
 
     /// Closes every connection, interrupting the attempts in progress at once; later attempts
@@ -94,39 +125,17 @@ impl Transport {
             ));
         }
         let url = format!("{}{}", self.base_url, req.path);
-        let auth = if req.auth {
-            self.authorization.as_ref()
-        } else {
-            None
-        };
-        let connect = Some(self.connect_timeout.min(remaining));
-        let result = match req.method {
-            Method::Get => {
-                let mut b = self.agent.get(&url);
-                if let Some(a) = auth {
-                    b = b.header("Authorization", a.expose());
-                }
-                b.config()
-                    .timeout_global(Some(remaining))
-                    .timeout_connect(connect)
-                    .build()
-                    .call()
-            }
-            Method::Post => {
-                let mut b = self.agent.post(&url);
-                if let Some(a) = auth {
-                    b = b.header("Authorization", a.expose());
-                }
-                let b = b
-                    .config()
-                    .timeout_global(Some(remaining))
-                    .timeout_connect(connect)
-                    .build();
-                match req.body {
-                    Some(body) => b.header("Content-Type", "application/json").send(body),
-                    None => b.send_empty(),
-                }
-            }
+        let result = match (req.method, req.body) {
+            (Method::Get, _) => self
+                .prepared(self.agent.get(&url), req.auth, remaining)
+                .call(),
+            (Method::Post, None) => self
+                .prepared(self.agent.post(&url), req.auth, remaining)
+                .send_empty(),
+            (Method::Post, Some(body)) => self
+                .prepared(self.agent.post(&url), req.auth, remaining)
+                .header("Content-Type", "application/json")
+                .send(body),
         };
         let mut response = result.map_err(|e| classify(e, deadline))?;
         let status = response.status().as_u16();
