@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# GitHub issue 7: is the native path close to the limit and far ahead of the managed
+# alternatives? Measures GetConnectionInfo (GET /rooms/v2/app-emulator/connectioninfo/<room>) on
+# one room of one local emulator, side by side in one run:
+#   limit      wrk on the emulator and on nginx serving the same JSON (1 and 32 connections)
+#   raw Rust   examples/bench_ureq.rs: a ureq 3 Agent directly (1 and 32 threads)
+#   C          bench/c/bench.c: blocking; async with 32 in flight, pool 4 and 32, worker and poll
+#   C#         bench/csharp/LibBench.cs over bindings/csharp (Task API) under Mono, 1 and 32
+#   managed    bench/csharp/HttpClientBench.cs: HttpClient + DataContractJsonSerializer, 1 and 32
+#   footprint  stripped cdylib size; threads and RSS with 10,000 queued requests; dlopen to the
+#              first completed call (bench/c/footprint.c)
+# then checks the targets of the issue (PASS/MISS), profiles what missed (perf, else callgrind),
+# prints the table and writes BENCHMARKS.md at the repository root.
+#
+# On demand only: never called by tests or CI. Everything talks to 127.0.0.1. Every load run is
+# bounded by a request count and a time (DURATION seconds, default 5) and by `timeout`.
+# Usage: bash bench/run.sh            env: DURATION=5 REPEAT=3 PROFILE=1 (0 skips profiling)
+#                                          CARGO_TARGET_DIR (default target/bench)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/bench}"
+case "$CARGO_TARGET_DIR" in /*) ;; *) CARGO_TARGET_DIR="$ROOT/$CARGO_TARGET_DIR" ;; esac
+DURATION="${DURATION:-5}"
+PROFILE="${PROFILE:-1}"
+REPEAT="${REPEAT:-3}"
+N=1000000                 # request cap of each measured run (the time cap is DURATION)
+REL="$CARGO_TARGET_DIR/release"
+OUT="$CARGO_TARGET_DIR/bench-out"
+RES="$OUT/results"
+ROOM=bench
+APP=app-emulator
+
+log() { echo "== $*" >&2; }
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+# ---- tools ------------------------------------------------------------------------------------
+need_apt=()
+command -v wrk >/dev/null || need_apt+=(wrk)
+command -v nginx >/dev/null || need_apt+=(nginx)
+command -v mcs >/dev/null || need_apt+=(mono-mcs)
+command -v mono >/dev/null || need_apt+=(mono-runtime)
+[ -e /usr/lib/mono/4.5/System.Net.Http.dll ] || need_apt+=(libmono-system-net-http4.0-cil)
+[ -e /usr/lib/mono/4.5/System.Runtime.Serialization.dll ] || need_apt+=(libmono-system-runtime-serialization4.0-cil)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing ${need_apt[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    else
+        die "missing: ${need_apt[*]} (apt-get install -y ${need_apt[*]})"
+    fi
+fi
+for tool in gcc strip curl python3 timeout cargo; do
+    command -v "$tool" >/dev/null || die "$tool not found"
+done
+
+rm -rf "$OUT"
+mkdir -p "$OUT" "$RES"
+STARTED_AT="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+OTHERS_BEFORE="$(ps -eo pid=,comm= | awk -v me=$$ '$2 ~ /^(rustc|cargo|mono|mono-sgen)$/ { n++ } END { print n + 0 }')"
+
+# ---- build (release) --------------------------------------------------------------------------
+log "building the release cdylib, the emulator and examples/bench_ureq (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+cargo build --release -q --lib -p hathora-rooms-native
+cargo build --release -q -p hathora-emulator
+cargo build --release -q --example bench_ureq
+LIB="$REL/libhathora_rooms.so"
+[ -f "$LIB" ] || die "$LIB was not built"
+strip -o "$OUT/libhathora_rooms.stripped.so" "$LIB"
+
+log "compiling the C harness (gcc -O2)"
+CFLAGS=(-O2 -std=c11 -Wall -Wextra -I"$ROOT/include")
+gcc "${CFLAGS[@]}" bench/c/bench.c -o "$OUT/bench" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
+gcc "${CFLAGS[@]}" bench/c/footprint.c -o "$OUT/footprint" -ldl
+
+log "compiling the C# harnesses (mcs)"
+mcs -nologo -optimize+ -out:"$OUT/HttpClientBench.exe" -r:System.Net.Http -r:System.Runtime.Serialization \
+    bench/csharp/BenchCore.cs bench/csharp/HttpClientBench.cs
+CSLIB_STATUS=ok
+if ! grep -qs 'GetConnectionInfoAsync' bindings/csharp/Runtime/*.cs; then
+    CSLIB_STATUS="the C# façade (bindings/csharp/Runtime, HathoraRoomsClient.GetConnectionInfoAsync) is missing"
+else
+    mapfile -t CS_PACKAGE < <(find bindings/csharp/Runtime -name '*.cs' | sort)
+    if ! mcs -unsafe -nologo -optimize+ -out:"$OUT/LibBench.exe" "${CS_PACKAGE[@]}" \
+            bench/csharp/BenchCore.cs bench/csharp/LibBench.cs >"$OUT/mcs-lib.log" 2>&1; then
+        CSLIB_STATUS="the C# façade does not compile: $(grep -m1 error "$OUT/mcs-lib.log" || true)"
+    fi
+fi
+[ "$CSLIB_STATUS" = ok ] || log "skipping C# through the library: $CSLIB_STATUS"
+
+# ---- servers ------------------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+log "starting the emulator (--quiet)"
+EMU_CMD=("$REL/hathora-emulator" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet)
+"${EMU_CMD[@]}" >"$OUT/emulator.out" 2>&1 &
+PIDS+=($!)
+URL=""
+for _ in $(seq 1 200); do
+    URL="$(head -n1 "$OUT/emulator.out" 2>/dev/null || true)"
+    case "$URL" in http://*) break ;; esac
+    sleep 0.05
+done
+case "$URL" in http://*) ;; *) die "the emulator did not print its URL: $(cat "$OUT/emulator.out")" ;; esac
+curl -sf -X POST "$URL/rooms/v2/$APP/create?roomId=$ROOM" -H 'Authorization: Bearer emulator-dev-token' \
+    -H 'Content-Type: application/json' -d '{"region":"London"}' >"$OUT/create.json" || die "CreateRoom failed"
+CI_PATH="/rooms/v2/$APP/connectioninfo/$ROOM"
+curl -sf "$URL$CI_PATH" >"$OUT/connectioninfo.json" || die "GetConnectionInfo failed"
+grep -q '"exposedPort":{' "$OUT/connectioninfo.json" || die "the room is not active: $(cat "$OUT/connectioninfo.json")"
+
+log "starting nginx serving the same JSON as a static file"
+NPORT="$(free_port)"
+NG="$OUT/nginx"
+mkdir -p "$NG/www"
+cp "$OUT/connectioninfo.json" "$NG/www/connectioninfo.json"
+cat >"$NG/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path $NG/body;
+    proxy_temp_path $NG/proxy;
+    fastcgi_temp_path $NG/fastcgi;
+    uwsgi_temp_path $NG/uwsgi;
+    scgi_temp_path $NG/scgi;
+    server {
+        listen 127.0.0.1:$NPORT;
+        root $NG/www;
+        default_type application/json;
+    }
+}
+CONF
+chmod -R a+rX "$OUT"
+nginx -c "$NG/nginx.conf" -p "$NG" &
+PIDS+=($!)
+NGINX_URL="http://127.0.0.1:$NPORT/connectioninfo.json"
+for _ in $(seq 1 200); do curl -sf -o /dev/null "$NGINX_URL" && break; sleep 0.05; done
+curl -sf -o /dev/null "$NGINX_URL" || die "nginx did not come up"
+
+# ---- measurements -------------------------------------------------------------------------------
+# Each row: its output in $RES/ID.out, its description in $RES/manifest.tsv
+# (id, group, label, in flight, pool, kind, command as run).
+MANIFEST="$RES/manifest.tsv"
+: >"$MANIFEST"
+ROW=0
+LIMIT=$((DURATION + 90))
+measure() { # group label inflight pool kind -- command...
+    local group="$1" label="$2" inflight="$3" pool="$4" kind="$5"
+    shift 6
+    ROW=$((ROW + 1))
+    local id
+    id="$(printf '%02d' "$ROW")"
+    log "$label (in flight $inflight)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$group" "$label" "$inflight" "$pool" "$kind" "$*" >>"$MANIFEST"
+    if ! timeout "$LIMIT" "$@" >"$RES/$id.out" 2>"$RES/$id.err"; then
+        echo "failed (exit $?)" >>"$RES/$id.err"
+        log "$label: FAILED: $(tail -n 3 "$RES/$id.err" | tr '\n' ' ')"
+    fi
+}
+
+EMU_CI="$URL$CI_PATH"
+D="${DURATION}s"
+measure limit "wrk → emulator" 1 - wrk -- wrk --latency -t1 -c1 -d"$D" "$EMU_CI"
+measure limit "wrk → emulator" 32 - wrk -- wrk --latency -t2 -c32 -d"$D" "$EMU_CI"
+measure limit "wrk → nginx static JSON" 1 - wrk -- wrk --latency -t1 -c1 -d"$D" "$NGINX_URL"
+measure limit "wrk → nginx static JSON" 32 - wrk -- wrk --latency -t2 -c32 -d"$D" "$NGINX_URL"
+
+UREQ="$REL/examples/bench_ureq"
+# One request at a time is the most run-to-run sensitive comparison (on an idle VM each round
+# trip pays the wake-up of idle CPUs), so raw ureq and C blocking alternate REPEAT times; the
+# table shows the median run of each.
+for _ in $(seq 1 "$REPEAT"); do
+    measure rust "raw ureq 3 Agent" 1 - kv -- "$UREQ" "$URL" "$ROOM" "$N" 1 "$DURATION"
+    measure c "C, blocking" 1 4 kv -- "$OUT/bench" blocking "$URL" "$ROOM" "$N" "$DURATION"
+done
+measure rust "raw ureq 3 Agent" 32 - kv -- "$UREQ" "$URL" "$ROOM" "$N" 32 "$DURATION"
+
+for pool in 4 32; do
+    for mode in worker poll; do
+        measure c "C, async, $mode dispatch" 32 "$pool" kv -- "$OUT/bench" async "$URL" "$ROOM" "$N" "$DURATION" 32 "$pool" "$mode"
+    done
+done
+
+if [ "$CSLIB_STATUS" = ok ]; then
+    export LD_LIBRARY_PATH="$REL${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    measure cs "C# → this library (Task API, worker dispatch)" 1 4 kv -- mono "$OUT/LibBench.exe" "$URL" "$ROOM" 4 1 "$N" "$DURATION"
+    measure cs "C# → this library (Task API, worker dispatch)" 32 4 kv -- mono "$OUT/LibBench.exe" "$URL" "$ROOM" 4 32 "$N" "$DURATION"
+    measure cs "C# → this library (Task API, worker dispatch)" 32 32 kv -- mono "$OUT/LibBench.exe" "$URL" "$ROOM" 32 32 "$N" "$DURATION"
+    measure csdiag "C# → this library, poll dispatch pumped by a spinning thread (diagnostic)" 32 4 kv -- mono "$OUT/LibBench.exe" "$URL" "$ROOM" 4 32 "$N" "$DURATION" poll
+fi
+measure managed "C# HttpClient + DataContractJsonSerializer" 1 - kv -- mono "$OUT/HttpClientBench.exe" "$URL" "$ROOM" 1 "$N" "$DURATION"
+measure managed "C# HttpClient + DataContractJsonSerializer" 32 - kv -- mono "$OUT/HttpClientBench.exe" "$URL" "$ROOM" 32 "$N" "$DURATION"
+
+log "footprint"
+FOOT_CMD=("$OUT/footprint" "$OUT/libhathora_rooms.stripped.so" "$URL" "$ROOM" 10000)
+timeout 180 "${FOOT_CMD[@]}" >"$RES/footprint.out" 2>"$RES/footprint.err" || log "footprint FAILED: $(cat "$RES/footprint.err")"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- targets, then a profile of what missed ---------------------------------------------------
+python3 bench/report.py targets "$RES" "$OUT/libhathora_rooms.stripped.so" >"$RES/targets.tsv"
+MISSED="$(awk -F'\t' '$2 == "MISS" { print $1 }' "$RES/targets.tsv" | sort -u | tr '\n' ' ')"
+PROF="$RES/profile"
+mkdir -p "$PROF"
+if [ "$PROFILE" = 1 ] && [ -n "$MISSED" ]; then
+    log "profiling the misses ($MISSED)"
+    PSECS=2
+    PERF_OK=0
+    if command -v perf >/dev/null && perf record -e cpu-clock -o "$PROF/probe.data" true >/dev/null 2>&1; then
+        PERF_OK=1
+    fi
+    # Syscalls per request (strace -c), and threads created: a thread per request would show here.
+    if command -v strace >/dev/null; then
+        echo "strace -f -c $OUT/bench blocking $URL $ROOM 2000 60" >"$PROF/strace-c-blocking.cmd"
+        timeout 120 strace -f -qq -c -o "$PROF/strace-c-blocking.txt" "$OUT/bench" blocking "$URL" "$ROOM" 2000 60 \
+            >"$PROF/strace-c-blocking.out" 2>&1 || true
+        echo "strace -f -c $UREQ $URL $ROOM 2000 1 60 0" >"$PROF/strace-ureq.cmd"
+        timeout 120 strace -f -qq -c -o "$PROF/strace-ureq.txt" "$UREQ" "$URL" "$ROOM" 2000 1 60 0 \
+            >"$PROF/strace-ureq.out" 2>&1 || true
+        echo "strace -f -c -e trace=clone,clone3,socket,connect $OUT/bench async $URL $ROOM 2000 60 32 4 worker" \
+            >"$PROF/strace-c-async.cmd"
+        timeout 120 strace -f -qq -c -e trace=clone,clone3,socket,connect -o "$PROF/strace-c-async.txt" \
+            "$OUT/bench" async "$URL" "$ROOM" 2000 60 32 4 worker >"$PROF/strace-c-async.out" 2>&1 || true
+    fi
+    # Instructions per call (callgrind: exact, unlike timings on a shared machine), C blocking
+    # against raw ureq, both one request at a time.
+    case " $MISSED " in *" c-blocking "*)
+        if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+            for spec in "cg-c-blocking:$OUT/bench blocking $URL $ROOM 2000 60" "cg-ureq:$UREQ $URL $ROOM 2000 1 60 0"; do
+                name="${spec%%:*}"
+                echo "valgrind --tool=callgrind ${spec#*:}" >"$PROF/$name.cmd"
+                # shellcheck disable=SC2086
+                timeout 300 valgrind --tool=callgrind --callgrind-out-file="$PROF/$name.callgrind" ${spec#*:} \
+                    >"$PROF/$name.out" 2>/dev/null || true
+                callgrind_annotate --inclusive=yes "$PROF/$name.callgrind" 2>/dev/null >"$PROF/$name.annotate.txt" || true
+                rm -f "$PROF/$name.callgrind"
+            done
+        fi ;;
+    esac
+    profile_run() { # name -- command...
+        local name="$1"
+        shift 2
+        if [ "$PERF_OK" = 1 ]; then
+            echo "perf record -e cpu-clock -c 250000 --call-graph dwarf,8192 -- $*" >"$PROF/$name.cmd"
+            timeout 120 perf record -q -e cpu-clock -c 250000 --call-graph dwarf,8192 -o "$PROF/$name.data" -- "$@" \
+                >"$PROF/$name.out" 2>"$PROF/$name.err" || true
+            perf report -i "$PROF/$name.data" --stdio 2>/dev/null | grep -m1 '^# Samples' >"$PROF/$name.samples.txt" || true
+            perf report -i "$PROF/$name.data" --no-children --sort dso --stdio -g none 2>/dev/null \
+                | grep -E '^ +[0-9]' | head -n 8 >"$PROF/$name.dso.txt" || true
+            perf report -i "$PROF/$name.data" --children --sort sym --stdio -g none --percent-limit 3 2>/dev/null \
+                | grep -E '^ +[0-9]' | grep -v '\[k\]' | grep -vE '\] 0x[0-9a-f]+ *$' | head -n 40 \
+                >"$PROF/$name.children.txt" || true
+            perf report -i "$PROF/$name.data" --no-children --sort sym --stdio -g none --percent-limit 1 2>/dev/null \
+                | grep -E '^ +[0-9]' | head -n 25 >"$PROF/$name.self.txt" || true
+            rm -f "$PROF/$name.data"
+        else
+            echo "valgrind --tool=callgrind -- $*" >"$PROF/$name.cmd"
+            timeout 300 valgrind --tool=callgrind --callgrind-out-file="$PROF/$name.callgrind" "$@" \
+                >"$PROF/$name.out" 2>"$PROF/$name.err" || true
+            callgrind_annotate --inclusive=yes "$PROF/$name.callgrind" 2>/dev/null | head -n 60 >"$PROF/$name.children.txt" || true
+        fi
+    }
+    if [ "$PERF_OK" = 1 ]; then
+        PN=1000000
+    else
+        PN=3000 # callgrind runs ~50x slower: a shorter run
+        PSECS=30
+    fi
+    case " $MISSED " in *" c-blocking "*)
+        profile_run c-blocking -- "$OUT/bench" blocking "$URL" "$ROOM" "$PN" "$PSECS" ;;
+    esac
+    case " $MISSED " in *" c-async "*|*" threads "*)
+        profile_run c-async-worker-4 -- "$OUT/bench" async "$URL" "$ROOM" "$PN" "$PSECS" 32 4 worker ;;
+    esac
+    case " $MISSED " in *" cs-lib "*)
+        if [ "$CSLIB_STATUS" = ok ] && [ "$PERF_OK" = 1 ]; then
+            profile_run cs-lib-32 -- mono "$OUT/LibBench.exe" "$URL" "$ROOM" 4 32 "$PN" "$PSECS"
+            profile_run cs-httpclient-32 -- mono "$OUT/HttpClientBench.exe" "$URL" "$ROOM" 32 "$PN" "$PSECS"
+        fi ;;
+    esac
+fi
+
+# ---- report -------------------------------------------------------------------------------------
+{
+    echo "started_at=$STARTED_AT"
+    echo "load_before=$LOAD_BEFORE"
+    echo "load_after=$LOAD_AFTER"
+    echo "others_before=$OTHERS_BEFORE"
+    echo "nproc=$(nproc)"
+    echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+    echo "kernel=$(uname -sr)"
+    echo "mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "rustc=$(rustc --version)"
+    echo "gcc=$(gcc --version | head -n1)"
+    echo "mono=$(mono --version | head -n1)"
+    echo "wrk=$(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)"
+    echo "nginx=$(nginx -v 2>&1)"
+    echo "duration=$DURATION"
+    echo "cslib_status=$CSLIB_STATUS"
+    echo "lib=$LIB"
+    echo "lib_size=$(stat -c %s "$LIB")"
+    echo "stripped_size=$(stat -c %s "$OUT/libhathora_rooms.stripped.so")"
+    echo "emulator_cmd=${EMU_CMD[*]}"
+    echo "url=$URL"
+    echo "nginx_url=$NGINX_URL"
+    echo "footprint_cmd=${FOOT_CMD[*]}"
+    echo "out=$OUT"
+} >"$RES/facts.txt"
+# Paths relative to the repository, so the committed file names no machine's folders.
+python3 bench/report.py markdown "$RES" "$OUT/libhathora_rooms.stripped.so" | sed "s#$ROOT/##g" >"$ROOT/BENCHMARKS.md.tmp"
+mv "$ROOT/BENCHMARKS.md.tmp" "$ROOT/BENCHMARKS.md"
+python3 bench/report.py table "$RES" "$OUT/libhathora_rooms.stripped.so"
+log "wrote $ROOT/BENCHMARKS.md (raw outputs in $RES)"
