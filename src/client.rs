@@ -102,10 +102,6 @@ impl Client {
         self.dispatcher.pending()
     }
 
-    pub fn worker_thread_ids(&self) -> Vec<std::thread::ThreadId> {
-        self.dispatcher.worker_thread_ids()
-    }
-
     /// Cancels everything in flight, runs each callback once, joins the threads. Idempotent;
     /// also done on drop.
     pub fn shutdown(&self) {

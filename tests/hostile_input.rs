@@ -1141,7 +1141,7 @@ fn configuration_setters_and_client_new() {
         }
         reset_last_error(live.0);
         let set = apply(cfg);
-        let mut out = 0x1 as *mut HathoraClient; // must be overwritten with NULL on refusal
+        let mut out = std::ptr::dangling_mut::<HathoraClient>(); // must be overwritten with NULL on refusal
         let new = if set == Code::Ok {
             unsafe { hathora_client_new(cfg, &mut out) }
         } else {
@@ -1223,7 +1223,7 @@ fn configuration_setters_and_client_new() {
         readable(label, &last_error(), "config");
     }
     reset_last_error(live.0);
-    let mut out = 0x1 as *mut HathoraClient;
+    let mut out = std::ptr::dangling_mut::<HathoraClient>();
     assert_eq!(
         unsafe { hathora_client_new(null(), &mut out) },
         Code::InvalidArgument

@@ -959,7 +959,11 @@ fn connect_timeout_against_a_server_that_never_answers_the_handshake() {
         "{:?}",
         r.message()
     );
-    assert!(r.message().unwrap().contains("timed out"), "{:?}", r.message());
+    assert!(
+        r.message().unwrap().contains("timed out"),
+        "{:?}",
+        r.message()
+    );
     assert!(
         elapsed >= Duration::from_millis(2_700) && elapsed < Duration::from_millis(7_500),
         "three connects gave up after {elapsed:?}"

@@ -152,7 +152,8 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
         seen.result("CreateRoom", &r);
         let room = c(&s(r.conn().unwrap().room_id).unwrap());
         let process = c(&s(r.conn().unwrap().process_id).unwrap());
-        let calls: Vec<(&str, Box<dyn Fn(*mut *mut HathoraResult) -> Code>)> = vec![
+        type Call<'a> = Box<dyn Fn(*mut *mut HathoraResult) -> Code + 'a>;
+        let calls: Vec<(&str, Call)> = vec![
             (
                 "GetRoomInfo",
                 Box::new(|o| unsafe { hathora_get_room_info(cl.0, room.as_ptr(), null(), o) }),
@@ -203,7 +204,7 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
             ),
         ];
         for (what, call) in &calls {
-            let r = blocking(|o| call(o)).ok();
+            let r = blocking(call).ok();
             seen.result(what, &r);
         }
         // Async GetConnectionInfo and wait-until-active on a fresh room.
@@ -596,7 +597,7 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
         ];
         let col = Collector::new();
         for (op, blocking_call, async_call) in &needs_token {
-            let r = blocking(|o| blocking_call(o));
+            let r = blocking(blocking_call);
             assert_eq!(
                 (r.code(), r.attempts(), r.status()),
                 (Code::InvalidArgument, 0, 0),

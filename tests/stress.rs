@@ -10,6 +10,7 @@
 //! - the process's thread count (`/proc/self/task`, sampled every millisecond) never exceeds
 //!   baseline + the test's own threads + worker threads + 2 for the live client, and returns
 //!   to the baseline once the client is freed.
+//!
 //! The emulator has no latency; worker_threads is 4.
 
 mod common;
@@ -232,7 +233,7 @@ fn run_rep(
                 room.clone(),
             );
             std::thread::spawn(move || {
-                let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((rep as u64) << 32 | t as u64 + 1));
+                let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (((rep as u64) << 32) | (t as u64 + 1)));
                 let mut out = Submitted::default();
                 go.wait();
                 for _ in 0..PER_THREAD {

@@ -274,10 +274,6 @@ impl Dispatcher {
         self.core.in_flight.load(Ordering::Acquire)
     }
 
-    pub fn worker_thread_ids(&self) -> Vec<std::thread::ThreadId> {
-        self.pool.thread_ids()
-    }
-
     /// Refuses new requests, cancels the rest with `ShutDown`, calls `interrupt` (which aborts the
     /// HTTP attempts in progress), lets every request complete, joins the threads, and in poll
     /// mode runs the remaining callbacks here. Idempotent.

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::{JoinHandle, ThreadId};
+use std::thread::JoinHandle;
 
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -58,11 +58,6 @@ impl Pool {
             .jobs
             .push_back(job);
         cv.notify_one();
-    }
-
-    pub fn thread_ids(&self) -> Vec<ThreadId> {
-        let workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
-        workers.iter().map(|h| h.thread().id()).collect()
     }
 
     /// Lets the workers finish every queued job, then joins them. A worker that calls this

@@ -50,14 +50,6 @@ impl HathoraResult {
             _strings: strings,
         })
     }
-
-    pub fn code(&self) -> HathoraResultCode {
-        self.outcome.code
-    }
-
-    pub fn outcome(&self) -> &Outcome {
-        &self.outcome
-    }
 }
 
 /// Borrows a result pointer for reading.
