@@ -2,9 +2,8 @@
 //! pointer in them points into the owning `HathoraResult` and lives exactly as long as it.
 
 use super::enums::{HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType};
-use super::guard::to_cstring;
 use crate::model::{ConnectionInfo, ExposedPort, Room, RoomAllocation};
-use std::ffi::{CString, c_char};
+use std::ffi::c_char;
 use std::ptr::null;
 
 /// `ExposedPort`: where a game client connects.
@@ -60,16 +59,40 @@ pub struct HathoraRoom {
     pub allocations_count: usize,
 }
 
-/// Owns the strings the views point into. A `CString`'s bytes stay put when the vector grows.
+/// Owns the strings the views point into: NUL-terminated copies packed into chunks that never
+/// move once allocated, so a typical result costs one allocation rather than one per field.
 #[derive(Default)]
-pub struct Strings(Vec<CString>);
+pub struct Strings(Vec<Vec<u8>>);
+
+const CHUNK: usize = 1024;
 
 impl Strings {
     fn add(&mut self, s: &str) -> *const c_char {
-        let c = to_cstring(s);
-        let p = c.as_ptr();
-        self.0.push(c);
-        p
+        // A NUL inside (impossible in JSON text, possible in a room config) becomes U+FFFD.
+        let owned;
+        let text = if s.contains('\0') {
+            owned = s.replace('\0', "\u{FFFD}");
+            owned.as_str()
+        } else {
+            s
+        };
+        let need = text.len() + 1;
+        let fits = self
+            .0
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= need);
+        if !fits {
+            // Pushing within capacity never reallocates, so earlier pointers stay valid.
+            self.0.push(Vec::with_capacity(need.max(CHUNK)));
+        }
+        let chunk = self
+            .0
+            .last_mut()
+            .expect("a chunk with room was just ensured");
+        let start = chunk.len();
+        chunk.extend_from_slice(text.as_bytes());
+        chunk.push(0);
+        chunk[start..].as_ptr().cast()
     }
 
     fn add_opt(&mut self, s: Option<&str>) -> *const c_char {
@@ -162,5 +185,26 @@ impl RoomView {
             _current: current,
             _all: all,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Strings;
+    use std::ffi::CStr;
+
+    #[test]
+    fn strings_stay_put_across_chunks_and_lose_inner_nuls() {
+        let mut s = Strings::default();
+        let inputs: Vec<String> = (0..300)
+            .map(|i| format!("value-{i}"))
+            .chain(["a\0b".to_owned(), "x".repeat(5000), String::new()])
+            .collect();
+        let ptrs: Vec<_> = inputs.iter().map(|v| s.add(v)).collect();
+        for (v, p) in inputs.iter().zip(ptrs) {
+            let read = unsafe { CStr::from_ptr(p) }.to_str().unwrap();
+            assert_eq!(read, v.replace('\0', "\u{FFFD}"));
+        }
+        assert!(s.0.len() > 1, "the values spanned several chunks");
     }
 }
