@@ -29,6 +29,11 @@ pub fn to_cstring(s: &str) -> CString {
         .unwrap_or_else(|_| CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default())
 }
 
+/// `to_cstring` for an owned string: reuses its buffer when it holds no NUL.
+pub fn into_cstring(s: String) -> CString {
+    CString::new(s).unwrap_or_else(|e| to_cstring(&String::from_utf8_lossy(&e.into_vec())))
+}
+
 /// Runs an exported body; a panic becomes `fallback` and a last-error message, never an unwind into C.
 pub fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {

@@ -1,6 +1,6 @@
 //! The result object every call produces, and its accessors.
 
-use super::guard::{guard, guard_code, invalid, to_cstring};
+use super::guard::{guard, guard_code, into_cstring, invalid};
 use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
 use crate::error::HathoraResultCode;
 use crate::outcome::{Outcome, Payload};
@@ -12,7 +12,9 @@ use std::ptr::null;
 /// passed to `hathora_result_free`. Read-only, so it may be read from any thread.
 pub struct HathoraResult {
     request_id: u64,
-    outcome: Outcome,
+    code: HathoraResultCode,
+    http_status: u16,
+    attempts: u32,
     message: Option<CString>,
     body: CString,
     view: View,
@@ -31,6 +33,8 @@ enum View {
 unsafe impl Send for HathoraResult {}
 
 impl HathoraResult {
+    /// Builds the C views once; the decoded model is dropped after, and the body moves into its
+    /// C string without a copy.
     pub fn new(request_id: u64, outcome: Outcome) -> Box<HathoraResult> {
         let mut strings = Strings::default();
         let view = match &outcome.payload {
@@ -43,10 +47,12 @@ impl HathoraResult {
         };
         Box::new(HathoraResult {
             request_id,
-            message: outcome.message.as_deref().map(to_cstring),
-            body: to_cstring(&outcome.body),
+            code: outcome.code,
+            http_status: outcome.http_status,
+            attempts: outcome.attempts,
+            message: outcome.message.map(into_cstring),
+            body: into_cstring(outcome.body),
             view,
-            outcome,
             _strings: strings,
         })
     }
@@ -100,7 +106,7 @@ pub unsafe extern "C" fn hathora_result_free(result: *mut HathoraResult) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> HathoraResultCode {
     guard(HathoraResultCode::InvalidArgument, || {
-        unsafe { read(result) }.map_or(HathoraResultCode::InvalidArgument, |r| r.outcome.code)
+        unsafe { read(result) }.map_or(HathoraResultCode::InvalidArgument, |r| r.code)
     })
 }
 
@@ -110,9 +116,7 @@ pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> Ha
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_http_status(result: *const HathoraResult) -> u16 {
-    guard(0, || {
-        unsafe { read(result) }.map_or(0, |r| r.outcome.http_status)
-    })
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.http_status))
 }
 
 /// Why the call failed: the API's `message` for API errors, else the library's explanation.
@@ -167,9 +171,7 @@ pub unsafe extern "C" fn hathora_result_request_id(result: *const HathoraResult)
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_attempts(result: *const HathoraResult) -> u32 {
-    guard(0, || {
-        unsafe { read(result) }.map_or(0, |r| r.outcome.attempts)
-    })
+    guard(0, || unsafe { read(result) }.map_or(0, |r| r.attempts))
 }
 
 /// Connection data of a successful CreateRoom, GetConnectionInfo, ResumeRoom or
