@@ -64,7 +64,7 @@ pub fn run(
             log_at!(
                 Info,
                 "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
-                req.path,
+                req.url,
                 describe()
             );
             ended.last = Ok(result);
@@ -73,7 +73,7 @@ pub fn run(
         log_at!(
             Info,
             "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
-            req.path,
+            req.url,
             describe()
         );
         ended.earlier_may_have_applied |= may_have_applied;

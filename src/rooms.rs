@@ -213,37 +213,44 @@ impl Call {
         json.ok()
     }
 
-    fn path(&self, app_id: &str) -> String {
+    /// The request URL under `base`, built in one buffer (it is on every request's path).
+    fn url(&self, base: &str, app_id: &str) -> String {
         let spec = self.spec();
-        let mut path = format!("/rooms/v2/{}/{}", encode(app_id), spec.segment);
+        let mut url = String::with_capacity(base.len() + 64 + app_id.len());
+        url.push_str(base);
+        url.push_str("/rooms/v2/");
+        encode_into(&mut url, app_id);
+        url.push('/');
+        url.push_str(spec.segment);
         match self {
             Call::CreateRoom {
                 room_id: Some(id), ..
             } => {
-                path.push_str("?roomId=");
-                path.push_str(&encode(id));
+                url.push_str("?roomId=");
+                encode_into(&mut url, id);
             }
             _ => {
-                path.push('/');
-                path.push_str(&encode(self.target()));
-                path.push_str(spec.suffix);
+                url.push('/');
+                encode_into(&mut url, self.target());
+                url.push_str(spec.suffix);
             }
         }
-        path
+        url
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Appends `s` percent-encoded: everything but RFC 3986 unreserved characters.
+fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
         }
     }
-    out
 }
 
 /// A room id for CreateRoom when the caller gives none: 20 characters of `[a-z0-9]`.
@@ -360,7 +367,7 @@ impl Engine {
         let body = call.body();
         let req = HttpRequest {
             method: spec.method,
-            path: call.path(app_id),
+            url: call.url(self.transport.base_url(), app_id),
             body: body.as_deref(),
             auth: spec.auth,
         };
@@ -384,7 +391,7 @@ impl Engine {
             Debug,
             "{} {}: {} after {count} attempt(s), HTTP {}",
             spec.name,
-            req.path,
+            req.url,
             outcome.code,
             outcome.http_status
         );
@@ -638,7 +645,10 @@ mod tests {
         let c = Call::GetActiveRoomsForProcess {
             process_id: "p/1 x".into(),
         };
-        assert_eq!(c.path("app 1"), "/rooms/v2/app%201/list/p%2F1%20x/active");
+        assert_eq!(
+            c.url("http://h", "app 1"),
+            "http://h/rooms/v2/app%201/list/p%2F1%20x/active"
+        );
         let c = Call::CreateRoom {
             region: "Tokyo".into(),
             room_id: Some("r-1".into()),
@@ -646,12 +656,12 @@ mod tests {
             deployment_id: None,
             client_ips: None,
         };
-        assert_eq!(c.path("a"), "/rooms/v2/a/create?roomId=r-1");
+        assert_eq!(c.url("", "a"), "/rooms/v2/a/create?roomId=r-1");
         assert_eq!(
             Call::ResumeRoom {
                 room_id: "r".into()
             }
-            .path("a"),
+            .url("", "a"),
             "/rooms/v2/a/resume/r"
         );
     }

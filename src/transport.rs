@@ -11,10 +11,10 @@ pub enum Method {
     Post,
 }
 
-/// A request ready to send: `path` is already percent-encoded and starts with `/`.
+/// A request ready to send: `url` is the base URL plus the percent-encoded path.
 pub struct HttpRequest<'a> {
     pub method: Method,
-    pub path: String,
+    pub url: String,
     pub body: Option<&'a [u8]>,
     /// Whether the dev token goes in `Authorization` (false only for GetConnectionInfo).
     pub auth: bool,
@@ -112,6 +112,11 @@ impl Transport {
         self.agent.clone().shutdown();
     }
 
+    /// The base URL without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     pub fn has_token(&self) -> bool {
         self.authorization.is_some()
     }
@@ -124,16 +129,16 @@ impl Transport {
                 "the deadline passed before the attempt".into(),
             ));
         }
-        let url = format!("{}{}", self.base_url, req.path);
+        let url = req.url.as_str();
         let result = match (req.method, req.body) {
             (Method::Get, _) => self
-                .prepared(self.agent.get(&url), req.auth, remaining)
+                .prepared(self.agent.get(url), req.auth, remaining)
                 .call(),
             (Method::Post, None) => self
-                .prepared(self.agent.post(&url), req.auth, remaining)
+                .prepared(self.agent.post(url), req.auth, remaining)
                 .send_empty(),
             (Method::Post, Some(body)) => self
-                .prepared(self.agent.post(&url), req.auth, remaining)
+                .prepared(self.agent.post(url), req.auth, remaining)
                 .header("Content-Type", "application/json")
                 .send(body),
         };
