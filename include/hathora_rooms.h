@@ -466,6 +466,11 @@ void hathora_set_log_callback(HathoraLogCallback callback, void *user_data, uint
 // A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
 // Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
 // such pointers; `out_result` is NULL or writable.
@@ -481,6 +486,12 @@ HathoraResultCode hathora_create_room(HathoraClient *client,
                                       HathoraResult **out_result);
 
 // CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_create_room`; `out_request_id` is NULL or writable.
@@ -499,6 +510,11 @@ HathoraResultCode hathora_create_room_async(HathoraClient *client,
 
 // GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_get_room_info(HathoraClient *client,
@@ -507,6 +523,12 @@ HathoraResultCode hathora_get_room_info(HathoraClient *client,
                                         HathoraResult **out_result);
 
 // GetRoomInfo, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -520,6 +542,11 @@ HathoraResultCode hathora_get_room_info_async(HathoraClient *client,
 // GetActiveRoomsForProcess: the process's scheduling and active rooms
 // (`hathora_result_room_count` / `hathora_result_room_at`).
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
@@ -528,6 +555,12 @@ HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
                                                        HathoraResult **out_result);
 
 // GetActiveRoomsForProcess, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -540,6 +573,11 @@ HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient *clie
 
 // GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
@@ -548,6 +586,12 @@ HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
                                                          HathoraResult **out_result);
 
 // GetInactiveRoomsForProcess, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -561,6 +605,11 @@ HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient *cl
 // GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
 // until the room is active. Sent without the dev token; works on a client without one.
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_get_connection_info(HathoraClient *client,
@@ -569,6 +618,12 @@ HathoraResultCode hathora_get_connection_info(HathoraClient *client,
                                               HathoraResult **out_result);
 
 // GetConnectionInfo, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -582,6 +637,11 @@ HathoraResultCode hathora_get_connection_info_async(HathoraClient *client,
 // UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
 // copied). No structured data; the body is empty on success.
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
 HathoraResultCode hathora_update_room_config(HathoraClient *client,
@@ -591,6 +651,12 @@ HathoraResultCode hathora_update_room_config(HathoraClient *client,
                                              HathoraResult **out_result);
 
 // UpdateRoomConfig, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -605,6 +671,11 @@ HathoraResultCode hathora_update_room_config_async(HathoraClient *client,
 // DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
 // attempt's response was lost) counts as success.
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_destroy_room(HathoraClient *client,
@@ -613,6 +684,12 @@ HathoraResultCode hathora_destroy_room(HathoraClient *client,
                                        HathoraResult **out_result);
 
 // DestroyRoom, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -626,6 +703,11 @@ HathoraResultCode hathora_destroy_room_async(HathoraClient *client,
 // SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
 // ResumeRoom schedules it again.
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_suspend_room_v2_deprecated(HathoraClient *client,
@@ -634,6 +716,12 @@ HathoraResultCode hathora_suspend_room_v2_deprecated(HathoraClient *client,
                                                      HathoraResult **out_result);
 
 // SuspendRoomV2Deprecated, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -647,6 +735,11 @@ HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient *client
 // ResumeRoom: schedules a suspended room on a process again. Result: connection data
 // (`RoomAllocationData`, status `STARTING`).
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_resume_room(HathoraClient *client,
@@ -655,6 +748,12 @@ HathoraResultCode hathora_resume_room(HathoraClient *client,
                                       HathoraResult **out_result);
 
 // ResumeRoom, asynchronous form.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -670,6 +769,11 @@ HathoraResultCode hathora_resume_room_async(HathoraClient *client,
 // (> 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
 // timeout in `options` or the client's. No dev token needed.
 //
+// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+// `INVALID_ARGUMENT` with a message, and nothing is sent.
+//
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 HathoraResultCode hathora_wait_until_active(HathoraClient *client,
@@ -680,6 +784,12 @@ HathoraResultCode hathora_wait_until_active(HathoraClient *client,
 
 // Wait until active, asynchronous form: no worker thread is held between two polls, and
 // `hathora_client_cancel` ends the wait at once.
+//
+// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+// and the callback never runs.
 //
 // # Safety
 // As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.

@@ -246,6 +246,11 @@ unsafe fn create_call(
 /// A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
 /// Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
 /// such pointers; `out_result` is NULL or writable.
@@ -278,6 +283,12 @@ pub unsafe extern "C" fn hathora_create_room(
 }
 
 /// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_create_room`; `out_request_id` is NULL or writable.
@@ -313,6 +324,11 @@ pub unsafe extern "C" fn hathora_create_room_async(
 
 /// GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -332,6 +348,12 @@ pub unsafe extern "C" fn hathora_get_room_info(
 }
 
 /// GetRoomInfo, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -356,6 +378,11 @@ pub unsafe extern "C" fn hathora_get_room_info_async(
 /// GetActiveRoomsForProcess: the process's scheduling and active rooms
 /// (`hathora_result_room_count` / `hathora_result_room_at`).
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -375,6 +402,12 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
 }
 
 /// GetActiveRoomsForProcess, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -398,6 +431,11 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(
 
 /// GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -417,6 +455,12 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
 }
 
 /// GetInactiveRoomsForProcess, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -441,6 +485,11 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(
 /// GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
 /// until the room is active. Sent without the dev token; works on a client without one.
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -460,6 +509,12 @@ pub unsafe extern "C" fn hathora_get_connection_info(
 }
 
 /// GetConnectionInfo, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -484,6 +539,11 @@ pub unsafe extern "C" fn hathora_get_connection_info_async(
 /// UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
 /// copied). No structured data; the body is empty on success.
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -505,6 +565,12 @@ pub unsafe extern "C" fn hathora_update_room_config(
 }
 
 /// UpdateRoomConfig, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -531,6 +597,11 @@ pub unsafe extern "C" fn hathora_update_room_config_async(
 /// DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
 /// attempt's response was lost) counts as success.
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -550,6 +621,12 @@ pub unsafe extern "C" fn hathora_destroy_room(
 }
 
 /// DestroyRoom, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -574,6 +651,11 @@ pub unsafe extern "C" fn hathora_destroy_room_async(
 /// SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
 /// ResumeRoom schedules it again.
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -593,6 +675,12 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(
 }
 
 /// SuspendRoomV2Deprecated, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -617,6 +705,11 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(
 /// ResumeRoom: schedules a suspended room on a process again. Result: connection data
 /// (`RoomAllocationData`, status `STARTING`).
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -636,6 +729,12 @@ pub unsafe extern "C" fn hathora_resume_room(
 }
 
 /// ResumeRoom, asynchronous form.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -662,6 +761,11 @@ pub unsafe extern "C" fn hathora_resume_room_async(
 /// (> 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
 /// timeout in `options` or the client's. No dev token needed.
 ///
+/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
+/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -681,6 +785,12 @@ pub unsafe extern "C" fn hathora_wait_until_active(
 
 /// Wait until active, asynchronous form: no worker thread is held between two polls, and
 /// `hathora_client_cancel` ends the wait at once.
+///
+/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+/// and the callback never runs.
 ///
 /// # Safety
 /// As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.

@@ -281,6 +281,11 @@ namespace Hathora.Rooms.Native
         ///  A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
         ///  Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
         ///  such pointers; `out_result` is NULL or writable.
@@ -291,6 +296,12 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
         ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
+        ///
         ///  # Safety
         ///  As for `hathora_create_room`; `out_request_id` is NULL or writable.
         /// </summary>
@@ -300,6 +311,11 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -308,6 +324,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  GetRoomInfo, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -319,6 +341,11 @@ namespace Hathora.Rooms.Native
         ///  GetActiveRoomsForProcess: the process's scheduling and active rooms
         ///  (`hathora_result_room_count` / `hathora_result_room_at`).
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -327,6 +354,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  GetActiveRoomsForProcess, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -337,6 +370,11 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -345,6 +383,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  GetInactiveRoomsForProcess, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -356,6 +400,11 @@ namespace Hathora.Rooms.Native
         ///  GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
         ///  until the room is active. Sent without the dev token; works on a client without one.
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -364,6 +413,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  GetConnectionInfo, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -375,6 +430,11 @@ namespace Hathora.Rooms.Native
         ///  UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
         ///  copied). No structured data; the body is empty on success.
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
         /// </summary>
@@ -383,6 +443,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  UpdateRoomConfig, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -394,6 +460,11 @@ namespace Hathora.Rooms.Native
         ///  DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
         ///  attempt's response was lost) counts as success.
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -402,6 +473,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  DestroyRoom, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -413,6 +490,11 @@ namespace Hathora.Rooms.Native
         ///  SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
         ///  ResumeRoom schedules it again.
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -421,6 +503,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  SuspendRoomV2Deprecated, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -432,6 +520,11 @@ namespace Hathora.Rooms.Native
         ///  ResumeRoom: schedules a suspended room on a process again. Result: connection data
         ///  (`RoomAllocationData`, status `STARTING`).
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -440,6 +533,12 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  ResumeRoom, asynchronous form.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -453,6 +552,11 @@ namespace Hathora.Rooms.Native
         ///  (&gt; 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
         ///  timeout in `options` or the client's. No dev token needed.
         ///
+        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
+        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
+        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
+        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
         /// </summary>
@@ -462,6 +566,12 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  Wait until active, asynchronous form: no worker thread is held between two polls, and
         ///  `hathora_client_cancel` ends the wait at once.
+        ///
+        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
+        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
+        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
+        ///  and the callback never runs.
         ///
         ///  # Safety
         ///  As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
