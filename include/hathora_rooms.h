@@ -455,7 +455,8 @@ const char *hathora_region_name(uint32_t region);
 // Routes the library's log lines (retries, refusals, resolutions) to `callback` for levels up to
 // `max_level` (a `HathoraLogLevel`; `OFF` or a NULL callback removes the hook). Process-wide.
 // The callback runs on the thread that logs: a worker thread or the caller's, possibly several
-// at once, so it must be thread-safe. Lines never contain the dev token.
+// at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
+// call of the previous callback is still running, so its `user_data` may be released.
 void hathora_set_log_callback(HathoraLogCallback callback, void *user_data, uint32_t max_level);
 
 // CreateRoom: creates a room in `region` (a `HathoraRegion`), or in `region_name` when it is not

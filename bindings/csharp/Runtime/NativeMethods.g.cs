@@ -267,7 +267,8 @@ namespace Hathora.Rooms.Native
         ///  Routes the library's log lines (retries, refusals, resolutions) to `callback` for levels up to
         ///  `max_level` (a `HathoraLogLevel`; `OFF` or a NULL callback removes the hook). Process-wide.
         ///  The callback runs on the thread that logs: a worker thread or the caller's, possibly several
-        ///  at once, so it must be thread-safe. Lines never contain the dev token.
+        ///  at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
+        ///  call of the previous callback is still running, so its `user_data` may be released.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_set_log_callback", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hathora_set_log_callback(hathora_set_log_callback_callback_delegate callback, void* user_data, uint max_level);
