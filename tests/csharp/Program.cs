@@ -19,6 +19,7 @@ namespace Hathora.Rooms.Tests
             CancellationTests.Register(runner, fixture);
             DispatchTests.Register(runner, fixture);
             UnityHookTests.Register(runner, fixture);
+            LogTests.Register(runner, fixture);
             return runner.Run(args.Length > 1 ? args[1] : null);
         }
     }

@@ -58,7 +58,9 @@ namespace Hathora.Rooms
         /// Poll mode: completes the tasks of finished calls on this thread, at most
         /// <paramref name="maxCompletions"/> native completions (0: all ready now), and returns how many
         /// tasks completed. In Unity the package calls it once per frame; call it yourself from your
-        /// own loop elsewhere. Does nothing in worker mode.
+        /// own loop elsewhere. In either mode it also hands waiting log lines to the
+        /// <see cref="HathoraRoomsLog"/> handler (<see cref="HathoraRoomsLog.Drain"/>); it does
+        /// nothing else in worker mode.
         /// </summary>
         public int Poll(int maxCompletions = 0)
         {
@@ -66,6 +68,8 @@ namespace Hathora.Rooms
             {
                 throw new HathoraInvalidArgumentException("maxCompletions must not be negative, got " + maxCompletions);
             }
+            // Log lines first: a retry's line then comes before the continuation of its call.
+            HathoraRoomsLog.Drain();
             return dispatcher.Poll(maxCompletions);
         }
 

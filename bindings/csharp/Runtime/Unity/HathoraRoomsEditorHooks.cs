@@ -5,15 +5,17 @@ using UnityEditor;
 namespace Hathora.Rooms.Unity
 {
     // Editor lifecycle: a domain reload (script change, entering Play Mode) unloads the managed
-    // code native callbacks would call, and leaving Play Mode ends the game's clients. Both free
-    // every client first; hathora_client_free returns only after its last callback ran. Outside
-    // Play Mode no pump object exists, so the editor update polls instead (editor tooling).
+    // code native callbacks would call, and leaving Play Mode ends the game's clients and log
+    // handler. Both free every client and remove the log hook first; hathora_client_free and
+    // hathora_set_log_callback return only after the last callback into managed code ran. Outside
+    // Play Mode no pump object exists, so the editor update polls and drains instead (editor tooling).
     [InitializeOnLoad]
     internal static class HathoraRoomsEditorHooks
     {
         static HathoraRoomsEditorHooks()
         {
             AssemblyReloadEvents.beforeAssemblyReload += ClientRegistry.DisposeAll;
+            AssemblyReloadEvents.beforeAssemblyReload += HathoraRoomsLog.Clear;
             EditorApplication.playModeStateChanged += OnPlayModeStateChanged;
             EditorApplication.update += PollOutsidePlayMode;
         }
@@ -23,6 +25,7 @@ namespace Hathora.Rooms.Unity
             if (change == PlayModeStateChange.ExitingPlayMode)
             {
                 ClientRegistry.DisposeAll();
+                HathoraRoomsLog.Clear();
             }
         }
 
@@ -30,6 +33,7 @@ namespace Hathora.Rooms.Unity
         {
             if (!EditorApplication.isPlaying)
             {
+                HathoraRoomsLog.Drain();
                 ClientRegistry.PollAll();
             }
         }

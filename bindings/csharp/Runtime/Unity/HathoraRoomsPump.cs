@@ -4,8 +4,9 @@ using UnityEngine;
 
 namespace Hathora.Rooms.Unity
 {
-    // Completes the tasks of poll-mode clients once per frame, on the main thread, so callbacks
-    // never come from a native thread (IL2CPP) and continuations can touch Unity objects.
+    // Completes the tasks of poll-mode clients and delivers the log lines once per frame, on the
+    // main thread, so callbacks never come from a native thread (IL2CPP) and continuations and the
+    // log handler can touch Unity objects.
     [AddComponentMenu("")]
     internal sealed class HathoraRoomsPump : MonoBehaviour
     {
@@ -17,8 +18,10 @@ namespace Hathora.Rooms.Unity
         {
             if (!quitHooked)
             {
-                // Free every client while managed code is still there to receive its callbacks.
+                // Free every client and remove the log hook while managed code is still there to
+                // receive their callbacks.
                 Application.quitting += ClientRegistry.DisposeAll;
+                Application.quitting += HathoraRoomsLog.Clear;
                 quitHooked = true;
             }
             if (instance != null)
@@ -33,6 +36,7 @@ namespace Hathora.Rooms.Unity
 
         void Update()
         {
+            HathoraRoomsLog.Drain();
             ClientRegistry.PollAll();
         }
     }
