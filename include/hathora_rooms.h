@@ -243,6 +243,8 @@ typedef struct {
   uint32_t timeout_ms;
   // Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
   int32_t max_retries;
+  // Deadline of each connect of this call in milliseconds; 0 uses the client's.
+  uint32_t connect_timeout_ms;
 } HathoraCallOptions;
 
 // Completion of an asynchronous call. `result` is owned by the callback: free it with

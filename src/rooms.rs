@@ -59,6 +59,8 @@ pub struct CallOptions {
     pub app_id: Option<String>,
     /// Overall deadline of this call.
     pub timeout: Option<Duration>,
+    /// Deadline of each connect of this call.
+    pub connect_timeout: Option<Duration>,
     /// Retries for this call; `Some(0)` switches them off.
     pub max_retries: Option<u32>,
 }
@@ -322,8 +324,12 @@ impl Engine {
         if let Some(n) = opts.max_retries {
             crate::config::check_max_retries(n).map_err(Outcome::invalid)?;
         }
-        if opts.timeout.is_some_and(|t| t.is_zero()) {
-            return Err(Outcome::invalid("timeout must be greater than zero"));
+        if opts.timeout.is_some_and(|t| t.is_zero())
+            || opts.connect_timeout.is_some_and(|t| t.is_zero())
+        {
+            return Err(Outcome::invalid(
+                "timeout and connect_timeout must be greater than zero",
+            ));
         }
         call.validate().map_err(Outcome::invalid)?;
         if call.spec().auth && !self.transport.has_token() {
@@ -368,6 +374,7 @@ impl Engine {
         let req = HttpRequest {
             method: spec.method,
             url: call.url(self.transport.base_url(), app_id),
+            connect_timeout: opts.connect_timeout,
             body: body.as_deref(),
             auth: spec.auth,
         };

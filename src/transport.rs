@@ -15,6 +15,8 @@ pub enum Method {
 pub struct HttpRequest<'a> {
     pub method: Method,
     pub url: String,
+    /// This call's connect deadline, when it overrides the client's.
+    pub connect_timeout: Option<Duration>,
     pub body: Option<&'a [u8]>,
     /// Whether the dev token goes in `Authorization` (false only for GetConnectionInfo).
     pub auth: bool,
@@ -84,25 +86,29 @@ impl Transport {
         }
     }
 
-    /// Bounds a request by `remaining`: a first attempt under the client's default deadline
-    /// uses the agent's timeouts as they are; any other gets its own.
-    /// Adds the token when `auth` says so.
+    /// Adds the token when the request needs it, and bounds the request by `remaining`: a first
+    /// attempt under the client's default deadlines uses the agent's timeouts as they are; any
+    /// other gets its own.
     fn prepared<B>(
         &self,
         b: ureq::RequestBuilder<B>,
-        auth: bool,
+        req: &HttpRequest,
         remaining: Duration,
     ) -> ureq::RequestBuilder<B> {
         let b = match self.authorization.as_ref() {
-            Some(a) if auth => b.header("Authorization", a.expose()),
+            Some(a) if req.auth => b.header("Authorization", a.expose()),
             _ => b,
         };
-        if remaining + AGENT_DEADLINE_SLACK >= self.timeout && self.connect_timeout <= remaining {
+        let connect = req.connect_timeout.unwrap_or(self.connect_timeout);
+        if remaining + AGENT_DEADLINE_SLACK >= self.timeout
+            && connect == self.connect_timeout
+            && connect <= remaining
+        {
             return b;
         }
         b.config()
             .timeout_global(Some(remaining))
-            .timeout_connect(Some(self.connect_timeout.min(remaining)))
+            .timeout_connect(Some(connect.min(remaining)))
             .build()
     }
 
@@ -131,14 +137,12 @@ impl Transport {
         }
         let url = req.url.as_str();
         let result = match (req.method, req.body) {
-            (Method::Get, _) => self
-                .prepared(self.agent.get(url), req.auth, remaining)
-                .call(),
+            (Method::Get, _) => self.prepared(self.agent.get(url), req, remaining).call(),
             (Method::Post, None) => self
-                .prepared(self.agent.post(url), req.auth, remaining)
+                .prepared(self.agent.post(url), req, remaining)
                 .send_empty(),
             (Method::Post, Some(body)) => self
-                .prepared(self.agent.post(url), req.auth, remaining)
+                .prepared(self.agent.post(url), req, remaining)
                 .header("Content-Type", "application/json")
                 .send(body),
         };

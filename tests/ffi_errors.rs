@@ -246,6 +246,7 @@ fn timeout_when_the_server_is_slower_than_the_deadline() {
             app_id: null(),
             timeout_ms: 300,
             max_retries: -1,
+            connect_timeout_ms: 0,
         };
         let started = Instant::now();
         for r in connection_info_both_forms(&cl, "room", &opts) {

@@ -375,6 +375,7 @@ fn per_call_options_override_app_id_and_timeout() {
         app_id: other.as_ptr(),
         timeout_ms: 0,
         max_retries: -1,
+        connect_timeout_ms: 0,
     };
     let r = blocking(|out| unsafe { hathora_get_room_info(cl.0, c(&room).as_ptr(), &opts, out) });
     assert_eq!(

@@ -353,6 +353,7 @@ impl Fixture {
                 app_id: null(),
                 timeout_ms: 10_000,
                 max_retries: 0,
+                connect_timeout_ms: 0,
             },
             completions: Arc::new(Completions::default()),
             accepted: 0,

@@ -35,6 +35,7 @@ fn options(timeout_ms: u32, max_retries: i32) -> HathoraCallOptions {
         app_id: null(),
         timeout_ms,
         max_retries,
+        connect_timeout_ms: 0,
     }
 }
 
@@ -972,6 +973,48 @@ fn connect_timeout_against_a_server_that_never_answers_the_handshake() {
         "connect timeout: {:?} after {elapsed:?}: {:?}",
         r.code(),
         r.message()
+    );
+}
+
+#[test]
+fn a_per_call_connect_timeout_overrides_the_clients() {
+    let Some((_listener, _held, addr)) = hanging_listener() else {
+        eprintln!("SKIPPED: could not fill the accept queue of a local listener");
+        return;
+    };
+    let url = format!("http://{addr}");
+    let cfg = hathora_config_new();
+    unsafe {
+        assert_eq!(
+            hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
+            Code::Ok
+        );
+        assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
+        // The client would wait 20 s for a connect; this call allows 500 ms, without retries.
+        assert_eq!(hathora_config_set_timeouts(cfg, 30_000, 20_000), Code::Ok);
+    }
+    let mut raw = null_mut();
+    assert_eq!(unsafe { hathora_client_new(cfg, &mut raw) }, Code::Ok);
+    unsafe { hathora_config_free(cfg) };
+    let cl = CClient(raw);
+    let per_call = HathoraCallOptions {
+        connect_timeout_ms: 500,
+        ..options(0, 0)
+    };
+    let started = Instant::now();
+    let r = blocking(|out| unsafe {
+        hathora_get_connection_info(cl.0, c("r1").as_ptr(), &per_call, out)
+    });
+    let elapsed = started.elapsed();
+    assert_eq!(
+        (r.code(), r.attempts()),
+        (Code::TransportError, 1),
+        "{:?}",
+        r.message()
+    );
+    assert!(
+        elapsed >= Duration::from_millis(400) && elapsed < Duration::from_secs(10),
+        "the call's 500 ms connect deadline ended the attempt after {elapsed:?}"
     );
 }
 

@@ -117,6 +117,7 @@ fn opts(timeout_ms: u32) -> HathoraCallOptions {
         app_id: null(),
         timeout_ms,
         max_retries: -1,
+        connect_timeout_ms: 0,
     }
 }
 

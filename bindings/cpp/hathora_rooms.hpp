@@ -270,6 +270,7 @@ struct CallOptions {
     std::optional<std::string_view> app_id;
     uint32_t timeout_ms = 0;   // 0: the client's
     int32_t max_retries = -1;  // negative: the client's; 0: no retries
+    uint32_t connect_timeout_ms = 0;  // 0: the client's
 };
 
 struct CreateRoomParams {
@@ -493,8 +494,8 @@ private:
     struct NativeOptions {
         explicit NativeOptions(const CallOptions& o)
             : app_id("options.app_id", o.app_id),
-              set(o.app_id || o.timeout_ms || o.max_retries >= 0),
-              raw{HATHORA_CALL_OPTIONS_VERSION, app_id.c_str(), o.timeout_ms, o.max_retries} {}
+              set(o.app_id || o.timeout_ms || o.max_retries >= 0 || o.connect_timeout_ms),
+              raw{HATHORA_CALL_OPTIONS_VERSION, app_id.c_str(), o.timeout_ms, o.max_retries, o.connect_timeout_ms} {}
         const HathoraCallOptions* ptr() const noexcept { return set ? &raw : nullptr; }
         detail::Arg app_id;
         bool set;

@@ -37,6 +37,8 @@ pub struct HathoraCallOptions {
     pub timeout_ms: u32,
     /// Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
     pub max_retries: i32,
+    /// Deadline of each connect of this call in milliseconds; 0 uses the client's.
+    pub connect_timeout_ms: u32,
 }
 
 /// Completion of an asynchronous call. `result` is owned by the callback: free it with
@@ -69,6 +71,8 @@ unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, Stri
     Ok(CallOptions {
         app_id: unsafe { optional_str(o.app_id, "options.app_id") }?,
         timeout: (o.timeout_ms > 0).then(|| Duration::from_millis(o.timeout_ms.into())),
+        connect_timeout: (o.connect_timeout_ms > 0)
+            .then(|| Duration::from_millis(o.connect_timeout_ms.into())),
         max_retries: u32::try_from(o.max_retries).ok(),
     })
 }

@@ -741,6 +741,10 @@ namespace Hathora.Rooms.Native
         ///  Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
         /// </summary>
         public int max_retries;
+        /// <summary>
+        ///  Deadline of each connect of this call in milliseconds; 0 uses the client's.
+        /// </summary>
+        public uint connect_timeout_ms;
     }
 
     /// <summary>

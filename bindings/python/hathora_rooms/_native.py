@@ -109,6 +109,7 @@ class HathoraCallOptions(Structure):
         ("app_id", c_char_p),
         ("timeout_ms", c_uint32),
         ("max_retries", c_int32),
+        ("connect_timeout_ms", c_uint32),
     ]
 
 
