@@ -12,7 +12,7 @@ use hathora_emulator::FaultController;
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::{CString, c_void};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::ptr::{null, null_mut};
+use std::ptr::null;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -933,21 +933,10 @@ fn connect_timeout_against_a_server_that_never_answers_the_handshake() {
         eprintln!("SKIPPED: could not fill the accept queue of a local listener");
         return;
     };
-    let url = format!("http://{addr}");
-    let cfg = hathora_config_new();
-    unsafe {
-        assert_eq!(
-            hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
-            Code::Ok
-        );
-        assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
+    let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
         assert_eq!(hathora_config_set_timeouts(cfg, 8_000, 1_000), Code::Ok);
         assert_eq!(hathora_config_set_retry(cfg, 2, 20, 200), Code::Ok);
-    }
-    let mut raw = null_mut();
-    assert_eq!(unsafe { hathora_client_new(cfg, &mut raw) }, Code::Ok);
-    unsafe { hathora_config_free(cfg) };
-    let cl = CClient(raw);
+    });
     let started = Instant::now();
     let r =
         blocking(|out| unsafe { hathora_get_connection_info(cl.0, c("r1").as_ptr(), null(), out) });
@@ -982,21 +971,10 @@ fn a_per_call_connect_timeout_overrides_the_clients() {
         eprintln!("SKIPPED: could not fill the accept queue of a local listener");
         return;
     };
-    let url = format!("http://{addr}");
-    let cfg = hathora_config_new();
-    unsafe {
-        assert_eq!(
-            hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
-            Code::Ok
-        );
-        assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
-        // The client would wait 20 s for a connect; this call allows 500 ms, without retries.
+    // The client would wait 20 s for a connect; this call allows 500 ms, without retries.
+    let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
         assert_eq!(hathora_config_set_timeouts(cfg, 30_000, 20_000), Code::Ok);
-    }
-    let mut raw = null_mut();
-    assert_eq!(unsafe { hathora_client_new(cfg, &mut raw) }, Code::Ok);
-    unsafe { hathora_config_free(cfg) };
-    let cl = CClient(raw);
+    });
     let per_call = HathoraCallOptions {
         connect_timeout_ms: 500,
         ..options(0, 0)
@@ -1026,30 +1004,14 @@ fn transport_error_to_a_closed_port() {
     }; // closed again: connects are refused
     for mode in BOTH_MODES {
         for form in [Form::Blocking, Form::Async] {
-            let cfg = hathora_config_new();
-            unsafe {
-                assert_eq!(
-                    hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
-                    Code::Ok
-                );
+            let cl = client_at(&format!("http://127.0.0.1:{port}"), |cfg| unsafe {
                 assert_eq!(
                     hathora_config_set_dev_token(cfg, c("tok").as_ptr()),
                     Code::Ok
                 );
-                assert_eq!(
-                    hathora_config_set_base_url(
-                        cfg,
-                        c(&format!("http://127.0.0.1:{port}")).as_ptr()
-                    ),
-                    Code::Ok
-                );
                 assert_eq!(hathora_config_set_retry(cfg, 3, 10, 50), Code::Ok);
                 assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
-            }
-            let mut raw = null_mut();
-            assert_eq!(unsafe { hathora_client_new(cfg, &mut raw) }, Code::Ok);
-            unsafe { hathora_config_free(cfg) };
-            let cl = CClient(raw);
+            });
             // Connection refused is a connection failure: retried 3 times, then reported.
             let r = create_once(&cl, form, None);
             assert_eq!(
@@ -1404,29 +1366,17 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
         return;
     };
     for mode in BOTH_MODES {
-        let cfg = hathora_config_new();
-        unsafe {
-            assert_eq!(
-                hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
-                Code::Ok
-            );
-            assert_eq!(
-                hathora_config_set_base_url(cfg, c(&format!("http://{addr}")).as_ptr()),
-                Code::Ok
-            );
+        let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
             assert_eq!(hathora_config_set_timeouts(cfg, 20_000, 1_500), Code::Ok);
             assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
-        }
-        let mut raw = null_mut();
-        assert_eq!(unsafe { hathora_client_new(cfg, &mut raw) }, Code::Ok);
-        unsafe { hathora_config_free(cfg) };
+        });
         let t = Arc::new(Tally::default());
         let ud = Arc::as_ptr(&t) as *mut c_void;
         let mut id = 0;
         assert_eq!(
             unsafe {
                 hathora_get_connection_info_async(
-                    raw,
+                    cl.0,
                     c("r1").as_ptr(),
                     null(),
                     Some(tally),
@@ -1438,7 +1388,7 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
         );
         std::thread::sleep(Duration::from_millis(200)); // the worker is inside connect() now
         let started = Instant::now();
-        unsafe { hathora_client_free(raw) };
+        drop(cl); // hathora_client_free
         let took = started.elapsed();
         t.freed.store(true, Ordering::SeqCst);
         // The header: a TCP connect in progress is bounded by the connect timeout (1.5 s).

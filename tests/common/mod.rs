@@ -64,14 +64,26 @@ impl Drop for CClient {
     }
 }
 
+/// Builds a client from a fresh config that `setup` fills in, asserting it is accepted.
+fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
+    unsafe {
+        let cfg = hathora_config_new();
+        setup(cfg);
+        let mut client = null_mut();
+        let code = hathora_client_new(cfg, &mut client);
+        hathora_config_free(cfg);
+        assert_eq!(code, Code::Ok, "client_new: {}", last_error());
+        CClient(client)
+    }
+}
+
 /// Builds a client for `emu` with a short retry backoff; `tweak` may change the config further.
 pub fn client_with(
     emu: &Emulator,
     mode: HathoraDispatchMode,
     tweak: impl FnOnce(*mut HathoraConfig),
 ) -> CClient {
-    unsafe {
-        let cfg = hathora_config_new();
+    build_client(|cfg| unsafe {
         assert_eq!(
             hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
             Code::Ok
@@ -87,12 +99,20 @@ pub fn client_with(
         assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         assert_eq!(hathora_config_set_retry(cfg, 3, 20, 200), Code::Ok);
         tweak(cfg);
-        let mut client = null_mut();
-        let code = hathora_client_new(cfg, &mut client);
-        hathora_config_free(cfg);
-        assert_eq!(code, Code::Ok, "client_new: {}", last_error());
-        CClient(client)
-    }
+    })
+}
+
+/// Builds a client (app id "app-x", no token) for a server at `url` that is not the emulator:
+/// a closed port, a listener that never accepts. `tweak` sets the rest.
+pub fn client_at(url: &str, tweak: impl FnOnce(*mut HathoraConfig)) -> CClient {
+    build_client(|cfg| unsafe {
+        assert_eq!(
+            hathora_config_set_app_id(cfg, c("app-x").as_ptr()),
+            Code::Ok
+        );
+        assert_eq!(hathora_config_set_base_url(cfg, c(url).as_ptr()), Code::Ok);
+        tweak(cfg);
+    })
 }
 
 pub fn client(emu: &Emulator, mode: HathoraDispatchMode) -> CClient {
