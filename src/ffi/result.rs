@@ -67,6 +67,16 @@ unsafe fn read<'a>(r: *const HathoraResult) -> Option<&'a HathoraResult> {
     unsafe { r.as_ref() }
 }
 
+/// `read` for the accessors that return a code: NULL is refused with a message.
+///
+/// # Safety
+/// As for `read`.
+unsafe fn required<'a>(
+    r: *const HathoraResult,
+) -> Result<&'a HathoraResult, (HathoraResultCode, String)> {
+    unsafe { read(r) }.ok_or_else(|| invalid("result must not be NULL"))
+}
+
 /// Writes through an out-pointer, refusing NULL.
 ///
 /// # Safety
@@ -187,7 +197,7 @@ pub unsafe extern "C" fn hathora_result_connection_info(
     out_info: *mut *const HathoraConnectionInfo,
 ) -> HathoraResultCode {
     guard_code(|| {
-        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let r = unsafe { required(result) }?;
         let View::Connection(c) = &r.view else {
             return Err(invalid("this result holds no connection info"));
         };
@@ -207,7 +217,7 @@ pub unsafe extern "C" fn hathora_result_room(
     out_room: *mut *const HathoraRoom,
 ) -> HathoraResultCode {
     guard_code(|| {
-        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let r = unsafe { required(result) }?;
         let View::Room(v) = &r.view else {
             return Err(invalid(
                 "this result holds no room (use hathora_result_room_at for lists)",
@@ -229,7 +239,7 @@ pub unsafe extern "C" fn hathora_result_room_count(
     out_count: *mut usize,
 ) -> HathoraResultCode {
     guard_code(|| {
-        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let r = unsafe { required(result) }?;
         let View::Rooms(list) = &r.view else {
             return Err(invalid("this result holds no room list"));
         };
@@ -251,7 +261,7 @@ pub unsafe extern "C" fn hathora_result_room_at(
     out_room: *mut *const HathoraRoom,
 ) -> HathoraResultCode {
     guard_code(|| {
-        let r = unsafe { read(result) }.ok_or_else(|| invalid("result must not be NULL"))?;
+        let r = unsafe { required(result) }?;
         let View::Rooms(list) = &r.view else {
             return Err(invalid("this result holds no room list"));
         };
