@@ -11,8 +11,15 @@
  * - The message of the last failure on a thread is in hathora_last_error_message().
  * - Handles (HathoraClient) are keys checked on every call: NULL, freed or garbage handles give
  *   HATHORA_RESULT_CODE_INVALID_ARGUMENT. A HathoraResult is a real pointer: free it once.
+ * - Versioned structs (HathoraCallOptions, HathoraCreateRoomParams) start from their _init()
+ *   function, which fills in the current version and every default; then set what you change.
+ *   A version this library does not know gives HATHORA_RESULT_CODE_INVALID_ARGUMENT.
+ * - A configuration has one setter per property (hathora_config_set_*): set only what you
+ *   change; every other property keeps the default that hathora_config_new documents.
  *
- * Every operation has two forms.
+ * Every operation has two forms. In both, a NULL required string or callback, bytes that are not
+ * UTF-8, or a value beyond the documented limits give HATHORA_RESULT_CODE_INVALID_ARGUMENT with
+ * a message, and nothing is sent.
  * - Blocking (hathora_OPERATION): runs on the calling thread; always writes a new result to
  *   *out_result, also when an argument is refused, and returns the same code as
  *   hathora_result_code(). The caller owns the result and frees it with hathora_result_free().
@@ -43,10 +50,13 @@
 #include <stdlib.h>
 
 // Most retries a client or a call may ask for.
-#define MAX_RETRIES 20
+#define HATHORA_MAX_RETRIES 20
 
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
+
+// The value `HathoraCreateRoomParams.version` must hold.
+#define HATHORA_CREATE_ROOM_PARAMS_VERSION 1
 
 // Longest roomId the API accepts, in characters of `[a-zA-Z0-9_-]`.
 #define HATHORA_ROOM_ID_MAX_LEN 100
@@ -234,6 +244,7 @@ typedef struct HathoraResult HathoraResult;
 typedef void (*HathoraLogCallback)(void *user_data, uint32_t level, const char *message);
 
 // Per-call overrides of the client's settings. Pass NULL for none. Read during the call only.
+// Start from `hathora_call_options_init()`, then set the fields you change.
 typedef struct {
   // Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
   uint32_t version;
@@ -246,6 +257,27 @@ typedef struct {
   // Deadline of each connect of this call in milliseconds; 0 uses the client's.
   uint32_t connect_timeout_ms;
 } HathoraCallOptions;
+
+// CreateRoom's arguments. Read during the call only; strings are copied. Start from
+// `hathora_create_room_params_init()`, then set the fields you need.
+typedef struct {
+  // Must be `HATHORA_CREATE_ROOM_PARAMS_VERSION`, so that later fields can be added safely.
+  uint32_t version;
+  // A `HathoraRegion`; ignored when `region_name` is set.
+  uint32_t region;
+  // Wire name of the region (e.g. "Sao_Paulo"), so regions added later work; NULL uses `region`.
+  const char *region_name;
+  // NULL: the library generates one before the first attempt, so a retry never creates a
+  // second room, and a retry that finds the room taken resolves to it.
+  const char *room_id;
+  // At most `HATHORA_ROOM_CONFIG_MAX_CHARS` characters; NULL for none.
+  const char *room_config;
+  // NULL: the app's latest deployment.
+  const char *deployment_id;
+  // `client_ips_count` IP address strings (at most 1024); NULL when the count is 0.
+  const char *const *client_ips;
+  size_t client_ips_count;
+} HathoraCreateRoomParams;
 
 // Completion of an asynchronous call. `result` is owned by the callback: free it with
 // `hathora_result_free` (now or later, on any thread). `user_data` is the pointer given to the
@@ -355,7 +387,7 @@ size_t hathora_client_pending(HathoraClient *client);
 // A new configuration with the defaults: no app id (set one), no dev token, base URL
 // `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 // up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-// requests, plain http only to loopback. Owned by the caller: free it with `hathora_config_free`
+// requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
 // (a client keeps its own copy). NULL only if memory is exhausted.
 HathoraConfig *hathora_config_new(void);
 
@@ -390,27 +422,45 @@ HathoraResultCode hathora_config_set_dev_token(HathoraConfig *config, const char
 HathoraResultCode hathora_config_set_base_url(HathoraConfig *config,
                                               const char *base_url);
 
-// Sets the overall deadline of one call in milliseconds (retries included; must be > 0) and the
-// deadline of one connect (must be > 0).
+// Sets the overall deadline of one call in milliseconds, retries and backoff included. 0:
+// `INVALID_ARGUMENT`, unchanged.
 //
 // # Safety
 // `config` is NULL or live.
-HathoraResultCode hathora_config_set_timeouts(HathoraConfig *config,
-                                              uint32_t timeout_ms,
-                                              uint32_t connect_timeout_ms);
+HathoraResultCode hathora_config_set_timeout_ms(HathoraConfig *config, uint32_t timeout_ms);
 
-// Sets the retry policy for 429, 500, 502, 503, 504 and connection failures: at most
-// `max_retries` retries (0 switches retries off, at most 20), the first after
-// `initial_backoff_ms`, each next one 1.5 times later, capped at `max_backoff_ms`, plus up to
-// 25% jitter. A `Retry-After` header replaces the computed delay. No delay outlives the deadline.
-// More than 20 retries, or an initial backoff above the maximum: `INVALID_ARGUMENT`, unchanged.
+// Sets the deadline of one TCP (and TLS) connect in milliseconds. 0: `INVALID_ARGUMENT`,
+// unchanged.
 //
 // # Safety
 // `config` is NULL or live.
-HathoraResultCode hathora_config_set_retry(HathoraConfig *config,
-                                           uint32_t max_retries,
-                                           uint32_t initial_backoff_ms,
-                                           uint32_t max_backoff_ms);
+HathoraResultCode hathora_config_set_connect_timeout_ms(HathoraConfig *config,
+                                                        uint32_t connect_timeout_ms);
+
+// Sets how many times 429, 500, 502, 503, 504 and connection failures are retried: 0 switches
+// retries off; more than `HATHORA_MAX_RETRIES`: `INVALID_ARGUMENT`, unchanged. Each retry waits
+// the backoff (see `hathora_config_set_initial_backoff_ms`) or the server's `Retry-After`; no
+// wait outlives the call's deadline.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_max_retries(HathoraConfig *config, uint32_t max_retries);
+
+// Sets the delay before the first retry in milliseconds; each later one is 1.5 times the one
+// before, capped at the maximum backoff, plus up to 25% jitter. An initial backoff above the
+// maximum is refused by `hathora_client_new`, so the two may be set in either order.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_initial_backoff_ms(HathoraConfig *config,
+                                                        uint32_t initial_backoff_ms);
+
+// Sets the longest computed delay between two attempts in milliseconds (a server's
+// `Retry-After` may ask for more). See `hathora_config_set_initial_backoff_ms`.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_max_backoff_ms(HathoraConfig *config, uint32_t max_backoff_ms);
 
 // Sets the number of worker threads that run asynchronous requests (1 to 64; else
 // `INVALID_ARGUMENT` and the config is unchanged).
@@ -459,79 +509,56 @@ const char *hathora_region_name(uint32_t region);
 // The callback runs on the thread that logs: a worker thread or the caller's, possibly several
 // at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
 // call of the previous callback is still running, so its `user_data` may be released.
-void hathora_set_log_callback(HathoraLogCallback callback, void *user_data, uint32_t max_level);
+// A `max_level` that is not a `HathoraLogLevel`: `INVALID_ARGUMENT`, the hook unchanged.
+HathoraResultCode hathora_set_log_callback(HathoraLogCallback callback,
+                                           void *user_data,
+                                           uint32_t max_level);
 
-// CreateRoom: creates a room in `region` (a `HathoraRegion`), or in `region_name` when it is not
-// NULL (a wire name such as "Sao_Paulo", so regions added later work). `room_id` NULL: the
-// library generates one before the first attempt, so a retry never creates a second room, and a
-// retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
-// `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
-// A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
-// Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// `HathoraCallOptions` with every field at "use the client's": the current version, no app id,
+// timeouts 0, `max_retries` -1.
+HathoraCallOptions hathora_call_options_init(void);
+
+// `HathoraCreateRoomParams` at the current version with no region (set `region` or
+// `region_name`), no room id, config or deployment, and no client IPs.
+HathoraCreateRoomParams hathora_create_room_params_init(void);
+
+// CreateRoom: creates a room as `params` describe (see `HathoraCreateRoomParams`). A resolved
+// retry reports the follow-up GetConnectionInfo's status (200), not 201. Result: connection data
+// (status `STARTING`). NULL `params`: `INVALID_ARGUMENT`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
-// such pointers; `out_result` is NULL or writable.
+// `params` is NULL or a readable `HathoraCreateRoomParams` whose pointers are NULL or valid;
+// `out_result` is NULL or writable.
 HathoraResultCode hathora_create_room(HathoraClient *client,
-                                      uint32_t region,
-                                      const char *region_name,
-                                      const char *room_id,
-                                      const char *room_config,
-                                      const char *deployment_id,
-                                      const char *const *client_ips,
-                                      size_t client_ips_count,
+                                      const HathoraCreateRoomParams *params,
                                       const HathoraCallOptions *options,
                                       HathoraResult **out_result);
 
-// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// CreateRoom, asynchronous form of `hathora_create_room`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_create_room`; `out_request_id` is NULL or writable.
 HathoraResultCode hathora_create_room_async(HathoraClient *client,
-                                            uint32_t region,
-                                            const char *region_name,
-                                            const char *room_id,
-                                            const char *room_config,
-                                            const char *deployment_id,
-                                            const char *const *client_ips,
-                                            size_t client_ips_count,
+                                            const HathoraCreateRoomParams *params,
                                             const HathoraCallOptions *options,
                                             HathoraCallback callback,
                                             void *user_data,
                                             uint64_t *out_request_id);
 
 // GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_get_room_info(HathoraClient *client,
                                         const char *room_id,
                                         const HathoraCallOptions *options,
                                         HathoraResult **out_result);
 
-// GetRoomInfo, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_get_room_info`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -544,26 +571,17 @@ HathoraResultCode hathora_get_room_info_async(HathoraClient *client,
 
 // GetActiveRoomsForProcess: the process's scheduling and active rooms
 // (`hathora_result_room_count` / `hathora_result_room_at`).
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
                                                        const char *process_id,
                                                        const HathoraCallOptions *options,
                                                        HathoraResult **out_result);
 
-// GetActiveRoomsForProcess, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_get_active_rooms_for_process`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -575,26 +593,17 @@ HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient *clie
                                                              uint64_t *out_request_id);
 
 // GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
                                                          const char *process_id,
                                                          const HathoraCallOptions *options,
                                                          HathoraResult **out_result);
 
-// GetInactiveRoomsForProcess, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_get_inactive_rooms_for_process`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -607,26 +616,17 @@ HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient *cl
 
 // GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
 // until the room is active. Sent without the dev token; works on a client without one.
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_get_connection_info(HathoraClient *client,
                                               const char *room_id,
                                               const HathoraCallOptions *options,
                                               HathoraResult **out_result);
 
-// GetConnectionInfo, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_get_connection_info`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -637,13 +637,9 @@ HathoraResultCode hathora_get_connection_info_async(HathoraClient *client,
                                                     void *user_data,
                                                     uint64_t *out_request_id);
 
-// UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
-// copied). No structured data; the body is empty on success.
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// UpdateRoomConfig: replaces the room's config (`room_config`, at most
+// `HATHORA_ROOM_CONFIG_MAX_CHARS` characters). No structured data; the body is empty on success.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
@@ -653,13 +649,8 @@ HathoraResultCode hathora_update_room_config(HathoraClient *client,
                                              const HathoraCallOptions *options,
                                              HathoraResult **out_result);
 
-// UpdateRoomConfig, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_update_room_config`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -673,26 +664,17 @@ HathoraResultCode hathora_update_room_config_async(HathoraClient *client,
 
 // DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
 // attempt's response was lost) counts as success.
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_destroy_room(HathoraClient *client,
                                        const char *room_id,
                                        const HathoraCallOptions *options,
                                        HathoraResult **out_result);
 
-// DestroyRoom, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_destroy_room`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -705,26 +687,17 @@ HathoraResultCode hathora_destroy_room_async(HathoraClient *client,
 
 // SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
 // ResumeRoom schedules it again.
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_suspend_room_v2_deprecated(HathoraClient *client,
                                                      const char *room_id,
                                                      const HathoraCallOptions *options,
                                                      HathoraResult **out_result);
 
-// SuspendRoomV2Deprecated, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_suspend_room_v2_deprecated`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -737,26 +710,17 @@ HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient *client
 
 // ResumeRoom: schedules a suspended room on a process again. Result: connection data
 // (`RoomAllocationData`, status `STARTING`).
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 HathoraResultCode hathora_resume_room(HathoraClient *client,
                                       const char *room_id,
                                       const HathoraCallOptions *options,
                                       HathoraResult **out_result);
 
-// ResumeRoom, asynchronous form.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Asynchronous form of `hathora_resume_room`.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -771,11 +735,7 @@ HathoraResultCode hathora_resume_room_async(HathoraClient *client,
 // room is active (`OK`, connection data with `exposed_port`), an error occurs, or `timeout_ms`
 // (> 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
 // timeout in `options` or the client's. No dev token needed.
-//
-// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-// `INVALID_ARGUMENT` with a message, and nothing is sent.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
@@ -787,12 +747,7 @@ HathoraResultCode hathora_wait_until_active(HathoraClient *client,
 
 // Wait until active, asynchronous form: no worker thread is held between two polls, and
 // `hathora_client_cancel` ends the wait at once.
-//
-// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-// and the callback never runs.
+// Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
 // As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.

@@ -119,7 +119,7 @@ impl ClientConfig {
 }
 
 /// Most retries a client or a call may ask for.
-pub const MAX_RETRIES: u32 = 20;
+pub const HATHORA_MAX_RETRIES: u32 = 20;
 
 pub fn check_worker_threads(n: usize) -> Result<(), String> {
     if !(1..=64).contains(&n) {
@@ -136,9 +136,9 @@ pub fn check_queue_capacity(n: usize) -> Result<(), String> {
 }
 
 pub fn check_max_retries(n: u32) -> Result<(), String> {
-    if n > MAX_RETRIES {
+    if n > HATHORA_MAX_RETRIES {
         return Err(format!(
-            "max_retries must be at most {MAX_RETRIES}, got {n}"
+            "max_retries must be at most {HATHORA_MAX_RETRIES}, got {n}"
         ));
     }
     Ok(())

@@ -241,7 +241,7 @@ fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
         let emu = emulator();
         emu.faults().set_latency(Duration::from_secs(20));
         let cl = client_with(&emu, mode, |cfg| unsafe {
-            hathora_config_set_timeouts(cfg, 60_000, 5_000);
+            set_timeouts(cfg, 60_000, 5_000);
         });
         let col = Collector::new();
         let r = c("r");

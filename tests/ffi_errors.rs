@@ -45,13 +45,11 @@ fn api_errors_keep_status_message_and_body() {
         let r = blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                1,
-                null(),
-                c(&room).as_ptr(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region: 1,
+                    room_id: c(&room).as_ptr(),
+                    ..hathora_create_room_params_init()
+                },
                 null(),
                 out,
             )
@@ -64,13 +62,10 @@ fn api_errors_keep_status_message_and_body() {
         let r = blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                0,
-                c("Atlantis").as_ptr(),
-                null(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region_name: c("Atlantis").as_ptr(),
+                    ..hathora_create_room_params_init()
+                },
                 null(),
                 out,
             )
@@ -120,13 +115,10 @@ fn invalid_arguments_are_refused_before_sending() {
             blocking(|out| unsafe {
                 hathora_create_room(
                     cl.0,
-                    99,
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    0,
+                    &HathoraCreateRoomParams {
+                        region: 99,
+                        ..hathora_create_room_params_init()
+                    },
                     null(),
                     out,
                 )
@@ -137,13 +129,10 @@ fn invalid_arguments_are_refused_before_sending() {
             blocking(|out| unsafe {
                 hathora_create_room(
                     cl.0,
-                    0,
-                    c("Sao Paulo").as_ptr(),
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    0,
+                    &HathoraCreateRoomParams {
+                        region_name: c("Sao Paulo").as_ptr(),
+                        ..hathora_create_room_params_init()
+                    },
                     null(),
                     out,
                 )
@@ -154,13 +143,12 @@ fn invalid_arguments_are_refused_before_sending() {
             blocking(|out| unsafe {
                 hathora_create_room(
                     cl.0,
-                    1,
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    [c("not-an-ip").as_ptr()].as_ptr(),
-                    1,
+                    &HathoraCreateRoomParams {
+                        region: 1,
+                        client_ips: [c("not-an-ip").as_ptr()].as_ptr(),
+                        client_ips_count: 1,
+                        ..hathora_create_room_params_init()
+                    },
                     null(),
                     out,
                 )
@@ -221,7 +209,7 @@ fn transport_error_on_a_closed_port() {
     for mode in BOTH_MODES {
         let cl = client_with(&emu, mode, |cfg| unsafe {
             hathora_config_set_base_url(cfg, c(&format!("http://127.0.0.1:{port}")).as_ptr());
-            hathora_config_set_retry(cfg, 2, 10, 20);
+            set_retry(cfg, 2, 10, 20);
         });
         for r in connection_info_both_forms(&cl, "room", null()) {
             assert_eq!(
@@ -242,11 +230,8 @@ fn timeout_when_the_server_is_slower_than_the_deadline() {
     for mode in BOTH_MODES {
         let cl = client(&emu, mode);
         let opts = HathoraCallOptions {
-            version: HATHORA_CALL_OPTIONS_VERSION,
-            app_id: null(),
             timeout_ms: 300,
-            max_retries: -1,
-            connect_timeout_ms: 0,
+            ..hathora_call_options_init()
         };
         let started = Instant::now();
         for r in connection_info_both_forms(&cl, "room", &opts) {
@@ -447,13 +432,11 @@ fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
         blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                1,
-                null(),
-                c(&taken).as_ptr(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region: 1,
+                    room_id: c(&taken).as_ptr(),
+                    ..hathora_create_room_params_init()
+                },
                 null(),
                 out,
             )
@@ -493,13 +476,10 @@ fn a_create_that_fails_after_sending_names_the_room_it_may_have_made() {
     let r = blocking(|out| unsafe {
         hathora_create_room(
             cl.0,
-            1,
-            null(),
-            null(),
-            null(),
-            null(),
-            null(),
-            0,
+            &HathoraCreateRoomParams {
+                region: 1,
+                ..hathora_create_room_params_init()
+            },
             null(),
             out,
         )

@@ -49,13 +49,14 @@ impl Ops<'_> {
             |out| unsafe {
                 hathora_create_room(
                     cl,
-                    region,
-                    null(),
-                    opt(&id),
-                    opt(&cfg),
-                    null(),
-                    ptrs.as_ptr(),
-                    ptrs.len(),
+                    &HathoraCreateRoomParams {
+                        region: region,
+                        room_id: opt(&id),
+                        room_config: opt(&cfg),
+                        client_ips: ptrs.as_ptr(),
+                        client_ips_count: ptrs.len(),
+                        ..hathora_create_room_params_init()
+                    },
                     null(),
                     out,
                 )
@@ -63,13 +64,14 @@ impl Ops<'_> {
             |cb, ud, rid| unsafe {
                 hathora_create_room_async(
                     cl,
-                    region,
-                    null(),
-                    opt(&id),
-                    opt(&cfg),
-                    null(),
-                    ptrs.as_ptr(),
-                    ptrs.len(),
+                    &HathoraCreateRoomParams {
+                        region: region,
+                        room_id: opt(&id),
+                        room_config: opt(&cfg),
+                        client_ips: ptrs.as_ptr(),
+                        client_ips_count: ptrs.len(),
+                        ..hathora_create_room_params_init()
+                    },
                     null(),
                     cb,
                     ud,
@@ -321,13 +323,10 @@ fn every_region_by_enum_and_by_name() {
         let by_enum = blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                region,
-                null(),
-                null(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region: region,
+                    ..hathora_create_room_params_init()
+                },
                 null(),
                 out,
             )
@@ -336,13 +335,10 @@ fn every_region_by_enum_and_by_name() {
         let by_name = blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                0,
-                c(&name).as_ptr(),
-                null(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region_name: c(&name).as_ptr(),
+                    ..hathora_create_room_params_init()
+                },
                 null(),
                 out,
             )
@@ -371,11 +367,8 @@ fn per_call_options_override_app_id_and_timeout() {
     let (room, _) = create_room(&cl, None);
     let other = c("app-someone-else");
     let opts = HathoraCallOptions {
-        version: HATHORA_CALL_OPTIONS_VERSION,
         app_id: other.as_ptr(),
-        timeout_ms: 0,
-        max_retries: -1,
-        connect_timeout_ms: 0,
+        ..hathora_call_options_init()
     };
     let r = blocking(|out| unsafe { hathora_get_room_info(cl.0, c(&room).as_ptr(), &opts, out) });
     assert_eq!(

@@ -144,7 +144,7 @@ fn https_rejects_a_certificate_no_authority_signed() {
     let emu = emulator();
     let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
         hathora_config_set_base_url(cfg, c(&format!("https://localhost:{port}")).as_ptr());
-        hathora_config_set_retry(cfg, 0, 10, 10);
+        set_retry(cfg, 0, 10, 10);
     });
     let r = blocking(|out| unsafe {
         hathora_get_connection_info(cl.0, c("room").as_ptr(), null(), out)

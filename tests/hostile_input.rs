@@ -57,6 +57,7 @@ enum Form {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Slot {
     Client,
+    Params,
     RegionName,
     RoomId,
     RoomConfig,
@@ -78,6 +79,7 @@ impl Op {
         let mut v = vec![Slot::Client];
         v.extend(match self {
             Op::Create => vec![
+                Slot::Params,
                 Slot::RegionName,
                 Slot::RoomId,
                 Slot::RoomConfig,
@@ -102,6 +104,9 @@ impl Op {
 #[derive(Clone, Copy)]
 struct Args {
     client: *mut HathoraClient,
+    /// CreateRoom's parameters: NULL when set, else built from the fields below.
+    params_null: bool,
+    params_version: u32,
     region: u32,
     region_name: *const c_char,
     room_id: *const c_char,
@@ -120,21 +125,21 @@ struct Args {
 
 /// Calls one operation in one form with `a`.
 unsafe fn invoke(op: Op, form: Form, a: &Args) -> Code {
+    let create = HathoraCreateRoomParams {
+        version: a.params_version,
+        region: a.region,
+        region_name: a.region_name,
+        room_id: a.room_id,
+        room_config: a.room_config,
+        deployment_id: a.deployment_id,
+        client_ips: a.client_ips,
+        client_ips_count: a.client_ips_count,
+    };
+    let params: *const HathoraCreateRoomParams = if a.params_null { null() } else { &create };
     unsafe {
         match form {
             Form::Blocking => match op {
-                Op::Create => hathora_create_room(
-                    a.client,
-                    a.region,
-                    a.region_name,
-                    a.room_id,
-                    a.room_config,
-                    a.deployment_id,
-                    a.client_ips,
-                    a.client_ips_count,
-                    a.options,
-                    a.out_result,
-                ),
+                Op::Create => hathora_create_room(a.client, params, a.options, a.out_result),
                 Op::RoomInfo => hathora_get_room_info(a.client, a.room_id, a.options, a.out_result),
                 Op::ActiveRooms => hathora_get_active_rooms_for_process(
                     a.client,
@@ -174,20 +179,9 @@ unsafe fn invoke(op: Op, form: Form, a: &Args) -> Code {
             Form::Async => {
                 let (cb, ud, id) = (a.callback, a.user_data, a.out_request_id);
                 match op {
-                    Op::Create => hathora_create_room_async(
-                        a.client,
-                        a.region,
-                        a.region_name,
-                        a.room_id,
-                        a.room_config,
-                        a.deployment_id,
-                        a.client_ips,
-                        a.client_ips_count,
-                        a.options,
-                        cb,
-                        ud,
-                        id,
-                    ),
+                    Op::Create => {
+                        hathora_create_room_async(a.client, params, a.options, cb, ud, id)
+                    }
                     Op::RoomInfo => {
                         hathora_get_room_info_async(a.client, a.room_id, a.options, cb, ud, id)
                     }
@@ -339,7 +333,7 @@ impl Fixture {
     fn new() -> Fixture {
         let emu = emulator();
         let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-            assert_eq!(hathora_config_set_timeouts(cfg, 10_000, 2_000), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 10_000, 2_000), Code::Ok);
         });
         let (room, process) = create_room(&cl, Some("{}"));
         Fixture {
@@ -349,11 +343,9 @@ impl Fixture {
             process: c(&process),
             config: c("{\"mode\":\"ffa\"}"),
             options: HathoraCallOptions {
-                version: HATHORA_CALL_OPTIONS_VERSION,
-                app_id: null(),
                 timeout_ms: 10_000,
                 max_retries: 0,
-                connect_timeout_ms: 0,
+                ..hathora_call_options_init()
             },
             completions: Arc::new(Completions::default()),
             accepted: 0,
@@ -366,6 +358,8 @@ impl Fixture {
     fn args(&self, op: Op, out_result: *mut *mut HathoraResult, out_id: *mut u64) -> Args {
         Args {
             client: self.cl.0,
+            params_null: false,
+            params_version: HATHORA_CREATE_ROOM_PARAMS_VERSION,
             region: HathoraRegion::Frankfurt as u32,
             region_name: null(),
             room_id: if op == Op::Create {
@@ -515,6 +509,7 @@ impl Fixture {
 fn null_rule(op: Op, slot: Slot) -> Expect {
     match slot {
         Slot::Client => Expect::Invalid("client"),
+        Slot::Params => Expect::Invalid("params"),
         Slot::RegionName
         | Slot::DeploymentId
         | Slot::Options
@@ -551,6 +546,7 @@ fn null_for_each_pointer_argument_in_turn() {
                     expect,
                     |a| match slot {
                         Slot::Client => a.client = null_mut(),
+                        Slot::Params => a.params_null = true,
                         Slot::RegionName => a.region_name = null(),
                         Slot::RoomId => a.room_id = null(),
                         Slot::RoomConfig => a.room_config = null(),
@@ -767,6 +763,15 @@ fn out_of_range_values_and_bad_options() {
                 a.client_ips_count = 1025;
             },
         );
+        for version in [0, 2, u32::MAX] {
+            fx.row(
+                &format!("params.version {version}"),
+                Op::Create,
+                form,
+                Expect::Invalid("version"),
+                |a| a.params_version = version,
+            );
+        }
         fx.row(
             "wait timeout 0",
             Op::WaitUntilActive,
@@ -1049,38 +1054,66 @@ fn configuration_setters_and_client_new() {
             Refused("base_url"),
         ),
         (
-            "timeouts 0/1000",
-            setter(|c| unsafe { hathora_config_set_timeouts(c, 0, 1000) }),
+            "timeout_ms 0",
+            setter(|c| unsafe { hathora_config_set_timeout_ms(c, 0) }),
             Refused("timeout"),
         ),
         (
-            "timeouts 1000/0",
-            setter(|c| unsafe { hathora_config_set_timeouts(c, 1000, 0) }),
+            "connect_timeout_ms 0",
+            setter(|c| unsafe { hathora_config_set_connect_timeout_ms(c, 0) }),
             Refused("timeout"),
         ),
         (
-            "timeouts max/max",
-            setter(|c| unsafe { hathora_config_set_timeouts(c, u32::MAX, u32::MAX) }),
+            "timeout_ms max, connect_timeout_ms max",
+            setter(|c| unsafe {
+                first_refusal([
+                    hathora_config_set_timeout_ms(c, u32::MAX),
+                    hathora_config_set_connect_timeout_ms(c, u32::MAX),
+                ])
+            }),
             Accepted,
         ),
         (
-            "retry 21",
-            setter(|c| unsafe { hathora_config_set_retry(c, 21, 10, 100) }),
+            "max_retries 21",
+            setter(|c| unsafe {
+                hathora_config_set_max_retries(c, hathora_rooms::ffi::HATHORA_MAX_RETRIES + 1)
+            }),
             Refused("max_retries"),
         ),
         (
-            "retry u32::MAX",
-            setter(|c| unsafe { hathora_config_set_retry(c, u32::MAX, 10, 100) }),
+            "max_retries u32::MAX",
+            setter(|c| unsafe { hathora_config_set_max_retries(c, u32::MAX) }),
             Refused("max_retries"),
         ),
         (
-            "retry initial > max",
-            setter(|c| unsafe { hathora_config_set_retry(c, 3, 500, 100) }),
+            "initial backoff > max backoff (refused by client_new)",
+            setter(|c| unsafe {
+                first_refusal([
+                    hathora_config_set_initial_backoff_ms(c, 500),
+                    hathora_config_set_max_backoff_ms(c, 100),
+                ])
+            }),
             Refused("backoff"),
         ),
         (
-            "retry 0/0/0",
-            setter(|c| unsafe { hathora_config_set_retry(c, 0, 0, 0) }),
+            "initial backoff above the default maximum, then a larger maximum",
+            setter(|c| unsafe {
+                first_refusal([
+                    hathora_config_set_initial_backoff_ms(c, 20_000),
+                    hathora_config_set_max_backoff_ms(c, 30_000),
+                ])
+            }),
+            Accepted,
+        ),
+        (
+            "retries and backoffs 0",
+            setter(|c| unsafe {
+                first_refusal([
+                    hathora_config_set_max_retries(c, 0),
+                    hathora_config_set_initial_backoff_ms(c, 0),
+                    hathora_config_set_max_backoff_ms(c, 0),
+                ])
+            }),
             Accepted,
         ),
         (
@@ -1194,12 +1227,24 @@ fn configuration_setters_and_client_new() {
             str_setter(hathora_config_set_base_url, Some(b"https://h".to_vec())),
         ),
         (
-            "set_timeouts",
-            setter(|c| unsafe { hathora_config_set_timeouts(c, 1, 1) }),
+            "set_timeout_ms",
+            setter(|c| unsafe { hathora_config_set_timeout_ms(c, 1) }),
         ),
         (
-            "set_retry",
-            setter(|c| unsafe { hathora_config_set_retry(c, 1, 1, 1) }),
+            "set_connect_timeout_ms",
+            setter(|c| unsafe { hathora_config_set_connect_timeout_ms(c, 1) }),
+        ),
+        (
+            "set_max_retries",
+            setter(|c| unsafe { hathora_config_set_max_retries(c, 1) }),
+        ),
+        (
+            "set_initial_backoff_ms",
+            setter(|c| unsafe { hathora_config_set_initial_backoff_ms(c, 1) }),
+        ),
+        (
+            "set_max_backoff_ms",
+            setter(|c| unsafe { hathora_config_set_max_backoff_ms(c, 1) }),
         ),
         (
             "set_worker_threads",
@@ -1317,17 +1362,30 @@ fn library_wide_functions_with_out_of_range_values() {
     })
     .join()
     .unwrap();
-    // Log hook: a NULL callback, level OFF, and an out-of-range level (treated as the most
-    // verbose) never crash; the hook is removed again at the end.
+    // Log hook: a NULL callback and level OFF never crash; an out-of-range level is refused
+    // like an out-of-range dispatch mode, leaving the hook as it was; the hook is removed again
+    // at the end.
     static LINES: AtomicUsize = AtomicUsize::new(0);
-    hathora_set_log_callback(None, null_mut(), 4);
-    hathora_set_log_callback(Some(count_log), &LINES as *const _ as *mut c_void, 0);
-    hathora_set_log_callback(Some(count_log), &LINES as *const _ as *mut c_void, 999);
+    let hook = &LINES as *const _ as *mut c_void;
+    assert_eq!(hathora_set_log_callback(None, null_mut(), 4), Code::Ok);
+    assert_eq!(hathora_set_log_callback(Some(count_log), hook, 0), Code::Ok);
+    assert_eq!(hathora_set_log_callback(Some(count_log), hook, 4), Code::Ok);
+    for level in [5, 999, u32::MAX] {
+        assert_eq!(
+            hathora_set_log_callback(Some(count_log), hook, level),
+            Code::InvalidArgument,
+            "log level {level}"
+        );
+        readable("set_log_callback", &last_error(), "max_level");
+    }
     let emu = emulator();
     let cl = client(&emu, HathoraDispatchMode::Worker);
     let _ = create_room(&cl, None);
-    hathora_set_log_callback(None, null_mut(), 999);
-    assert!(LINES.load(Ordering::SeqCst) > 0, "level 999 logs at DEBUG");
+    assert_eq!(hathora_set_log_callback(None, null_mut(), 0), Code::Ok);
+    assert!(
+        LINES.load(Ordering::SeqCst) > 0,
+        "the DEBUG hook stays installed after the refused levels"
+    );
     assert_eq!(
         BAD_LINES.load(Ordering::SeqCst),
         0,

@@ -424,7 +424,7 @@ struct Target {
 static TARGET: LazyLock<Target> = LazyLock::new(|| {
     let emu = emulator();
     let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-        assert_eq!(hathora_config_set_retry(cfg, 0, 10, 10), Code::Ok);
+        assert_eq!(set_retry(cfg, 0, 10, 10), Code::Ok);
     });
     let (room, _) = create_room(&cl, None);
     Target {
@@ -541,7 +541,7 @@ proptest! {
         // CreateRoom with the id: created (or taken by an earlier case), and findable by it.
         let before = t.emu.stats().requests;
         let r = blocking(|out| unsafe {
-            hathora_create_room(t.cl.0, HathoraRegion::Tokyo as u32, null(), cid.as_ptr(), null(), null(), null(), 0, null(), out)
+            hathora_create_room(t.cl.0, &HathoraCreateRoomParams { region: HathoraRegion::Tokyo as u32, room_id: cid.as_ptr(), ..hathora_create_room_params_init() }, null(), out)
         });
         check("CreateRoom", "room_id", valid, &r, before)?;
         if valid {
@@ -580,7 +580,7 @@ proptest! {
         // The same rule holds for CreateRoom's room_config.
         let before = t.emu.stats().requests;
         let r = blocking(|out| unsafe {
-            hathora_create_room(t.cl.0, HathoraRegion::Dubai as u32, null(), null(), ccfg.as_ptr(), null(), null(), 0, null(), out)
+            hathora_create_room(t.cl.0, &HathoraCreateRoomParams { region: HathoraRegion::Dubai as u32, room_config: ccfg.as_ptr(), ..hathora_create_room_params_init() }, null(), out)
         });
         check("CreateRoom", "room_config", valid, &r, before)?;
     }
@@ -600,7 +600,7 @@ proptest! {
         let before = t.emu.stats().requests;
         // region 999 is ignored when a name is given.
         let r = blocking(|out| unsafe {
-            hathora_create_room(t.cl.0, 999, cname.as_ptr(), null(), null(), null(), null(), 0, null(), out)
+            hathora_create_room(t.cl.0, &HathoraCreateRoomParams { region: 999, region_name: cname.as_ptr(), ..hathora_create_room_params_init() }, null(), out)
         });
         check("CreateRoom", "region", valid, &r, before)?;
         if valid {

@@ -31,11 +31,9 @@ const ALL_OPS: [&str; 9] = [
 
 fn options(timeout_ms: u32, max_retries: i32) -> HathoraCallOptions {
     HathoraCallOptions {
-        version: HATHORA_CALL_OPTIONS_VERSION,
-        app_id: null(),
         timeout_ms,
         max_retries,
-        connect_timeout_ms: 0,
+        ..hathora_call_options_init()
     }
 }
 
@@ -347,7 +345,7 @@ fn run_case(case: &Case, mode: HathoraDispatchMode, form: Form) -> Row {
     let emu = emulator();
     let cl = client_with(&emu, mode, |cfg| unsafe {
         assert_eq!(
-            hathora_config_set_retry(cfg, case.retry.0, case.retry.1, case.retry.2),
+            set_retry(cfg, case.retry.0, case.retry.1, case.retry.2),
             Code::Ok
         );
     });
@@ -369,13 +367,10 @@ fn run_case(case: &Case, mode: HathoraDispatchMode, form: Form) -> Row {
                 Op::Create => blocking(|out| unsafe {
                     hathora_create_room(
                         cl.0,
-                        HathoraRegion::Frankfurt as u32,
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        0,
+                        &HathoraCreateRoomParams {
+                            region: HathoraRegion::Frankfurt as u32,
+                            ..hathora_create_room_params_init()
+                        },
                         &opts,
                         out,
                     )
@@ -392,13 +387,10 @@ fn run_case(case: &Case, mode: HathoraDispatchMode, form: Form) -> Row {
                     Op::Create => submit(&col, |cb, ud, id| unsafe {
                         hathora_create_room_async(
                             cl.0,
-                            HathoraRegion::Frankfurt as u32,
-                            null(),
-                            null(),
-                            null(),
-                            null(),
-                            null(),
-                            0,
+                            &HathoraCreateRoomParams {
+                                region: HathoraRegion::Frankfurt as u32,
+                                ..hathora_create_room_params_init()
+                            },
                             &opts,
                             cb,
                             ud,
@@ -633,13 +625,10 @@ fn create_once(cl: &CClient, form: Form, opts: Option<&HathoraCallOptions>) -> R
         Form::Blocking => blocking(|out| unsafe {
             hathora_create_room(
                 cl.0,
-                HathoraRegion::Frankfurt as u32,
-                null(),
-                null(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region: HathoraRegion::Frankfurt as u32,
+                    ..hathora_create_room_params_init()
+                },
                 o,
                 out,
             )
@@ -649,13 +638,10 @@ fn create_once(cl: &CClient, form: Form, opts: Option<&HathoraCallOptions>) -> R
             let id = submit(&col, |cb, ud, id| unsafe {
                 hathora_create_room_async(
                     cl.0,
-                    HathoraRegion::Frankfurt as u32,
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    null(),
-                    0,
+                    &HathoraCreateRoomParams {
+                        region: HathoraRegion::Frankfurt as u32,
+                        ..hathora_create_room_params_init()
+                    },
                     o,
                     cb,
                     ud,
@@ -673,7 +659,7 @@ fn retries_switched_off_per_client() {
         for form in [Form::Blocking, Form::Async] {
             let emu = emulator();
             let cl = client_with(&emu, mode, |cfg| unsafe {
-                assert_eq!(hathora_config_set_retry(cfg, 0, 20, 200), Code::Ok)
+                assert_eq!(set_retry(cfg, 0, 20, 200), Code::Ok)
             });
             emu.faults().fail_next_status(503, 1, None);
             let r = create_once(&cl, form, None);
@@ -840,7 +826,7 @@ fn timeout_is_reported_within_ten_percent_of_the_deadline() {
     // Client-wide deadline, blocking.
     {
         let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-            assert_eq!(hathora_config_set_timeouts(cfg, 3_000, 1_000), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 3_000, 1_000), Code::Ok);
         });
         let started = Instant::now();
         let r = blocking(|out| unsafe {
@@ -897,7 +883,7 @@ fn retries_stop_at_the_deadline() {
     // well before 20 retries, and the call reports the last answer within the deadline.
     let emu = emulator();
     let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-        assert_eq!(hathora_config_set_retry(cfg, 20, 400, 500), Code::Ok);
+        assert_eq!(set_retry(cfg, 20, 400, 500), Code::Ok);
     });
     emu.faults().fail_next_status(503, 1_000, None);
     let started = Instant::now();
@@ -934,8 +920,8 @@ fn connect_timeout_against_a_server_that_never_answers_the_handshake() {
         return;
     };
     let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
-        assert_eq!(hathora_config_set_timeouts(cfg, 8_000, 1_000), Code::Ok);
-        assert_eq!(hathora_config_set_retry(cfg, 2, 20, 200), Code::Ok);
+        assert_eq!(set_timeouts(cfg, 8_000, 1_000), Code::Ok);
+        assert_eq!(set_retry(cfg, 2, 20, 200), Code::Ok);
     });
     let started = Instant::now();
     let r =
@@ -973,7 +959,7 @@ fn a_per_call_connect_timeout_overrides_the_clients() {
     };
     // The client would wait 20 s for a connect; this call allows 500 ms, without retries.
     let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
-        assert_eq!(hathora_config_set_timeouts(cfg, 30_000, 20_000), Code::Ok);
+        assert_eq!(set_timeouts(cfg, 30_000, 20_000), Code::Ok);
     });
     let per_call = HathoraCallOptions {
         connect_timeout_ms: 500,
@@ -1009,7 +995,7 @@ fn transport_error_to_a_closed_port() {
                     hathora_config_set_dev_token(cfg, c("tok").as_ptr()),
                     Code::Ok
                 );
-                assert_eq!(hathora_config_set_retry(cfg, 3, 10, 50), Code::Ok);
+                assert_eq!(set_retry(cfg, 3, 10, 50), Code::Ok);
                 assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
             });
             // Connection refused is a connection failure: retried 3 times, then reported.
@@ -1108,13 +1094,10 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
         let id = submit(&col, |cb, ud, id| unsafe {
             hathora_create_room_async(
                 cl.0,
-                HathoraRegion::Frankfurt as u32,
-                null(),
-                null(),
-                null(),
-                null(),
-                null(),
-                0,
+                &HathoraCreateRoomParams {
+                    region: HathoraRegion::Frankfurt as u32,
+                    ..hathora_create_room_params_init()
+                },
                 &options(60_000, -1),
                 cb,
                 ud,
@@ -1181,7 +1164,7 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
         let (room, _) = create_room(&client(&emu, mode), None);
         emu.faults().set_latency(Duration::from_millis(300));
         let cl = client_with(&emu, mode, |cfg| unsafe {
-            assert_eq!(hathora_config_set_timeouts(cfg, 3_000, 1_000), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 3_000, 1_000), Code::Ok);
             assert_eq!(hathora_config_set_worker_threads(cfg, 2), Code::Ok);
         });
         let t = Arc::new(Tally::default());
@@ -1367,7 +1350,7 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
     };
     for mode in BOTH_MODES {
         let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
-            assert_eq!(hathora_config_set_timeouts(cfg, 20_000, 1_500), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 20_000, 1_500), Code::Ok);
             assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         });
         let t = Arc::new(Tally::default());

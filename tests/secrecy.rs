@@ -94,11 +94,8 @@ fn client_to(
         );
         assert_eq!(hathora_config_set_base_url(cfg, c(url).as_ptr()), Code::Ok);
         assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
-        assert_eq!(hathora_config_set_retry(cfg, 3, 10, 50), Code::Ok);
-        assert_eq!(
-            hathora_config_set_timeouts(cfg, timeout_ms, 1_000),
-            Code::Ok
-        );
+        assert_eq!(set_retry(cfg, 3, 10, 50), Code::Ok);
+        assert_eq!(set_timeouts(cfg, timeout_ms, 1_000), Code::Ok);
     }
     let mut raw = null_mut();
     assert_eq!(
@@ -113,11 +110,8 @@ fn client_to(
 
 fn opts(timeout_ms: u32) -> HathoraCallOptions {
     HathoraCallOptions {
-        version: HATHORA_CALL_OPTIONS_VERSION,
-        app_id: null(),
         timeout_ms,
-        max_retries: -1,
-        connect_timeout_ms: 0,
+        ..hathora_call_options_init()
     }
 }
 
@@ -125,13 +119,11 @@ fn create(cl: &CClient) -> Res {
     blocking(|out| unsafe {
         hathora_create_room(
             cl.0,
-            HathoraRegion::London as u32,
-            null(),
-            null(),
-            c("{\"m\":1}").as_ptr(),
-            null(),
-            null(),
-            0,
+            &HathoraCreateRoomParams {
+                region: HathoraRegion::London as u32,
+                room_config: c("{\"m\":1}").as_ptr(),
+                ..hathora_create_room_params_init()
+            },
             null(),
             out,
         )
@@ -481,13 +473,10 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
                 Box::new(|o| unsafe {
                     hathora_create_room(
                         cl.0,
-                        1,
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        0,
+                        &HathoraCreateRoomParams {
+                            region: 1,
+                            ..hathora_create_room_params_init()
+                        },
                         null(),
                         o,
                     )
@@ -495,13 +484,10 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
                 Box::new(|cb, ud, id| unsafe {
                     hathora_create_room_async(
                         cl.0,
-                        1,
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        null(),
-                        0,
+                        &HathoraCreateRoomParams {
+                            region: 1,
+                            ..hathora_create_room_params_init()
+                        },
                         null(),
                         cb,
                         ud,

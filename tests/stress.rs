@@ -180,7 +180,7 @@ fn run_rep(
             hathora_config_set_queue_capacity(cfg, r.queue_capacity),
             Code::Ok
         );
-        assert_eq!(hathora_config_set_timeouts(cfg, 10_000, 2_000), Code::Ok);
+        assert_eq!(set_timeouts(cfg, 10_000, 2_000), Code::Ok);
     });
     let h = Handle(cl.0);
     std::mem::forget(cl); // freed below, by hand, at a chosen moment
@@ -260,13 +260,10 @@ fn run_rep(
                             ),
                             _ => hathora_create_room_async(
                                 h.get(),
-                                HathoraRegion::Chicago as u32,
-                                null(),
-                                null(),
-                                null(),
-                                null(),
-                                null(),
-                                0,
+                                &HathoraCreateRoomParams {
+                                    region: HathoraRegion::Chicago as u32,
+                                    ..hathora_create_room_params_init()
+                                },
                                 null(),
                                 cb,
                                 ud,

@@ -2,8 +2,7 @@
 //! garbage handle is refused with `INVALID_ARGUMENT` instead of touching freed memory.
 
 use super::config::HathoraConfig;
-use super::guard::{guard, guard_code, invalid, set_last_error};
-use super::result::write_out;
+use super::toolkit::{guard, guard_code, invalid, set_last_error, write_out};
 use crate::client::Client;
 use crate::error::HathoraResultCode;
 use crate::sync;

@@ -2,7 +2,7 @@
 //! breaking callers. Setters check each value's type and range; `hathora_client_new` checks
 //! the whole configuration.
 
-use super::guard::{guard, guard_code, invalid, optional_str, required_str};
+use super::toolkit::{guard, guard_code, invalid, optional_str, required_str};
 use crate::config::{ClientConfig, HathoraDispatchMode, Secret};
 use crate::error::HathoraResultCode;
 use std::ffi::c_char;
@@ -14,7 +14,14 @@ pub struct HathoraConfig {
     pub(super) config: ClientConfig,
 }
 
-type Setter = Result<HathoraResultCode, (HathoraResultCode, String)>;
+/// A positive duration in milliseconds.
+fn set_ms(field: &mut Duration, ms: u32, name: &str) -> Result<(), String> {
+    if ms == 0 {
+        return Err(format!("{name} must be greater than zero"));
+    }
+    *field = Duration::from_millis(ms.into());
+    Ok(())
+}
 
 /// Applies `f` to a config pointer, refusing NULL.
 ///
@@ -24,7 +31,7 @@ unsafe fn with(
     cfg: *mut HathoraConfig,
     f: impl FnOnce(&mut ClientConfig) -> Result<(), String>,
 ) -> HathoraResultCode {
-    guard_code(|| -> Setter {
+    guard_code(|| {
         // SAFETY: per the contract above.
         let c = unsafe { cfg.as_mut() }.ok_or_else(|| invalid("config must not be NULL"))?;
         f(&mut c.config).map_err(invalid)?;
@@ -35,7 +42,7 @@ unsafe fn with(
 /// A new configuration with the defaults: no app id (set one), no dev token, base URL
 /// `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 /// up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-/// requests, plain http only to loopback. Owned by the caller: free it with `hathora_config_free`
+/// requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
 /// (a client keeps its own copy). NULL only if memory is exhausted.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_config_new() -> *mut HathoraConfig {
@@ -118,53 +125,93 @@ pub unsafe extern "C" fn hathora_config_set_base_url(
     }
 }
 
-/// Sets the overall deadline of one call in milliseconds (retries included; must be > 0) and the
-/// deadline of one connect (must be > 0).
+/// Sets the overall deadline of one call in milliseconds, retries and backoff included. 0:
+/// `INVALID_ARGUMENT`, unchanged.
 ///
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_timeouts(
+pub unsafe extern "C" fn hathora_config_set_timeout_ms(
     config: *mut HathoraConfig,
     timeout_ms: u32,
+) -> HathoraResultCode {
+    unsafe { with(config, |c| set_ms(&mut c.timeout, timeout_ms, "timeout_ms")) }
+}
+
+/// Sets the deadline of one TCP (and TLS) connect in milliseconds. 0: `INVALID_ARGUMENT`,
+/// unchanged.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_connect_timeout_ms(
+    config: *mut HathoraConfig,
     connect_timeout_ms: u32,
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            if timeout_ms == 0 || connect_timeout_ms == 0 {
-                return Err("timeout_ms and connect_timeout_ms must be greater than zero".into());
-            }
-            c.timeout = Duration::from_millis(timeout_ms.into());
-            c.connect_timeout = Duration::from_millis(connect_timeout_ms.into());
+            set_ms(
+                &mut c.connect_timeout,
+                connect_timeout_ms,
+                "connect_timeout_ms",
+            )
+        })
+    }
+}
+
+/// Sets how many times 429, 500, 502, 503, 504 and connection failures are retried: 0 switches
+/// retries off; more than `HATHORA_MAX_RETRIES`: `INVALID_ARGUMENT`, unchanged. Each retry waits
+/// the backoff (see `hathora_config_set_initial_backoff_ms`) or the server's `Retry-After`; no
+/// wait outlives the call's deadline.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_max_retries(
+    config: *mut HathoraConfig,
+    max_retries: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            crate::config::check_max_retries(max_retries)?;
+            c.retry.max_retries = max_retries;
             Ok(())
         })
     }
 }
 
-/// Sets the retry policy for 429, 500, 502, 503, 504 and connection failures: at most
-/// `max_retries` retries (0 switches retries off, at most 20), the first after
-/// `initial_backoff_ms`, each next one 1.5 times later, capped at `max_backoff_ms`, plus up to
-/// 25% jitter. A `Retry-After` header replaces the computed delay. No delay outlives the deadline.
-/// More than 20 retries, or an initial backoff above the maximum: `INVALID_ARGUMENT`, unchanged.
+/// Sets the delay before the first retry in milliseconds; each later one is 1.5 times the one
+/// before, capped at the maximum backoff, plus up to 25% jitter. An initial backoff above the
+/// maximum is refused by `hathora_client_new`, so the two may be set in either order.
 ///
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_retry(
+pub unsafe extern "C" fn hathora_config_set_initial_backoff_ms(
     config: *mut HathoraConfig,
-    max_retries: u32,
     initial_backoff_ms: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.retry.initial_backoff = Duration::from_millis(initial_backoff_ms.into());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the longest computed delay between two attempts in milliseconds (a server's
+/// `Retry-After` may ask for more). See `hathora_config_set_initial_backoff_ms`.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_max_backoff_ms(
+    config: *mut HathoraConfig,
     max_backoff_ms: u32,
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            let policy = crate::config::RetryPolicy {
-                max_retries,
-                initial_backoff: Duration::from_millis(initial_backoff_ms.into()),
-                max_backoff: Duration::from_millis(max_backoff_ms.into()),
-            };
-            crate::config::check_retry(&policy)?;
-            c.retry = policy;
+            c.retry.max_backoff = Duration::from_millis(max_backoff_ms.into());
             Ok(())
         })
     }

@@ -1,6 +1,6 @@
 //! Library-wide functions: version, code text, last error, log hook, region names.
 
-use super::guard::{guard, last_error_ptr, to_cstring};
+use super::toolkit::{guard, guard_code, invalid, last_error_ptr, to_cstring};
 use crate::error::HathoraResultCode;
 use crate::log::{self, HathoraLogLevel};
 use crate::model::Region;
@@ -72,19 +72,25 @@ impl LogTarget {
 /// The callback runs on the thread that logs: a worker thread or the caller's, possibly several
 /// at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
 /// call of the previous callback is still running, so its `user_data` may be released.
+/// A `max_level` that is not a `HathoraLogLevel`: `INVALID_ARGUMENT`, the hook unchanged.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_set_log_callback(
     callback: HathoraLogCallback,
     user_data: *mut c_void,
     max_level: u32,
-) {
-    guard((), || {
+) -> HathoraResultCode {
+    guard_code(|| {
         let level = match max_level {
             0 => HathoraLogLevel::Off,
             1 => HathoraLogLevel::Error,
             2 => HathoraLogLevel::Warn,
             3 => HathoraLogLevel::Info,
-            _ => HathoraLogLevel::Debug,
+            4 => HathoraLogLevel::Debug,
+            other => {
+                return Err(invalid(format!(
+                    "max_level {other} is not a HathoraLogLevel"
+                )));
+            }
         };
         let sink: Option<log::LogSink> = match callback {
             Some(cb) if level != HathoraLogLevel::Off => {
@@ -94,5 +100,6 @@ pub extern "C" fn hathora_set_log_callback(
             _ => None,
         };
         log::set_sink(level, sink);
+        Ok(HathoraResultCode::Ok)
     })
 }

@@ -4,12 +4,12 @@
 pub mod client;
 pub mod config;
 pub mod enums;
-pub(crate) mod guard;
+pub(crate) mod toolkit;
 pub mod meta;
 pub mod ops;
 pub mod result;
 pub mod view;
 
-pub use crate::config::HathoraDispatchMode;
+pub use crate::config::{HATHORA_MAX_RETRIES, HathoraDispatchMode};
 pub use crate::error::HathoraResultCode;
 pub use crate::log::HathoraLogLevel;

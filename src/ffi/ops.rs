@@ -1,21 +1,14 @@
 //! One blocking and one asynchronous entry point per operation. Each only turns its C
-//! arguments into a `Call`; the shared helpers below do the rest the same way for all.
-//!
-//! Blocking form: runs on the calling thread; always writes a result to `*out_result` (the
-//! caller owns it: free it with `hathora_result_free`), also when an argument is refused, and
-//! returns the same code as `hathora_result_code`. Only a NULL `out_result` returns
-//! `INVALID_ARGUMENT` without a result.
-//!
-//! Asynchronous form: returns `OK` and writes the request id (never 0) to `*out_request_id`
-//! (which may be NULL), then `callback(user_data, request_id, result)` runs exactly once, on a
-//! worker thread (worker mode) or inside `hathora_client_poll` (poll mode); it may run before
-//! the call returns. The callback owns `result` and must free it with `hathora_result_free`.
-//! When the request is refused (an invalid argument, `QUEUE_FULL`, `SHUT_DOWN`) the callback
-//! never runs and `hathora_last_error_message` says why.
+//! arguments into a `Call`; the shared helpers below do the rest the same way for all. The
+//! contract of both forms is written once, in the header's preamble (cbindgen.toml), and each
+//! operation's doc points to it.
 
 use super::client::{HathoraClient, lookup};
-use super::guard::{guard_code, invalid, optional_str, required_str, set_last_error};
-use super::result::{HathoraResult, write_out};
+use super::result::HathoraResult;
+use super::toolkit::{
+    Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
+    write_out,
+};
 use crate::error::HathoraResultCode;
 use crate::model::Region;
 use crate::outcome::Outcome;
@@ -27,7 +20,9 @@ use std::time::Duration;
 pub const HATHORA_CALL_OPTIONS_VERSION: u32 = 1;
 
 /// Per-call overrides of the client's settings. Pass NULL for none. Read during the call only.
+/// Start from `hathora_call_options_init()`, then set the fields you change.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct HathoraCallOptions {
     /// Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
     pub version: u32,
@@ -39,6 +34,61 @@ pub struct HathoraCallOptions {
     pub max_retries: i32,
     /// Deadline of each connect of this call in milliseconds; 0 uses the client's.
     pub connect_timeout_ms: u32,
+}
+
+/// The value `HathoraCreateRoomParams.version` must hold.
+pub const HATHORA_CREATE_ROOM_PARAMS_VERSION: u32 = 1;
+
+/// CreateRoom's arguments. Read during the call only; strings are copied. Start from
+/// `hathora_create_room_params_init()`, then set the fields you need.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HathoraCreateRoomParams {
+    /// Must be `HATHORA_CREATE_ROOM_PARAMS_VERSION`, so that later fields can be added safely.
+    pub version: u32,
+    /// A `HathoraRegion`; ignored when `region_name` is set.
+    pub region: u32,
+    /// Wire name of the region (e.g. "Sao_Paulo"), so regions added later work; NULL uses `region`.
+    pub region_name: *const c_char,
+    /// NULL: the library generates one before the first attempt, so a retry never creates a
+    /// second room, and a retry that finds the room taken resolves to it.
+    pub room_id: *const c_char,
+    /// At most `HATHORA_ROOM_CONFIG_MAX_CHARS` characters; NULL for none.
+    pub room_config: *const c_char,
+    /// NULL: the app's latest deployment.
+    pub deployment_id: *const c_char,
+    /// `client_ips_count` IP address strings (at most 1024); NULL when the count is 0.
+    pub client_ips: *const *const c_char,
+    pub client_ips_count: usize,
+}
+
+/// `HathoraCallOptions` with every field at "use the client's": the current version, no app id,
+/// timeouts 0, `max_retries` -1.
+#[unsafe(no_mangle)]
+pub extern "C" fn hathora_call_options_init() -> HathoraCallOptions {
+    HathoraCallOptions {
+        version: HATHORA_CALL_OPTIONS_VERSION,
+        app_id: std::ptr::null(),
+        timeout_ms: 0,
+        max_retries: -1,
+        connect_timeout_ms: 0,
+    }
+}
+
+/// `HathoraCreateRoomParams` at the current version with no region (set `region` or
+/// `region_name`), no room id, config or deployment, and no client IPs.
+#[unsafe(no_mangle)]
+pub extern "C" fn hathora_create_room_params_init() -> HathoraCreateRoomParams {
+    HathoraCreateRoomParams {
+        version: HATHORA_CREATE_ROOM_PARAMS_VERSION,
+        region: 0,
+        region_name: std::ptr::null(),
+        room_id: std::ptr::null(),
+        room_config: std::ptr::null(),
+        deployment_id: std::ptr::null(),
+        client_ips: std::ptr::null(),
+        client_ips_count: 0,
+    }
 }
 
 /// Completion of an asynchronous call. `result` is owned by the callback: free it with
@@ -53,8 +103,6 @@ struct UserData(*mut c_void);
 // is the caller's to synchronise, as the callback documentation says.
 unsafe impl Send for UserData {}
 
-type Refusal = (HathoraResultCode, String);
-
 /// # Safety
 /// `p` is NULL or points to a readable `HathoraCallOptions`.
 unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, String> {
@@ -62,12 +110,12 @@ unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, Stri
     let Some(o) = (unsafe { p.as_ref() }) else {
         return Ok(CallOptions::default());
     };
-    if o.version != HATHORA_CALL_OPTIONS_VERSION {
-        return Err(format!(
-            "options.version is {}, expected HATHORA_CALL_OPTIONS_VERSION ({HATHORA_CALL_OPTIONS_VERSION})",
-            o.version
-        ));
-    }
+    check_version(
+        "options",
+        o.version,
+        "HATHORA_CALL_OPTIONS_VERSION",
+        HATHORA_CALL_OPTIONS_VERSION,
+    )?;
     Ok(CallOptions {
         app_id: unsafe { optional_str(o.app_id, "options.app_id") }?,
         timeout: (o.timeout_ms > 0).then(|| Duration::from_millis(o.timeout_ms.into())),
@@ -75,6 +123,16 @@ unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, Stri
             .then(|| Duration::from_millis(o.connect_timeout_ms.into())),
         max_retries: u32::try_from(o.max_retries).ok(),
     })
+}
+
+/// Refuses a versioned struct whose `version` is not the one this library was built with.
+fn check_version(name: &str, version: u32, constant: &str, expected: u32) -> Result<(), String> {
+    if version != expected {
+        return Err(format!(
+            "{name}.version is {version}, expected {constant} ({expected}); start from the matching _init() function"
+        ));
+    }
+    Ok(())
 }
 
 /// The blocking form shared by every operation: `run` gets the client and the parsed options.
@@ -147,10 +205,7 @@ unsafe fn asynchronous(
         let id = submit(&client, opts, done)
             .map_err(invalid)?
             .map_err(|o| -> Refusal { (o.code, o.message.unwrap_or_default()) })?;
-        if !out_request_id.is_null() {
-            // SAFETY: non-NULL and writable per the contract.
-            unsafe { out_request_id.write(id) };
-        }
+        unsafe { write_optional(out_request_id, id) };
         Ok(HathoraResultCode::Ok)
     })
 }
@@ -200,112 +255,84 @@ unsafe fn process(p: *const c_char) -> Result<String, String> {
     unsafe { required_str(p, "process_id") }
 }
 
-/// CreateRoom's arguments. # Safety: as for `hathora_create_room`.
-unsafe fn create_call(
-    region: u32,
-    region_name: *const c_char,
-    room_id: *const c_char,
-    room_config: *const c_char,
-    deployment_id: *const c_char,
-    client_ips: *const *const c_char,
-    client_ips_count: usize,
-) -> Result<Call, String> {
-    let region = match unsafe { optional_str(region_name, "region_name") }? {
+/// CreateRoom's arguments.
+///
+/// # Safety
+/// `params` is NULL or readable, its strings NULL or NUL-terminated, and `client_ips` holds
+/// `client_ips_count` such pointers.
+unsafe fn create_call(params: *const HathoraCreateRoomParams) -> Result<Call, String> {
+    // SAFETY: per the contract above.
+    let Some(p) = (unsafe { params.as_ref() }) else {
+        return Err("params must not be NULL".into());
+    };
+    check_version(
+        "params",
+        p.version,
+        "HATHORA_CREATE_ROOM_PARAMS_VERSION",
+        HATHORA_CREATE_ROOM_PARAMS_VERSION,
+    )?;
+    let region = match unsafe { optional_str(p.region_name, "params.region_name") }? {
         Some(name) => name,
-        None => Region::from_ordinal(region)
-            .ok_or_else(|| format!("region {region} is not a HathoraRegion; pass a region_name for regions this library does not know"))?
+        None => Region::from_ordinal(p.region)
+            .ok_or_else(|| format!("params.region {} is not a HathoraRegion; set params.region_name for regions this library does not know", p.region))?
             .as_str()
             .to_owned(),
     };
-    let client_ips = if client_ips_count == 0 {
+    let count = p.client_ips_count;
+    let client_ips = if count == 0 {
         None
-    } else if client_ips.is_null() {
+    } else if p.client_ips.is_null() {
         return Err(format!(
-            "client_ips is NULL but client_ips_count is {client_ips_count}"
+            "params.client_ips is NULL but params.client_ips_count is {count}"
         ));
-    } else if client_ips_count > 1024 {
-        return Err(format!("client_ips_count {client_ips_count} exceeds 1024"));
+    } else if count > 1024 {
+        return Err(format!("params.client_ips_count {count} exceeds 1024"));
     } else {
-        let mut ips = Vec::with_capacity(client_ips_count);
-        for i in 0..client_ips_count {
+        let mut ips = Vec::with_capacity(count);
+        for i in 0..count {
             // SAFETY: the caller passes `client_ips_count` readable entries.
-            ips.push(unsafe { required_str(*client_ips.add(i), &format!("client_ips[{i}]")) }?);
+            ips.push(unsafe {
+                required_str(*p.client_ips.add(i), &format!("params.client_ips[{i}]"))
+            }?);
         }
         Some(ips)
     };
     Ok(Call::CreateRoom {
         region,
-        room_id: unsafe { optional_str(room_id, "room_id") }?,
-        room_config: unsafe { optional_str(room_config, "room_config") }?,
-        deployment_id: unsafe { optional_str(deployment_id, "deployment_id") }?,
+        room_id: unsafe { optional_str(p.room_id, "params.room_id") }?,
+        room_config: unsafe { optional_str(p.room_config, "params.room_config") }?,
+        deployment_id: unsafe { optional_str(p.deployment_id, "params.deployment_id") }?,
         client_ips,
     })
 }
 
-/// CreateRoom: creates a room in `region` (a `HathoraRegion`), or in `region_name` when it is not
-/// NULL (a wire name such as "Sao_Paulo", so regions added later work). `room_id` NULL: the
-/// library generates one before the first attempt, so a retry never creates a second room, and a
-/// retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
-/// `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
-/// A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
-/// Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// CreateRoom: creates a room as `params` describe (see `HathoraCreateRoomParams`). A resolved
+/// retry reports the follow-up GetConnectionInfo's status (200), not 201. Result: connection data
+/// (status `STARTING`). NULL `params`: `INVALID_ARGUMENT`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
-/// such pointers; `out_result` is NULL or writable.
+/// `params` is NULL or a readable `HathoraCreateRoomParams` whose pointers are NULL or valid;
+/// `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_create_room(
     client: *mut HathoraClient,
-    region: u32,
-    region_name: *const c_char,
-    room_id: *const c_char,
-    room_config: *const c_char,
-    deployment_id: *const c_char,
-    client_ips: *const *const c_char,
-    client_ips_count: usize,
+    params: *const HathoraCreateRoomParams,
     options: *const HathoraCallOptions,
     out_result: *mut *mut HathoraResult,
 ) -> HathoraResultCode {
-    unsafe {
-        run_call(client, options, out_result, || {
-            create_call(
-                region,
-                region_name,
-                room_id,
-                room_config,
-                deployment_id,
-                client_ips,
-                client_ips_count,
-            )
-        })
-    }
+    unsafe { run_call(client, options, out_result, || create_call(params)) }
 }
 
-/// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// CreateRoom, asynchronous form of `hathora_create_room`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_create_room`; `out_request_id` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_create_room_async(
     client: *mut HathoraClient,
-    region: u32,
-    region_name: *const c_char,
-    room_id: *const c_char,
-    room_config: *const c_char,
-    deployment_id: *const c_char,
-    client_ips: *const *const c_char,
-    client_ips_count: usize,
+    params: *const HathoraCreateRoomParams,
     options: *const HathoraCallOptions,
     callback: HathoraCallback,
     user_data: *mut c_void,
@@ -313,28 +340,16 @@ pub unsafe extern "C" fn hathora_create_room_async(
 ) -> HathoraResultCode {
     unsafe {
         queue_call(client, options, callback, user_data, out_request_id, || {
-            create_call(
-                region,
-                region_name,
-                room_id,
-                room_config,
-                deployment_id,
-                client_ips,
-                client_ips_count,
-            )
+            create_call(params)
         })
     }
 }
 
 /// GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_room_info(
     client: *mut HathoraClient,
@@ -351,13 +366,8 @@ pub unsafe extern "C" fn hathora_get_room_info(
     }
 }
 
-/// GetRoomInfo, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_get_room_info`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -381,14 +391,10 @@ pub unsafe extern "C" fn hathora_get_room_info_async(
 
 /// GetActiveRoomsForProcess: the process's scheduling and active rooms
 /// (`hathora_result_room_count` / `hathora_result_room_at`).
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
     client: *mut HathoraClient,
@@ -405,13 +411,8 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
     }
 }
 
-/// GetActiveRoomsForProcess, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_get_active_rooms_for_process`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -434,14 +435,10 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(
 }
 
 /// GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
     client: *mut HathoraClient,
@@ -458,13 +455,8 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
     }
 }
 
-/// GetInactiveRoomsForProcess, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_get_inactive_rooms_for_process`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -488,14 +480,10 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process_async(
 
 /// GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
 /// until the room is active. Sent without the dev token; works on a client without one.
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_connection_info(
     client: *mut HathoraClient,
@@ -512,13 +500,8 @@ pub unsafe extern "C" fn hathora_get_connection_info(
     }
 }
 
-/// GetConnectionInfo, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_get_connection_info`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -540,13 +523,9 @@ pub unsafe extern "C" fn hathora_get_connection_info_async(
     }
 }
 
-/// UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
-/// copied). No structured data; the body is empty on success.
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// UpdateRoomConfig: replaces the room's config (`room_config`, at most
+/// `HATHORA_ROOM_CONFIG_MAX_CHARS` characters). No structured data; the body is empty on success.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
@@ -568,13 +547,8 @@ pub unsafe extern "C" fn hathora_update_room_config(
     }
 }
 
-/// UpdateRoomConfig, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_update_room_config`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -600,14 +574,10 @@ pub unsafe extern "C" fn hathora_update_room_config_async(
 
 /// DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
 /// attempt's response was lost) counts as success.
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_destroy_room(
     client: *mut HathoraClient,
@@ -624,13 +594,8 @@ pub unsafe extern "C" fn hathora_destroy_room(
     }
 }
 
-/// DestroyRoom, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_destroy_room`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -654,14 +619,10 @@ pub unsafe extern "C" fn hathora_destroy_room_async(
 
 /// SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
 /// ResumeRoom schedules it again.
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(
     client: *mut HathoraClient,
@@ -678,13 +639,8 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(
     }
 }
 
-/// SuspendRoomV2Deprecated, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_suspend_room_v2_deprecated`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -708,14 +664,10 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated_async(
 
 /// ResumeRoom: schedules a suspended room on a process again. Result: connection data
 /// (`RoomAllocationData`, status `STARTING`).
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+/// `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_resume_room(
     client: *mut HathoraClient,
@@ -732,13 +684,8 @@ pub unsafe extern "C" fn hathora_resume_room(
     }
 }
 
-/// ResumeRoom, asynchronous form.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Asynchronous form of `hathora_resume_room`.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -764,11 +711,7 @@ pub unsafe extern "C" fn hathora_resume_room_async(
 /// room is active (`OK`, connection data with `exposed_port`), an error occurs, or `timeout_ms`
 /// (> 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
 /// timeout in `options` or the client's. No dev token needed.
-///
-/// Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-/// caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-/// required string, bytes that are not UTF-8 or a value beyond the documented limits give
-/// `INVALID_ARGUMENT` with a message, and nothing is sent.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
@@ -789,12 +732,7 @@ pub unsafe extern "C" fn hathora_wait_until_active(
 
 /// Wait until active, asynchronous form: no worker thread is held between two polls, and
 /// `hathora_client_cancel` ends the wait at once.
-///
-/// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-/// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-/// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-/// and the callback never runs.
+/// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
 /// As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.

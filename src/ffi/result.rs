@@ -1,6 +1,6 @@
 //! The result object every call produces, and its accessors.
 
-use super::guard::{guard, guard_code, into_cstring, invalid};
+use super::toolkit::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
 use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
 use crate::error::HathoraResultCode;
 use crate::outcome::{Outcome, Payload};
@@ -72,27 +72,8 @@ unsafe fn read<'a>(r: *const HathoraResult) -> Option<&'a HathoraResult> {
 ///
 /// # Safety
 /// As for `read`.
-unsafe fn required<'a>(
-    r: *const HathoraResult,
-) -> Result<&'a HathoraResult, (HathoraResultCode, String)> {
+unsafe fn required<'a>(r: *const HathoraResult) -> Result<&'a HathoraResult, Refusal> {
     unsafe { read(r) }.ok_or_else(|| invalid("result must not be NULL"))
-}
-
-/// Writes through an out-pointer, refusing NULL.
-///
-/// # Safety
-/// `out` is NULL or valid for one write of `T`.
-pub(super) unsafe fn write_out<T>(
-    out: *mut T,
-    value: T,
-    name: &str,
-) -> Result<(), (HathoraResultCode, String)> {
-    if out.is_null() {
-        return Err(invalid(format!("{name} must not be NULL")));
-    }
-    // SAFETY: non-NULL and writable per the contract above.
-    unsafe { out.write(value) };
-    Ok(())
 }
 
 /// Frees a result. NULL is ignored. Call it exactly once per result, from any thread; every

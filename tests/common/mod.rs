@@ -37,6 +37,50 @@ pub fn c(s: &str) -> CString {
     CString::new(s).unwrap()
 }
 
+/// The first code of several setter calls that is not `Ok` (or `Ok`).
+pub fn first_refusal<const N: usize>(codes: [Code; N]) -> Code {
+    codes
+        .into_iter()
+        .find(|c| *c != Code::Ok)
+        .unwrap_or(Code::Ok)
+}
+
+/// Sets both deadlines of a configuration (milliseconds).
+///
+/// # Safety
+/// `cfg` is a live configuration.
+pub unsafe fn set_timeouts(
+    cfg: *mut HathoraConfig,
+    timeout_ms: u32,
+    connect_timeout_ms: u32,
+) -> Code {
+    unsafe {
+        first_refusal([
+            hathora_config_set_timeout_ms(cfg, timeout_ms),
+            hathora_config_set_connect_timeout_ms(cfg, connect_timeout_ms),
+        ])
+    }
+}
+
+/// Sets the whole retry policy of a configuration (milliseconds).
+///
+/// # Safety
+/// `cfg` is a live configuration.
+pub unsafe fn set_retry(
+    cfg: *mut HathoraConfig,
+    max_retries: u32,
+    initial_ms: u32,
+    max_ms: u32,
+) -> Code {
+    unsafe {
+        first_refusal([
+            hathora_config_set_max_retries(cfg, max_retries),
+            hathora_config_set_initial_backoff_ms(cfg, initial_ms),
+            hathora_config_set_max_backoff_ms(cfg, max_ms),
+        ])
+    }
+}
+
 /// Reads a C string the library returned; None for NULL.
 pub fn s(p: *const c_char) -> Option<String> {
     (!p.is_null()).then(|| {
@@ -97,7 +141,7 @@ pub fn client_with(
             Code::Ok
         );
         assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
-        assert_eq!(hathora_config_set_retry(cfg, 3, 20, 200), Code::Ok);
+        assert_eq!(set_retry(cfg, 3, 20, 200), Code::Ok);
         tweak(cfg);
     })
 }
@@ -283,13 +327,11 @@ pub fn create_room(cl: &CClient, room_config: Option<&str>) -> (String, String) 
     let r = blocking(|out| unsafe {
         hathora_create_room(
             cl.0,
-            HathoraRegion::Frankfurt as u32,
-            null(),
-            null(),
-            cfg.as_ref().map_or(null(), |c| c.as_ptr()),
-            null(),
-            null(),
-            0,
+            &HathoraCreateRoomParams {
+                region: HathoraRegion::Frankfurt as u32,
+                room_config: cfg.as_ref().map_or(null(), |c| c.as_ptr()),
+                ..hathora_create_room_params_init()
+            },
             null(),
             out,
         )

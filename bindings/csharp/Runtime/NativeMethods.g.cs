@@ -20,9 +20,17 @@ namespace Hathora.Rooms.Native
         
 
         /// <summary>
+        ///  Most retries a client or a call may ask for.
+        /// </summary>
+        public const uint HATHORA_MAX_RETRIES = 20;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
+        /// <summary>
+        ///  The value `HathoraCreateRoomParams.version` must hold.
+        /// </summary>
+        public const uint HATHORA_CREATE_ROOM_PARAMS_VERSION = 1;
 
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -126,7 +134,7 @@ namespace Hathora.Rooms.Native
         ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
         ///  `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
         ///  up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-        ///  requests, plain http only to loopback. Owned by the caller: free it with `hathora_config_free`
+        ///  requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
         ///  (a client keeps its own copy). NULL only if memory is exhausted.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_config_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -175,27 +183,57 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_config_set_base_url(HathoraConfig* config, byte* base_url);
 
         /// <summary>
-        ///  Sets the overall deadline of one call in milliseconds (retries included; must be &gt; 0) and the
-        ///  deadline of one connect (must be &gt; 0).
+        ///  Sets the overall deadline of one call in milliseconds, retries and backoff included. 0:
+        ///  `INVALID_ARGUMENT`, unchanged.
         ///
         ///  # Safety
         ///  `config` is NULL or live.
         /// </summary>
-        [DllImport(__DllName, EntryPoint = "hathora_config_set_timeouts", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_config_set_timeouts(HathoraConfig* config, uint timeout_ms, uint connect_timeout_ms);
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_timeout_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_timeout_ms(HathoraConfig* config, uint timeout_ms);
 
         /// <summary>
-        ///  Sets the retry policy for 429, 500, 502, 503, 504 and connection failures: at most
-        ///  `max_retries` retries (0 switches retries off, at most 20), the first after
-        ///  `initial_backoff_ms`, each next one 1.5 times later, capped at `max_backoff_ms`, plus up to
-        ///  25% jitter. A `Retry-After` header replaces the computed delay. No delay outlives the deadline.
-        ///  More than 20 retries, or an initial backoff above the maximum: `INVALID_ARGUMENT`, unchanged.
+        ///  Sets the deadline of one TCP (and TLS) connect in milliseconds. 0: `INVALID_ARGUMENT`,
+        ///  unchanged.
         ///
         ///  # Safety
         ///  `config` is NULL or live.
         /// </summary>
-        [DllImport(__DllName, EntryPoint = "hathora_config_set_retry", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_config_set_retry(HathoraConfig* config, uint max_retries, uint initial_backoff_ms, uint max_backoff_ms);
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_connect_timeout_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_connect_timeout_ms(HathoraConfig* config, uint connect_timeout_ms);
+
+        /// <summary>
+        ///  Sets how many times 429, 500, 502, 503, 504 and connection failures are retried: 0 switches
+        ///  retries off; more than `HATHORA_MAX_RETRIES`: `INVALID_ARGUMENT`, unchanged. Each retry waits
+        ///  the backoff (see `hathora_config_set_initial_backoff_ms`) or the server's `Retry-After`; no
+        ///  wait outlives the call's deadline.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_max_retries", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_max_retries(HathoraConfig* config, uint max_retries);
+
+        /// <summary>
+        ///  Sets the delay before the first retry in milliseconds; each later one is 1.5 times the one
+        ///  before, capped at the maximum backoff, plus up to 25% jitter. An initial backoff above the
+        ///  maximum is refused by `hathora_client_new`, so the two may be set in either order.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_initial_backoff_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_initial_backoff_ms(HathoraConfig* config, uint initial_backoff_ms);
+
+        /// <summary>
+        ///  Sets the longest computed delay between two attempts in milliseconds (a server's
+        ///  `Retry-After` may ask for more). See `hathora_config_set_initial_backoff_ms`.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_max_backoff_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_max_backoff_ms(HathoraConfig* config, uint max_backoff_ms);
 
         /// <summary>
         ///  Sets the number of worker threads that run asynchronous requests (1 to 64; else
@@ -269,68 +307,61 @@ namespace Hathora.Rooms.Native
         ///  The callback runs on the thread that logs: a worker thread or the caller's, possibly several
         ///  at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
         ///  call of the previous callback is still running, so its `user_data` may be released.
+        ///  A `max_level` that is not a `HathoraLogLevel`: `INVALID_ARGUMENT`, the hook unchanged.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_set_log_callback", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern void hathora_set_log_callback(hathora_set_log_callback_callback_delegate callback, void* user_data, uint max_level);
+        public static extern HathoraResultCode hathora_set_log_callback(hathora_set_log_callback_callback_delegate callback, void* user_data, uint max_level);
 
         /// <summary>
-        ///  CreateRoom: creates a room in `region` (a `HathoraRegion`), or in `region_name` when it is not
-        ///  NULL (a wire name such as "Sao_Paulo", so regions added later work). `room_id` NULL: the
-        ///  library generates one before the first attempt, so a retry never creates a second room, and a
-        ///  retry that finds the room taken resolves to it. `room_config` (at most 10,000 characters),
-        ///  `deployment_id` and `client_ips` (`client_ips_count` IP address strings) may be NULL/0.
-        ///  A resolved retry reports the follow-up GetConnectionInfo's status (200), not 201.
-        ///  Strings are copied; the caller keeps ownership. Result: connection data (status `STARTING`).
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  `HathoraCallOptions` with every field at "use the client's": the current version, no app id,
+        ///  timeouts 0, `max_retries` -1.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_call_options_init", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraCallOptions hathora_call_options_init();
+
+        /// <summary>
+        ///  `HathoraCreateRoomParams` at the current version with no region (set `region` or
+        ///  `region_name`), no room id, config or deployment, and no client IPs.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_create_room_params_init", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraCreateRoomParams hathora_create_room_params_init();
+
+        /// <summary>
+        ///  CreateRoom: creates a room as `params` describe (see `HathoraCreateRoomParams`). A resolved
+        ///  retry reports the follow-up GetConnectionInfo's status (200), not 201. Result: connection data
+        ///  (status `STARTING`). NULL `params`: `INVALID_ARGUMENT`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  Pointers are NULL or valid NUL-terminated strings; `client_ips` holds `client_ips_count`
-        ///  such pointers; `out_result` is NULL or writable.
+        ///  `params` is NULL or a readable `HathoraCreateRoomParams` whose pointers are NULL or valid;
+        ///  `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, System.UIntPtr client_ips_count, HathoraCallOptions* options, HathoraResult** out_result);
+        public static extern HathoraResultCode hathora_create_room(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  CreateRoom, asynchronous form of `hathora_create_room`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_create_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, uint region, byte* region_name, byte* room_id, byte* room_config, byte* deployment_id, byte** client_ips, System.UIntPtr client_ips_count, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_room_info", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_room_info(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  GetRoomInfo, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_get_room_info`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
@@ -341,26 +372,17 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  GetActiveRoomsForProcess: the process's scheduling and active rooms
         ///  (`hathora_result_room_count` / `hathora_result_room_at`).
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_active_rooms_for_process", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  GetActiveRoomsForProcess, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_get_active_rooms_for_process`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -370,26 +392,17 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_inactive_rooms_for_process", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  GetInactiveRoomsForProcess, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_get_inactive_rooms_for_process`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
@@ -400,26 +413,17 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
         ///  until the room is active. Sent without the dev token; works on a client without one.
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_connection_info", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_connection_info(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  GetConnectionInfo, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_get_connection_info`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
@@ -428,13 +432,9 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_get_connection_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_get_connection_info_async_callback_delegate callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
-        ///  UpdateRoomConfig: replaces the room's config (`room_config`, at most 10,000 characters,
-        ///  copied). No structured data; the body is empty on success.
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  UpdateRoomConfig: replaces the room's config (`room_config`, at most
+        ///  `HATHORA_ROOM_CONFIG_MAX_CHARS` characters). No structured data; the body is empty on success.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  String arguments are NULL or NUL-terminated; `out_result` is NULL or writable.
@@ -443,13 +443,8 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_update_room_config(HathoraClient* client, byte* room_id, byte* room_config, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  UpdateRoomConfig, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_update_room_config`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
@@ -460,26 +455,17 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
         ///  attempt's response was lost) counts as success.
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_destroy_room", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_destroy_room(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  DestroyRoom, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_destroy_room`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
@@ -490,26 +476,17 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
         ///  ResumeRoom schedules it again.
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_suspend_room_v2_deprecated", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_suspend_room_v2_deprecated(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  SuspendRoomV2Deprecated, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_suspend_room_v2_deprecated`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
@@ -520,26 +497,17 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  ResumeRoom: schedules a suspended room on a process again. Result: connection data
         ///  (`RoomAllocationData`, status `STARTING`).
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
-        ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `room_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_resume_room", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_resume_room(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraResult** out_result);
 
         /// <summary>
-        ///  ResumeRoom, asynchronous form.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Asynchronous form of `hathora_resume_room`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_resume_room`; `out_request_id` is NULL or writable.
@@ -552,11 +520,7 @@ namespace Hathora.Rooms.Native
         ///  room is active (`OK`, connection data with `exposed_port`), an error occurs, or `timeout_ms`
         ///  (&gt; 0) passes (`TIMEOUT`, with the last connection data). Each poll is bounded by the call
         ///  timeout in `options` or the client's. No dev token needed.
-        ///
-        ///  Blocking: runs on the calling thread and writes a new result to `*out_result`, owned by the
-        ///  caller (free it with `hathora_result_free`), also when an argument is refused: a NULL
-        ///  required string, bytes that are not UTF-8 or a value beyond the documented limits give
-        ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  `room_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
@@ -567,12 +531,7 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  Wait until active, asynchronous form: no worker thread is held between two polls, and
         ///  `hathora_client_cancel` ends the wait at once.
-        ///
-        ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
-        ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
-        ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
-        ///  and the callback never runs.
+        ///  Contract: "Every operation has two forms" at the top of this header.
         ///
         ///  # Safety
         ///  As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
@@ -721,6 +680,7 @@ namespace Hathora.Rooms.Native
 
     /// <summary>
     ///  Per-call overrides of the client's settings. Pass NULL for none. Read during the call only.
+    ///  Start from `hathora_call_options_init()`, then set the fields you change.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe partial struct HathoraCallOptions
@@ -745,6 +705,45 @@ namespace Hathora.Rooms.Native
         ///  Deadline of each connect of this call in milliseconds; 0 uses the client's.
         /// </summary>
         public uint connect_timeout_ms;
+    }
+
+    /// <summary>
+    ///  CreateRoom's arguments. Read during the call only; strings are copied. Start from
+    ///  `hathora_create_room_params_init()`, then set the fields you need.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraCreateRoomParams
+    {
+        /// <summary>
+        ///  Must be `HATHORA_CREATE_ROOM_PARAMS_VERSION`, so that later fields can be added safely.
+        /// </summary>
+        public uint version;
+        /// <summary>
+        ///  A `HathoraRegion`; ignored when `region_name` is set.
+        /// </summary>
+        public uint region;
+        /// <summary>
+        ///  Wire name of the region (e.g. "Sao_Paulo"), so regions added later work; NULL uses `region`.
+        /// </summary>
+        public byte* region_name;
+        /// <summary>
+        ///  NULL: the library generates one before the first attempt, so a retry never creates a
+        ///  second room, and a retry that finds the room taken resolves to it.
+        /// </summary>
+        public byte* room_id;
+        /// <summary>
+        ///  At most `HATHORA_ROOM_CONFIG_MAX_CHARS` characters; NULL for none.
+        /// </summary>
+        public byte* room_config;
+        /// <summary>
+        ///  NULL: the app's latest deployment.
+        /// </summary>
+        public byte* deployment_id;
+        /// <summary>
+        ///  `client_ips_count` IP address strings (at most 1024); NULL when the count is 0.
+        /// </summary>
+        public byte** client_ips;
+        public System.UIntPtr client_ips_count;
     }
 
     /// <summary>

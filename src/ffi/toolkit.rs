@@ -1,5 +1,6 @@
-//! What every exported function shares: the panic boundary, the thread's last error message,
-//! and turning C strings into Rust strings (NULL and invalid UTF-8 become errors, not crashes).
+//! The FFI toolkit every exported function shares: the panic boundary, the thread's last error
+//! message, C strings in (NULL and invalid UTF-8 become errors, not crashes) and out, and
+//! out-parameters.
 
 use crate::error::HathoraResultCode;
 use std::cell::RefCell;
@@ -52,9 +53,12 @@ pub(crate) fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     }
 }
 
+/// A refused call: the code to return and the message for `hathora_last_error_message`.
+pub(crate) type Refusal = (HathoraResultCode, String);
+
 /// Like `guard` for functions that return a result code; an `Err` message becomes the last error.
 pub(crate) fn guard_code(
-    body: impl FnOnce() -> Result<HathoraResultCode, (HathoraResultCode, String)>,
+    body: impl FnOnce() -> Result<HathoraResultCode, Refusal>,
 ) -> HathoraResultCode {
     guard(HathoraResultCode::InternalError, || match body() {
         Ok(code) => code,
@@ -65,7 +69,7 @@ pub(crate) fn guard_code(
     })
 }
 
-pub(crate) fn invalid(message: impl Into<String>) -> (HathoraResultCode, String) {
+pub(crate) fn invalid(message: impl Into<String>) -> Refusal {
     (HathoraResultCode::InvalidArgument, message.into())
 }
 
@@ -96,5 +100,29 @@ pub(crate) unsafe fn optional_str(p: *const c_char, name: &str) -> Result<Option
         Ok(None)
     } else {
         unsafe { required_str(p, name) }.map(Some)
+    }
+}
+
+/// Writes through an out-pointer, refusing NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for one write of `T`.
+pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), Refusal> {
+    if out.is_null() {
+        return Err(invalid(format!("{name} must not be NULL")));
+    }
+    // SAFETY: non-NULL and writable per the contract above.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Writes through an optional out-pointer: NULL means the caller does not want the value.
+///
+/// # Safety
+/// `out` is NULL or valid for one write of `T`.
+pub(crate) unsafe fn write_optional<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable per the contract above.
+        unsafe { out.write(value) };
     }
 }
