@@ -1,21 +1,22 @@
-//! Generates the C header (cbindgen) and the C# P/Invoke stubs (csbindgen) from src/ffi.
-//! Both outputs are committed; tests/generated_bindings.rs fails when they are stale.
+//! Generates the C header (cbindgen) and the C# P/Invoke stubs (csbindgen) from src/ffi into
+//! OUT_DIR, laid out as in the repository (include/…, bindings/csharp/Runtime/…). It never
+//! writes into the source tree: `cargo run --bin refresh-bindings` copies the outputs over the
+//! committed files, and tests/generated_bindings.rs fails while those are stale.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-#[allow(dead_code)] // also compiled into tests/generated_bindings.rs, which calls only `generate`
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi");
-    println!("cargo:rerun-if-changed=src/error.rs");
-    println!("cargo:rerun-if-changed=src/config.rs");
-    println!("cargo:rerun-if-changed=src/log.rs");
+    // cbindgen parses the whole crate (every module can hold an exported item or a constant
+    // the header shows, e.g. validate.rs), so every source file is an input.
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    let out = std::env::var("HATHORA_BINDINGS_OUT").unwrap_or_else(|_| ".".to_owned());
-    generate(Path::new(&out));
+    println!("cargo:rerun-if-changed=Cargo.toml");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    generate(&out);
 }
 
 /// Writes include/hathora_rooms.h and bindings/csharp/Runtime/NativeMethods.g.cs under `root`.
-pub fn generate(root: &Path) {
+fn generate(root: &Path) {
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
         .expect("cbindgen.toml");
