@@ -14,6 +14,7 @@
 
 #include <hathora_rooms.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -84,6 +85,14 @@ enum class DispatchMode : uint32_t {
     Poll = HATHORA_DISPATCH_MODE_POLL,      // callbacks inside Client::poll, on the polling thread
 };
 
+enum class LogLevel : uint32_t {
+    Off = HATHORA_LOG_LEVEL_OFF,
+    Error = HATHORA_LOG_LEVEL_ERROR,
+    Warn = HATHORA_LOG_LEVEL_WARN,
+    Info = HATHORA_LOG_LEVEL_INFO,
+    Debug = HATHORA_LOG_LEVEL_DEBUG,
+};
+
 inline std::string version() { return hathora_version(); }
 inline std::string to_string(Code c) { return hathora_result_code_to_string(static_cast<uint32_t>(c)); }
 // Wire name such as "Sao_Paulo"; empty for Unknown.
@@ -94,6 +103,12 @@ inline std::string region_name(Region r) {
 inline std::string last_error_message() {
     const char* m = hathora_last_error_message();
     return m ? m : "";
+}
+// Routes the library's log lines to `callback` (process-wide; nullptr or Off removes it). The
+// callback runs on the thread that logs, several at once: it must be thread-safe and noexcept.
+// When this returns, no call of the previous callback is still running.
+[[nodiscard]] inline Code set_log_callback(HathoraLogCallback callback, void* user_data, LogLevel max_level) noexcept {
+    return static_cast<Code>(hathora_set_log_callback(callback, user_data, static_cast<uint32_t>(max_level)));
 }
 
 // Typed copies of the library's structured results.
@@ -265,12 +280,12 @@ struct [[nodiscard]] Submission {
     explicit operator bool() const noexcept { return ok(); }
 };
 
-// Per-call overrides; the defaults use the client's settings.
+// Per-call overrides; an absent one keeps the client's setting.
 struct CallOptions {
     std::optional<std::string_view> app_id;
-    uint32_t timeout_ms = 0;   // 0: the client's
-    int32_t max_retries = -1;  // negative: the client's; 0: no retries
-    uint32_t connect_timeout_ms = 0;  // 0: the client's
+    std::optional<uint32_t> timeout_ms;          // overall deadline of the call, retries included
+    std::optional<uint32_t> max_retries;         // 0: no retries
+    std::optional<uint32_t> connect_timeout_ms;  // deadline of each connect
 };
 
 struct CreateRoomParams {
@@ -282,19 +297,21 @@ struct CreateRoomParams {
     std::vector<std::string_view> client_ips;
 };
 
+// Client settings: one per native setter. An absent one keeps the library's default (see
+// hathora_config_new in hathora_rooms.h), so nothing here restates a default.
 struct Settings {
     std::string app_id;
     std::optional<std::string> dev_token;  // absent: GetConnectionInfo and wait only
-    std::optional<std::string> base_url;   // absent: https://api.hathora.dev
-    uint32_t timeout_ms = 0;               // 0: library defaults (15000 / 5000)
-    uint32_t connect_timeout_ms = 0;
-    int32_t max_retries = -1;  // negative: library default (3, 500 ms to 10 s)
-    uint32_t initial_backoff_ms = 500;
-    uint32_t max_backoff_ms = 10000;
-    uint32_t worker_threads = 0;  // 0: library default (4)
-    DispatchMode dispatch_mode = DispatchMode::Worker;
-    uint32_t queue_capacity = 0;  // 0: library default (65536)
-    bool allow_insecure_http = false;
+    std::optional<std::string> base_url;
+    std::optional<uint32_t> timeout_ms;
+    std::optional<uint32_t> connect_timeout_ms;
+    std::optional<uint32_t> max_retries;
+    std::optional<uint32_t> initial_backoff_ms;
+    std::optional<uint32_t> max_backoff_ms;
+    std::optional<uint32_t> worker_threads;
+    std::optional<DispatchMode> dispatch_mode;
+    std::optional<uint32_t> queue_capacity;
+    std::optional<bool> allow_insecure_http;
 };
 
 namespace detail {
@@ -312,6 +329,13 @@ struct CreateArgs {
         client_ips.reserve(p.client_ips.size());  // no reallocation: the pointers below stay valid
         for (std::string_view ip : p.client_ips) client_ips.emplace_back("client_ips[]", ip);
         for (const Arg& ip : client_ips) ptrs.push_back(ip.c_str());
+        raw.region = static_cast<uint32_t>(p.region);
+        raw.region_name = region.c_str();
+        raw.room_id = id.c_str();
+        raw.room_config = cfg.c_str();
+        raw.deployment_id = dep.c_str();
+        raw.client_ips = ptrs.empty() ? nullptr : ptrs.data();
+        raw.client_ips_count = ptrs.size();
     }
     std::optional<std::string> problem() const {
         if (auto why = refused({&region, &id, &cfg, &dep})) return why;
@@ -319,12 +343,12 @@ struct CreateArgs {
             if (ip.has_nul()) return ip.problem();
         return std::nullopt;
     }
-    const char* const* ips() const noexcept { return ptrs.empty() ? nullptr : ptrs.data(); }
-    size_t ip_count() const noexcept { return ptrs.size(); }
+    const HathoraCreateRoomParams* params() const noexcept { return &raw; }
 
     Arg region, id, cfg, dep;
     std::vector<Arg> client_ips;
     std::vector<const char*> ptrs;
+    HathoraCreateRoomParams raw = hathora_create_room_params_init();
 };
 
 template <class F>
@@ -375,8 +399,7 @@ public:
     [[nodiscard]] Result create_room(const CreateRoomParams& p, const CallOptions& o = {}) const {
         detail::CreateArgs a(p);
         return blocking(a.problem(), o, [&](const HathoraCallOptions* co, HathoraResult** out) {
-            return hathora_create_room(c_.get(), static_cast<uint32_t>(p.region), a.region.c_str(), a.id.c_str(),
-                                       a.cfg.c_str(), a.dep.c_str(), a.ips(), a.ip_count(), co, out);
+            return hathora_create_room(c_.get(), a.params(), co, out);
         });
     }
     [[nodiscard]] Result get_room_info(std::string_view room_id, const CallOptions& o = {}) const {
@@ -419,8 +442,7 @@ public:
     [[nodiscard]] Submission create_room_async(const CreateRoomParams& p, F&& on_done, const CallOptions& o = {}) const {
         detail::CreateArgs a(p);
         return asynchronous(a.problem(), o, std::forward<F>(on_done), [&](const HathoraCallOptions* co, auto... cb) {
-            return hathora_create_room_async(c_.get(), static_cast<uint32_t>(p.region), a.region.c_str(), a.id.c_str(),
-                                             a.cfg.c_str(), a.dep.c_str(), a.ips(), a.ip_count(), co, cb...);
+            return hathora_create_room_async(c_.get(), a.params(), co, cb...);
         });
     }
     template <class F>
@@ -474,28 +496,39 @@ public:
 private:
     explicit Client(HathoraClient* c) noexcept : c_(c) {}
 
+    // Calls the native setter of each property that is set; false at the first refusal.
     static bool configure(HathoraConfig* cfg, const Settings& s) {
         auto ok = [](HathoraResultCode c) { return c == HATHORA_RESULT_CODE_OK; };
-        if (!ok(hathora_config_set_app_id(cfg, s.app_id.c_str()))) return false;
-        if (s.dev_token && !ok(hathora_config_set_dev_token(cfg, s.dev_token->c_str()))) return false;
-        if (s.base_url && !ok(hathora_config_set_base_url(cfg, s.base_url->c_str()))) return false;
-        if (s.timeout_ms && !ok(hathora_config_set_timeouts(cfg, s.timeout_ms, s.connect_timeout_ms ? s.connect_timeout_ms : 5000)))
-            return false;
-        if (s.max_retries >= 0 &&
-            !ok(hathora_config_set_retry(cfg, static_cast<uint32_t>(s.max_retries), s.initial_backoff_ms, s.max_backoff_ms)))
-            return false;
-        if (s.worker_threads && !ok(hathora_config_set_worker_threads(cfg, s.worker_threads))) return false;
-        if (s.queue_capacity && !ok(hathora_config_set_queue_capacity(cfg, s.queue_capacity))) return false;
-        if (s.allow_insecure_http && !ok(hathora_config_set_allow_insecure_http(cfg, true))) return false;
-        return ok(hathora_config_set_dispatch_mode(cfg, static_cast<uint32_t>(s.dispatch_mode)));
+        auto set = [&](const auto& value, auto setter) { return !value || ok(setter(cfg, *value)); };
+        auto text = [](const std::optional<std::string>& v) { return v ? std::optional<const char*>(v->c_str()) : std::nullopt; };
+        auto mode = s.dispatch_mode ? std::optional<uint32_t>(static_cast<uint32_t>(*s.dispatch_mode)) : std::nullopt;
+        return ok(hathora_config_set_app_id(cfg, s.app_id.c_str())) &&
+               set(text(s.dev_token), &hathora_config_set_dev_token) &&
+               set(text(s.base_url), &hathora_config_set_base_url) &&
+               set(s.timeout_ms, &hathora_config_set_timeout_ms) &&
+               set(s.connect_timeout_ms, &hathora_config_set_connect_timeout_ms) &&
+               set(s.max_retries, &hathora_config_set_max_retries) &&
+               set(s.initial_backoff_ms, &hathora_config_set_initial_backoff_ms) &&
+               set(s.max_backoff_ms, &hathora_config_set_max_backoff_ms) &&
+               set(s.worker_threads, &hathora_config_set_worker_threads) &&
+               set(mode, &hathora_config_set_dispatch_mode) &&
+               set(s.queue_capacity, &hathora_config_set_queue_capacity) &&
+               set(s.allow_insecure_http, &hathora_config_set_allow_insecure_http);
     }
 
-    // Holds a HathoraCallOptions and the app id it points to for the duration of a call.
+    // Holds a HathoraCallOptions and the app id it points to for the duration of a call. It
+    // starts from hathora_call_options_init(), so an absent option keeps the native "client's".
     struct NativeOptions {
         explicit NativeOptions(const CallOptions& o)
             : app_id("options.app_id", o.app_id),
-              set(o.app_id || o.timeout_ms || o.max_retries >= 0 || o.connect_timeout_ms),
-              raw{HATHORA_CALL_OPTIONS_VERSION, app_id.c_str(), o.timeout_ms, o.max_retries, o.connect_timeout_ms} {}
+              set(o.app_id || o.timeout_ms || o.max_retries || o.connect_timeout_ms),
+              raw(hathora_call_options_init()) {
+            raw.app_id = app_id.c_str();
+            if (o.timeout_ms) raw.timeout_ms = *o.timeout_ms;
+            if (o.connect_timeout_ms) raw.connect_timeout_ms = *o.connect_timeout_ms;
+            // Above INT32_MAX stays out of range (refused natively), never wraps to "the client's".
+            if (o.max_retries) raw.max_retries = static_cast<int32_t>(std::min<uint32_t>(*o.max_retries, INT32_MAX));
+        }
         const HathoraCallOptions* ptr() const noexcept { return set ? &raw : nullptr; }
         detail::Arg app_id;
         bool set;

@@ -128,10 +128,13 @@ static void start_step(struct game *g) {
     uint64_t id = 0;
     printf("%s...\n", STEP_NAMES[g->step]);
     switch (g->step) {
-    case CREATE:
-        code = hathora_create_room_async(g->client, HATHORA_REGION_FRANKFURT, NULL, NULL, "{\"mode\":\"duel\"}",
-                                         NULL, NULL, 0, NULL, on_done, g, &id);
+    case CREATE: {
+        HathoraCreateRoomParams params = hathora_create_room_params_init();
+        params.region = HATHORA_REGION_FRANKFURT;
+        params.room_config = "{\"mode\":\"duel\"}";
+        code = hathora_create_room_async(g->client, &params, NULL, on_done, g, &id);
         break;
+    }
     case WAIT_ACTIVE:
         code = hathora_wait_until_active_async(g->client, g->room_id, 30000, NULL, on_done, g, &id);
         break;

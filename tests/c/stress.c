@@ -103,7 +103,8 @@ static HathoraClient *new_client(uint32_t mode) {
     hathora_config_set_app_id(cfg, g_app);
     hathora_config_set_dev_token(cfg, g_token);
     hathora_config_set_dispatch_mode(cfg, mode);
-    hathora_config_set_timeouts(cfg, 10000, 2000);
+    hathora_config_set_timeout_ms(cfg, 10000);
+    hathora_config_set_connect_timeout_ms(cfg, 2000);
     if (hathora_client_new(cfg, &c) != HATHORA_RESULT_CODE_OK) FAIL("client_new: %s", hathora_last_error_message());
     hathora_config_free(cfg);
     return c;
@@ -223,7 +224,9 @@ static void phase_free_in_flight(const char *name, uint32_t mode, size_t n) {
     const HathoraConnectionInfo *ci = NULL;
     char *room = g_extra[mode == HATHORA_DISPATCH_MODE_POLL];
     /* A fresh room stays "starting" for a while, so the waits below are still polling. */
-    if (hathora_create_room(run->client, HATHORA_REGION_LONDON, NULL, NULL, NULL, NULL, NULL, 0, NULL, &created) ==
+    HathoraCreateRoomParams params = hathora_create_room_params_init();
+    params.region = HATHORA_REGION_LONDON;
+    if (hathora_create_room(run->client, &params, NULL, &created) ==
             HATHORA_RESULT_CODE_OK && hathora_result_connection_info(created, &ci) == HATHORA_RESULT_CODE_OK)
         snprintf(room, sizeof g_extra[0], "%s", ci->room_id);
     else
@@ -273,7 +276,10 @@ static int setup_room(void) {
     HathoraClient *c = new_client(HATHORA_DISPATCH_MODE_WORKER);
     HathoraResult *r = NULL;
     const HathoraConnectionInfo *ci = NULL;
-    int ok = hathora_create_room(c, HATHORA_REGION_FRANKFURT, NULL, NULL, "{}", NULL, NULL, 0, NULL, &r) == HATHORA_RESULT_CODE_OK &&
+    HathoraCreateRoomParams params = hathora_create_room_params_init();
+    params.region = HATHORA_REGION_FRANKFURT;
+    params.room_config = "{}";
+    int ok = hathora_create_room(c, &params, NULL, &r) == HATHORA_RESULT_CODE_OK &&
              hathora_result_connection_info(r, &ci) == HATHORA_RESULT_CODE_OK && ci->process_id;
     if (ok) {
         snprintf(g_room, sizeof g_room, "%s", ci->room_id);
