@@ -34,6 +34,7 @@ use tokio::sync::oneshot;
 pub use config::{DEFAULT_APP_ID, DEFAULT_DROP_SEED, DEFAULT_TOKEN, EmulatorConfig, FaultPlan};
 pub use faults::FaultController;
 pub use stats::Stats;
+pub use wire::{READY_STATUSES, REGIONS, ROOM_STATUSES, TRANSPORT_TYPES};
 
 use shared::Shared;
 

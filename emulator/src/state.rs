@@ -28,19 +28,10 @@ enum Phase {
 
 impl Phase {
     fn room_status(self) -> &'static str {
-        match self {
-            Phase::Scheduling => "scheduling",
-            Phase::Active => "active",
-            Phase::Suspended => "suspended",
-            Phase::Destroyed => "destroyed",
-        }
+        crate::wire::ROOM_STATUSES[self as usize]
     }
     fn ready_status(self) -> &'static str {
-        if self == Phase::Active {
-            "active"
-        } else {
-            "starting"
-        }
+        crate::wire::READY_STATUSES[usize::from(self == Phase::Active)]
     }
 }
 

@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+// The contract's enum values as this emulator accepts or emits them, written once here;
+// tests/binding_drift.rs (in the library) checks them against the library's enums.
+
 /// The 14 regions of the contract (wire values).
-pub(crate) const REGIONS: [&str; 14] = [
+pub const REGIONS: [&str; 14] = [
     "Seattle",
     "Los_Angeles",
     "Washington_DC",
@@ -19,6 +22,15 @@ pub(crate) const REGIONS: [&str; 14] = [
     "Johannesburg",
     "Dubai",
 ];
+
+/// `RoomStatus` values, in the order of the emulator's room phases.
+pub const ROOM_STATUSES: [&str; 4] = ["scheduling", "active", "suspended", "destroyed"];
+
+/// `RoomReadyStatus` values: before and after the room's process is ready.
+pub const READY_STATUSES: [&str; 2] = ["starting", "active"];
+
+/// `TransportType` values of the ports the emulator exposes.
+pub const TRANSPORT_TYPES: [&str; 1] = ["tcp"];
 
 /// Maximum length of `roomConfig`, in characters (not bytes).
 pub(crate) const MAX_ROOM_CONFIG_CHARS: usize = 10_000;
@@ -55,7 +67,7 @@ pub(crate) struct ExposedPort {
 impl ExposedPort {
     pub(crate) fn tcp(port: u16) -> Self {
         ExposedPort {
-            transport_type: "tcp",
+            transport_type: TRANSPORT_TYPES[0],
             port,
             host: "localhost",
             name: "default",

@@ -314,22 +314,8 @@ fn invalid_fields_are_422() {
 #[test]
 fn every_region_is_accepted() {
     let api = Api::with_delay(FOREVER);
-    for region in [
-        "Seattle",
-        "Los_Angeles",
-        "Washington_DC",
-        "Chicago",
-        "London",
-        "Frankfurt",
-        "Mumbai",
-        "Singapore",
-        "Tokyo",
-        "Sydney",
-        "Sao_Paulo",
-        "Dallas",
-        "Johannesburg",
-        "Dubai",
-    ] {
+    // The list is the library's: tests/binding_drift.rs checks REGIONS against it.
+    for region in hathora_emulator::REGIONS {
         api.create(region);
     }
     assert_eq!(api.emu.stats().rooms, 14);
