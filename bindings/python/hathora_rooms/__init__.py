@@ -26,10 +26,12 @@ from .errors import (
     TimeoutError,
     TransportError,
 )
+from .log import set_log_handler
 from .models import (
     ConnectionInfo,
     DispatchMode,
     ExposedPort,
+    LogLevel,
     Region,
     Room,
     RoomAllocation,
@@ -49,6 +51,7 @@ __all__ = [
     "HathoraError",
     "InternalError",
     "InvalidArgumentError",
+    "LogLevel",
     "QueueFullError",
     "Region",
     "RequestFuture",
@@ -62,6 +65,7 @@ __all__ = [
     "TransportError",
     "TransportType",
     "native_version",
+    "set_log_handler",
 ]
 
 

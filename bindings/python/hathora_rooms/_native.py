@@ -21,8 +21,6 @@ from ctypes import (
 )
 from pathlib import Path
 
-CALL_OPTIONS_VERSION = 1
-
 if sys.platform == "win32":
     _FILE_NAMES = ["hathora_rooms.dll"]
 elif sys.platform == "darwin":
@@ -104,6 +102,8 @@ class HathoraRoom(Structure):
 
 
 class HathoraCallOptions(Structure):
+    """Build it with lib.hathora_call_options_init(): the version and defaults are native."""
+
     _fields_ = [
         ("version", c_uint32),
         ("app_id", c_char_p),
@@ -113,12 +113,28 @@ class HathoraCallOptions(Structure):
     ]
 
 
+class HathoraCreateRoomParams(Structure):
+    """Build it with lib.hathora_create_room_params_init(): the version and defaults are native."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("region", c_uint32),
+        ("region_name", c_char_p),
+        ("room_id", c_char_p),
+        ("room_config", c_char_p),
+        ("deployment_id", c_char_p),
+        ("client_ips", POINTER(c_char_p)),
+        ("client_ips_count", c_size_t),
+    ]
+
+
 # Opaque handles travel as void pointers.
 Client = c_void_p
 Config = c_void_p
 Result = c_void_p
 Options = POINTER(HathoraCallOptions)
 CALLBACK = CFUNCTYPE(None, c_void_p, c_uint64, c_void_p)
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_uint32, c_char_p)
 
 _OUT_RESULT = POINTER(c_void_p)
 _OUT_ID = POINTER(c_uint64)
@@ -126,7 +142,7 @@ _OUT_ID = POINTER(c_uint64)
 # Arguments after the client of each operation's blocking form; the async form replaces the
 # trailing out_result with (callback, user_data, out_request_id).
 OPERATIONS = {
-    "create_room": [c_uint32, c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_char_p), c_size_t, Options],
+    "create_room": [POINTER(HathoraCreateRoomParams), Options],
     "get_room_info": [c_char_p, Options],
     "get_active_rooms_for_process": [c_char_p, Options],
     "get_inactive_rooms_for_process": [c_char_p, Options],
@@ -143,13 +159,19 @@ _SIGNATURES = {
     "hathora_result_code_to_string": ([c_uint32], c_char_p),
     "hathora_last_error_message": ([], c_char_p),
     "hathora_region_name": ([c_uint32], c_char_p),
+    "hathora_set_log_callback": ([LOG_CALLBACK, c_void_p, c_uint32], c_uint32),
+    "hathora_call_options_init": ([], HathoraCallOptions),
+    "hathora_create_room_params_init": ([], HathoraCreateRoomParams),
     "hathora_config_new": ([], Config),
     "hathora_config_free": ([Config], None),
     "hathora_config_set_app_id": ([Config, c_char_p], c_uint32),
     "hathora_config_set_dev_token": ([Config, c_char_p], c_uint32),
     "hathora_config_set_base_url": ([Config, c_char_p], c_uint32),
-    "hathora_config_set_timeouts": ([Config, c_uint32, c_uint32], c_uint32),
-    "hathora_config_set_retry": ([Config, c_uint32, c_uint32, c_uint32], c_uint32),
+    "hathora_config_set_timeout_ms": ([Config, c_uint32], c_uint32),
+    "hathora_config_set_connect_timeout_ms": ([Config, c_uint32], c_uint32),
+    "hathora_config_set_max_retries": ([Config, c_uint32], c_uint32),
+    "hathora_config_set_initial_backoff_ms": ([Config, c_uint32], c_uint32),
+    "hathora_config_set_max_backoff_ms": ([Config, c_uint32], c_uint32),
     "hathora_config_set_worker_threads": ([Config, c_uint32], c_uint32),
     "hathora_config_set_dispatch_mode": ([Config, c_uint32], c_uint32),
     "hathora_config_set_queue_capacity": ([Config, c_uint32], c_uint32),

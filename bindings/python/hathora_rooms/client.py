@@ -48,12 +48,31 @@ def _check(code: int) -> None:
 
 
 def _ms(name: str, seconds: Optional[float]) -> int:
+    """Seconds as the C ABI's milliseconds; None is 0, the C ABI's "the client's"."""
     if seconds is None:
         return 0
     ms = round(seconds * 1000)
     if not 0 < ms < 2**32:
         raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must be between 1 ms and 49 days")
     return ms
+
+
+def _opt_ms(name: str, seconds: Optional[float], allow_zero: bool = False) -> Optional[int]:
+    """A setting in seconds as milliseconds, None when not given."""
+    if seconds is None:
+        return None
+    if allow_zero and seconds == 0:
+        return 0
+    return _ms(name, seconds)
+
+
+def _count(name: str, value: Optional[int]) -> Optional[int]:
+    """A non-negative count for a uint32 setter, None when not given."""
+    if value is None:
+        return None
+    if not 0 <= int(value) < 2**32:
+        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must be between 0 and {2**32 - 1}, got {value}")
+    return int(value)
 
 
 # Result converters: read the native views before the result is freed.
@@ -166,7 +185,10 @@ class Client:
     Blocking methods return dataclasses or raise a `HathoraError` subclass. Each has an
     `*_async` twin returning a `RequestFuture`; in `DispatchMode.POLL` futures complete only
     inside `poll()`. Every method also takes the per-call keyword options `app_id`,
-    `request_timeout` (seconds, retries included) and `max_retries`.
+    `request_timeout` (seconds, retries included), `connect_timeout` (seconds) and `max_retries`.
+
+    Each keyword setting maps to one native setter; one left at None keeps the native default
+    (see hathora_config_new in hathora_rooms.h). Durations are in seconds.
     """
 
     def __init__(
@@ -176,38 +198,38 @@ class Client:
         *,
         base_url: Optional[Text] = None,
         timeout: Optional[float] = None,
-        connect_timeout: float = 5.0,
+        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
-        initial_backoff: float = 0.5,
-        max_backoff: float = 10.0,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
         worker_threads: Optional[int] = None,
         dispatch_mode: DispatchMode = DispatchMode.WORKER,
         queue_capacity: Optional[int] = None,
-        allow_insecure_http: bool = False,
+        allow_insecure_http: Optional[bool] = None,
     ) -> None:
         self._handle: Optional[int] = None
+        settings = [
+            # (native setter, value converted for C, or None to keep the native default)
+            ("hathora_config_set_app_id", _arg("app_id", app_id)),
+            ("hathora_config_set_dev_token", _arg("dev_token", dev_token)),
+            ("hathora_config_set_base_url", _arg("base_url", base_url)),
+            ("hathora_config_set_timeout_ms", _opt_ms("timeout", timeout)),
+            ("hathora_config_set_connect_timeout_ms", _opt_ms("connect_timeout", connect_timeout)),
+            ("hathora_config_set_max_retries", _count("max_retries", max_retries)),
+            ("hathora_config_set_initial_backoff_ms", _opt_ms("initial_backoff", initial_backoff, allow_zero=True)),
+            ("hathora_config_set_max_backoff_ms", _opt_ms("max_backoff", max_backoff, allow_zero=True)),
+            ("hathora_config_set_worker_threads", _count("worker_threads", worker_threads)),
+            ("hathora_config_set_dispatch_mode", int(dispatch_mode)),
+            ("hathora_config_set_queue_capacity", _count("queue_capacity", queue_capacity)),
+            ("hathora_config_set_allow_insecure_http", None if allow_insecure_http is None else bool(allow_insecure_http)),
+        ]
         cfg = lib.hathora_config_new()
         if not cfg:
             raise MemoryError("hathora_config_new failed")
         try:
-            _check(lib.hathora_config_set_app_id(cfg, _arg("app_id", app_id)))
-            if dev_token is not None:
-                _check(lib.hathora_config_set_dev_token(cfg, _arg("dev_token", dev_token)))
-            if base_url is not None:
-                _check(lib.hathora_config_set_base_url(cfg, _arg("base_url", base_url)))
-            if timeout is not None:
-                _check(lib.hathora_config_set_timeouts(cfg, _ms("timeout", timeout), _ms("connect_timeout", connect_timeout)))
-            if max_retries is not None:
-                if max_retries < 0:
-                    raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, "max_retries must not be negative")
-                backoff = (_ms("initial_backoff", initial_backoff), _ms("max_backoff", max_backoff))
-                _check(lib.hathora_config_set_retry(cfg, int(max_retries), *backoff))
-            if worker_threads is not None:
-                _check(lib.hathora_config_set_worker_threads(cfg, int(worker_threads)))
-            if queue_capacity is not None:
-                _check(lib.hathora_config_set_queue_capacity(cfg, int(queue_capacity)))
-            _check(lib.hathora_config_set_dispatch_mode(cfg, int(dispatch_mode)))
-            _check(lib.hathora_config_set_allow_insecure_http(cfg, bool(allow_insecure_http)))
+            for setter, value in settings:
+                if value is not None or setter == "hathora_config_set_app_id":
+                    _check(getattr(lib, setter)(cfg, value))
             handle = c_void_p()
             _check(lib.hathora_client_new(cfg, byref(handle)))
         finally:
@@ -258,15 +280,27 @@ class Client:
         return lib.hathora_client_pending(self._handle)
 
     @staticmethod
-    def _options(app_id: Optional[Text] = None, request_timeout: Optional[float] = None, max_retries: Optional[int] = None):
-        if app_id is None and request_timeout is None and max_retries is None:
+    def _options(
+        app_id: Optional[Text] = None,
+        request_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        connect_timeout: Optional[float] = None,
+    ):
+        """The per-call options, or None (NULL) when none is given. Starts from the native
+        hathora_call_options_init(), so what is not given keeps the client's setting."""
+        if app_id is None and request_timeout is None and max_retries is None and connect_timeout is None:
             return None
-        return n.HathoraCallOptions(
-            n.CALL_OPTIONS_VERSION,
-            _arg("app_id", app_id),
-            _ms("request_timeout", request_timeout),
-            -1 if max_retries is None else int(max_retries),  # negative: the client's policy
-        )
+        options = lib.hathora_call_options_init()
+        options.app_id = _arg("app_id", app_id)
+        if request_timeout is not None:
+            options.timeout_ms = _ms("request_timeout", request_timeout)
+        if connect_timeout is not None:
+            options.connect_timeout_ms = _ms("connect_timeout", connect_timeout)
+        if max_retries is not None:
+            if not 0 <= int(max_retries) < 2**31:
+                raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"max_retries must not be negative, got {max_retries}")
+            options.max_retries = int(max_retries)
+        return options
 
     def _run(self, op: str, args: Tuple, convert: Convert, opts: dict) -> Any:
         options = self._options(**opts)
@@ -295,18 +329,19 @@ class Client:
 
     @staticmethod
     def _create_args(region, room_config, room_id, deployment_id, client_ips) -> Tuple:
-        name = region.value if isinstance(region, Region) else region
+        """(HathoraCreateRoomParams,) from the native init; the struct keeps its strings and the
+        IP array alive (ctypes holds them) for as long as the call needs them."""
+        params = lib.hathora_create_room_params_init()
+        # The region goes by wire name, so regions newer than this build work too.
+        params.region_name = _arg("region", region.value if isinstance(region, Region) else region)
+        params.room_id = _arg("room_id", room_id)
+        params.room_config = _arg("room_config", room_config)
+        params.deployment_id = _arg("deployment_id", deployment_id)
         ips = [_arg("client_ips[]", ip) for ip in (client_ips or [])]
-        array = (c_char_p * len(ips))(*ips) if ips else None
-        return (
-            0,  # HATHORA_REGION_UNKNOWN: the name below decides, so new regions work too
-            _arg("region", name),
-            _arg("room_id", room_id),
-            _arg("room_config", room_config),
-            _arg("deployment_id", deployment_id),
-            array,
-            len(ips),
-        )
+        if ips:
+            params.client_ips = (c_char_p * len(ips))(*ips)
+            params.client_ips_count = len(ips)
+        return (byref(params),)
 
     def create_room(
         self,

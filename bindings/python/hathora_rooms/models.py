@@ -6,40 +6,36 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import List, Optional
 
-from ._native import text
+from ._native import lib, text
 
 
 class _OpenEnum(str, Enum):
     """A wire enum whose values the API may extend: unknown strings map to UNKNOWN (the raw
-    string stays in the dataclass's *_raw field)."""
+    string stays in the dataclass's *_raw field). Built from the wire string the native view
+    carries (`*_raw`), so nothing depends on the order of the C enum."""
 
     @classmethod
     def _missing_(cls, value):
         return cls.UNKNOWN  # type: ignore[attr-defined]
 
-    @classmethod
-    def _from_native(cls, ordinal: int):
-        members = list(cls)  # UNKNOWN first, then the C enum's order
-        return members[ordinal] if 0 <= ordinal < len(members) else cls.UNKNOWN  # type: ignore[attr-defined]
+
+def _native_regions() -> dict:
+    """Member name -> wire name of every region the native library knows (its HathoraRegion
+    values 1, 2, ...), so the list is written once, in the library."""
+    regions = {}
+    ordinal = 1
+    while True:
+        name = lib.hathora_region_name(ordinal)
+        if name is None:
+            return regions
+        wire = name.decode()
+        regions[wire.upper()] = wire
+        ordinal += 1
 
 
-class Region(str, Enum):
-    """A Hathora region (wire name). `create_room` also takes any region name as a string."""
-
-    SEATTLE = "Seattle"
-    LOS_ANGELES = "Los_Angeles"
-    WASHINGTON_DC = "Washington_DC"
-    CHICAGO = "Chicago"
-    LONDON = "London"
-    FRANKFURT = "Frankfurt"
-    MUMBAI = "Mumbai"
-    SINGAPORE = "Singapore"
-    TOKYO = "Tokyo"
-    SYDNEY = "Sydney"
-    SAO_PAULO = "Sao_Paulo"
-    DALLAS = "Dallas"
-    JOHANNESBURG = "Johannesburg"
-    DUBAI = "Dubai"
+Region = Enum("Region", _native_regions(), type=str, module=__name__)
+Region.__doc__ = """A Hathora region (wire name), e.g. Region.SAO_PAULO == "Sao_Paulo"; the members are
+the native library's regions. `create_room` also takes any region name as a string."""
 
 
 class RoomStatus(_OpenEnum):
@@ -66,6 +62,16 @@ class TransportType(_OpenEnum):
 class DispatchMode(IntEnum):
     WORKER = 0  # callbacks (future completion) on a native worker thread
     POLL = 1  # only inside Client.poll(), on the thread that calls it
+
+
+class LogLevel(IntEnum):
+    """`HathoraLogLevel`: a handler receives lines at or below its level."""
+
+    OFF = 0
+    ERROR = 1
+    WARN = 2
+    INFO = 3
+    DEBUG = 4
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ class Room:
 
 def _port(p) -> ExposedPort:
     return ExposedPort(
-        TransportType._from_native(p.transport_type), text(p.transport_type_raw), p.port, text(p.host), text(p.name)
+        TransportType(text(p.transport_type_raw)), text(p.transport_type_raw), p.port, text(p.host), text(p.name)
     )
 
 
@@ -124,7 +130,7 @@ def connection_info_from(c) -> ConnectionInfo:
     """From a `HathoraConnectionInfo`, copying everything out of the native result."""
     return ConnectionInfo(
         room_id=text(c.room_id),
-        status=RoomReadyStatus._from_native(c.status),
+        status=RoomReadyStatus(text(c.status_raw)),
         status_raw=text(c.status_raw),
         process_id=text(c.process_id),
         exposed_port=_port(c.exposed_port.contents) if c.exposed_port else None,
@@ -137,7 +143,7 @@ def room_from(r) -> Room:
     return Room(
         app_id=text(r.app_id),
         room_id=text(r.room_id),
-        status=RoomStatus._from_native(r.status),
+        status=RoomStatus(text(r.status_raw)),
         status_raw=text(r.status_raw),
         room_config=text(r.room_config),
         current_allocation=_allocation(r.current_allocation.contents) if r.current_allocation else None,

@@ -129,3 +129,63 @@ def test_error_for_maps_every_code():
         if code is not hr.ResultCode.OK:
             assert hr.errors.error_for(code, "m").code is code
     assert isinstance(hr.errors.error_for(1234, "m"), hr.InternalError)
+
+
+def test_backoffs_may_be_set_in_either_order_and_are_checked_together(make_client):
+    # One native setter per setting: a larger initial backoff before a larger maximum is fine...
+    make_client(initial_backoff=20, max_backoff=30)
+    # ...and the pair is refused when the client is created.
+    with pytest.raises(hr.InvalidArgumentError, match="backoff"):
+        make_client(initial_backoff=2, max_backoff=1)
+
+
+def _hanging_listener():
+    """A listener whose accept queue is full, so the next connect to it hangs (the kernel drops
+    the SYN), as an unreachable server looks; skips where the queue cannot be filled."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    held = []
+    for _ in range(256):
+        c = socket.socket()
+        c.settimeout(0.3)
+        try:
+            c.connect(server.getsockname())
+        except OSError:
+            c.close()
+            return server, held
+        held.append(c)
+    pytest.skip("could not fill the accept queue of a local listener")
+
+
+def test_per_call_connect_timeout_reaches_the_library(make_client):
+    server, held = _hanging_listener()
+    try:
+        port = server.getsockname()[1]
+        # The client waits 20 s for a connect and 5 s for the whole call; this call allows 0.5 s
+        # per connect. Ignored, the call would end at its 5 s deadline as TimeoutError; honoured,
+        # the connect gives up first, a connection failure (TransportError).
+        c = make_client(base_url=f"http://127.0.0.1:{port}", connect_timeout=20, timeout=5, max_retries=0)
+        with pytest.raises(hr.TransportError, match="timed out") as err:
+            c.get_connection_info("some-room", connect_timeout=0.5)
+        assert err.value.attempts == 1
+        with pytest.raises(hr.TimeoutError):
+            c.get_connection_info("some-room")
+    finally:
+        for s in held:
+            s.close()
+        server.close()
+
+
+def test_log_handler_receives_lines_and_out_of_range_levels_are_refused(client, room, faults):
+    lines = []
+    hr.set_log_handler(lambda level, line: lines.append((level, line)), hr.LogLevel.DEBUG)
+    try:
+        faults(drop=1)
+        client.get_room_info(room.room_id)  # retried once: logged at INFO
+        with pytest.raises(hr.InvalidArgumentError, match="max_level"):
+            hr.set_log_handler(print, 99)
+    finally:
+        hr.set_log_handler(None)
+    assert any(level == hr.LogLevel.INFO and "retrying" in line for level, line in lines), lines
+    assert all(isinstance(level, hr.LogLevel) for level, _ in lines)
