@@ -76,6 +76,58 @@ namespace Hathora.Rooms.Tests
                 }
             });
 
+            r.Add("per_call_connect_timeout_reaches_the_library", () =>
+            {
+                // A listener whose accept queue is full: the next connect hangs (the kernel drops the
+                // SYN). The client allows 20 s per connect and 5 s per call; the call allows 0.5 s per
+                // connect. Ignored, the call ends at its deadline (Timeout); honoured, the connect
+                // gives up first (a connection failure: TransportError).
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start(0);
+                var held = new System.Collections.Generic.List<TcpClient>();
+                try
+                {
+                    int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                    bool full = false;
+                    for (int i = 0; i < 256 && !full; i++)
+                    {
+                        var c = new TcpClient();
+                        if (c.ConnectAsync(IPAddress.Loopback, port).Wait(300))
+                        {
+                            held.Add(c);
+                        }
+                        else
+                        {
+                            c.Close();
+                            full = true;
+                        }
+                    }
+                    Assert.True(full, "the accept queue of a local listener filled up");
+                    using (var client = f.Client(DispatchMode.Worker, o =>
+                    {
+                        o.ServerUrl = "http://127.0.0.1:" + port;
+                        o.ConnectTimeout = TimeSpan.FromSeconds(20);
+                        o.Timeout = TimeSpan.FromSeconds(5);
+                        o.MaxRetries = 0;
+                    }))
+                    {
+                        var perCall = new CallOptions { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+                        var e = Assert.Throws<HathoraTransportException>(client.GetConnectionInfoAsync("some-room", perCall));
+                        Assert.Contains("timed out", e.Message, "a connect that timed out");
+                        Assert.Equal(1, e.Attempts, "one attempt");
+                        Assert.Throws<HathoraTimeoutException>(client.GetConnectionInfoAsync("some-room"));
+                    }
+                }
+                finally
+                {
+                    foreach (var c in held)
+                    {
+                        c.Close();
+                    }
+                    listener.Stop();
+                }
+            });
+
             r.Add("timeout_when_the_api_is_slower_than_the_call_deadline", () =>
             {
                 using (var client = f.Client())
@@ -144,6 +196,7 @@ namespace Hathora.Rooms.Tests
                 RefusedSettings(o => o.WorkerThreads = 0, "worker_threads");
                 RefusedSettings(o => o.Timeout = TimeSpan.Zero, "Timeout");
                 RefusedSettings(o => o.MaxRetries = -1, "MaxRetries");
+                RefusedSettings(o => { o.InitialBackoff = TimeSpan.FromSeconds(2); o.MaxBackoff = TimeSpan.FromSeconds(1); }, "backoff");
             });
 
             r.Add("queue_full_refuses_past_the_capacity", () =>

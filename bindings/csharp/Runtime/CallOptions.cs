@@ -11,6 +11,9 @@ namespace Hathora.Rooms
         /// <summary>Overall deadline of this call, retries included.</summary>
         public TimeSpan? Timeout { get; set; }
 
+        /// <summary>Deadline of each TCP/TLS connect of this call.</summary>
+        public TimeSpan? ConnectTimeout { get; set; }
+
         /// <summary>Retries of this call; 0 turns them off.</summary>
         public int? MaxRetries { get; set; }
     }

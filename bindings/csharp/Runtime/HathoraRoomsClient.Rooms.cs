@@ -33,8 +33,15 @@ namespace Hathora.Rooms
                     {
                         ipList[i] = (IntPtr)(ipText + offsets[i]);
                     }
-                    return NativeMethods.hathora_create_room_async(client, (uint)p.Region, regionName, id, config, deployment,
-                        (byte**)ipList, NativeSize.From(offsets.Length), opts, Trampolines.CreateRoom, userData, requestId);
+                    HathoraCreateRoomParams native = NativeMethods.hathora_create_room_params_init();
+                    native.region = (uint)p.Region;
+                    native.region_name = regionName;
+                    native.room_id = id;
+                    native.room_config = config;
+                    native.deployment_id = deployment;
+                    native.client_ips = (byte**)ipList;
+                    native.client_ips_count = NativeSize.From(offsets.Length);
+                    return NativeMethods.hathora_create_room_async(client, &native, opts, Trampolines.CreateRoom, userData, requestId);
                 }
             });
         }

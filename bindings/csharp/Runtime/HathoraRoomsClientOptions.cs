@@ -17,20 +17,13 @@ namespace Hathora.Rooms
 
     /// <summary>
     /// Settings of a <see cref="HathoraRoomsClient"/>: those of the HathoraCloud SDK (app id, dev token,
-    /// server URL) plus timeouts, retries and threading. Defaults are the native library's.
+    /// server URL) plus timeouts, retries and threading. Each maps to one native setter; one left null
+    /// keeps the native library's default (documented once, at hathora_config_new in hathora_rooms.h).
     /// </summary>
     public sealed class HathoraRoomsClientOptions
     {
         public HathoraRoomsClientOptions()
         {
-            ServerUrl = "https://api.hathora.dev";
-            Timeout = TimeSpan.FromSeconds(15);
-            ConnectTimeout = TimeSpan.FromSeconds(5);
-            MaxRetries = 3;
-            InitialBackoff = TimeSpan.FromMilliseconds(500);
-            MaxBackoff = TimeSpan.FromSeconds(10);
-            WorkerThreads = 4;
-            QueueCapacity = 65536;
 #if UNITY_5_3_OR_NEWER
             DispatchMode = DispatchMode.Poll;
 #else
@@ -47,34 +40,34 @@ namespace Hathora.Rooms
         /// </summary>
         public string DevToken { get; set; }
 
-        /// <summary>API base URL, e.g. a local emulator's http://127.0.0.1:PORT.</summary>
+        /// <summary>API base URL, e.g. a local emulator's http://127.0.0.1:PORT; null: https://api.hathora.dev.</summary>
         public string ServerUrl { get; set; }
 
         /// <summary>Overall deadline of one call, retries included.</summary>
-        public TimeSpan Timeout { get; set; }
+        public TimeSpan? Timeout { get; set; }
 
         /// <summary>Deadline of one TCP/TLS connect.</summary>
-        public TimeSpan ConnectTimeout { get; set; }
+        public TimeSpan? ConnectTimeout { get; set; }
 
         /// <summary>Retries of 429, 500, 502, 503, 504 and connection failures (0 to 20; 0 turns them off).</summary>
-        public int MaxRetries { get; set; }
+        public int? MaxRetries { get; set; }
 
         /// <summary>Delay before the first retry; each later one is 1.5 times longer.</summary>
-        public TimeSpan InitialBackoff { get; set; }
+        public TimeSpan? InitialBackoff { get; set; }
 
         /// <summary>Longest computed delay between two attempts.</summary>
-        public TimeSpan MaxBackoff { get; set; }
+        public TimeSpan? MaxBackoff { get; set; }
 
         /// <summary>Native threads that run the HTTP requests (1 to 64).</summary>
-        public int WorkerThreads { get; set; }
+        public int? WorkerThreads { get; set; }
 
         /// <summary>Where tasks complete; see <see cref="Rooms.DispatchMode"/>.</summary>
         public DispatchMode DispatchMode { get; set; }
 
         /// <summary>Requests in flight at most; past it calls fail with <see cref="HathoraQueueFullException"/>.</summary>
-        public int QueueCapacity { get; set; }
+        public int? QueueCapacity { get; set; }
 
         /// <summary>Allows http:// to hosts that are not loopback (the token would travel in clear).</summary>
-        public bool AllowInsecureHttp { get; set; }
+        public bool? AllowInsecureHttp { get; set; }
     }
 }

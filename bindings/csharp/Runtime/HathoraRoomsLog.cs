@@ -53,7 +53,10 @@ namespace Hathora.Rooms
             }
             lock (gate)
             {
-                N.hathora_set_log_callback(LogTrampoline.Callback, null, (uint)maxLevel);
+                if (N.hathora_set_log_callback(LogTrampoline.Callback, null, (uint)maxLevel) != Native.HathoraResultCode.Ok)
+                {
+                    throw new HathoraInvalidArgumentException(Interop.NativeClient.LastError());
+                }
                 Volatile.Write(ref HathoraRoomsLog.handler, handler);
             }
         }

@@ -16,10 +16,10 @@ namespace Hathora.Rooms.Interop
             return (uint)ms;
         }
 
-        // 0 when absent: the C ABI's "use the client's".
-        public static uint FromOptional(TimeSpan? value, string argumentName)
+        // A duration that may be zero (a backoff), rounded up to whole milliseconds.
+        public static uint FromNonNegative(TimeSpan value, string argumentName)
         {
-            return value.HasValue ? From(value.Value, argumentName) : 0;
+            return value == TimeSpan.Zero ? 0 : From(value, argumentName);
         }
     }
 }

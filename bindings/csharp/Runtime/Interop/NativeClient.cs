@@ -62,15 +62,45 @@ namespace Hathora.Rooms.Interop
                     Check(N.hathora_config_set_app_id(config, appId));
                 }
                 Check(N.hathora_config_set_dev_token(config, token));
-                Check(N.hathora_config_set_base_url(config, url));
+                if (url != null)
+                {
+                    Check(N.hathora_config_set_base_url(config, url));
+                }
             }
-            Check(N.hathora_config_set_timeouts(config, Millis.From(o.Timeout, "Timeout"), Millis.From(o.ConnectTimeout, "ConnectTimeout")));
-            Check(N.hathora_config_set_retry(config, NonNegative(o.MaxRetries, "MaxRetries"),
-                Millis.From(o.InitialBackoff, "InitialBackoff"), Millis.From(o.MaxBackoff, "MaxBackoff")));
-            Check(N.hathora_config_set_worker_threads(config, NonNegative(o.WorkerThreads, "WorkerThreads")));
+            // One native setter per option; an option left null keeps the native default.
+            if (o.Timeout.HasValue)
+            {
+                Check(N.hathora_config_set_timeout_ms(config, Millis.From(o.Timeout.Value, "Timeout")));
+            }
+            if (o.ConnectTimeout.HasValue)
+            {
+                Check(N.hathora_config_set_connect_timeout_ms(config, Millis.From(o.ConnectTimeout.Value, "ConnectTimeout")));
+            }
+            if (o.MaxRetries.HasValue)
+            {
+                Check(N.hathora_config_set_max_retries(config, NonNegative(o.MaxRetries.Value, "MaxRetries")));
+            }
+            if (o.InitialBackoff.HasValue)
+            {
+                Check(N.hathora_config_set_initial_backoff_ms(config, Millis.FromNonNegative(o.InitialBackoff.Value, "InitialBackoff")));
+            }
+            if (o.MaxBackoff.HasValue)
+            {
+                Check(N.hathora_config_set_max_backoff_ms(config, Millis.FromNonNegative(o.MaxBackoff.Value, "MaxBackoff")));
+            }
+            if (o.WorkerThreads.HasValue)
+            {
+                Check(N.hathora_config_set_worker_threads(config, NonNegative(o.WorkerThreads.Value, "WorkerThreads")));
+            }
             Check(N.hathora_config_set_dispatch_mode(config, (uint)o.DispatchMode));
-            Check(N.hathora_config_set_queue_capacity(config, NonNegative(o.QueueCapacity, "QueueCapacity")));
-            Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp));
+            if (o.QueueCapacity.HasValue)
+            {
+                Check(N.hathora_config_set_queue_capacity(config, NonNegative(o.QueueCapacity.Value, "QueueCapacity")));
+            }
+            if (o.AllowInsecureHttp.HasValue)
+            {
+                Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp.Value));
+            }
         }
 
         public void Free()

@@ -95,15 +95,23 @@ namespace Hathora.Rooms.Interop
             {
                 throw new HathoraInvalidArgumentException("options.MaxRetries must not be negative, got " + options.MaxRetries);
             }
+            // The native init sets the version and "the client's" for every field not given here.
+            HathoraCallOptions callOptions = NativeMethods.hathora_call_options_init();
+            if (options.Timeout.HasValue)
+            {
+                callOptions.timeout_ms = Millis.From(options.Timeout.Value, "options.Timeout");
+            }
+            if (options.ConnectTimeout.HasValue)
+            {
+                callOptions.connect_timeout_ms = Millis.From(options.ConnectTimeout.Value, "options.ConnectTimeout");
+            }
+            if (options.MaxRetries.HasValue)
+            {
+                callOptions.max_retries = options.MaxRetries.Value;
+            }
             fixed (byte* appId = Utf8.Encode(options.AppId, "options.AppId"))
             {
-                var callOptions = new HathoraCallOptions
-                {
-                    version = NativeMethods.HATHORA_CALL_OPTIONS_VERSION,
-                    app_id = appId,
-                    timeout_ms = Millis.FromOptional(options.Timeout, "options.Timeout"),
-                    max_retries = options.MaxRetries ?? -1,
-                };
+                callOptions.app_id = appId;
                 return start(native.Handle, &callOptions, (void*)userData, id);
             }
         }
