@@ -3,6 +3,12 @@
 use crate::error::HathoraResultCode;
 use crate::model::{ConnectionInfo, Room};
 
+/// The message of a request ended by freeing its client (`ShutDown`), written once for every layer.
+pub(crate) const CLIENT_FREED: &str = "the client was freed before the request completed";
+
+/// The message of a request ended by `hathora_client_cancel` (`Cancelled`).
+pub(crate) const CANCELLED: &str = "the request was cancelled";
+
 /// What a successful response decoded into.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Payload {

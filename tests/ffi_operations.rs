@@ -50,7 +50,7 @@ impl Ops<'_> {
                 hathora_create_room(
                     cl,
                     &HathoraCreateRoomParams {
-                        region: region,
+                        region,
                         room_id: opt(&id),
                         room_config: opt(&cfg),
                         client_ips: ptrs.as_ptr(),
@@ -65,7 +65,7 @@ impl Ops<'_> {
                 hathora_create_room_async(
                     cl,
                     &HathoraCreateRoomParams {
-                        region: region,
+                        region,
                         room_id: opt(&id),
                         room_config: opt(&cfg),
                         client_ips: ptrs.as_ptr(),
@@ -324,7 +324,7 @@ fn every_region_by_enum_and_by_name() {
             hathora_create_room(
                 cl.0,
                 &HathoraCreateRoomParams {
-                    region: region,
+                    region,
                     ..hathora_create_room_params_init()
                 },
                 null(),

@@ -122,10 +122,8 @@ fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
             && outcome.code != reason
         {
             outcome.message = Some(match reason {
-                HathoraResultCode::ShutDown => {
-                    "the client was freed before the request completed".into()
-                }
-                _ => "the request was cancelled".into(),
+                HathoraResultCode::ShutDown => crate::outcome::CLIENT_FREED.into(),
+                _ => crate::outcome::CANCELLED.into(),
             });
             outcome.code = reason;
         }

@@ -4,10 +4,10 @@
 pub mod client;
 pub mod config;
 pub mod enums;
-pub(crate) mod toolkit;
 pub mod meta;
 pub mod ops;
 pub mod result;
+pub(crate) mod toolkit;
 pub mod view;
 
 pub use crate::config::{HATHORA_MAX_RETRIES, HathoraDispatchMode};

@@ -15,8 +15,8 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
         Err(reason) => Outcome::failure(
             reason,
             match reason {
-                HathoraResultCode::ShutDown => "the client was freed before the request completed",
-                _ => "the request was cancelled",
+                HathoraResultCode::ShutDown => crate::outcome::CLIENT_FREED,
+                _ => crate::outcome::CANCELLED,
             },
         ),
         Ok(Err(Failure::Timeout(m))) => Outcome::failure(HathoraResultCode::Timeout, m),

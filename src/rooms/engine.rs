@@ -117,7 +117,7 @@ impl Engine {
             && self.interrupted.load(std::sync::atomic::Ordering::Acquire)
         {
             outcome.code = HathoraResultCode::ShutDown;
-            outcome.message = Some("the client was freed before the request completed".into());
+            outcome.message = Some(crate::outcome::CLIENT_FREED.into());
         }
         log_at!(
             Debug,

@@ -137,7 +137,8 @@ impl Header {
                 let (body, name) = rest.rsplit_once('}').expect("struct body");
                 raw_structs.push((name.trim().to_owned(), body.to_owned()));
             } else if let Some(rest) = st.strip_prefix("typedef struct ") {
-                h.opaque.insert(rest.split_whitespace().next().unwrap().to_owned());
+                h.opaque
+                    .insert(rest.split_whitespace().next().unwrap().to_owned());
             } else if st.starts_with("typedef") && st.contains("(*") {
                 // typedef RET (*NAME)(ARGS)
                 let (ret, rest) = st["typedef ".len()..].split_once("(*").unwrap();
@@ -164,7 +165,10 @@ impl Header {
                         let short = member
                             .strip_prefix(&prefix)
                             .unwrap_or_else(|| panic!("{member} lacks the prefix {prefix}"));
-                        (short.to_owned(), value.trim().parse().expect("integer value"))
+                        (
+                            short.to_owned(),
+                            value.trim().parse().expect("integer value"),
+                        )
                     })
                     .collect();
                 h.enums.insert(name, members);

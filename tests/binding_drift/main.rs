@@ -15,8 +15,8 @@
 mod header;
 mod sources;
 
-use header::{Header, norm};
 use hathora_rooms::model::{Region, RoomReadyStatus, RoomStatus, TransportType};
+use header::{Header, norm};
 use serde_json::Value;
 use sources::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,7 +139,9 @@ fn python_declares_every_function_and_struct_like_the_header() {
         let args = strings(&p["args"]);
         let want: Vec<String> = f.args.iter().map(|(_, t)| t.clone()).collect();
         if args != want {
-            problems.push(format!("{name}: argtypes {args:?}, the header has {want:?}"));
+            problems.push(format!(
+                "{name}: argtypes {args:?}, the header has {want:?}"
+            ));
         }
         let ret = p["ret"].as_str().unwrap();
         let allowed = PYTHON_RETURN_EXCEPTIONS
@@ -216,9 +218,12 @@ fn python_fills_in_every_option_and_reads_every_view_field() {
 
 // --- Enums: Rust model, Python, emulator --------------------------------------------------------
 
-/// The wire enums of the Rust model, as (header enum, [(ordinal, Debug name, wire string)]).
-fn model_enums() -> Vec<(&'static str, Vec<(i64, String, String)>)> {
-    fn known<T: std::fmt::Debug>(all: &[T], wire: impl Fn(&T) -> &str) -> Vec<(i64, String, String)> {
+/// One known value of a Rust model enum: (ordinal, Debug name, wire string).
+type ModelValue = (i64, String, String);
+
+/// The wire enums of the Rust model, as (header enum, known values).
+fn model_enums() -> Vec<(&'static str, Vec<ModelValue>)> {
+    fn known<T: std::fmt::Debug>(all: &[T], wire: impl Fn(&T) -> &str) -> Vec<ModelValue> {
         all.iter()
             .enumerate()
             .map(|(i, v)| (i as i64 + 1, format!("{v:?}"), wire(v).to_owned()))
@@ -226,7 +231,10 @@ fn model_enums() -> Vec<(&'static str, Vec<(i64, String, String)>)> {
     }
     vec![
         ("HathoraRegion", known(Region::KNOWN, Region::as_str)),
-        ("HathoraRoomStatus", known(RoomStatus::KNOWN, RoomStatus::as_str)),
+        (
+            "HathoraRoomStatus",
+            known(RoomStatus::KNOWN, RoomStatus::as_str),
+        ),
         (
             "HathoraRoomReadyStatus",
             known(RoomReadyStatus::KNOWN, RoomReadyStatus::as_str),
@@ -304,11 +312,16 @@ fn enums_agree_in_rust_python_and_the_emulator() {
             })
             .collect();
         if got != want {
-            problems.push(format!("Python {py_name}: {got:?}, expected {want:?} (from {e})"));
+            problems.push(format!(
+                "Python {py_name}: {got:?}, expected {want:?} (from {e})"
+            ));
         }
     }
     // The emulator accepts exactly the library's regions and emits only its statuses.
-    let regions: Vec<String> = Region::KNOWN.iter().map(|r| r.as_str().to_owned()).collect();
+    let regions: Vec<String> = Region::KNOWN
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect();
     if hathora_emulator::REGIONS.to_vec() != regions {
         problems.push(format!(
             "emulator REGIONS {:?}, the library has {regions:?}",
@@ -327,9 +340,24 @@ fn enums_agree_in_rust_python_and_the_emulator() {
             .collect()
     };
     for (what, emitted, e, exact) in [
-        ("ROOM_STATUSES", &hathora_emulator::ROOM_STATUSES[..], "HathoraRoomStatus", true),
-        ("READY_STATUSES", &hathora_emulator::READY_STATUSES[..], "HathoraRoomReadyStatus", true),
-        ("TRANSPORT_TYPES", &hathora_emulator::TRANSPORT_TYPES[..], "HathoraTransportType", false),
+        (
+            "ROOM_STATUSES",
+            &hathora_emulator::ROOM_STATUSES[..],
+            "HathoraRoomStatus",
+            true,
+        ),
+        (
+            "READY_STATUSES",
+            &hathora_emulator::READY_STATUSES[..],
+            "HathoraRoomReadyStatus",
+            true,
+        ),
+        (
+            "TRANSPORT_TYPES",
+            &hathora_emulator::TRANSPORT_TYPES[..],
+            "HathoraTransportType",
+            false,
+        ),
     ] {
         let (emitted, known) = (set(emitted), model_set(e));
         let ok = if exact {
@@ -338,7 +366,9 @@ fn enums_agree_in_rust_python_and_the_emulator() {
             emitted.is_subset(&known)
         };
         if !ok {
-            problems.push(format!("emulator {what} {emitted:?}, the library knows {known:?}"));
+            problems.push(format!(
+                "emulator {what} {emitted:?}, the library knows {known:?}"
+            ));
         }
     }
     report("Rust model / Python / emulator enums", problems);
@@ -401,14 +431,21 @@ fn cpp_wraps_every_function_and_mirrors_every_struct_and_enum() {
         let prefix = header::member_prefix(e);
         let got: Vec<(String, String)> = members
             .iter()
-            .map(|(n, v)| (norm(n), v.strip_prefix(&prefix).map(norm).unwrap_or_else(|| v.clone())))
+            .map(|(n, v)| {
+                (
+                    norm(n),
+                    v.strip_prefix(&prefix)
+                        .map(norm)
+                        .unwrap_or_else(|| v.clone()),
+                )
+            })
             .collect();
-        let want: Vec<(String, String)> = h.enums[e]
-            .iter()
-            .map(|(n, _)| (norm(n), norm(n)))
-            .collect();
+        let want: Vec<(String, String)> =
+            h.enums[e].iter().map(|(n, _)| (norm(n), norm(n))).collect();
         if got != want {
-            problems.push(format!("enum class {cpp}: {got:?}, expected {want:?} (from {e})"));
+            problems.push(format!(
+                "enum class {cpp}: {got:?}, expected {want:?} (from {e})"
+            ));
         }
     }
     report("bindings/cpp/hathora_rooms.hpp", problems);
@@ -459,7 +496,9 @@ fn csharp_wraps_every_function_and_mirrors_every_struct_and_enum() {
                 let want: Vec<String> = fields.iter().map(|(f, _)| f.clone()).collect();
                 let got = field_names(body);
                 if got != want {
-                    problems.push(format!("NativeMethods.g.cs {name}: {got:?}, expected {want:?}"));
+                    problems.push(format!(
+                        "NativeMethods.g.cs {name}: {got:?}, expected {want:?}"
+                    ));
                 }
             }
             None => problems.push(format!("struct {name}: not in NativeMethods.g.cs")),
@@ -471,7 +510,11 @@ fn csharp_wraps_every_function_and_mirrors_every_struct_and_enum() {
                 reads(&cs, field)
             };
             if !used {
-                let how = if h.is_input_struct(name) { "set" } else { "read" };
+                let how = if h.is_input_struct(name) {
+                    "set"
+                } else {
+                    "read"
+                };
                 problems.push(format!("{name}.{field}: never {how} by the C# layer"));
             }
         }
@@ -482,14 +525,17 @@ fn csharp_wraps_every_function_and_mirrors_every_struct_and_enum() {
             problems.push(format!("{e}: no C# enum {cs_name}"));
             continue;
         };
-        let got: Vec<(String, String)> = members.iter().map(|(n, v)| (norm(n), v.clone())).collect();
+        let got: Vec<(String, String)> =
+            members.iter().map(|(n, v)| (norm(n), v.clone())).collect();
         let want: Vec<(String, String)> = h.enums[e]
             .iter()
             .filter(|(n, _)| !omitted.contains(&n.as_str()))
             .map(|(n, v)| (norm(n), v.to_string()))
             .collect();
         if got != want {
-            problems.push(format!("C# enum {cs_name}: {got:?}, expected {want:?} (from {e})"));
+            problems.push(format!(
+                "C# enum {cs_name}: {got:?}, expected {want:?} (from {e})"
+            ));
         }
     }
     // Result codes: the C# layer uses the generated enum; each failure code must be handled
@@ -498,7 +544,9 @@ fn csharp_wraps_every_function_and_mirrors_every_struct_and_enum() {
     for (member, _) in codes.get("HathoraResultCode").into_iter().flatten() {
         let implicit = member == "Ok" || member == "InternalError";
         if !implicit && !cs.contains(&format!("HathoraResultCode.{member}")) {
-            problems.push(format!("HathoraResultCode.{member}: not handled by the C# layer"));
+            problems.push(format!(
+                "HathoraResultCode.{member}: not handled by the C# layer"
+            ));
         }
     }
     report("bindings/csharp", problems);

@@ -60,12 +60,15 @@ pub fn strip_comments(text: &str) -> String {
 
 /// The text between the `{` after `opener` (ending at a word boundary) and its matching `}`.
 pub fn body_after<'a>(text: &'a str, opener: &str) -> Option<&'a str> {
-    let start = text.match_indices(opener).map(|(i, _)| i + opener.len()).find(|&end| {
-        !text[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-    })?;
+    let start = text
+        .match_indices(opener)
+        .map(|(i, _)| i + opener.len())
+        .find(|&end| {
+            !text[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        })?;
     let open = start + text[start..].find('{')?;
     let mut depth = 0;
     for (i, ch) in text[open..].char_indices() {
