@@ -19,6 +19,11 @@ fn set_ms(field: &mut Duration, ms: u32, name: &str) -> Result<(), String> {
     if ms == 0 {
         return Err(format!("{name} must be greater than zero"));
     }
+    set_any_ms(field, ms)
+}
+
+/// A duration in milliseconds, zero included.
+fn set_any_ms(field: &mut Duration, ms: u32) -> Result<(), String> {
     *field = Duration::from_millis(ms.into());
     Ok(())
 }
@@ -193,8 +198,7 @@ pub unsafe extern "C" fn hathora_config_set_initial_backoff_ms(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.retry.initial_backoff = Duration::from_millis(initial_backoff_ms.into());
-            Ok(())
+            set_any_ms(&mut c.retry.initial_backoff, initial_backoff_ms)
         })
     }
 }
@@ -211,8 +215,7 @@ pub unsafe extern "C" fn hathora_config_set_max_backoff_ms(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.retry.max_backoff = Duration::from_millis(max_backoff_ms.into());
-            Ok(())
+            set_any_ms(&mut c.retry.max_backoff, max_backoff_ms)
         })
     }
 }

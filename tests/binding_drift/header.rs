@@ -44,45 +44,18 @@ pub fn norm(name: &str) -> String {
         .collect()
 }
 
-/// The header without comments, preprocessor lines and the `extern "C"` wrapper.
+/// The header without comments, preprocessor lines (a `#define` becomes an `@define`
+/// statement) and the `extern "C"` wrapper.
 fn code_only(text: &str) -> String {
     let mut out = String::new();
-    let mut in_block = false;
-    for line in text.lines() {
-        let mut line = line.to_owned();
-        if in_block {
-            match line.find("*/") {
-                Some(end) => {
-                    line = line[end + 2..].to_owned();
-                    in_block = false;
-                }
-                None => continue,
-            }
-        }
-        while let Some(start) = line.find("/*") {
-            match line[start..].find("*/") {
-                Some(end) => line.replace_range(start..start + end + 2, ""),
-                None => {
-                    line.truncate(start);
-                    in_block = true;
-                }
-            }
-        }
-        if let Some(c) = line.find("//") {
-            line.truncate(c);
-        }
+    for line in crate::sources::strip_comments(text).lines() {
         let t = line.trim();
-        if t.starts_with('#') {
-            if let Some(rest) = t.strip_prefix("#define ") {
-                out.push_str(&format!("@define {rest};\n"));
-            }
-            continue;
+        if let Some(rest) = t.strip_prefix("#define ") {
+            out.push_str(&format!("@define {rest};\n"));
+        } else if !(t.starts_with('#') || t == "extern \"C\" {" || t == "}") {
+            out.push_str(t);
+            out.push('\n');
         }
-        if t == "extern \"C\" {" || t == "}" {
-            continue;
-        }
-        out.push_str(t);
-        out.push('\n');
     }
     out
 }

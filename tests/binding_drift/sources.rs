@@ -114,13 +114,14 @@ pub fn field_names(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `name` occurs in `text` as a whole identifier directly followed by `(`, or after `&`.
+/// Whether `text` calls or passes on the function `name`: the whole identifier directly followed
+/// by `(`, or taken as a value (`&name` in C++, `N.name` as a C# delegate).
 pub fn calls(text: &str, name: &str) -> bool {
     text.match_indices(name).any(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = &text[i + name.len()..];
         !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-            && (after.starts_with('(') || before == Some('&'))
+            && (after.starts_with('(') || before == Some('&') || before == Some('.'))
     })
 }
 

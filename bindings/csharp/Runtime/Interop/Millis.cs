@@ -16,10 +16,16 @@ namespace Hathora.Rooms.Interop
             return (uint)ms;
         }
 
-        // A duration that may be zero (a backoff), rounded up to whole milliseconds.
-        public static uint FromNonNegative(TimeSpan value, string argumentName)
+        // A positive duration, or null when absent.
+        public static uint? FromNullable(TimeSpan? value, string argumentName)
         {
-            return value == TimeSpan.Zero ? 0 : From(value, argumentName);
+            return value.HasValue ? From(value.Value, argumentName) : (uint?)null;
+        }
+
+        // A duration that may also be zero (a backoff), or null when absent.
+        public static uint? FromNullableOrZero(TimeSpan? value, string argumentName)
+        {
+            return value == TimeSpan.Zero ? 0 : FromNullable(value, argumentName);
         }
     }
 }

@@ -68,38 +68,28 @@ namespace Hathora.Rooms.Interop
                 }
             }
             // One native setter per option; an option left null keeps the native default.
-            if (o.Timeout.HasValue)
-            {
-                Check(N.hathora_config_set_timeout_ms(config, Millis.From(o.Timeout.Value, "Timeout")));
-            }
-            if (o.ConnectTimeout.HasValue)
-            {
-                Check(N.hathora_config_set_connect_timeout_ms(config, Millis.From(o.ConnectTimeout.Value, "ConnectTimeout")));
-            }
-            if (o.MaxRetries.HasValue)
-            {
-                Check(N.hathora_config_set_max_retries(config, NonNegative(o.MaxRetries.Value, "MaxRetries")));
-            }
-            if (o.InitialBackoff.HasValue)
-            {
-                Check(N.hathora_config_set_initial_backoff_ms(config, Millis.FromNonNegative(o.InitialBackoff.Value, "InitialBackoff")));
-            }
-            if (o.MaxBackoff.HasValue)
-            {
-                Check(N.hathora_config_set_max_backoff_ms(config, Millis.FromNonNegative(o.MaxBackoff.Value, "MaxBackoff")));
-            }
-            if (o.WorkerThreads.HasValue)
-            {
-                Check(N.hathora_config_set_worker_threads(config, NonNegative(o.WorkerThreads.Value, "WorkerThreads")));
-            }
-            Check(N.hathora_config_set_dispatch_mode(config, (uint)o.DispatchMode));
-            if (o.QueueCapacity.HasValue)
-            {
-                Check(N.hathora_config_set_queue_capacity(config, NonNegative(o.QueueCapacity.Value, "QueueCapacity")));
-            }
+            Set(config, N.hathora_config_set_timeout_ms, Millis.FromNullable(o.Timeout, "Timeout"));
+            Set(config, N.hathora_config_set_connect_timeout_ms, Millis.FromNullable(o.ConnectTimeout, "ConnectTimeout"));
+            Set(config, N.hathora_config_set_max_retries, NonNegative(o.MaxRetries, "MaxRetries"));
+            Set(config, N.hathora_config_set_initial_backoff_ms, Millis.FromNullableOrZero(o.InitialBackoff, "InitialBackoff"));
+            Set(config, N.hathora_config_set_max_backoff_ms, Millis.FromNullableOrZero(o.MaxBackoff, "MaxBackoff"));
+            Set(config, N.hathora_config_set_worker_threads, NonNegative(o.WorkerThreads, "WorkerThreads"));
+            Set(config, N.hathora_config_set_dispatch_mode, (uint)o.DispatchMode);
+            Set(config, N.hathora_config_set_queue_capacity, NonNegative(o.QueueCapacity, "QueueCapacity"));
             if (o.AllowInsecureHttp.HasValue)
             {
                 Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp.Value));
+            }
+        }
+
+        delegate HathoraResultCode UIntSetter(HathoraConfig* config, uint value);
+
+        // Calls the setter when the option is set; a refusal throws with the native message.
+        static void Set(HathoraConfig* config, UIntSetter setter, uint? value)
+        {
+            if (value.HasValue)
+            {
+                Check(setter(config, value.Value));
             }
         }
 
@@ -144,13 +134,13 @@ namespace Hathora.Rooms.Interop
             }
         }
 
-        static uint NonNegative(int value, string name)
+        static uint? NonNegative(int? value, string name)
         {
             if (value < 0)
             {
                 throw new HathoraInvalidArgumentException(name + " must not be negative, got " + value);
             }
-            return (uint)value;
+            return (uint?)value;
         }
     }
 }
