@@ -252,7 +252,8 @@ typedef struct {
   const char *app_id;
   // Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
   uint32_t timeout_ms;
-  // Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
+  // Retries for this call (at most `HATHORA_MAX_RETRIES`); negative uses the client's policy, 0
+  // switches them off.
   int32_t max_retries;
   // Deadline of each connect of this call in milliseconds; 0 uses the client's.
   uint32_t connect_timeout_ms;

@@ -30,7 +30,8 @@ pub struct HathoraCallOptions {
     pub app_id: *const c_char,
     /// Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
     pub timeout_ms: u32,
-    /// Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
+    /// Retries for this call (at most `HATHORA_MAX_RETRIES`); negative uses the client's policy, 0
+    /// switches them off.
     pub max_retries: i32,
     /// Deadline of each connect of this call in milliseconds; 0 uses the client's.
     pub connect_timeout_ms: u32,

@@ -698,7 +698,8 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public uint timeout_ms;
         /// <summary>
-        ///  Retries for this call (at most 20); negative uses the client's policy, 0 switches them off.
+        ///  Retries for this call (at most `HATHORA_MAX_RETRIES`); negative uses the client's policy, 0
+        ///  switches them off.
         /// </summary>
         public int max_retries;
         /// <summary>
