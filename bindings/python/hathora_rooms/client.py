@@ -135,9 +135,15 @@ class RequestFuture(Future):
             return True
         if self.done() or not self.request_id:
             return False
-        if lib.hathora_client_cancel(self._handle, self.request_id) != ResultCode.OK:
-            return False  # already completed natively
-        return super().cancel()
+        # The Python future first: the native cancel completes the request on a worker thread
+        # at once, and that completion must find the future already cancelled (the other order
+        # let the callback finish it with CancelledError first, and cancel() returned False).
+        if not super().cancel():
+            return False
+        # Refused only when the request already completed natively: then its callback finds the
+        # future cancelled and drops the result.
+        lib.hathora_client_cancel(self._handle, self.request_id)
+        return True
 
 
 # Requests in flight: user_data key -> (future, converter). One static trampoline serves them
