@@ -210,9 +210,18 @@ bool shutdown_check(const hathora::Client& admin, hathora::Settings settings) {
     return report("DestroyRoom", admin.destroy_room(conn->room_id)) && ok;
 }
 
+// The library's log lines (retries, resolutions) on stderr. Runs on whichever thread logs.
+void log_line(void*, uint32_t level, const char* message) noexcept {
+    std::fprintf(stderr, "[hathora %u] %s\n", level, message);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (hathora::set_log_callback(&log_line, nullptr, hathora::LogLevel::Info) != hathora::Code::Ok) {
+        std::fprintf(stderr, "log hook refused: %s\n", hathora::last_error_message().c_str());
+        return 1;
+    }
     hathora::Settings settings;
     settings.base_url = arg_or_env(argc, argv, 1, "HATHORA_BASE_URL", "http://127.0.0.1:8080");
     settings.app_id = arg_or_env(argc, argv, 2, "HATHORA_APP_ID", "app-emulator");
@@ -227,6 +236,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     bool ok = blocking_flow(client) && refusal_check(client) && async_flow(settings) && shutdown_check(client, settings);
+    // An out-of-range level is refused, the hook left as it was; then the hook is removed.
+    ok = ok && hathora::set_log_callback(&log_line, nullptr, static_cast<hathora::LogLevel>(9)) == hathora::Code::InvalidArgument &&
+         hathora::set_log_callback(nullptr, nullptr, hathora::LogLevel::Off) == hathora::Code::Ok;
     std::printf("%s\n", ok ? "all steps succeeded" : "FAILED");
     return ok ? 0 : 1;
 }
