@@ -55,7 +55,7 @@ cargo_counts() {
     awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) g += $i }; n++ }
          END { printf "%d passed, %d failed, %d ignored in %d test runs", p, f, g, n }' "$1"
     local broken
-    broken=$(sed -n '/target[s]* failed:/,$p' "$1" | grep -E '^ +`' | tr -d ' `' | paste -sd, -)
+    broken=$(sed -n '/target[s]* failed:/,$p' "$1" | grep -E '^ +`' | sed 's/^ *`//; s/`$//' | paste -sd ';' -)
     [ -z "$broken" ] || printf '; failed targets: %s' "$broken"
 }
 
