@@ -261,7 +261,7 @@ fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
             "{mode:?}: free took {took:?}; the server answers after 20 s"
         );
         let done = col.take();
-        assert_eq!(done.len(), ids.len());
+        assert_eq!(done.len(), ids.len(), "{mode:?}");
         assert!(
             done.iter().all(|(_, r)| r.code() == Code::ShutDown),
             "{mode:?}"

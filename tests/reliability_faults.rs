@@ -731,8 +731,8 @@ fn retries_switched_off_and_bounded_per_call() {
             emu.faults().fail_next_status(503, 2, None);
             let r = create_once(&cl, form, Some(&options(0, -1))).ok();
             assert_eq!(r.attempts(), 3, "{mode:?} {form:?}");
-            assert_eq!(emu.stats().count("CreateRoom"), 1 + 2 + 3);
-            assert_eq!(emu.stats().rooms, 1);
+            assert_eq!(emu.stats().count("CreateRoom"), 1 + 2 + 3, "{mode:?} {form:?}");
+            assert_eq!(emu.stats().rooms, 1, "{mode:?} {form:?}");
         }
     }
 }
@@ -1035,8 +1035,8 @@ fn transport_error_to_a_closed_port() {
                 "{mode:?} {form:?}: {:?}",
                 r.message()
             );
-            assert!(!r.message().unwrap().is_empty());
-            assert_eq!(r.body(), "");
+            assert!(!r.message().unwrap().is_empty(), "{mode:?} {form:?}");
+            assert_eq!(r.body(), "", "{mode:?} {form:?}");
             let r = create_once(&cl, form, Some(&options(0, 0)));
             assert_eq!(
                 (r.code(), r.attempts()),
@@ -1102,16 +1102,17 @@ fn full_queue_refuses_at_once_and_never_calls_back() {
         assert_eq!(done.len(), 3, "{mode:?}: refused requests never call back");
         assert_eq!(
             done.iter().map(|d| d.0).collect::<HashSet<_>>(),
-            ids.into_iter().collect()
+            ids.into_iter().collect(),
+            "{mode:?}: the accepted ids"
         );
-        assert!(done.iter().all(|(_, r)| r.code() == Code::Ok));
+        assert!(done.iter().all(|(_, r)| r.code() == Code::Ok), "{mode:?}");
         // Room again once delivered.
         emu.faults().set_latency(Duration::ZERO);
         let id = submit(&col, |cb, ud, id| unsafe {
             hathora_get_connection_info_async(cl.0, room_c.as_ptr(), null(), cb, ud, id)
         });
         col.one(&cl, id).ok();
-        assert_eq!(emu.stats().count("GetConnectionInfo"), 4);
+        assert_eq!(emu.stats().count("GetConnectionInfo"), 4, "{mode:?}");
     }
 }
 
@@ -1141,7 +1142,7 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
         // Wait until the first attempt was answered, then cancel during the 20 s wait.
         let end = Instant::now() + Duration::from_secs(10);
         while emu.stats().count("CreateRoom") < 1 {
-            assert!(Instant::now() < end);
+            assert!(Instant::now() < end, "{mode:?}: the first attempt never arrived");
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -1159,8 +1160,8 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
             unsafe { hathora_client_cancel(cl.0, id) },
             Code::InvalidArgument
         );
-        assert_eq!(emu.stats().count("CreateRoom"), 1);
-        assert_eq!(emu.stats().rooms, 0);
+        assert_eq!(emu.stats().count("CreateRoom"), 1, "{mode:?}");
+        assert_eq!(emu.stats().rooms, 0, "{mode:?}");
     }
 }
 
@@ -1285,8 +1286,8 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
         }
         // Nothing afterwards, and the handle is dead.
         std::thread::sleep(Duration::from_millis(500));
-        assert_eq!(t.late.load(Ordering::SeqCst), 0);
-        assert_eq!(t.seen.lock().unwrap().len(), ids.len());
+        assert_eq!(t.late.load(Ordering::SeqCst), 0, "{mode:?}: callbacks after free");
+        assert_eq!(t.seen.lock().unwrap().len(), ids.len(), "{mode:?}");
         assert_eq!(unsafe { hathora_client_pending(raw) }, 0);
         let mut id = 0;
         assert_eq!(
@@ -1424,7 +1425,7 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
         );
         assert_eq!((seen[0].0, seen[0].1), (id, Code::ShutDown), "{mode:?}");
         std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(t.late.load(Ordering::SeqCst), 0);
+        assert_eq!(t.late.load(Ordering::SeqCst), 0, "{mode:?}: callbacks after free");
     }
 }
 
