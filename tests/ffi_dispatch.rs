@@ -261,7 +261,7 @@ fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
             "{mode:?}: free took {took:?}; the server answers after 20 s"
         );
         let done = col.take();
-        assert_eq!(done.len(), ids.len());
+        assert_eq!(done.len(), ids.len(), "{mode:?}");
         assert!(
             done.iter().all(|(_, r)| r.code() == Code::ShutDown),
             "{mode:?}"
@@ -280,23 +280,24 @@ fn cancelling_a_wait_ends_it_without_waiting_for_the_next_poll() {
         let id = submit(&col, |cb, ud, id| unsafe {
             hathora_wait_until_active_async(cl.0, r.as_ptr(), 120_000, null(), cb, ud, id)
         });
-        // After the sixth poll the next one is at least 1.5 s away.
+        // After the seventh poll the next one is 2 s away (the longest interval).
         wait_until(Duration::from_secs(30), || {
-            emu.stats().count("GetConnectionInfo") >= 6
+            emu.stats().count("GetConnectionInfo") >= 7
         });
+        let polls = emu.stats().count("GetConnectionInfo");
         let started = std::time::Instant::now();
         assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
         let res = col.one(&cl, id);
         let took = started.elapsed();
-        assert_eq!(res.code(), Code::Cancelled);
+        assert_eq!(res.code(), Code::Cancelled, "{mode:?}");
         assert!(
-            took < Duration::from_millis(1000),
-            "{mode:?}: the cancelled wait ended after {took:?}"
+            took < Duration::from_millis(1_500),
+            "{mode:?}: the cancelled wait ended after {took:?}, not before its next poll"
         );
         assert_eq!(
             emu.stats().count("GetConnectionInfo"),
-            6,
-            "no poll after the cancel"
+            polls,
+            "{mode:?}: no poll after the cancel"
         );
     }
 }

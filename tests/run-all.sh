@@ -1,33 +1,101 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust suites (library through its C ABI, emulator), then the
-# C/C++/Python consumers with valgrind, then the C# layer under Mono. Installs what is missing.
-set -euo pipefail
+# Runs every test suite of the project on a fresh machine: the Rust suites (library through its C
+# ABI, emulator, doc tests), the C/C++ consumers with valgrind, the Python package installed in a
+# fresh venv, the C# layer under Mono, and the packaging checks (install step, consumers outside
+# the repository, the READMEs' quickstarts). Installs the Debian packages that are missing.
+# Every suite runs even when one fails; the last lines name each suite with its status and
+# counts, then "N passed, M failed" over the suites. Exits 1 when any suite failed.
+# Environment: CARGO_TARGET_DIR (default: target); every build, venv and log lives under it.
+set -uo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
+CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
+export CARGO_TARGET_DIR
+LOGS=$CARGO_TARGET_DIR/run-all
+mkdir -p "$LOGS"
 
-need_apt=()
-command -v mcs >/dev/null || need_apt+=(mono-mcs)
-command -v mono >/dev/null || need_apt+=(mono-runtime)
-[ -e /usr/lib/mono/4.5/System.Net.Http.dll ] || need_apt+=(libmono-system-net-http4.0-cil)
-command -v valgrind >/dev/null || need_apt+=(valgrind)
-command -v cmake >/dev/null || need_apt+=(cmake)
-command -v pkg-config >/dev/null || need_apt+=(pkg-config)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "== installing: ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
-
-failed=()
-step() {
-  echo "== $1"
-  if "${@:2}"; then echo "== $1: passed"; else echo "== $1: FAILED"; failed+=("$1"); fi
+install_missing() {
+    local apt=()
+    command -v gcc >/dev/null || apt+=(gcc)
+    command -v g++ >/dev/null || apt+=(g++)
+    command -v make >/dev/null || apt+=(make)
+    command -v cmake >/dev/null || apt+=(cmake)
+    command -v pkg-config >/dev/null || apt+=(pkg-config)
+    command -v readelf >/dev/null || apt+=(binutils)
+    command -v valgrind >/dev/null || apt+=(valgrind)
+    command -v mcs >/dev/null || apt+=(mono-mcs)
+    command -v mono >/dev/null || apt+=(mono-runtime)
+    [ -e /usr/lib/mono/4.5/System.Net.Http.dll ] || apt+=(libmono-system-net-http4.0-cil)
+    command -v python3 >/dev/null || apt+=(python3)
+    # tests/python/run.sh installs python3-venv itself when `python3 -m venv` cannot work.
+    [ ${#apt[@]} -gt 0 ] || return 0
+    echo "== installing: ${apt[*]}"
+    local run=()
+    [ "$(id -u)" -eq 0 ] || run=(sudo)
+    command -v flock >/dev/null && run+=(flock /tmp/apt.lock)
+    "${run[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${run[@]}" apt-get install -y -qq "${apt[@]}" >/dev/null
 }
 
-step "rust (cargo test --workspace)" cargo test --workspace
-step "c, c++, python, valgrind" bash tests/native/run.sh
-step "c# under mono" bash tests/csharp/run.sh
+NAMES=()
+LINES=()
+SUITES_FAILED=0
 
-total=3
-echo "suites: $((total - ${#failed[@]})) passed, ${#failed[@]} failed"
-[ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}"; exit 1; }
+# Sums the "N passed, M failed" lines a suite printed (step scripts and the C# runner print one
+# per run).
+step_counts() {
+    awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3; n++ }
+         END { if (n) printf "%d passed, %d failed", p, f; else printf "no summary line" }' "$1"
+}
+
+# Sums cargo's "test result:" lines, one per test binary and doc-test run, and names the
+# targets that failed to build or crashed.
+cargo_counts() {
+    awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) g += $i }; n++ }
+         END { printf "%d passed, %d failed, %d ignored in %d test runs", p, f, g, n }' "$1"
+    local broken
+    broken=$(sed -n '/target[s]* failed:/,$p' "$1" | grep -E '^ +`' | sed 's/^ *`//; s/`$//' | paste -sd ';' -)
+    [ -z "$broken" ] || printf '; failed targets: %s' "$broken"
+}
+
+# The steps' summary and pytest's own ("45 passed, 1 skipped in 6.3s").
+python_counts() {
+    step_counts "$1"
+    printf '; pytest: %s' "$(grep -E '^(=+ )?[0-9]+ (passed|failed|skipped|errors?)(, [0-9]+ [a-z]+)* in ' "$1" |
+        tail -1 | sed 's/=//g; s/^ *//; s/ in [0-9.]*s.*$//')"
+}
+
+# suite NAME COUNTER COMMAND...: runs COMMAND with its output on the terminal and in a log.
+suite() {
+    local name=$1 counter=$2 log
+    shift 2
+    log=$LOGS/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').log
+    echo
+    echo "======== $name: $*"
+    local started=$SECONDS
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local status=passed
+    if [ "$rc" -ne 0 ]; then status="FAILED (exit $rc)"; SUITES_FAILED=$((SUITES_FAILED + 1)); fi
+    local counts
+    counts=$("$counter" "$log")
+    NAMES+=("$name")
+    LINES+=("$status, $counts, $((SECONDS - started)) s (log: ${log#"$ROOT"/})")
+    echo "======== $name: $status"
+}
+
+install_missing || echo "== could not install every missing package; the suites that need them will say so"
+suite "rust (cargo test --workspace --no-fail-fast)" cargo_counts cargo test --workspace --no-fail-fast
+suite "c, c++, valgrind (tests/native/run.sh)" step_counts bash tests/native/run.sh
+suite "python, installed in a venv (tests/python/run.sh)" python_counts bash tests/python/run.sh
+suite "c# under mono (tests/csharp/run.sh)" step_counts bash tests/csharp/run.sh
+suite "packaging and quickstarts (tests/packaging/run.sh)" step_counts bash tests/packaging/run.sh
+
+echo
+echo "======== summary"
+for i in "${!NAMES[@]}"; do
+    echo "${NAMES[$i]}: ${LINES[$i]}"
+done
+echo "$((${#NAMES[@]} - SUITES_FAILED)) passed, $SUITES_FAILED failed"
+[ "$SUITES_FAILED" -eq 0 ]

@@ -22,13 +22,18 @@ usage: hathora-emulator [options]
   --drop-rate F             probability (0..1) of dropping a request's connection
   --drop-seed N             seed of the drop-rate RNG
   --quiet                   do not log requests
+  --version                 print the version and exit
   --help                    this text";
 
 fn main() -> ExitCode {
     let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
+        Ok(Command::Serve(c)) => c,
+        Ok(Command::Help) => {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Version) => {
+            println!("hathora-emulator {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -72,7 +77,14 @@ fn run(config: EmulatorConfig) -> std::io::Result<()> {
     Ok(())
 }
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfig>, String> {
+/// What the command line asks for.
+enum Command {
+    Serve(EmulatorConfig),
+    Help,
+    Version,
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut c = EmulatorConfig {
         log_requests: true,
         ..EmulatorConfig::default()
@@ -90,7 +102,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfi
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
         match flag.as_str() {
-            "--help" | "-h" => return Ok(None),
+            "--help" | "-h" => return Ok(Command::Help),
+            "--version" | "-V" => return Ok(Command::Version),
             "--quiet" | "-q" => c.log_requests = false,
             "--port" => c.port = num(&flag, &value()?)?,
             "--host" => {
@@ -125,7 +138,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<EmulatorConfi
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    Ok(Some(c))
+    Ok(Command::Serve(c))
 }
 
 fn num<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String>

@@ -110,7 +110,12 @@ async fn dispatch(
         Some(Fault::Status {
             status,
             retry_after,
-        }) => Ok(injected(status, retry_after)),
+        }) => {
+            // Read the request as a real server would: hyper closes a connection whose request
+            // body was not read, and a client would then find its pooled connection dead.
+            let _ = req.into_body().collect().await;
+            Ok(injected(status, retry_after))
+        }
         Some(Fault::DropAfterCommit) => {
             let _ = call(router, req).await;
             Err(DroppedConnection)

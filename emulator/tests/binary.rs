@@ -159,3 +159,19 @@ fn bad_arguments_exit_non_zero() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("--fail-next"));
 }
+
+#[test]
+fn version_prints_the_crate_version_and_exits_0() {
+    for flag in ["--version", "-V"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_hathora-emulator"))
+            .arg(flag)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{flag}: {:?}", out.status);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("hathora-emulator {}\n", env!("CARGO_PKG_VERSION")),
+            "{flag}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 // Creates a room, waits until it is active, prints where to connect, and destroys it.
-// Usage: mono Quickstart.exe [SERVER_URL] — the app id and dev token come from HATHORA_APP_ID
-// and HATHORA_DEV_TOKEN (run.sh points all three at a local emulator).
+// Usage: mono Quickstart.exe [SERVER_URL] — the app id, dev token and server URL come from
+// HATHORA_APP_ID (default: the local emulator's app-emulator), HATHORA_DEV_TOKEN and
+// HATHORA_BASE_URL (unset: Hathora Cloud), as in every example; run.sh uses a local emulator.
 using System;
 using System.Threading.Tasks;
 using Hathora.Rooms;
@@ -11,7 +12,7 @@ internal static class Quickstart
     {
         try
         {
-            Run(args.Length > 0 ? args[0] : null).GetAwaiter().GetResult();
+            Run(args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("HATHORA_BASE_URL")).GetAwaiter().GetResult();
             return 0;
         }
         catch (HathoraApiException e)
@@ -28,7 +29,7 @@ internal static class Quickstart
     static async Task Run(string serverUrl)
     {
         using (var client = new HathoraRoomsClient(
-            appId: Environment.GetEnvironmentVariable("HATHORA_APP_ID"),
+            appId: Environment.GetEnvironmentVariable("HATHORA_APP_ID") ?? "app-emulator",
             devToken: Environment.GetEnvironmentVariable("HATHORA_DEV_TOKEN"),
             serverUrl: serverUrl))
         {

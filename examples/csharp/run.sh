@@ -19,5 +19,5 @@ mcs -unsafe -nologo -warnaserror -out:"$out/Quickstart.exe" "${package[@]}" exam
 
 start_emulator "$out"
 echo "== running the quickstart against $emulator_url"
-HATHORA_APP_ID=app-emulator HATHORA_DEV_TOKEN=emulator-dev-token \
+HATHORA_DEV_TOKEN=emulator-dev-token \
   run_with_native mono "$out/Quickstart.exe" "$emulator_url"

@@ -20,7 +20,8 @@ namespace Hathora.Rooms.Tests
                 using (var client = f.Client())
                 using (var cts = new CancellationTokenSource())
                 {
-                    f.WithFaults("{\"latencyMs\":500}", () =>
+                    // 3 s latency: the cancel 50 ms later lands in flight even on a loaded machine.
+                    f.WithFaults("{\"latencyMs\":3000}", () =>
                     {
                         var task = client.GetConnectionInfoAsync("any-room", null, cts.Token);
                         Thread.Sleep(50);
@@ -56,7 +57,8 @@ namespace Hathora.Rooms.Tests
                     string id = SuspendedRoom(f, client);
                     var clock = Stopwatch.StartNew();
                     var e = Assert.Throws<HathoraTimeoutException>(client.WaitUntilActiveAsync(id, TimeSpan.FromMilliseconds(500)));
-                    Assert.True(clock.ElapsedMilliseconds < 3000, "ended near its deadline, took " + clock.ElapsedMilliseconds + " ms");
+                    // The room never becomes active: without the deadline the wait would not end at all.
+                    Assert.True(clock.ElapsedMilliseconds < 15000, "ended by its 500 ms deadline, took " + clock.ElapsedMilliseconds + " ms");
                     Assert.True(e.Attempts >= 1, "polled at least once");
                     Assert.Contains("starting", e.RawBody, "last answer kept");
                 }
@@ -73,7 +75,8 @@ namespace Hathora.Rooms.Tests
                     var clock = Stopwatch.StartNew();
                     cts.Cancel();
                     Assert.Throws<HathoraCanceledException>(task);
-                    Assert.True(task.IsCanceled && clock.ElapsedMilliseconds < 2000, "cancelled at once, took " + clock.ElapsedMilliseconds + " ms");
+                    // Not cancelled, the wait would run for its 60 s deadline.
+                    Assert.True(task.IsCanceled && clock.ElapsedMilliseconds < 15000, "cancelled before its deadline, took " + clock.ElapsedMilliseconds + " ms");
                 }
             });
 

@@ -30,13 +30,13 @@ else:
 
 
 def _candidates() -> list[str]:
-    """Where the library may be, most specific first."""
-    found = []
+    """Where the library may be, most specific first. HATHORA_ROOMS_LIB, when set, is the only
+    candidate: an explicit choice must not fall back silently to another copy."""
     env = os.environ.get("HATHORA_ROOMS_LIB")
     if env:
-        found.append(env)
+        return [env]
     here = Path(__file__).resolve().parent
-    found += [str(here / name) for name in _FILE_NAMES]
+    found = [str(here / name) for name in _FILE_NAMES]  # bundled by the wheel (setup.py)
     found += _FILE_NAMES  # the platform's search path (LD_LIBRARY_PATH, rpath, ...)
     system = ctypes.util.find_library("hathora_rooms")
     if system:
@@ -44,17 +44,29 @@ def _candidates() -> list[str]:
     return found
 
 
+#: The path the native library was loaded from (set on import).
+library_path: str = ""
+
+
 def _load() -> ctypes.CDLL:
+    global library_path
     errors = []
     for path in _candidates():
         try:
-            return ctypes.CDLL(path)
+            lib = ctypes.CDLL(path)
         except OSError as e:
             errors.append(f"{path}: {e}")
-    raise ImportError(
-        "hathora_rooms: native library not found; set HATHORA_ROOMS_LIB to the path of "
-        f"{_FILE_NAMES[0]}. Tried:\n  " + "\n  ".join(errors)
-    )
+            continue
+        library_path = path
+        return lib
+    if os.environ.get("HATHORA_ROOMS_LIB"):
+        hint = "HATHORA_ROOMS_LIB names a file that does not load"
+    else:
+        hint = (
+            "install the package with `pip install ./bindings/python` (it bundles the library), "
+            f"or set HATHORA_ROOMS_LIB to the path of {_FILE_NAMES[0]}"
+        )
+    raise ImportError(f"hathora_rooms: native library not found; {hint}. Tried:\n  " + "\n  ".join(errors))
 
 
 class HathoraExposedPort(Structure):

@@ -15,7 +15,11 @@ import pytest
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = PACKAGE_ROOT.parents[1]
-sys.path.insert(0, str(PACKAGE_ROOT))
+# HATHORA_ROOMS_TEST_INSTALLED=1: test the package pip installed (with its bundled library), as
+# CI does; otherwise the source tree with the library cargo built in this checkout.
+INSTALLED = os.environ.get("HATHORA_ROOMS_TEST_INSTALLED") == "1"
+if not INSTALLED:
+    sys.path.insert(0, str(PACKAGE_ROOT))
 
 APP_ID = "app-emulator"
 TOKEN = "emulator-dev-token"
@@ -30,10 +34,13 @@ def _built(name: str) -> str | None:
     return None
 
 
-if "HATHORA_ROOMS_LIB" not in os.environ and _built("libhathora_rooms.so"):
+if not INSTALLED and "HATHORA_ROOMS_LIB" not in os.environ and _built("libhathora_rooms.so"):
     os.environ["HATHORA_ROOMS_LIB"] = _built("libhathora_rooms.so")
 
 import hathora_rooms as hr  # noqa: E402
+
+if INSTALLED and PACKAGE_ROOT in Path(hr.__file__).resolve().parents:
+    raise RuntimeError(f"HATHORA_ROOMS_TEST_INSTALLED=1 but {hr.__file__} is the source tree")
 
 
 class Emulator:

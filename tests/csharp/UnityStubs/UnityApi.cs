@@ -37,6 +37,8 @@ namespace UnityEngine
     public static class Debug
     {
         public static void LogException(Exception exception) { }
+        public static void Log(object message) { }       // the README's Unity quickstart
+        public static void LogError(object message) { }
     }
 
     public enum RuntimeInitializeLoadType { AfterSceneLoad, BeforeSceneLoad }
