@@ -714,6 +714,11 @@ namespace Hathora.Rooms.Native
     /// <summary>
     ///  A RoomsV2 client: configuration, HTTP connections and worker threads. Opaque; created by
     ///  `hathora_client_new`, freed by `hathora_client_free`. Safe to use from many threads at once.
+    ///  A handle is a key, not an address: never dereference it. Handle values are random-looking,
+    ///  never below 65,536 and never reused within a process (on 64-bit targets; on 32-bit targets
+    ///  after 2^32 clients at the earliest), so NULL, a small integer, an uninitialised variable or
+    ///  a freed handle is refused with `INVALID_ARGUMENT` (or ignored by `hathora_client_free`)
+    ///  instead of acting on another client.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe partial struct HathoraClient
