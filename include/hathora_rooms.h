@@ -242,7 +242,8 @@ typedef void (*HathoraLogCallback)(void *user_data, uint32_t level, const char *
 typedef struct {
   // Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
   uint32_t version;
-  // App id for this call; NULL uses the client's. Must be UTF-8.
+  // App id for this call; NULL uses the client's. Must be UTF-8; `.` and `..` (dot path
+  // segments) are refused with `INVALID_ARGUMENT`, like the client's app id.
   const char *app_id;
   // Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
   uint32_t timeout_ms;
@@ -371,7 +372,9 @@ HathoraConfig *hathora_config_new(void);
 void hathora_config_free(HathoraConfig *config);
 
 // Sets the default app id of every call (each call may override it). `app_id` is copied;
-// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`.
+// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
+// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
+// refused by `hathora_client_new`.
 //
 // # Safety
 // `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -566,7 +569,8 @@ HathoraResultCode hathora_get_room_info_async(HathoraClient *client,
 // `INVALID_ARGUMENT` with a message, and nothing is sent.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+// `out_result` is NULL or writable.
 HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
                                                        const char *process_id,
                                                        const HathoraCallOptions *options,
@@ -597,7 +601,8 @@ HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient *clie
 // `INVALID_ARGUMENT` with a message, and nothing is sent.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+// `out_result` is NULL or writable.
 HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
                                                          const char *process_id,
                                                          const HathoraCallOptions *options,

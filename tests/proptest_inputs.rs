@@ -450,7 +450,10 @@ fn region_name_ok(b: &[u8]) -> bool {
 }
 fn process_id_ok(b: &[u8]) -> bool {
     std::str::from_utf8(b).is_ok_and(|s| {
-        (1..=256).contains(&s.len()) && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+        (1..=256).contains(&s.len())
+            && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+            && s != "."
+            && s != ".."
     })
 }
 

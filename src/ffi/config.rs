@@ -61,7 +61,9 @@ pub unsafe extern "C" fn hathora_config_free(config: *mut HathoraConfig) {
 }
 
 /// Sets the default app id of every call (each call may override it). `app_id` is copied;
-/// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`.
+/// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
+/// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
+/// refused by `hathora_client_new`.
 ///
 /// # Safety
 /// `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.

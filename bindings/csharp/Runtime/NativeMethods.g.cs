@@ -143,7 +143,9 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  Sets the default app id of every call (each call may override it). `app_id` is copied;
-        ///  the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`.
+        ///  the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
+        ///  be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
+        ///  refused by `hathora_client_new`.
         ///
         ///  # Safety
         ///  `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -358,7 +360,8 @@ namespace Hathora.Rooms.Native
         ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
         ///
         ///  # Safety
-        ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+        ///  `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_active_rooms_for_process", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraResult** out_result);
@@ -387,7 +390,8 @@ namespace Hathora.Rooms.Native
         ///  `INVALID_ARGUMENT` with a message, and nothing is sent.
         ///
         ///  # Safety
-        ///  `process_id` is NULL or a NUL-terminated string (copied); `out_result` is NULL or writable.
+        ///  `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+        ///  `out_result` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_inactive_rooms_for_process", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraResult** out_result);
@@ -745,7 +749,8 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public uint version;
         /// <summary>
-        ///  App id for this call; NULL uses the client's. Must be UTF-8.
+        ///  App id for this call; NULL uses the client's. Must be UTF-8; `.` and `..` (dot path
+        ///  segments) are refused with `INVALID_ARGUMENT`, like the client's app id.
         /// </summary>
         public byte* app_id;
         /// <summary>
