@@ -8,19 +8,16 @@ use crate::cancel::CancelToken;
 use crate::config::HathoraDispatchMode;
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
+use crate::sync::{self, lock};
 use pool::Pool;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use timer::Timer;
 
 /// Receives the request id and the outcome, exactly once.
 pub type Completion = Box<dyn FnOnce(u64, Outcome) + Send + 'static>;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 struct Core {
     mode: HathoraDispatchMode,
@@ -294,11 +291,7 @@ impl Dispatcher {
         let me = std::thread::current().id();
         let mut polling = lock(&self.core.polling);
         while polling.iter().any(|t| *t != me) {
-            polling = self
-                .core
-                .polled
-                .wait(polling)
-                .unwrap_or_else(|p| p.into_inner());
+            polling = sync::wait(&self.core.polled, polling);
         }
     }
 }

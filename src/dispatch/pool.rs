@@ -1,6 +1,7 @@
 //! A fixed set of worker threads draining one job queue. Jobs already accepted always run,
 //! even during shutdown, so every request reaches its completion exactly once.
 
+use crate::sync;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -53,10 +54,7 @@ impl Pool {
     /// Queues a job. Also accepted after `close_and_join` began, while workers still drain.
     pub fn push(&self, job: Job) {
         let (lock, cv) = &*self.shared;
-        lock.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .jobs
-            .push_back(job);
+        sync::lock(lock).jobs.push_back(job);
         cv.notify_one();
     }
 
@@ -64,10 +62,10 @@ impl Pool {
     /// (a callback freeing its own client) is not joined: it exits once its job returns.
     pub fn close_and_join(&self) {
         let (lock, cv) = &*self.shared;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        sync::lock(lock).closed = true;
         cv.notify_all();
         let me = std::thread::current().id();
-        let workers = std::mem::take(&mut *self.workers.lock().unwrap_or_else(|p| p.into_inner()));
+        let workers = std::mem::take(&mut *sync::lock(&self.workers));
         for h in workers {
             if h.thread().id() != me {
                 let _ = h.join();
@@ -80,7 +78,7 @@ fn work(shared: &(Mutex<Queue>, Condvar)) {
     let (lock, cv) = shared;
     loop {
         let job = {
-            let mut q = lock.lock().unwrap_or_else(|p| p.into_inner());
+            let mut q = sync::lock(lock);
             loop {
                 if let Some(job) = q.jobs.pop_front() {
                     break job;
@@ -88,7 +86,7 @@ fn work(shared: &(Mutex<Queue>, Condvar)) {
                 if q.closed {
                     return;
                 }
-                q = cv.wait(q).unwrap_or_else(|p| p.into_inner());
+                q = sync::wait(cv, q);
             }
         };
         // Jobs catch their own panics; this is the last line of defence for the thread.

@@ -2,6 +2,7 @@
 //! pool when due, so a waiting request occupies no worker.
 
 use super::pool::{Job, Pool};
+use crate::sync;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
@@ -45,7 +46,7 @@ impl Timer {
     /// Returns an id for `fire_now`.
     pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) -> u64 {
         let (lock, cv) = &*self.shared;
-        let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = sync::lock(lock);
         let id = t.next;
         t.next += 1;
         if t.closed {
@@ -62,11 +63,7 @@ impl Timer {
     /// Hands the job `id` to the pool now, if it is still waiting (a cancelled wait ends at once).
     pub fn fire_now(&self, id: u64, pool: &Pool) {
         let (lock, _) = &*self.shared;
-        let job = lock
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .jobs
-            .remove(&id);
+        let job = sync::lock(lock).jobs.remove(&id);
         if let Some(job) = job {
             pool.push(job);
         }
@@ -75,9 +72,9 @@ impl Timer {
     /// Hands every waiting job to the pool now and stops the thread.
     pub fn close_and_join(&self) {
         let (lock, cv) = &*self.shared;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        sync::lock(lock).closed = true;
         cv.notify_all();
-        if let Some(h) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(h) = sync::lock(&self.thread).take() {
             let _ = h.join();
         }
     }
@@ -85,7 +82,7 @@ impl Timer {
 
 fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
     let (lock, cv) = shared;
-    let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let mut t = sync::lock(lock);
     loop {
         let now = Instant::now();
         while let Some(&Reverse((at, id))) = t.due.peek() {
@@ -102,11 +99,9 @@ fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
         }
         t = match t.due.peek() {
             Some(&Reverse((at, _))) => {
-                cv.wait_timeout(t, at.saturating_duration_since(now))
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0
+                sync::wait_timeout(cv, t, at.saturating_duration_since(now)).0
             }
-            None => cv.wait(t).unwrap_or_else(|p| p.into_inner()),
+            None => sync::wait(cv, t),
         };
     }
 }

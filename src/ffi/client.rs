@@ -8,6 +8,7 @@ use super::guard::{guard, guard_code, invalid, set_last_error};
 use super::result::write_out;
 use crate::client::Client;
 use crate::error::HathoraResultCode;
+use crate::sync;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
@@ -75,7 +76,7 @@ pub(super) fn lookup(
     if handle.is_null() {
         return Err(invalid("client must not be NULL"));
     }
-    let clients = CLIENTS.read().unwrap_or_else(|p| p.into_inner());
+    let clients = sync::read(&CLIENTS);
     clients
         .get(&(handle as usize))
         .cloned()
@@ -100,7 +101,7 @@ pub unsafe extern "C" fn hathora_client_new(
         let cfg = unsafe { config.as_ref() }.ok_or_else(|| invalid("config must not be NULL"))?;
         let client = Client::new(cfg.config.clone()).map_err(invalid)?;
         let handle = {
-            let mut clients = CLIENTS.write().unwrap_or_else(|p| p.into_inner());
+            let mut clients = sync::write(&CLIENTS);
             // Only a 32-bit counter that wrapped could meet a live value; skip it if so.
             let handle = std::iter::repeat_with(next_handle)
                 .find(|h| !clients.contains_key(h))
@@ -127,10 +128,7 @@ pub unsafe extern "C" fn hathora_client_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_client_free(client: *mut HathoraClient) {
     guard((), || {
-        let removed = CLIENTS
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&(client as usize));
+        let removed = sync::write(&CLIENTS).remove(&(client as usize));
         match removed {
             Some(c) => c.shutdown(),
             None if client.is_null() => {}
