@@ -184,3 +184,36 @@ fn ids_that_only_contain_dots_among_other_characters_still_go_out_encoded() {
         ]
     );
 }
+
+/// Defect 6 through the C ABI: the emulator's taken roomId is the declared 422 with a message
+/// saying so (and a lost CreateRoom response still resolves to the room: reliability_faults.rs),
+/// and resuming a room that is not suspended is the declared 400.
+#[test]
+fn emulator_statuses_through_the_c_abi() {
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    let (room, _) = create_room(&cl, None);
+    let id = c(&room);
+    let r = blocking(|out| unsafe {
+        hathora_create_room(cl.0, HathoraRegion::London as u32, null(), id.as_ptr(), null(), null(), null(), 0, null(), out)
+    });
+    let m = r.message().unwrap_or_default();
+    assert_eq!((r.code(), r.status()), (Code::ApiError, 422), "taken roomId: {m:?}");
+    assert!(m.contains(&room) && m.contains("taken"), "taken roomId: {m:?}");
+    // A lost response: attempt 1 creates the room, attempt 2 finds it taken (422) and the
+    // library resolves to the room it made.
+    emu.faults().drop_after_commit(1);
+    let made = c("lost-response-room");
+    let r = blocking(|out| unsafe {
+        hathora_create_room(cl.0, HathoraRegion::London as u32, null(), made.as_ptr(), null(), null(), null(), 0, null(), out)
+    })
+    .ok();
+    assert_eq!(s(r.conn().unwrap().room_id).as_deref(), Some("lost-response-room"));
+    assert!(s(r.conn().unwrap().process_id).is_some(), "resolved with its process id");
+    assert_eq!(emu.stats().rooms, 2);
+    // Resume of a room that is not suspended.
+    let r = blocking(|out| unsafe { hathora_resume_room(cl.0, id.as_ptr(), null(), out) });
+    let m = r.message().unwrap_or_default();
+    assert_eq!((r.code(), r.status()), (Code::ApiError, 400), "resume of a running room: {m:?}");
+    assert!(m.contains("not suspended"), "{m:?}");
+}

@@ -548,7 +548,7 @@ proptest! {
         });
         check("CreateRoom", "room_id", valid, &r, before)?;
         if valid {
-            prop_assert!(r.code() == Code::Ok || r.status() == 409, "{:?} {:?}", r.code(), r.message());
+            prop_assert!(r.code() == Code::Ok || r.status() == 422, "{:?} {:?}", r.code(), r.message());
             if r.code() == Code::Ok {
                 prop_assert_eq!(s(r.conn().unwrap().room_id).unwrap().into_bytes(), id.clone());
             }

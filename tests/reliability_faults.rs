@@ -291,7 +291,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             // Attempt 1 creates the room and loses its response; attempt 2 (same generated
-            // roomId) gets 409; the library resolves to the room: GetRoomInfo for the process
+            // roomId) gets 422 (taken); the library resolves to the room: GetRoomInfo for the process
             // id, GetConnectionInfo for the connection data.
             fault: "drop after commit (CreateRoom)",
             op: Op::Create,
