@@ -838,6 +838,8 @@ void hathora_result_free(HathoraResult *result);
 HathoraResultCode hathora_result_code(const HathoraResult *result);
 
 // HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
+// A response whose status line arrived but whose body then failed (over the 16 MiB limit, cut
+// off, too slow) keeps its status, with the code saying what failed.
 //
 // # Safety
 // `result` is NULL or a live result.
@@ -850,14 +852,20 @@ uint16_t hathora_result_http_status(const HathoraResult *result);
 // `result` is NULL or a live result.
 const char *hathora_result_message(const HathoraResult *result);
 
-// The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
-// Owned by the result; valid until it is freed.
+// The last response body, byte for byte as received, followed by a NUL ("" when there was
+// none). NULL only for NULL. Owned by the result; valid until it is freed. It is the UTF-8 JSON
+// the structured views were decoded from whenever the code is `OK` with a payload. Otherwise
+// (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
+// read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
+// so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
+// operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
 //
 // # Safety
 // `result` is NULL or a live result.
 const char *hathora_result_body(const HathoraResult *result);
 
-// Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
+// Length in bytes of `hathora_result_body`, without its terminating NUL (NUL bytes inside the
+// body count); 0 for NULL.
 //
 // # Safety
 // `result` is NULL or a live result.

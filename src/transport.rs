@@ -25,7 +25,8 @@ pub struct HttpRequest<'a> {
 #[derive(Debug)]
 pub struct HttpResponse {
     pub status: u16,
-    pub body: String,
+    /// The body exactly as received: not necessarily UTF-8 (the decoder checks).
+    pub body: Vec<u8>,
     /// `Retry-After`, converted to a delay from now.
     pub retry_after: Option<Duration>,
 }
@@ -37,8 +38,25 @@ pub enum Failure {
     Timeout(String),
     /// Connect refused or reset, DNS, a dropped or garbled exchange: worth retrying.
     Connection(String),
-    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL).
+    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL, a body over the limit).
     Fatal(String),
+}
+
+/// A failed attempt: why, and the status of the status line when one arrived before the
+/// failure (a body over the limit, cut off, or too slow), so that the result can report it.
+#[derive(Debug, PartialEq)]
+pub struct AttemptError {
+    pub failure: Failure,
+    pub status: Option<u16>,
+}
+
+impl From<Failure> for AttemptError {
+    fn from(failure: Failure) -> Self {
+        AttemptError {
+            failure,
+            status: None,
+        }
+    }
 }
 
 const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -128,12 +146,10 @@ impl Transport {
     }
 
     /// Sends one attempt that must finish by `deadline`.
-    pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, Failure> {
+    pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, AttemptError> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(Failure::Timeout(
-                "the deadline passed before the attempt".into(),
-            ));
+            return Err(Failure::Timeout("the deadline passed before the attempt".into()).into());
         }
         let url = req.url.as_str();
         let result = match (req.method, req.body) {
@@ -153,16 +169,15 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry_after::parse_retry_after);
-        let bytes = response
+        let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
             .read_to_vec()
-            .map_err(|e| classify(e, deadline))?;
-        let body = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+            .map_err(|e| AttemptError {
+                failure: classify(e, deadline),
+                status: Some(status),
+            })?;
         Ok(HttpResponse {
             status,
             body,

@@ -217,3 +217,102 @@ fn emulator_statuses_through_the_c_abi() {
     assert_eq!((r.code(), r.status()), (Code::ApiError, 400), "resume of a running room: {m:?}");
     assert!(m.contains("not suspended"), "{m:?}");
 }
+
+// --- Defect 3: a body that is not UTF-8 is reported, not repaired. ---
+
+/// The raw bytes of a result's body, read through `hathora_result_body` + `_body_len`.
+fn raw_body(r: &Res) -> Vec<u8> {
+    unsafe {
+        let p = hathora_result_body(r.0);
+        assert!(!p.is_null(), "body is never NULL for a result");
+        std::slice::from_raw_parts(p.cast::<u8>(), hathora_result_body_len(r.0)).to_vec()
+    }
+}
+
+/// A body of valid JSON shape for `op`'s decoder, with one byte (0xFF) that is not UTF-8
+/// inside a string: before the fix it decoded, with U+FFFD in the field.
+fn invalid_utf8_body(op: &str) -> Vec<u8> {
+    let room = r#"{"appId":"app-x","roomId":"r-@","status":"active","roomConfig":null,"currentAllocation":null,"allocations":[]}"#;
+    let conn = r#"{"roomId":"r-@","processId":"p-1","status":"activ@","exposedPort":{"transportType":"tcp","port":7777,"host":"h","name":"default"},"additionalExposedPorts":[]}"#;
+    let text = match op {
+        "GetRoomInfo" => room.to_string(),
+        "GetActiveRoomsForProcess" | "GetInactiveRoomsForProcess" => format!("[{room}]"),
+        _ => conn.to_string(),
+    };
+    text.bytes().map(|b| if b == b'@' { 0xFF } else { b }).collect()
+}
+
+#[test]
+fn a_2xx_body_that_is_not_utf8_is_a_decode_error_with_the_raw_bytes() {
+    let mut problems = Vec::new();
+    for op in ops() {
+        let body = invalid_utf8_body(op.name);
+        let srv = FakeHttp::start(response("200 OK", "application/json", &body));
+        let cl = client_for(&srv.url());
+        let param = c(if op.param == Param::Process { "p-1" } else { "r-1" });
+        let r = blocking(|out| unsafe { (op.blocking)(cl.0, param.as_ptr(), null(), out) });
+        let got = raw_body(&r);
+        let m = r.message().unwrap_or_default();
+        let decodes = !matches!(op.name, "UpdateRoomConfig" | "DestroyRoom" | "SuspendRoomV2Deprecated");
+        if decodes {
+            // Every decoder: DECODE_ERROR, the status kept, the bytes as received, no view.
+            if (r.code(), r.status()) != (Code::DecodeError, 200) || !m.contains("UTF-8") {
+                problems.push(format!("{}: {:?} HTTP {} {m:?}", op.name, r.code(), r.status()));
+            }
+            if r.conn().is_some() || r.room().is_some() || r.rooms().is_some() {
+                problems.push(format!("{}: a structured view of a body that is not UTF-8", op.name));
+            }
+        } else if (r.code(), r.status()) != (Code::Ok, 200) {
+            // No payload to decode: the status is the answer; the body is kept as it is.
+            problems.push(format!("{} (no payload): {:?} HTTP {} {m:?}", op.name, r.code(), r.status()));
+        }
+        if got != body {
+            problems.push(format!(
+                "{}: body not as received: {} bytes {:?}",
+                op.name,
+                got.len(),
+                String::from_utf8_lossy(&got)
+            ));
+        }
+        // The async form gives the same result.
+        let col = Collector::new();
+        let id = submit(&col, |cb, ud, id| unsafe { (op.queued)(cl.0, param.as_ptr(), null(), cb, ud, id) });
+        let a = col.one(&cl, id);
+        if (a.code(), a.status(), raw_body(&a)) != (r.code(), r.status(), got.clone()) {
+            problems.push(format!("{}: async gave {:?} HTTP {}", op.name, a.code(), a.status()));
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn an_error_body_that_is_not_utf8_is_kept_as_received() {
+    let body = b"{\"message\":\"no \xFF such room\"}".to_vec();
+    let srv = FakeHttp::start(response("404 Not Found", "application/json", &body));
+    let cl = client_for(&srv.url());
+    let r = blocking(|out| unsafe { hathora_get_room_info(cl.0, c"r-1".as_ptr(), null(), out) });
+    assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
+    assert_eq!(raw_body(&r), body, "error body as received");
+    let m = r.message().unwrap_or_default();
+    assert!(!m.contains('\u{FFFD}'), "message built from a repaired body: {m:?}");
+}
+
+// --- Defect 5: an oversized response keeps its HTTP status. ---
+
+#[test]
+fn an_oversized_response_keeps_its_status() {
+    // Just over the 16 MiB body limit.
+    let big = vec![b' '; 16 * 1024 * 1024 + 1024];
+    let mut problems = Vec::new();
+    for (status_line, status) in [("200 OK", 200u16), ("404 Not Found", 404), ("500 Internal Server Error", 500)] {
+        let srv = FakeHttp::start(response(status_line, "application/json", &big));
+        let cl = client_for(&srv.url());
+        let r = blocking(|out| unsafe { hathora_get_room_info(cl.0, c"r-1".as_ptr(), null(), out) });
+        let m = r.message().unwrap_or_default();
+        if (r.code(), r.status()) != (Code::TransportError, status) || !m.contains("larger than") {
+            problems.push(format!("{status_line}: {:?} HTTP {} {m:?}", r.code(), r.status()));
+        }
+        assert_eq!(srv.count(), 1, "{status_line}: retries are off, one request");
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}

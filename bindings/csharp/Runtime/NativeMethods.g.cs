@@ -615,6 +615,8 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
+        ///  A response whose status line arrived but whose body then failed (over the 16 MiB limit, cut
+        ///  off, too slow) keeps its status, with the code saying what failed.
         ///
         ///  # Safety
         ///  `result` is NULL or a live result.
@@ -633,8 +635,13 @@ namespace Hathora.Rooms.Native
         public static extern byte* hathora_result_message(HathoraResult* result);
 
         /// <summary>
-        ///  The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
-        ///  Owned by the result; valid until it is freed.
+        ///  The last response body, byte for byte as received, followed by a NUL ("" when there was
+        ///  none). NULL only for NULL. Owned by the result; valid until it is freed. It is the UTF-8 JSON
+        ///  the structured views were decoded from whenever the code is `OK` with a payload. Otherwise
+        ///  (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
+        ///  read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
+        ///  so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
+        ///  operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
         ///
         ///  # Safety
         ///  `result` is NULL or a live result.
@@ -643,7 +650,8 @@ namespace Hathora.Rooms.Native
         public static extern byte* hathora_result_body(HathoraResult* result);
 
         /// <summary>
-        ///  Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
+        ///  Length in bytes of `hathora_result_body`, without its terminating NUL (NUL bytes inside the
+        ///  body count); 0 for NULL.
         ///
         ///  # Safety
         ///  `result` is NULL or a live result.
