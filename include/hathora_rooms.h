@@ -393,6 +393,18 @@ HathoraResultCode hathora_config_set_dev_token(HathoraConfig *config, const char
 // default. Copied. `http://` is accepted for loopback hosts only, unless
 // `hathora_config_set_allow_insecure_http` is on; a malformed URL is refused by `hathora_client_new`.
 //
+// Proxies: `hathora_client_new` reads the environment once, as curl does. Requests to an
+// `https://` base URL go through `https_proxy` / `HTTPS_PROXY`, else `all_proxy` / `ALL_PROXY`;
+// to an `http://` one through `http_proxy` / `HTTP_PROXY`, else `all_proxy` / `ALL_PROXY`
+// (lowercase first; empty counts as unset). `no_proxy` / `NO_PROXY` lists exceptions, comma
+// separated: `*`, host names (each also matches its subdomains; a leading `.` or `*.` is
+// optional), IP addresses and CIDR ranges. A loopback base URL (`localhost`, `*.localhost`,
+// 127.0.0.0/8, `::1`: the emulator) never goes through a proxy, whatever the environment says,
+// so the dev token never reaches a proxy in clear text. The proxy is `http://host:port` or
+// `https://host:port`, optionally with `user:password@`; requests are tunnelled with CONNECT.
+// A SOCKS proxy, or one that is not a valid URL, makes `hathora_client_new` fail with
+// `INVALID_ARGUMENT` naming the variable (not its value) instead of connecting directly.
+//
 // # Safety
 // `config` is NULL or live; `base_url` is NULL or a NUL-terminated string.
 HathoraResultCode hathora_config_set_base_url(HathoraConfig *config,

@@ -75,9 +75,23 @@ pub struct Transport {
 const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(2);
 
 impl Transport {
-    pub fn new(config: &ClientConfig) -> Self {
+    /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
+    pub fn new(config: &ClientConfig) -> Result<Self, String> {
         let pool = (config.worker_threads * 2).max(8);
+        let proxy = crate::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
+        if let Some(c) = &proxy {
+            crate::log::log_at!(
+                Info,
+                "requests to {} go through the proxy {}:{} (from {})",
+                config.base_url,
+                c.proxy.host(),
+                c.proxy.port(),
+                c.variable
+            );
+        }
         let agent_config = Agent::config_builder()
+            // Always set: ureq's default config reads the environment its own way.
+            .proxy(proxy.map(|c| c.proxy))
             .http_status_as_error(false)
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
@@ -92,7 +106,7 @@ impl Transport {
             ureq::unversioned::transport::DefaultConnector::new(),
             crate::resolver::CachingResolver::default(),
         );
-        Transport {
+        Ok(Transport {
             agent,
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
@@ -101,7 +115,7 @@ impl Transport {
                 .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
             timeout: config.timeout,
             connect_timeout: config.connect_timeout,
-        }
+        })
     }
 
     /// Adds the token when the request needs it, and bounds the request by `remaining`: a first

@@ -26,7 +26,7 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(config: ClientConfig) -> Result<Engine, String> {
         config.validate()?;
-        let transport = Transport::new(&config);
+        let transport = Transport::new(&config)?;
         Ok(Engine {
             config,
             transport,
