@@ -53,7 +53,10 @@ pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
         .filter(|_| level != HathoraLogLevel::Off)
         .map(|sink| Arc::new(Hook { level, sink }));
     let mut guard = slot();
-    MAX_LEVEL.store(new.as_ref().map_or(0, |h| h.level as u32), Ordering::Release);
+    MAX_LEVEL.store(
+        new.as_ref().map_or(0, |h| h.level as u32),
+        Ordering::Release,
+    );
     let Some(old) = std::mem::replace(&mut *guard, new) else {
         return;
     };

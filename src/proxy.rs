@@ -38,7 +38,11 @@ pub fn for_base_url(
     } else {
         ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
     };
-    let set = |name: &'static str| env(name).filter(|v| !v.trim().is_empty()).map(|v| (name, v));
+    let set = |name: &'static str| {
+        env(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (name, v))
+    };
     let Some((variable, value)) = names.into_iter().find_map(set) else {
         return Ok(None);
     };
@@ -94,18 +98,21 @@ pub fn is_loopback(host: &str) -> bool {
 fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let ip = host.parse::<IpAddr>().ok();
-    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
-        if entry == "*" {
-            return true;
-        }
-        let entry = entry.to_ascii_lowercase();
-        if let Some(ip) = ip {
-            return ip_matches(&entry, ip);
-        }
-        let entry = strip_port(&entry);
-        let domain = entry.trim_start_matches('*').trim_start_matches('.');
-        !domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}")))
-    })
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry.to_ascii_lowercase();
+            if let Some(ip) = ip {
+                return ip_matches(&entry, ip);
+            }
+            let entry = strip_port(&entry);
+            let domain = entry.trim_start_matches('*').trim_start_matches('.');
+            !domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}")))
+        })
 }
 
 /// `host:port` → `host`, leaving IPv6 addresses (several colons) alone.
@@ -145,8 +152,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn choose(url: &str, vars: &[(&str, &str)]) -> Result<Option<&'static str>, String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         for_base_url(url, |n| map.get(n).cloned()).map(|c| c.map(|c| c.variable))
     }
 
@@ -157,12 +166,21 @@ mod tests {
             ("HTTPS_PROXY", "http://p:2"),
             ("ALL_PROXY", "http://p:3"),
         ];
-        assert_eq!(choose("https://api.hathora.dev", &all), Ok(Some("HTTPS_PROXY")));
+        assert_eq!(
+            choose("https://api.hathora.dev", &all),
+            Ok(Some("HTTPS_PROXY"))
+        );
         assert_eq!(choose("http://h.example", &all), Ok(Some("HTTP_PROXY")));
         assert_eq!(choose("https://api.hathora.dev", &all[..1]), Ok(None));
-        assert_eq!(choose("https://a.b", &[("ALL_PROXY", "p:3")]), Ok(Some("ALL_PROXY")));
         assert_eq!(
-            choose("https://a.b", &[("https_proxy", "p:1"), ("HTTPS_PROXY", "p:2")]),
+            choose("https://a.b", &[("ALL_PROXY", "p:3")]),
+            Ok(Some("ALL_PROXY"))
+        );
+        assert_eq!(
+            choose(
+                "https://a.b",
+                &[("https_proxy", "p:1"), ("HTTPS_PROXY", "p:2")]
+            ),
             Ok(Some("https_proxy"))
         );
         assert_eq!(choose("https://a.b", &[("HTTPS_PROXY", " ")]), Ok(None));
@@ -181,7 +199,10 @@ mod tests {
         ] {
             assert_eq!(choose(url, &all), Ok(None), "{url}");
         }
-        assert_eq!(choose("http://127.0.0.1.example:1", &all), Ok(Some("HTTP_PROXY")));
+        assert_eq!(
+            choose("http://127.0.0.1.example:1", &all),
+            Ok(Some("HTTP_PROXY"))
+        );
     }
 
     #[test]

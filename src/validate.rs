@@ -112,7 +112,11 @@ mod tests {
     #[test]
     fn dot_segments_are_not_ids() {
         assert!(app_id("app_id", ".").unwrap_err().contains("dot segment"));
-        assert!(app_id("process_id", "..").unwrap_err().contains("process_id"));
+        assert!(
+            app_id("process_id", "..")
+                .unwrap_err()
+                .contains("process_id")
+        );
         for ok in ["...", "a.b", ".x", "x."] {
             assert!(app_id("app_id", ok).is_ok(), "{ok}");
         }

@@ -61,7 +61,11 @@ fn api_errors_keep_status_message_and_body() {
             (r.code(), r.status(), r.attempts()),
             (Code::ApiError, 422, 1)
         );
-        assert!(r.message().unwrap_or_default().contains("taken"), "{:?}", r.message());
+        assert!(
+            r.message().unwrap_or_default().contains("taken"),
+            "{:?}",
+            r.message()
+        );
         // 422: a well-formed region name the API does not know is sent, and refused there.
         let r = blocking(|out| unsafe {
             hathora_create_room(

@@ -26,12 +26,19 @@ fn idle_client() -> CClient {
 /// cannot exist says "unknown request" for a live client and "not a live client" otherwise.
 fn is_live(h: usize) -> bool {
     let code = unsafe { hathora_client_cancel(h as *mut HathoraClient, u64::MAX) };
-    assert_eq!(code, Code::InvalidArgument, "handle {h:#x}: cancel of an impossible id");
+    assert_eq!(
+        code,
+        Code::InvalidArgument,
+        "handle {h:#x}: cancel of an impossible id"
+    );
     let m = last_error();
     if m.contains("not a live client handle") {
         false
     } else {
-        assert!(m.contains("unknown"), "handle {h:#x}: unexpected message {m:?}");
+        assert!(
+            m.contains("unknown"),
+            "handle {h:#x}: unexpected message {m:?}"
+        );
         true
     }
 }
@@ -96,9 +103,16 @@ fn a_freed_handle_never_names_a_later_client() {
         assert!(!is_live(*h), "freed handle {h:#x} names a live client");
         // Freeing it again is ignored and reported; the later clients stay live.
         unsafe { hathora_client_free(*h as *mut HathoraClient) };
-        assert!(last_error().contains("not a live client handle"), "{}", last_error());
+        assert!(
+            last_error().contains("not a live client handle"),
+            "{}",
+            last_error()
+        );
     }
-    assert!(later.iter().all(|c| is_live(c.0 as usize)), "a later client was freed");
+    assert!(
+        later.iter().all(|c| is_live(c.0 as usize)),
+        "a later client was freed"
+    );
 }
 
 #[test]
@@ -111,6 +125,10 @@ fn freeing_garbage_handles_frees_no_live_client() {
     }
     unsafe { hathora_client_free(null_mut()) };
     for (i, cl) in clients.iter().enumerate() {
-        assert!(is_live(cl.0 as usize), "client {i} ({:#x}) was freed by a garbage handle", cl.0 as usize);
+        assert!(
+            is_live(cl.0 as usize),
+            "client {i} ({:#x}) was freed by a garbage handle",
+            cl.0 as usize
+        );
     }
 }

@@ -21,7 +21,11 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 /// Runs `f` on its own thread and fails the test if it has not finished after `limit` (a
 /// deadlock: the thread is left behind, the test reports instead of hanging).
-fn within<T: Send + 'static>(what: &str, limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+fn within<T: Send + 'static>(
+    what: &str,
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
@@ -32,9 +36,11 @@ fn within<T: Send + 'static>(what: &str, limit: Duration, f: impl FnOnce() -> T 
 
 /// Sets the hook from the test thread, failing (not hanging) if the setter deadlocks.
 fn set_hook(cb: HathoraLogCallback, level: u32) {
-    within("hathora_set_log_callback from the test thread", Duration::from_secs(30), move || {
-        hathora_set_log_callback(cb, null_mut(), level)
-    })
+    within(
+        "hathora_set_log_callback from the test thread",
+        Duration::from_secs(30),
+        move || hathora_set_log_callback(cb, null_mut(), level),
+    )
 }
 
 /// Blocking GetRoomInfo of an unknown room: one request, which logs a DEBUG line on this thread.
@@ -59,12 +65,20 @@ fn a_callback_can_remove_itself() {
     let cl = client(&emu, HathoraDispatchMode::Worker);
     UNHOOK_CALLS.store(0, Ordering::SeqCst);
     set_hook(Some(unhook_on_first_line), DEBUG);
-    let code = within("a call whose log callback unhooks itself", Duration::from_secs(30), move || {
-        let first = one_logged_call(&cl);
-        let second = one_logged_call(&cl);
-        (first, second)
-    });
-    assert_eq!(code, (Code::ApiError, Code::ApiError), "both calls reach the emulator (404)");
+    let code = within(
+        "a call whose log callback unhooks itself",
+        Duration::from_secs(30),
+        move || {
+            let first = one_logged_call(&cl);
+            let second = one_logged_call(&cl);
+            (first, second)
+        },
+    );
+    assert_eq!(
+        code,
+        (Code::ApiError, Code::ApiError),
+        "both calls reach the emulator (404)"
+    );
     assert_eq!(
         UNHOOK_CALLS.load(Ordering::SeqCst),
         1,
@@ -94,13 +108,21 @@ fn a_callback_can_install_another_callback() {
     FIRST_CALLS.store(0, Ordering::SeqCst);
     SECOND_CALLS.store(0, Ordering::SeqCst);
     set_hook(Some(first_hook_replaces_itself), DEBUG);
-    within("a log callback that installs another one", Duration::from_secs(30), move || {
-        one_logged_call(&cl);
-        one_logged_call(&cl);
-        one_logged_call(&cl);
-    });
+    within(
+        "a log callback that installs another one",
+        Duration::from_secs(30),
+        move || {
+            one_logged_call(&cl);
+            one_logged_call(&cl);
+            one_logged_call(&cl);
+        },
+    );
     set_hook(None, 0);
-    assert_eq!(FIRST_CALLS.load(Ordering::SeqCst), 1, "first callback: one line");
+    assert_eq!(
+        FIRST_CALLS.load(Ordering::SeqCst),
+        1,
+        "first callback: one line"
+    );
     assert!(
         SECOND_CALLS.load(Ordering::SeqCst) >= 2,
         "the replacement got the later lines: {}",
@@ -152,7 +174,9 @@ extern "C" fn role_hook(_: *mut c_void, _: u32, _: *const c_char) {
             if UNHOOKER_RAN.swap(true, Ordering::SeqCst) {
                 return;
             }
-            wait_for("a slow call inside the hook", || SLOW_INSIDE.load(Ordering::SeqCst));
+            wait_for("a slow call inside the hook", || {
+                SLOW_INSIDE.load(Ordering::SeqCst)
+            });
             hathora_set_log_callback(None, null_mut(), 0);
             if SLOW_INSIDE.load(Ordering::SeqCst) {
                 SEEN_INSIDE_AFTER_SET.store(true, Ordering::SeqCst);
@@ -162,7 +186,12 @@ extern "C" fn role_hook(_: *mut c_void, _: u32, _: *const c_char) {
 }
 
 /// Keeps making logged calls as a Slow thread until `stop`, so one is inside the hook often.
-fn slow_logger(emu_url: String, app: String, token: String, stop: &'static AtomicBool) -> std::thread::JoinHandle<()> {
+fn slow_logger(
+    emu_url: String,
+    app: String,
+    token: String,
+    stop: &'static AtomicBool,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         ROLE.with(|r| r.set(Role::Slow));
         let cl = client_with_parts(&emu_url, &app, &token);
@@ -175,7 +204,10 @@ fn slow_logger(emu_url: String, app: String, token: String, stop: &'static Atomi
 fn client_with_parts(url: &str, app: &str, token: &str) -> CClient {
     client_at(url, |cfg| unsafe {
         assert_eq!(hathora_config_set_app_id(cfg, c(app).as_ptr()), Code::Ok);
-        assert_eq!(hathora_config_set_dev_token(cfg, c(token).as_ptr()), Code::Ok);
+        assert_eq!(
+            hathora_config_set_dev_token(cfg, c(token).as_ptr()),
+            Code::Ok
+        );
     })
 }
 
@@ -195,15 +227,22 @@ fn setting_from_outside_waits_for_calls_on_other_threads() {
     STOP.store(false, Ordering::SeqCst);
     set_hook(Some(role_hook), DEBUG);
     let slow = slow_logger(emu.url(), emu.app_id().into(), emu.token().into(), &STOP);
-    wait_for("a slow call inside the hook", || SLOW_INSIDE.load(Ordering::SeqCst));
-    within("removing the hook from outside", Duration::from_secs(30), || {
-        hathora_set_log_callback(None, null_mut(), 0)
+    wait_for("a slow call inside the hook", || {
+        SLOW_INSIDE.load(Ordering::SeqCst)
     });
+    within(
+        "removing the hook from outside",
+        Duration::from_secs(30),
+        || hathora_set_log_callback(None, null_mut(), 0),
+    );
     let inside = SLOW_INSIDE.load(Ordering::SeqCst);
     let entered = SLOW_ENTERED.load(Ordering::SeqCst);
     STOP.store(true, Ordering::SeqCst);
     slow.join().unwrap();
-    assert!(!inside, "a call of the removed hook was still running after the setter returned");
+    assert!(
+        !inside,
+        "a call of the removed hook was still running after the setter returned"
+    );
     assert_eq!(
         SLOW_ENTERED.load(Ordering::SeqCst),
         entered,
@@ -221,14 +260,21 @@ fn setting_from_inside_waits_for_calls_on_other_threads() {
     set_hook(Some(role_hook), DEBUG);
     let slow = slow_logger(emu.url(), emu.app_id().into(), emu.token().into(), &STOP);
     let (url, app, token) = (emu.url(), emu.app_id().to_owned(), emu.token().to_owned());
-    within("removing the hook from inside while another thread is inside", Duration::from_secs(60), move || {
-        ROLE.with(|r| r.set(Role::Unhooker));
-        let cl = client_with_parts(&url, &app, &token);
-        one_logged_call(&cl);
-    });
+    within(
+        "removing the hook from inside while another thread is inside",
+        Duration::from_secs(60),
+        move || {
+            ROLE.with(|r| r.set(Role::Unhooker));
+            let cl = client_with_parts(&url, &app, &token);
+            one_logged_call(&cl);
+        },
+    );
     STOP.store(true, Ordering::SeqCst);
     slow.join().unwrap();
-    assert!(UNHOOKER_RAN.load(Ordering::SeqCst), "the unhooking call ran");
+    assert!(
+        UNHOOKER_RAN.load(Ordering::SeqCst),
+        "the unhooking call ran"
+    );
     assert!(
         !SEEN_INSIDE_AFTER_SET.load(Ordering::SeqCst),
         "the setter called from inside returned while another thread was inside the old hook"
@@ -261,11 +307,17 @@ fn library_calls_inside_the_callback_do_not_recurse() {
     *NESTED_CLIENT.lock().unwrap() = Some(client(&emu, HathoraDispatchMode::Worker));
     NESTED_MAX.store(0, Ordering::SeqCst);
     set_hook(Some(hook_that_calls_the_library), DEBUG);
-    let code = within("a log callback that calls the library", Duration::from_secs(30), move || {
-        one_logged_call(&cl)
-    });
+    let code = within(
+        "a log callback that calls the library",
+        Duration::from_secs(30),
+        move || one_logged_call(&cl),
+    );
     set_hook(None, 0);
     NESTED_CLIENT.lock().unwrap().take();
     assert_eq!(code, Code::ApiError);
-    assert_eq!(NESTED_MAX.load(Ordering::SeqCst), 1, "the callback was entered re-entrantly");
+    assert_eq!(
+        NESTED_MAX.load(Ordering::SeqCst),
+        1,
+        "the callback was entered re-entrantly"
+    );
 }

@@ -14,7 +14,14 @@ use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 
 const VARS: [&str; 8] = [
-    "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
 ];
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -52,7 +59,10 @@ fn fake_proxy() -> FakeHttp {
 /// A client of a host that is not loopback (never resolved locally when proxied).
 fn remote_client(url: &str) -> CClient {
     client_at(url, |cfg| unsafe {
-        assert_eq!(hathora_config_set_dev_token(cfg, c"secret-dev-token".as_ptr()), Code::Ok);
+        assert_eq!(
+            hathora_config_set_dev_token(cfg, c"secret-dev-token".as_ptr()),
+            Code::Ok
+        );
         assert_eq!(hathora_config_set_allow_insecure_http(cfg, true), Code::Ok);
         assert_eq!(hathora_config_set_retry(cfg, 0, 10, 10), Code::Ok);
     })
@@ -71,7 +81,13 @@ fn loopback_requests_never_go_through_a_proxy() {
     let proxy = fake_proxy();
     let emu = emulator();
     let mut problems = Vec::new();
-    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] {
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         let _e = env(&[(var, &proxy.url())]);
         for host in ["127.0.0.1", "localhost"] {
             let url = emu.url().replace("127.0.0.1", host);
@@ -79,10 +95,26 @@ fn loopback_requests_never_go_through_a_proxy() {
                 assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
             });
             let r = blocking(|out| unsafe {
-                hathora_create_room(cl.0, HathoraRegion::London as u32, null(), null(), null(), null(), null(), 0, null(), out)
+                hathora_create_room(
+                    cl.0,
+                    HathoraRegion::London as u32,
+                    null(),
+                    null(),
+                    null(),
+                    null(),
+                    null(),
+                    0,
+                    null(),
+                    out,
+                )
             });
             if r.code() != Code::Ok {
-                problems.push(format!("{var} with {url}: {:?} HTTP {} {:?}", r.code(), r.status(), r.message()));
+                problems.push(format!(
+                    "{var} with {url}: {:?} HTTP {} {:?}",
+                    r.code(),
+                    r.status(),
+                    r.message()
+                ));
             }
         }
     }
@@ -90,10 +122,17 @@ fn loopback_requests_never_go_through_a_proxy() {
     if !seen.is_empty() {
         problems.push(format!(
             "the proxy received loopback requests: {:#?}",
-            seen.iter().map(|s| (&s.line, &s.headers)).collect::<Vec<_>>()
+            seen.iter()
+                .map(|s| (&s.line, &s.headers))
+                .collect::<Vec<_>>()
         ));
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -101,17 +140,76 @@ fn each_scheme_uses_its_own_variable_then_all_proxy() {
     let (a, b) = (fake_proxy(), fake_proxy());
     let mut problems = Vec::new();
     // (case, variables, base URL, which proxy must see a CONNECT to which target)
-    let cases: Vec<(&str, Vec<(&str, String)>, &str, Option<(&FakeHttp, &str)>)> = vec![
-        ("https + HTTPS_PROXY", vec![("HTTPS_PROXY", a.url())], "https://rooms.example.test", Some((&a, "rooms.example.test:443"))),
-        ("https + lowercase https_proxy", vec![("https_proxy", a.url())], "https://rooms.example.test", Some((&a, "rooms.example.test:443"))),
-        ("https + ALL_PROXY only", vec![("ALL_PROXY", b.url())], "https://rooms.example.test", Some((&b, "rooms.example.test:443"))),
-        ("https: HTTPS_PROXY wins over ALL_PROXY", vec![("HTTPS_PROXY", a.url()), ("ALL_PROXY", b.url())], "https://rooms.example.test", Some((&a, "rooms.example.test:443"))),
-        ("http + HTTP_PROXY", vec![("HTTP_PROXY", a.url()), ("HTTPS_PROXY", b.url())], "http://rooms.example.test", Some((&a, "rooms.example.test:80"))),
-        ("https ignores HTTP_PROXY", vec![("HTTP_PROXY", a.url())], "https://rooms.example.test", None),
-        ("http ignores HTTPS_PROXY", vec![("HTTPS_PROXY", a.url())], "http://rooms.example.test:8080", None),
-        ("NO_PROXY with spaces and a leading dot", vec![("HTTPS_PROXY", a.url()), ("NO_PROXY", "other.test, .example.test".into())], "https://rooms.example.test", None),
-        ("NO_PROXY parent domain", vec![("ALL_PROXY", b.url()), ("no_proxy", "example.test".into())], "https://rooms.example.test", None),
-        ("NO_PROXY that does not match", vec![("HTTPS_PROXY", a.url()), ("NO_PROXY", "other.test".into())], "https://rooms.example.test", Some((&a, "rooms.example.test:443"))),
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, String)>,
+        &'a str,
+        Option<(&'a FakeHttp, &'a str)>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "https + HTTPS_PROXY",
+            vec![("HTTPS_PROXY", a.url())],
+            "https://rooms.example.test",
+            Some((&a, "rooms.example.test:443")),
+        ),
+        (
+            "https + lowercase https_proxy",
+            vec![("https_proxy", a.url())],
+            "https://rooms.example.test",
+            Some((&a, "rooms.example.test:443")),
+        ),
+        (
+            "https + ALL_PROXY only",
+            vec![("ALL_PROXY", b.url())],
+            "https://rooms.example.test",
+            Some((&b, "rooms.example.test:443")),
+        ),
+        (
+            "https: HTTPS_PROXY wins over ALL_PROXY",
+            vec![("HTTPS_PROXY", a.url()), ("ALL_PROXY", b.url())],
+            "https://rooms.example.test",
+            Some((&a, "rooms.example.test:443")),
+        ),
+        (
+            "http + HTTP_PROXY",
+            vec![("HTTP_PROXY", a.url()), ("HTTPS_PROXY", b.url())],
+            "http://rooms.example.test",
+            Some((&a, "rooms.example.test:80")),
+        ),
+        (
+            "https ignores HTTP_PROXY",
+            vec![("HTTP_PROXY", a.url())],
+            "https://rooms.example.test",
+            None,
+        ),
+        (
+            "http ignores HTTPS_PROXY",
+            vec![("HTTPS_PROXY", a.url())],
+            "http://rooms.example.test:8080",
+            None,
+        ),
+        (
+            "NO_PROXY with spaces and a leading dot",
+            vec![
+                ("HTTPS_PROXY", a.url()),
+                ("NO_PROXY", "other.test, .example.test".into()),
+            ],
+            "https://rooms.example.test",
+            None,
+        ),
+        (
+            "NO_PROXY parent domain",
+            vec![("ALL_PROXY", b.url()), ("no_proxy", "example.test".into())],
+            "https://rooms.example.test",
+            None,
+        ),
+        (
+            "NO_PROXY that does not match",
+            vec![("HTTPS_PROXY", a.url()), ("NO_PROXY", "other.test".into())],
+            "https://rooms.example.test",
+            Some((&a, "rooms.example.test:443")),
+        ),
     ];
     for (case, vars, url, want) in cases {
         a.clear();
@@ -122,36 +220,63 @@ fn each_scheme_uses_its_own_variable_then_all_proxy() {
         let r = get_info(&cl);
         // Nothing gets through: the fake proxy refuses, and the host does not resolve directly.
         if r.code() != Code::TransportError {
-            problems.push(format!("{case}: {:?} HTTP {} {:?}", r.code(), r.status(), r.message()));
+            problems.push(format!(
+                "{case}: {:?} HTTP {} {:?}",
+                r.code(),
+                r.status(),
+                r.message()
+            ));
         }
         let (la, lb) = (lines(&a), lines(&b));
         match want {
             Some((p, target)) => {
-                let (hit, other) = if std::ptr::eq(p, &a) { (&la, &lb) } else { (&lb, &la) };
+                let (hit, other) = if std::ptr::eq(p, &a) {
+                    (&la, &lb)
+                } else {
+                    (&lb, &la)
+                };
                 let connect = format!("CONNECT {target} HTTP/1.1");
                 if hit.is_empty() || hit.iter().any(|l| *l != connect) || !other.is_empty() {
-                    problems.push(format!("{case}: want {connect:?} at one proxy; got {la:?} / {lb:?}"));
+                    problems.push(format!(
+                        "{case}: want {connect:?} at one proxy; got {la:?} / {lb:?}"
+                    ));
                 }
             }
             None if !la.is_empty() || !lb.is_empty() => {
-                problems.push(format!("{case}: should be direct; proxies got {la:?} / {lb:?}"));
+                problems.push(format!(
+                    "{case}: should be direct; proxies got {la:?} / {lb:?}"
+                ));
             }
             None => {}
         }
         // The tunnel request carries no credentials of the API.
         for s in a.seen().iter().chain(b.seen().iter()) {
-            if s.headers.iter().any(|h| h.contains("secret-dev-token") || h.to_ascii_lowercase().starts_with("authorization")) {
-                problems.push(format!("{case}: the CONNECT request carried the token: {:?}", s.headers));
+            if s.headers.iter().any(|h| {
+                h.contains("secret-dev-token")
+                    || h.to_ascii_lowercase().starts_with("authorization")
+            }) {
+                problems.push(format!(
+                    "{case}: the CONNECT request carried the token: {:?}",
+                    s.headers
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn an_unusable_proxy_is_refused_without_echoing_it() {
     let mut problems = Vec::new();
-    for (var, value) in [("ALL_PROXY", "socks5h://user:pw-secret@127.0.0.1:1080"), ("HTTPS_PROXY", "http://user:pw-secret@[broken")] {
+    for (var, value) in [
+        ("ALL_PROXY", "socks5h://user:pw-secret@127.0.0.1:1080"),
+        ("HTTPS_PROXY", "http://user:pw-secret@[broken"),
+    ] {
         let _e = env(&[(var, value)]);
         unsafe {
             let cfg = hathora_config_new();
@@ -169,5 +294,10 @@ fn an_unusable_proxy_is_refused_without_echoing_it() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

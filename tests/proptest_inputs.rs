@@ -186,7 +186,10 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
     assert_eq!(res.request_id(), 7);
     // The body is kept byte for byte (NUL bytes included), read with its length.
     let raw = unsafe {
-        std::slice::from_raw_parts(hathora_result_body(res.0).cast::<u8>(), hathora_result_body_len(res.0))
+        std::slice::from_raw_parts(
+            hathora_result_body(res.0).cast::<u8>(),
+            hathora_result_body_len(res.0),
+        )
     };
     assert_eq!(raw, body.as_bytes());
     let v = res.conn().expect("connection view");

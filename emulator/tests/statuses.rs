@@ -14,7 +14,9 @@ fn declared(op: &str) -> &'static [u16] {
         "GetRoomInfo" => &[401, 404, 408, 422, 429],
         "GetConnectionInfo" => &[400, 402, 404, 408, 422, 429, 500],
         "UpdateRoomConfig" => &[401, 404, 408, 422, 429, 500],
-        "GetActiveRoomsForProcess" | "GetInactiveRoomsForProcess" | "DestroyRoom"
+        "GetActiveRoomsForProcess"
+        | "GetInactiveRoomsForProcess"
+        | "DestroyRoom"
         | "SuspendRoomV2Deprecated" => &[401, 404, 408, 422, 429, 500],
         other => panic!("unknown operation {other}"),
     }
@@ -28,14 +30,20 @@ fn a_taken_room_id_is_422_saying_it_is_taken() {
         if case == "destroyed" {
             assert_eq!(api.post(&api.api("/destroy/dup"), None).status, 204);
         }
-        let r = api.post(&api.api("/create?roomId=dup"), Some(r#"{"region":"Tokyo"}"#));
+        let r = api.post(
+            &api.api("/create?roomId=dup"),
+            Some(r#"{"region":"Tokyo"}"#),
+        );
         let msg = r.assert_error(422);
         assert!(
             declared("CreateRoom").contains(&r.status),
             "{case}: {} not declared",
             r.status
         );
-        assert!(msg.contains("dup") && msg.contains("taken"), "{case}: {msg}");
+        assert!(
+            msg.contains("dup") && msg.contains("taken"),
+            "{case}: {msg}"
+        );
         // The library's lost-response recovery recognises a taken id by this phrase.
         assert!(msg.contains("already exists"), "{case}: {msg}");
     }
@@ -55,7 +63,10 @@ fn resuming_a_room_that_is_not_suspended_is_400_and_changes_nothing() {
         let r = api.post(&api.api(&format!("/resume/{room}")), None);
         let msg = r.assert_error(400);
         assert!(declared("ResumeRoom").contains(&r.status));
-        assert!(msg.contains(room) && msg.contains("not suspended"), "{room}: {msg}");
+        assert!(
+            msg.contains(room) && msg.contains("not suspended"),
+            "{room}: {msg}"
+        );
         let after = api.info(room);
         assert_eq!(before, after, "{room}: the refused resume changed the room");
     }
@@ -81,27 +92,154 @@ fn every_error_the_emulator_answers_is_declared() {
     let wrong = Some("Bearer wrong");
     let auth = Some(bearer.as_str());
     let london = Some(r#"{"region":"London"}"#);
-    let cases: Vec<(&str, &str, String, Option<&str>, Option<&str>, u16)> = vec![
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        String,
+        Option<&'a str>,
+        Option<&'a str>,
+        u16,
+    );
+    let cases: Vec<Case> = vec![
         ("CreateRoom", "POST", api.api("/create"), london, wrong, 401),
-        ("CreateRoom", "POST", format!("{bad_app}/create"), london, auth, 404),
-        ("CreateRoom", "POST", api.api("/create"), Some("{"), auth, 400),
-        ("CreateRoom", "POST", api.api("/create"), Some(r#"{"region":"Atlantis"}"#), auth, 422),
-        ("CreateRoom", "POST", api.api("/create?roomId=a%20b"), london, auth, 422),
-        ("CreateRoom", "POST", api.api("/create?roomId=r1"), london, auth, 422),
+        (
+            "CreateRoom",
+            "POST",
+            format!("{bad_app}/create"),
+            london,
+            auth,
+            404,
+        ),
+        (
+            "CreateRoom",
+            "POST",
+            api.api("/create"),
+            Some("{"),
+            auth,
+            400,
+        ),
+        (
+            "CreateRoom",
+            "POST",
+            api.api("/create"),
+            Some(r#"{"region":"Atlantis"}"#),
+            auth,
+            422,
+        ),
+        (
+            "CreateRoom",
+            "POST",
+            api.api("/create?roomId=a%20b"),
+            london,
+            auth,
+            422,
+        ),
+        (
+            "CreateRoom",
+            "POST",
+            api.api("/create?roomId=r1"),
+            london,
+            auth,
+            422,
+        ),
         ("GetRoomInfo", "GET", api.api("/info/r1"), None, wrong, 401),
         ("GetRoomInfo", "GET", api.api("/info/none"), None, auth, 404),
-        ("GetActiveRoomsForProcess", "GET", api.api("/list/nope/active"), None, auth, 404),
-        ("GetInactiveRoomsForProcess", "GET", api.api("/list/nope/inactive"), None, auth, 404),
-        ("GetActiveRoomsForProcess", "GET", api.api(&format!("/list/{process}/active")), None, wrong, 401),
-        ("GetConnectionInfo", "GET", api.api("/connectioninfo/none"), None, None, 404),
-        ("GetConnectionInfo", "GET", format!("{bad_app}/connectioninfo/r1"), None, None, 404),
-        ("UpdateRoomConfig", "POST", api.api("/update/none"), Some(r#"{"roomConfig":"x"}"#), auth, 404),
-        ("UpdateRoomConfig", "POST", api.api("/update/r1"), Some(r#"{"roomConfig":"x"}"#), wrong, 401),
-        ("UpdateRoomConfig", "POST", api.api("/update/r1"), Some("{"), auth, 422),
-        ("UpdateRoomConfig", "POST", api.api("/update/r1"), Some(r#"{"other":1}"#), auth, 422),
-        ("DestroyRoom", "POST", api.api("/destroy/none"), None, auth, 404),
-        ("SuspendRoomV2Deprecated", "POST", api.api("/suspend/none"), None, auth, 404),
-        ("ResumeRoom", "POST", api.api("/resume/none"), None, auth, 404),
+        (
+            "GetActiveRoomsForProcess",
+            "GET",
+            api.api("/list/nope/active"),
+            None,
+            auth,
+            404,
+        ),
+        (
+            "GetInactiveRoomsForProcess",
+            "GET",
+            api.api("/list/nope/inactive"),
+            None,
+            auth,
+            404,
+        ),
+        (
+            "GetActiveRoomsForProcess",
+            "GET",
+            api.api(&format!("/list/{process}/active")),
+            None,
+            wrong,
+            401,
+        ),
+        (
+            "GetConnectionInfo",
+            "GET",
+            api.api("/connectioninfo/none"),
+            None,
+            None,
+            404,
+        ),
+        (
+            "GetConnectionInfo",
+            "GET",
+            format!("{bad_app}/connectioninfo/r1"),
+            None,
+            None,
+            404,
+        ),
+        (
+            "UpdateRoomConfig",
+            "POST",
+            api.api("/update/none"),
+            Some(r#"{"roomConfig":"x"}"#),
+            auth,
+            404,
+        ),
+        (
+            "UpdateRoomConfig",
+            "POST",
+            api.api("/update/r1"),
+            Some(r#"{"roomConfig":"x"}"#),
+            wrong,
+            401,
+        ),
+        (
+            "UpdateRoomConfig",
+            "POST",
+            api.api("/update/r1"),
+            Some("{"),
+            auth,
+            422,
+        ),
+        (
+            "UpdateRoomConfig",
+            "POST",
+            api.api("/update/r1"),
+            Some(r#"{"other":1}"#),
+            auth,
+            422,
+        ),
+        (
+            "DestroyRoom",
+            "POST",
+            api.api("/destroy/none"),
+            None,
+            auth,
+            404,
+        ),
+        (
+            "SuspendRoomV2Deprecated",
+            "POST",
+            api.api("/suspend/none"),
+            None,
+            auth,
+            404,
+        ),
+        (
+            "ResumeRoom",
+            "POST",
+            api.api("/resume/none"),
+            None,
+            auth,
+            404,
+        ),
         ("ResumeRoom", "POST", api.api("/resume/r1"), None, auth, 400),
     ];
     let mut undeclared = Vec::new();
@@ -113,5 +251,8 @@ fn every_error_the_emulator_answers_is_declared() {
             undeclared.push(format!("{op} {method} {path} -> {}", r.status));
         }
     }
-    assert!(undeclared.is_empty(), "undeclared statuses: {undeclared:#?}");
+    assert!(
+        undeclared.is_empty(),
+        "undeclared statuses: {undeclared:#?}"
+    );
 }
