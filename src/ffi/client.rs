@@ -87,6 +87,8 @@ pub(super) fn lookup(
 /// writes the handle to `*out_client`; the caller owns it and frees it with `hathora_client_free`.
 /// A configuration that cannot work (no app id, malformed URL, zero threads...) is refused with
 /// `INVALID_ARGUMENT`, `*out_client` set to NULL, and the reason in `hathora_last_error_message`.
+/// The proxy environment variables are read here, once (rules: `hathora_config_set_base_url`);
+/// a proxy variable that cannot be used is refused the same way.
 ///
 /// # Safety
 /// `config` is NULL or live; `out_client` is NULL or writable.
