@@ -15,11 +15,12 @@ use std::sync::{Arc, LazyLock, RwLock};
 
 /// A RoomsV2 client: configuration, HTTP connections and worker threads. Opaque; created by
 /// `hathora_client_new`, freed by `hathora_client_free`. Safe to use from many threads at once.
-/// A handle is a key, not an address: never dereference it. Handle values are random-looking,
-/// never below 65,536 and never reused within a process (on 64-bit targets; on 32-bit targets
-/// after 2^32 clients at the earliest), so NULL, a small integer, an uninitialised variable or
-/// a freed handle is refused with `INVALID_ARGUMENT` (or ignored by `hathora_client_free`)
-/// instead of acting on another client.
+/// A handle is a key, not an address: never dereference it. Handle values are random-looking
+/// (keyed per process), never below 65,536 and never reused within a process (on 32-bit
+/// targets: not before 2^32 clients), so NULL, a small integer or a freed handle is refused with
+/// `INVALID_ARGUMENT` (ignored, with a message, by `hathora_client_free`) instead of acting on
+/// another client; any other garbage value names a live client only by a chance of about one in
+/// 2^64 per live client (2^32 on 32-bit targets).
 pub struct HathoraClient {
     _opaque: [u8; 0],
 }
