@@ -139,7 +139,11 @@ fn main() {
 fn check(step: &str, outcome: Outcome) -> Outcome {
     println!("{step}: {} (HTTP {})", outcome.code, outcome.http_status);
     if !outcome.is_ok() {
-        eprintln!("  failed: {:?}\n  body: {}", outcome.message, outcome.body);
+        eprintln!(
+            "  failed: {:?}\n  body: {}",
+            outcome.message,
+            outcome.body_text()
+        );
         std::process::exit(1);
     }
     outcome

@@ -229,6 +229,12 @@ typedef uint32_t HathoraLogLevel;
 
 // A RoomsV2 client: configuration, HTTP connections and worker threads. Opaque; created by
 // `hathora_client_new`, freed by `hathora_client_free`. Safe to use from many threads at once.
+// A handle is a key, not an address: never dereference it. Handle values are random-looking
+// (keyed per process), never below 65,536 and never reused within a process (on 32-bit
+// targets: not before 2^32 clients), so NULL, a small integer or a freed handle is refused with
+// `INVALID_ARGUMENT` (ignored, with a message, by `hathora_client_free`) instead of acting on
+// another client; any other garbage value names a live client only by a chance of about one in
+// 2^64 per live client (2^32 on 32-bit targets).
 typedef struct HathoraClient HathoraClient;
 
 // Settings for `hathora_client_new`. Opaque; created by `hathora_config_new`, owned by the
@@ -248,7 +254,8 @@ typedef void (*HathoraLogCallback)(void *user_data, uint32_t level, const char *
 typedef struct {
   // Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
   uint32_t version;
-  // App id for this call; NULL uses the client's. Must be UTF-8.
+  // App id for this call; NULL uses the client's. Must be UTF-8; `.` and `..` (dot path
+  // segments) are refused with `INVALID_ARGUMENT`, like the client's app id.
   const char *app_id;
   // Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
   uint32_t timeout_ms;
@@ -342,6 +349,8 @@ extern "C" {
 // writes the handle to `*out_client`; the caller owns it and frees it with `hathora_client_free`.
 // A configuration that cannot work (no app id, malformed URL, zero threads...) is refused with
 // `INVALID_ARGUMENT`, `*out_client` set to NULL, and the reason in `hathora_last_error_message`.
+// The proxy environment variables are read here, once (rules: `hathora_config_set_base_url`);
+// a proxy variable that cannot be used is refused the same way.
 //
 // # Safety
 // `config` is NULL or live; `out_client` is NULL or writable.
@@ -399,7 +408,9 @@ HathoraConfig *hathora_config_new(void);
 void hathora_config_free(HathoraConfig *config);
 
 // Sets the default app id of every call (each call may override it). `app_id` is copied;
-// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`.
+// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
+// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
+// refused by `hathora_client_new`.
 //
 // # Safety
 // `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -417,6 +428,18 @@ HathoraResultCode hathora_config_set_dev_token(HathoraConfig *config, const char
 // Sets the API base URL, e.g. a local emulator's `http://127.0.0.1:PORT`. NULL restores the
 // default. Copied. `http://` is accepted for loopback hosts only, unless
 // `hathora_config_set_allow_insecure_http` is on; a malformed URL is refused by `hathora_client_new`.
+//
+// Proxies: `hathora_client_new` reads the environment once, as curl does. Requests to an
+// `https://` base URL go through `https_proxy` / `HTTPS_PROXY`, else `all_proxy` / `ALL_PROXY`;
+// to an `http://` one through `http_proxy` / `HTTP_PROXY`, else `all_proxy` / `ALL_PROXY`
+// (lowercase first; empty counts as unset). `no_proxy` / `NO_PROXY` lists exceptions, comma
+// separated: `*`, host names (each also matches its subdomains; a leading `.` or `*.` is
+// optional), IP addresses and CIDR ranges. A loopback base URL (`localhost`, `*.localhost`,
+// 127.0.0.0/8, `::1`: the emulator) never goes through a proxy, whatever the environment says,
+// so the dev token never reaches a proxy in clear text. The proxy is `http://host:port` or
+// `https://host:port`, optionally with `user:password@`; requests are tunnelled with CONNECT.
+// A SOCKS proxy, or one that is not a valid URL, makes `hathora_client_new` fail with
+// `INVALID_ARGUMENT` naming the variable (not its value) instead of connecting directly.
 //
 // # Safety
 // `config` is NULL or live; `base_url` is NULL or a NUL-terminated string.
@@ -508,8 +531,18 @@ const char *hathora_region_name(uint32_t region);
 // Routes the library's log lines (retries, refusals, resolutions) to `callback` for levels up to
 // `max_level` (a `HathoraLogLevel`; `OFF` or a NULL callback removes the hook). Process-wide.
 // The callback runs on the thread that logs: a worker thread or the caller's, possibly several
-// at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
-// call of the previous callback is still running, so its `user_data` may be released.
+// at once, so it must be thread-safe. Lines never contain the dev token.
+//
+// When this returns, no call of the previous callback is still running on another thread (it
+// waits for those calls to finish), so its `user_data` may be released.
+//
+// The callback may call this function itself, e.g. to remove itself after the first line or to
+// install another callback: that never deadlocks. It still waits for the previous callback's
+// calls on other threads; the call it is made from is, of course, still running until it
+// returns, so release `user_data` only after that. Lines that library functions called from
+// inside the callback would log on the same thread are dropped, not delivered re-entrantly.
+// Do not call this from inside the callback while holding a lock that another thread's call of
+// the callback waits for (that would be a deadlock of the caller's making).
 // A `max_level` that is not a `HathoraLogLevel`: `INVALID_ARGUMENT`, the hook unchanged.
 HathoraResultCode hathora_set_log_callback(HathoraLogCallback callback,
                                            void *user_data,
@@ -575,7 +608,8 @@ HathoraResultCode hathora_get_room_info_async(HathoraClient *client,
 // Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+// `out_result` is NULL or writable.
 HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
                                                        const char *process_id,
                                                        const HathoraCallOptions *options,
@@ -597,7 +631,8 @@ HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient *clie
 // Contract: "Every operation has two forms" at the top of this header.
 //
 // # Safety
-// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
+// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+// `out_result` is NULL or writable.
 HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
                                                          const char *process_id,
                                                          const HathoraCallOptions *options,
@@ -774,6 +809,8 @@ void hathora_result_free(HathoraResult *result);
 HathoraResultCode hathora_result_code(const HathoraResult *result);
 
 // HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
+// A response whose status line arrived but whose body then failed (over the 16 MiB limit, cut
+// off, too slow) keeps its status, with the code saying what failed.
 //
 // # Safety
 // `result` is NULL or a live result.
@@ -786,14 +823,20 @@ uint16_t hathora_result_http_status(const HathoraResult *result);
 // `result` is NULL or a live result.
 const char *hathora_result_message(const HathoraResult *result);
 
-// The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
-// Owned by the result; valid until it is freed.
+// The last response body, byte for byte as received, followed by a NUL ("" when there was
+// none). NULL only for NULL. Owned by the result; valid until it is freed. It is the UTF-8 JSON
+// the structured views were decoded from whenever the code is `OK` with a payload. Otherwise
+// (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
+// read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
+// so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
+// operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
 //
 // # Safety
 // `result` is NULL or a live result.
 const char *hathora_result_body(const HathoraResult *result);
 
-// Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
+// Length in bytes of `hathora_result_body`, without its terminating NUL (NUL bytes inside the
+// body count); 0 for NULL.
 //
 // # Safety
 // `result` is NULL or a live result.

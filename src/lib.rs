@@ -19,6 +19,7 @@ pub mod ffi;
 mod log;
 pub mod model;
 mod outcome;
+mod proxy;
 mod random;
 mod resolver;
 mod retry;

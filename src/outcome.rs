@@ -28,8 +28,9 @@ pub struct Outcome {
     pub http_status: u16,
     /// The API's error message, or the library's explanation of a failure.
     pub message: Option<String>,
-    /// The last response body as received (UTF-8, invalid bytes replaced); empty when none.
-    pub body: String,
+    /// The last response body exactly as received; empty when none. UTF-8 JSON whenever the
+    /// code is `Ok` with a payload; otherwise whatever the server sent (see `body_text`).
+    pub body: Vec<u8>,
     pub payload: Payload,
     /// HTTP attempts made (retries and wait-until-active polls included).
     pub attempts: u32,
@@ -42,7 +43,7 @@ impl Outcome {
             code,
             http_status: 0,
             message: Some(message.into()),
-            body: String::new(),
+            body: Vec::new(),
             payload: Payload::None,
             attempts: 0,
         }
@@ -54,5 +55,10 @@ impl Outcome {
 
     pub fn is_ok(&self) -> bool {
         self.code == HathoraResultCode::Ok
+    }
+
+    /// The body as text, for display: invalid UTF-8 shown as U+FFFD (the bytes stay in `body`).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
     }
 }

@@ -5,13 +5,13 @@ use crate::cancel::CancelToken;
 use crate::config::RetryPolicy;
 use crate::error::HathoraResultCode;
 use crate::log::log_at;
-use crate::transport::{Failure, HttpRequest, HttpResponse, Transport};
+use crate::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
 use std::time::{Duration, Instant};
 
 /// What the loop ended with.
 pub struct Attempts {
     /// The last attempt's response or failure, or the cancel reason.
-    pub last: Result<Result<HttpResponse, Failure>, HathoraResultCode>,
+    pub last: Result<Result<HttpResponse, AttemptError>, HathoraResultCode>,
     pub count: u32,
     /// An earlier attempt may have taken effect without our seeing it: its connection failed
     /// after sending, or the server failed with 500, 502 or 504 (429 and 503 mean "not done").
@@ -48,12 +48,15 @@ pub fn run(
                 Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
                 r.status != 429 && r.status != 503,
             ),
-            Err(Failure::Connection(_)) => (Some(backoff(policy, count)), true),
+            Err(AttemptError {
+                failure: Failure::Connection(_),
+                ..
+            }) => (Some(backoff(policy, count)), true),
             _ => (None, false),
         };
         let describe = || match &result {
             Ok(r) => format!("HTTP {}", r.status),
-            Err(f) => format!("{f:?}"),
+            Err(e) => format!("{:?}", e.failure),
         };
         let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
             ended.last = Ok(result);

@@ -25,7 +25,8 @@ pub struct HttpRequest<'a> {
 #[derive(Debug)]
 pub struct HttpResponse {
     pub status: u16,
-    pub body: String,
+    /// The body exactly as received: not necessarily UTF-8 (the decoder checks).
+    pub body: Vec<u8>,
     /// `Retry-After`, converted to a delay from now.
     pub retry_after: Option<Duration>,
 }
@@ -37,8 +38,25 @@ pub enum Failure {
     Timeout(String),
     /// Connect refused or reset, DNS, a dropped or garbled exchange: worth retrying.
     Connection(String),
-    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL).
+    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL, a body over the limit).
     Fatal(String),
+}
+
+/// A failed attempt: why, and the status of the status line when one arrived before the
+/// failure (a body over the limit, cut off, or too slow), so that the result can report it.
+#[derive(Debug, PartialEq)]
+pub struct AttemptError {
+    pub failure: Failure,
+    pub status: Option<u16>,
+}
+
+impl From<Failure> for AttemptError {
+    fn from(failure: Failure) -> Self {
+        AttemptError {
+            failure,
+            status: None,
+        }
+    }
 }
 
 const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -57,9 +75,23 @@ pub struct Transport {
 const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(2);
 
 impl Transport {
-    pub fn new(config: &ClientConfig) -> Self {
+    /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
+    pub fn new(config: &ClientConfig) -> Result<Self, String> {
         let pool = (config.worker_threads * 2).max(8);
+        let proxy = crate::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
+        if let Some(c) = &proxy {
+            crate::log::log_at!(
+                Info,
+                "requests to {} go through the proxy {}:{} (from {})",
+                config.base_url,
+                c.proxy.host(),
+                c.proxy.port(),
+                c.variable
+            );
+        }
         let agent_config = Agent::config_builder()
+            // Always set: ureq's default config reads the environment its own way.
+            .proxy(proxy.map(|c| c.proxy))
             .http_status_as_error(false)
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
@@ -74,7 +106,7 @@ impl Transport {
             ureq::unversioned::transport::DefaultConnector::new(),
             crate::resolver::CachingResolver::default(),
         );
-        Transport {
+        Ok(Transport {
             agent,
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
@@ -83,7 +115,7 @@ impl Transport {
                 .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
             timeout: config.timeout,
             connect_timeout: config.connect_timeout,
-        }
+        })
     }
 
     /// Adds the token when the request needs it, and bounds the request by `remaining`: a first
@@ -128,12 +160,10 @@ impl Transport {
     }
 
     /// Sends one attempt that must finish by `deadline`.
-    pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, Failure> {
+    pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, AttemptError> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(Failure::Timeout(
-                "the deadline passed before the attempt".into(),
-            ));
+            return Err(Failure::Timeout("the deadline passed before the attempt".into()).into());
         }
         let url = req.url.as_str();
         let result = match (req.method, req.body) {
@@ -153,16 +183,15 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry_after::parse_retry_after);
-        let bytes = response
+        let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
             .read_to_vec()
-            .map_err(|e| classify(e, deadline))?;
-        let body = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+            .map_err(|e| AttemptError {
+                failure: classify(e, deadline),
+                status: Some(status),
+            })?;
         Ok(HttpResponse {
             status,
             body,

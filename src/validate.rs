@@ -46,10 +46,18 @@ pub fn room_config(name: &str, v: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// appId, processId, deploymentId: non-empty, bounded, printable.
+/// appId, processId, deploymentId: non-empty, bounded, printable, and not `.` or `..`. The
+/// first two are path segments: a dot segment would go out raw (dots are unreserved, and
+/// percent-encoding them does not help: `%2E` is equivalent to `.`), and a server, proxy or CDN
+/// that normalises the path would route the request elsewhere.
 pub fn app_id(name: &str, v: &str) -> Result<(), String> {
     if v.is_empty() || v.len() > ID_MAX {
         return Err(format!("{name} must be 1 to {ID_MAX} bytes"));
+    }
+    if v == "." || v == ".." {
+        return Err(format!(
+            "{name} must not be {v:?}: a dot segment would change the request path"
+        ));
     }
     if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(format!(
@@ -99,6 +107,19 @@ mod tests {
     fn room_config_counts_characters() {
         assert!(room_config("roomConfig", &"é".repeat(10_000)).is_ok());
         assert!(room_config("roomConfig", &"a".repeat(10_001)).is_err());
+    }
+
+    #[test]
+    fn dot_segments_are_not_ids() {
+        assert!(app_id("app_id", ".").unwrap_err().contains("dot segment"));
+        assert!(
+            app_id("process_id", "..")
+                .unwrap_err()
+                .contains("process_id")
+        );
+        for ok in ["...", "a.b", ".x", "x."] {
+            assert!(app_id("app_id", ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn api_errors_keep_status_message_and_body() {
         let r =
             blocking(|out| unsafe { hathora_get_room_info(bad.0, c("x").as_ptr(), null(), out) });
         assert_eq!((r.code(), r.status()), (Code::ApiError, 401));
-        // 409: a taken roomId on the first attempt is an error, not a resolution.
+        // 422 (the emulator's declared status for a taken roomId): on the first attempt an
+        // error, not a resolution.
         let (room, _) = create_room(&cl, None);
         let r = blocking(|out| unsafe {
             hathora_create_room(
@@ -56,7 +57,12 @@ fn api_errors_keep_status_message_and_body() {
         });
         assert_eq!(
             (r.code(), r.status(), r.attempts()),
-            (Code::ApiError, 409, 1)
+            (Code::ApiError, 422, 1)
+        );
+        assert!(
+            r.message().unwrap_or_default().contains("taken"),
+            "{:?}",
+            r.message()
         );
         // 422: a well-formed region name the API does not know is sent, and refused there.
         let r = blocking(|out| unsafe {
@@ -443,13 +449,13 @@ fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
             )
         })
     };
-    // 429 and 503 mean "not done": the 409 that follows is someone else's room, an error.
+    // 429 and 503 mean "not done": the 422 (taken) that follows is someone else's room, an error.
     for status in [429, 503] {
         emu.faults().fail_next_status(status, 1, None);
         let r = create_taken();
         assert_eq!(
             (r.code(), r.status(), r.attempts()),
-            (Code::ApiError, 409, 2),
+            (Code::ApiError, 422, 2),
             "after {status}"
         );
     }
@@ -458,7 +464,7 @@ fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
         hathora_destroy_room(cl.0, c("never-existed").as_ptr(), null(), out)
     });
     assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
-    // A 500 may have been sent after the work was done: the 409 then resolves to the room.
+    // A 500 may have been sent after the work was done: the 422 (taken) then resolves to the room.
     emu.faults().fail_next_status(500, 1, None);
     let r = create_taken();
     assert_eq!(r.code(), Code::Ok);

@@ -698,7 +698,7 @@ fn bad_strings_in_every_string_argument() {
                         ..fx.options
                     };
                     // A fixed room id would collide with itself on the second CreateRoom; the
-                    // server's 409 is still not INVALID_ARGUMENT, which is what is checked.
+                    // server's 422 (taken) is still not INVALID_ARGUMENT, which is what is checked.
                     fx.row(
                         &format!("{slot:?} {label}"),
                         op,

@@ -177,14 +177,21 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
                 code: Code::Ok,
                 http_status: 200,
                 message: None,
-                body: body.to_owned(),
+                body: body.as_bytes().to_vec(),
                 payload: Payload::Connection(c.clone()),
                 attempts: 1,
             },
         ),
     ));
     assert_eq!(res.request_id(), 7);
-    assert_eq!(res.body(), body.replace('\0', "\u{FFFD}"));
+    // The body is kept byte for byte (NUL bytes included), read with its length.
+    let raw = unsafe {
+        std::slice::from_raw_parts(
+            hathora_result_body(res.0).cast::<u8>(),
+            hathora_result_body_len(res.0),
+        )
+    };
+    assert_eq!(raw, body.as_bytes());
     let v = res.conn().expect("connection view");
     assert_eq!(s(v.room_id).unwrap(), c.room_id.replace('\0', "\u{FFFD}"));
     assert_eq!(
@@ -266,7 +273,7 @@ fn check_rooms_view(rooms: Vec<Room>, body: &str) {
                 code: Code::Ok,
                 http_status: 200,
                 message: None,
-                body: body.to_owned(),
+                body: body.as_bytes().to_vec(),
                 payload: Payload::Rooms(rooms.clone()),
                 attempts: 1,
             },
@@ -285,7 +292,7 @@ fn check_rooms_view(rooms: Vec<Room>, body: &str) {
                     code: Code::Ok,
                     http_status: 200,
                     message: None,
-                    body: body.to_owned(),
+                    body: body.as_bytes().to_vec(),
                     payload: Payload::Room(room.clone()),
                     attempts: 1,
                 },
@@ -450,7 +457,10 @@ fn region_name_ok(b: &[u8]) -> bool {
 }
 fn process_id_ok(b: &[u8]) -> bool {
     std::str::from_utf8(b).is_ok_and(|s| {
-        (1..=256).contains(&s.len()) && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+        (1..=256).contains(&s.len())
+            && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+            && s != "."
+            && s != ".."
     })
 }
 
@@ -545,7 +555,7 @@ proptest! {
         });
         check("CreateRoom", "room_id", valid, &r, before)?;
         if valid {
-            prop_assert!(r.code() == Code::Ok || r.status() == 409, "{:?} {:?}", r.code(), r.message());
+            prop_assert!(r.code() == Code::Ok || r.status() == 422, "{:?} {:?}", r.code(), r.message());
             if r.code() == Code::Ok {
                 prop_assert_eq!(s(r.conn().unwrap().room_id).unwrap().into_bytes(), id.clone());
             }

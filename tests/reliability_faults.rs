@@ -289,7 +289,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             // Attempt 1 creates the room and loses its response; attempt 2 (same generated
-            // roomId) gets 409; the library resolves to the room: GetRoomInfo for the process
+            // roomId) gets 422 (taken); the library resolves to the room: GetRoomInfo for the process
             // id, GetConnectionInfo for the connection data.
             fault: "drop after commit (CreateRoom)",
             op: Op::Create,
@@ -717,7 +717,11 @@ fn retries_switched_off_and_bounded_per_call() {
             emu.faults().fail_next_status(503, 2, None);
             let r = create_once(&cl, form, Some(&options(0, -1))).ok();
             assert_eq!(r.attempts(), 3, "{mode:?} {form:?}");
-            assert_eq!(emu.stats().count("CreateRoom"), 1 + 2 + 3, "{mode:?} {form:?}");
+            assert_eq!(
+                emu.stats().count("CreateRoom"),
+                1 + 2 + 3,
+                "{mode:?} {form:?}"
+            );
             assert_eq!(emu.stats().rooms, 1, "{mode:?} {form:?}");
         }
     }
@@ -865,7 +869,11 @@ fn timeout_is_reported_at_the_deadline() {
             hathora_get_connection_info(cl.0, c("some-room").as_ptr(), &opts, out)
         });
         let elapsed = started.elapsed();
-        assert_eq!((r.code(), r.attempts()), (Code::Timeout, 1), "blocking, {mode:?}");
+        assert_eq!(
+            (r.code(), r.attempts()),
+            (Code::Timeout, 1),
+            "blocking, {mode:?}"
+        );
         assert_ended_by_the_deadline(
             &format!("call deadline, blocking, {mode:?}"),
             elapsed,
@@ -880,7 +888,11 @@ fn timeout_is_reported_at_the_deadline() {
         });
         let r = col.one(&cl, id);
         let elapsed = started.elapsed();
-        assert_eq!((r.code(), r.attempts()), (Code::Timeout, 1), "async, {mode:?}");
+        assert_eq!(
+            (r.code(), r.attempts()),
+            (Code::Timeout, 1),
+            "async, {mode:?}"
+        );
         assert_ended_by_the_deadline(
             &format!("call deadline, async, {mode:?}"),
             elapsed,
@@ -1125,7 +1137,10 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
         // Wait until the first attempt was answered, then cancel during the 20 s wait.
         let end = Instant::now() + Duration::from_secs(10);
         while emu.stats().count("CreateRoom") < 1 {
-            assert!(Instant::now() < end, "{mode:?}: the first attempt never arrived");
+            assert!(
+                Instant::now() < end,
+                "{mode:?}: the first attempt never arrived"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -1269,7 +1284,11 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
         }
         // Nothing afterwards, and the handle is dead.
         std::thread::sleep(Duration::from_millis(500));
-        assert_eq!(t.late.load(Ordering::SeqCst), 0, "{mode:?}: callbacks after free");
+        assert_eq!(
+            t.late.load(Ordering::SeqCst),
+            0,
+            "{mode:?}: callbacks after free"
+        );
         assert_eq!(t.seen.lock().unwrap().len(), ids.len(), "{mode:?}");
         assert_eq!(unsafe { hathora_client_pending(raw) }, 0);
         let mut id = 0;
@@ -1408,7 +1427,11 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
         );
         assert_eq!((seen[0].0, seen[0].1), (id, Code::ShutDown), "{mode:?}");
         std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(t.late.load(Ordering::SeqCst), 0, "{mode:?}: callbacks after free");
+        assert_eq!(
+            t.late.load(Ordering::SeqCst),
+            0,
+            "{mode:?}: callbacks after free"
+        );
     }
 }
 

@@ -35,8 +35,11 @@ impl ApiError {
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }
-    pub(crate) fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, message)
+    /// CreateRoom with a roomId that is taken: 422 (declared), and a message that says so.
+    pub(crate) fn room_id_taken(room_id: &str) -> Self {
+        Self::unprocessable(format!(
+            "roomId {room_id} is taken: a room with this id already exists"
+        ))
     }
     pub(crate) fn unprocessable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)

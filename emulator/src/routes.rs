@@ -1,7 +1,9 @@
 //! Handlers of the nine RoomsV2 operations (`/rooms/v2/{appId}/...`).
 //!
 //! Checks run in this order: bearer token (401, skipped for connectioninfo), app id (404),
-//! request body (400), field validation (422), then the room / process itself (404, 409).
+//! request body (400 for CreateRoom, 422 for UpdateRoomConfig, which declares no 400), field
+//! validation (422), then the room / process itself (404; a taken roomId 422, resuming a room
+//! that is not suspended 400). Every error status is one the operation declares.
 
 use std::sync::Arc;
 
@@ -67,9 +69,12 @@ fn authorize(s: &Shared, headers: &HeaderMap, app_id: &str) -> Result<(), ApiErr
     check_app(s, app_id)
 }
 
-fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+/// A body that does not parse is 400 where the operation declares 400 (CreateRoom), else 422
+/// (UpdateRoomConfig declares no 400): an undeclared status would reach the official SDKs'
+/// callers as a generic SDKError instead of ApiError.
+fn parse_body<T: DeserializeOwned>(body: &Bytes, status: StatusCode) -> Result<T, ApiError> {
     serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))
+        .map_err(|e| ApiError::new(status, format!("Invalid request body: {e}")))
 }
 
 fn check_room_config(config: &str) -> Result<(), ApiError> {
@@ -107,7 +112,7 @@ async fn create(
     body: Bytes,
 ) -> ApiResult {
     authorize(&s, &headers, &app_id)?;
-    let params: CreateRoomParams = parse_body(&body)?;
+    let params: CreateRoomParams = parse_body(&body, StatusCode::BAD_REQUEST)?;
     let room_id = query_room_id(query.as_deref())?;
     if !REGIONS.contains(&params.region.as_str()) {
         return Err(ApiError::unprocessable(format!(
@@ -202,7 +207,7 @@ async fn update(
     body: Bytes,
 ) -> ApiResult {
     authorize(&s, &headers, &app_id)?;
-    let params: UpdateRoomConfigParams = parse_body(&body)?;
+    let params: UpdateRoomConfigParams = parse_body(&body, StatusCode::UNPROCESSABLE_ENTITY)?;
     check_room_config(&params.room_config)?;
     s.store.lock().update(&room_id, params.room_config)?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -140,11 +140,12 @@ impl Store {
         config: Option<String>,
     ) -> Result<wire::RoomConnectionData, ApiError> {
         let room_id = match room_id {
-            // The contract only says a taken roomId "is an error"; the emulator answers
-            // 409 Conflict with a message containing "already exists" (destroyed rooms keep
-            // their id taken, as ids are globally unique).
+            // The contract only says a taken roomId "is an error". 422 is one of CreateRoom's
+            // declared statuses (409 is not: the official SDKs would raise their generic
+            // SDKError for it instead of ApiError): the request is understood but invalid.
+            // Destroyed rooms keep their id taken, as ids are globally unique.
             Some(id) if self.rooms.contains_key(&id) => {
-                return Err(ApiError::conflict(format!("Room {id} already exists")));
+                return Err(ApiError::room_id_taken(&id));
             }
             Some(id) => id,
             None => loop {
@@ -242,12 +243,15 @@ impl Store {
         Ok(())
     }
 
-    /// Only a suspended room can be resumed; any other live room answers 400.
+    /// Only a suspended room can be resumed; any other live room (starting or active) answers
+    /// 400 and is left as it is. The contract does not say; 400 is declared for ResumeRoom, and
+    /// refusing (rather than answering 200 with the current allocation) shows a caller that it
+    /// misread the room's state instead of hiding it. See README "Statuses the contract leaves open".
     pub(crate) fn resume(&mut self, room_id: &str) -> Result<wire::RoomConnectionData, ApiError> {
         let room = self.live_room(room_id)?;
         if room.current().is_some() {
             return Err(ApiError::bad_request(format!(
-                "Room {room_id} is not suspended"
+                "Room {room_id} is not suspended: only a suspended room can be resumed"
             )));
         }
         let region = room.region.clone();

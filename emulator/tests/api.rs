@@ -250,7 +250,7 @@ fn unknown_route_and_method_are_json_errors() {
 }
 
 #[test]
-fn malformed_bodies_are_400() {
+fn malformed_bodies_are_400_or_422() {
     let api = Api::with_delay(FOREVER);
     let create = api.api("/create");
     for body in [
@@ -271,7 +271,8 @@ fn malformed_bodies_are_400() {
         Some(r#"{"roomConfig":null}"#),
         None,
     ] {
-        api.post(&api.api("/update/u"), body).assert_error(400);
+        // UpdateRoomConfig declares no 400: its malformed bodies are 422.
+        api.post(&api.api("/update/u"), body).assert_error(422);
     }
     assert_eq!(api.emu.stats().rooms, 1);
 }
@@ -322,14 +323,14 @@ fn every_region_is_accepted() {
 }
 
 #[test]
-fn taken_room_id_is_409() {
+fn taken_room_id_is_422() {
     let api = Api::with_delay(FOREVER);
     api.create_id("dup", "London");
     let r = api.post(
         &api.api("/create?roomId=dup"),
         Some(r#"{"region":"Tokyo"}"#),
     );
-    let msg = r.assert_error(409);
+    let msg = r.assert_error(422);
     assert!(msg.contains("already exists"), "{msg}");
     // Still taken after destroy: room ids are globally unique.
     api.post(&api.api("/destroy/dup"), None);
@@ -337,7 +338,7 @@ fn taken_room_id_is_409() {
         &api.api("/create?roomId=dup"),
         Some(r#"{"region":"Tokyo"}"#),
     );
-    r.assert_error(409);
+    r.assert_error(422);
 }
 
 #[test]

@@ -156,7 +156,7 @@ fn drop_after_commit_runs_the_operation_but_loses_the_response() {
     assert_eq!(api.info("committed")["roomId"], "committed");
     // A retry of the same create now conflicts.
     api.post(&api.api("/create?roomId=committed"), LONDON)
-        .assert_error(409);
+        .assert_error(422);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Client handles. A handle is a key into a registry, not a pointer, so a stale, doubled or
-//! garbage handle is refused with `INVALID_ARGUMENT` instead of touching freed memory.
+//! garbage handle is refused with `INVALID_ARGUMENT` instead of touching freed memory. Keys are
+//! unguessable and never repeat (see `next_handle`), so a stale or uninitialised handle variable
+//! cannot name whichever client happens to be live under a small number.
 
 use super::config::HathoraConfig;
 use super::toolkit::{guard, guard_code, invalid, set_last_error, write_out};
@@ -7,17 +9,65 @@ use crate::client::Client;
 use crate::error::HathoraResultCode;
 use crate::sync;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
 
 /// A RoomsV2 client: configuration, HTTP connections and worker threads. Opaque; created by
 /// `hathora_client_new`, freed by `hathora_client_free`. Safe to use from many threads at once.
+/// A handle is a key, not an address: never dereference it. Handle values are random-looking
+/// (keyed per process), never below 65,536 and never reused within a process (on 32-bit
+/// targets: not before 2^32 clients), so NULL, a small integer or a freed handle is refused with
+/// `INVALID_ARGUMENT` (ignored, with a message, by `hathora_client_free`) instead of acting on
+/// another client; any other garbage value names a live client only by a chance of about one in
+/// 2^64 per live client (2^32 on 32-bit targets).
 pub struct HathoraClient {
     _opaque: [u8; 0],
 }
 
 static CLIENTS: LazyLock<RwLock<HashMap<usize, Arc<Client>>>> = LazyLock::new(Default::default);
-static NEXT_HANDLE: AtomicUsize = AtomicUsize::new(1);
+
+/// Handle values below this are never issued: the values a zeroed, small-counter or
+/// uninitialised variable most often holds.
+const SMALLEST_HANDLE: usize = 1 << 16;
+
+/// The next handle value: a counter, offset by a per-process random key, through a bijective
+/// mixer, XORed with a second key. A bijection of a counter never repeats, so a freed handle's
+/// value never names a later client; the keys make values differ from run to run.
+fn next_handle() -> usize {
+    static KEYS: LazyLock<(u64, u64)> =
+        LazyLock::new(|| (crate::random::next_u64(), crate::random::next_u64()));
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(KEYS.0);
+        let h = mix(n) ^ KEYS.1 as usize;
+        if h >= SMALLEST_HANDLE {
+            return h;
+        }
+    }
+}
+
+/// splitmix64's finaliser: a bijection of u64 (xor-shifts and odd multipliers are invertible).
+#[cfg(target_pointer_width = "64")]
+fn mix(mut x: u64) -> usize {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
+    x as usize
+}
+
+/// murmur3's 32-bit finaliser, a bijection of u32: distinct for 2^32 consecutive counters.
+#[cfg(not(target_pointer_width = "64"))]
+fn mix(x: u64) -> usize {
+    let mut x = x as u32;
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x85eb_ca6b);
+    x ^= x >> 13;
+    x = x.wrapping_mul(0xc2b2_ae35);
+    x ^= x >> 16;
+    x as usize
+}
 
 /// The live client behind a handle, held for the duration of one call.
 pub(super) fn lookup(
@@ -37,6 +87,8 @@ pub(super) fn lookup(
 /// writes the handle to `*out_client`; the caller owns it and frees it with `hathora_client_free`.
 /// A configuration that cannot work (no app id, malformed URL, zero threads...) is refused with
 /// `INVALID_ARGUMENT`, `*out_client` set to NULL, and the reason in `hathora_last_error_message`.
+/// The proxy environment variables are read here, once (rules: `hathora_config_set_base_url`);
+/// a proxy variable that cannot be used is refused the same way.
 ///
 /// # Safety
 /// `config` is NULL or live; `out_client` is NULL or writable.
@@ -50,8 +102,15 @@ pub unsafe extern "C" fn hathora_client_new(
         // SAFETY: NULL or live per the contract.
         let cfg = unsafe { config.as_ref() }.ok_or_else(|| invalid("config must not be NULL"))?;
         let client = Client::new(cfg.config.clone()).map_err(invalid)?;
-        let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
-        sync::write(&CLIENTS).insert(handle, Arc::new(client));
+        let handle = {
+            let mut clients = sync::write(&CLIENTS);
+            // Only a 32-bit counter that wrapped could meet a live value; skip it if so.
+            let handle = std::iter::repeat_with(next_handle)
+                .find(|h| !clients.contains_key(h))
+                .expect("an endless iterator finds a free value");
+            clients.insert(handle, Arc::new(client));
+            handle
+        };
         unsafe { write_out(out_client, handle as *mut HathoraClient, "out_client") }?;
         Ok(HathoraResultCode::Ok)
     })

@@ -73,7 +73,9 @@ pub unsafe extern "C" fn hathora_config_free(config: *mut HathoraConfig) {
 }
 
 /// Sets the default app id of every call (each call may override it). `app_id` is copied;
-/// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`.
+/// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
+/// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
+/// refused by `hathora_client_new`.
 ///
 /// # Safety
 /// `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -113,6 +115,18 @@ pub unsafe extern "C" fn hathora_config_set_dev_token(
 /// Sets the API base URL, e.g. a local emulator's `http://127.0.0.1:PORT`. NULL restores the
 /// default. Copied. `http://` is accepted for loopback hosts only, unless
 /// `hathora_config_set_allow_insecure_http` is on; a malformed URL is refused by `hathora_client_new`.
+///
+/// Proxies: `hathora_client_new` reads the environment once, as curl does. Requests to an
+/// `https://` base URL go through `https_proxy` / `HTTPS_PROXY`, else `all_proxy` / `ALL_PROXY`;
+/// to an `http://` one through `http_proxy` / `HTTP_PROXY`, else `all_proxy` / `ALL_PROXY`
+/// (lowercase first; empty counts as unset). `no_proxy` / `NO_PROXY` lists exceptions, comma
+/// separated: `*`, host names (each also matches its subdomains; a leading `.` or `*.` is
+/// optional), IP addresses and CIDR ranges. A loopback base URL (`localhost`, `*.localhost`,
+/// 127.0.0.0/8, `::1`: the emulator) never goes through a proxy, whatever the environment says,
+/// so the dev token never reaches a proxy in clear text. The proxy is `http://host:port` or
+/// `https://host:port`, optionally with `user:password@`; requests are tunnelled with CONNECT.
+/// A SOCKS proxy, or one that is not a valid URL, makes `hathora_client_new` fail with
+/// `INVALID_ARGUMENT` naming the variable (not its value) instead of connecting directly.
 ///
 /// # Safety
 /// `config` is NULL or live; `base_url` is NULL or a NUL-terminated string.

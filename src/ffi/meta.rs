@@ -70,8 +70,18 @@ impl LogTarget {
 /// Routes the library's log lines (retries, refusals, resolutions) to `callback` for levels up to
 /// `max_level` (a `HathoraLogLevel`; `OFF` or a NULL callback removes the hook). Process-wide.
 /// The callback runs on the thread that logs: a worker thread or the caller's, possibly several
-/// at once, so it must be thread-safe. Lines never contain the dev token. When this returns, no
-/// call of the previous callback is still running, so its `user_data` may be released.
+/// at once, so it must be thread-safe. Lines never contain the dev token.
+///
+/// When this returns, no call of the previous callback is still running on another thread (it
+/// waits for those calls to finish), so its `user_data` may be released.
+///
+/// The callback may call this function itself, e.g. to remove itself after the first line or to
+/// install another callback: that never deadlocks. It still waits for the previous callback's
+/// calls on other threads; the call it is made from is, of course, still running until it
+/// returns, so release `user_data` only after that. Lines that library functions called from
+/// inside the callback would log on the same thread are dropped, not delivered re-entrantly.
+/// Do not call this from inside the callback while holding a lock that another thread's call of
+/// the callback waits for (that would be a deadlock of the caller's making).
 /// A `max_level` that is not a `HathoraLogLevel`: `INVALID_ARGUMENT`, the hook unchanged.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_set_log_callback(

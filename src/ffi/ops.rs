@@ -26,7 +26,8 @@ pub const HATHORA_CALL_OPTIONS_VERSION: u32 = 1;
 pub struct HathoraCallOptions {
     /// Must be `HATHORA_CALL_OPTIONS_VERSION`, so that later fields can be added safely.
     pub version: u32,
-    /// App id for this call; NULL uses the client's. Must be UTF-8.
+    /// App id for this call; NULL uses the client's. Must be UTF-8; `.` and `..` (dot path
+    /// segments) are refused with `INVALID_ARGUMENT`, like the client's app id.
     pub app_id: *const c_char,
     /// Overall deadline of this call in milliseconds, retries included; 0 uses the client's.
     pub timeout_ms: u32,
@@ -395,7 +396,8 @@ pub unsafe extern "C" fn hathora_get_room_info_async(
 /// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
+/// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+/// `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
     client: *mut HathoraClient,
@@ -439,7 +441,8 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process_async(
 /// Contract: "Every operation has two forms" at the top of this header.
 ///
 /// # Safety
-/// `process_id` is NULL or a NUL-terminated string; `out_result` is NULL or writable.
+/// `process_id` is NULL or a NUL-terminated string (copied; `.` and `..` are refused);
+/// `out_result` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
     client: *mut HathoraClient,

@@ -16,7 +16,8 @@ pub struct HathoraResult {
     http_status: u16,
     attempts: u32,
     message: Option<CString>,
-    body: CString,
+    /// The body as received plus a terminating NUL (not a `CString`: it may hold NUL bytes).
+    body: Box<[u8]>,
     view: View,
     _strings: Strings,
 }
@@ -52,11 +53,17 @@ impl HathoraResult {
             http_status: outcome.http_status,
             attempts: outcome.attempts,
             message: outcome.message.map(into_cstring),
-            body: into_cstring(outcome.body),
+            body: nul_terminated(outcome.body),
             view,
             _strings: strings,
         })
     }
+}
+
+/// `bytes` plus a NUL, reusing the buffer (a body is moved, not copied).
+fn nul_terminated(mut bytes: Vec<u8>) -> Box<[u8]> {
+    bytes.push(0);
+    bytes.into_boxed_slice()
 }
 
 /// Borrows a result pointer for reading.
@@ -103,6 +110,8 @@ pub unsafe extern "C" fn hathora_result_code(result: *const HathoraResult) -> Ha
 }
 
 /// HTTP status of the last response (e.g. 201, 404, 503); 0 when no response arrived or for NULL.
+/// A response whose status line arrived but whose body then failed (over the 16 MiB limit, cut
+/// off, too slow) keeps its status, with the code saying what failed.
 ///
 /// # Safety
 /// `result` is NULL or a live result.
@@ -125,26 +134,32 @@ pub unsafe extern "C" fn hathora_result_message(result: *const HathoraResult) ->
     })
 }
 
-/// The last response body, UTF-8 JSON as received ("" when there was none). NULL only for NULL.
-/// Owned by the result; valid until it is freed.
+/// The last response body, byte for byte as received, followed by a NUL ("" when there was
+/// none). NULL only for NULL. Owned by the result; valid until it is freed. It is the UTF-8 JSON
+/// the structured views were decoded from whenever the code is `OK` with a payload. Otherwise
+/// (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
+/// read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
+/// so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
+/// operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
 ///
 /// # Safety
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_body(result: *const HathoraResult) -> *const c_char {
     guard(null(), || {
-        unsafe { read(result) }.map_or(null(), |r| r.body.as_ptr())
+        unsafe { read(result) }.map_or(null(), |r| r.body.as_ptr().cast())
     })
 }
 
-/// Length in bytes of `hathora_result_body`, without its terminating NUL; 0 for NULL.
+/// Length in bytes of `hathora_result_body`, without its terminating NUL (NUL bytes inside the
+/// body count); 0 for NULL.
 ///
 /// # Safety
 /// `result` is NULL or a live result.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_result_body_len(result: *const HathoraResult) -> usize {
     guard(0, || {
-        unsafe { read(result) }.map_or(0, |r| r.body.as_bytes().len())
+        unsafe { read(result) }.map_or(0, |r| r.body.len() - 1)
     })
 }
 

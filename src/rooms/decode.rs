@@ -6,7 +6,7 @@ use crate::error::HathoraResultCode;
 use crate::model::{ApiErrorBody, ConnectionInfo, Room};
 use crate::outcome::{Outcome, Payload};
 use crate::retry::Attempts;
-use crate::transport::Failure;
+use crate::transport::{AttemptError, Failure};
 
 /// Turns the retry loop's end into a result: code, status, message, body and payload.
 pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
@@ -19,9 +19,16 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 _ => crate::outcome::CANCELLED,
             },
         ),
-        Ok(Err(Failure::Timeout(m))) => Outcome::failure(HathoraResultCode::Timeout, m),
-        Ok(Err(Failure::Connection(m) | Failure::Fatal(m))) => {
-            Outcome::failure(HathoraResultCode::TransportError, m)
+        Ok(Err(AttemptError { failure, status })) => {
+            let mut out = match failure {
+                Failure::Timeout(m) => Outcome::failure(HathoraResultCode::Timeout, m),
+                Failure::Connection(m) | Failure::Fatal(m) => {
+                    Outcome::failure(HathoraResultCode::TransportError, m)
+                }
+            };
+            // The status line arrived before the body failed (e.g. it was over the limit).
+            out.http_status = status.unwrap_or(0);
+            out
         }
         Ok(Ok(resp)) if (200..300).contains(&resp.status) => match decode(spec.payload, &resp.body)
         {
@@ -46,7 +53,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
             },
         },
         Ok(Ok(resp)) => {
-            let message = serde_json::from_str::<ApiErrorBody>(&resp.body)
+            let message = serde_json::from_slice::<ApiErrorBody>(&resp.body)
                 .map(|e| e.message)
                 .unwrap_or_else(|_| format!("HTTP {} without an API error body", resp.status));
             Outcome {
@@ -63,13 +70,42 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
     out
 }
 
-fn decode(kind: PayloadKind, body: &str) -> Result<Payload, serde_json::Error> {
+/// Why a success body did not decode.
+enum DecodeFailure {
+    /// Not UTF-8: reported, never repaired (a repaired id would name another room).
+    NotUtf8(std::str::Utf8Error),
+    Json(serde_json::Error),
+}
+
+impl std::fmt::Display for DecodeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeFailure::NotUtf8(e) => write!(
+                f,
+                "it is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+            DecodeFailure::Json(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Decodes a success body into the operation's payload. An operation without a payload
+/// ignores its body (the status is the whole answer), which stays available as received.
+fn decode(kind: PayloadKind, bytes: &[u8]) -> Result<Payload, DecodeFailure> {
+    if kind == PayloadKind::None {
+        return Ok(Payload::None);
+    }
+    let body = std::str::from_utf8(bytes).map_err(DecodeFailure::NotUtf8)?;
+    let json = |e| DecodeFailure::Json(e);
     Ok(match kind {
         PayloadKind::None => Payload::None,
         PayloadKind::Connection => {
-            Payload::Connection(serde_json::from_str::<ConnectionInfo>(body)?)
+            Payload::Connection(serde_json::from_str::<ConnectionInfo>(body).map_err(json)?)
         }
-        PayloadKind::Room => Payload::Room(serde_json::from_str::<Room>(body)?),
-        PayloadKind::Rooms => Payload::Rooms(serde_json::from_str::<Vec<Room>>(body)?),
+        PayloadKind::Room => Payload::Room(serde_json::from_str::<Room>(body).map_err(json)?),
+        PayloadKind::Rooms => {
+            Payload::Rooms(serde_json::from_str::<Vec<Room>>(body).map_err(json)?)
+        }
     })
 }

@@ -26,7 +26,7 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(config: ClientConfig) -> Result<Engine, String> {
         config.validate()?;
-        let transport = Transport::new(&config);
+        let transport = Transport::new(&config)?;
         Ok(Engine {
             config,
             transport,
@@ -182,7 +182,7 @@ impl Engine {
                     (&room.payload, &mut out.payload)
                 {
                     c.process_id = r.current_allocation.as_ref().map(|a| a.process_id.clone());
-                    out.body = serde_json::to_string(c).unwrap_or_default();
+                    out.body = serde_json::to_vec(c).unwrap_or_default();
                     return out;
                 }
                 if room.is_ok() { out } else { room }
@@ -196,7 +196,7 @@ impl Engine {
                     code: HathoraResultCode::Ok,
                     http_status: 204,
                     message: None,
-                    body: String::new(),
+                    body: Vec::new(),
                     payload: Payload::None,
                     attempts: failed.attempts,
                 }

@@ -48,14 +48,14 @@ namespace Hathora.Rooms.Tests
                 }
             });
 
-            r.Add("api_error_409_room_id_taken", () =>
+            r.Add("api_error_422_room_id_taken", () =>
             {
                 using (var client = f.Client())
                 {
                     string id = f.RoomId("taken");
                     f.CreateRoom(client, id);
                     var e = Assert.Throws<HathoraApiException>(client.CreateRoomAsync(new CreateRoomParams { Region = Region.Chicago }, id));
-                    Assert.Equal(409, e.StatusCode, "status");
+                    Assert.Equal(422, e.StatusCode, "status");
                     Assert.Contains(id, e.ApiMessage, "API message");
                     Assert.Contains("already exists", e.RawBody, "raw body");
                 }

@@ -21,7 +21,7 @@ def test_api_error_carries_status_message_and_body(client):
     "call, status",
     [
         (lambda c, r: c.create_room("Atlantis"), 422),
-        (lambda c, r: c.create_room(hr.Region.LONDON, room_id=r.room_id), 409),
+        (lambda c, r: c.create_room(hr.Region.LONDON, room_id=r.room_id), 422),
         (lambda c, r: c.resume_room(r.room_id), 400),
         (lambda c, r: c.get_active_rooms_for_process("no-such-process"), 404),
     ],
