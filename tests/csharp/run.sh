@@ -18,7 +18,7 @@ mkdir -p "$out"
 
 echo "== compiling the package and the tests (mcs)"
 package_sources
-mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" "${package[@]}" tests/csharp/*.cs
+mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" "${package[@]}" tests/csharp/*.cs tests/csharp/Seed/*.cs
 
 echo "== compile-checking the Unity-only code (UNITY_5_3_OR_NEWER, UNITY_EDITOR, UNITY_IOS) against API stubs"
 mcs -unsafe -nologo -warnaserror -target:library -define:"UNITY_5_3_OR_NEWER;UNITY_EDITOR;UNITY_IOS" \
