@@ -34,6 +34,7 @@ package_sources() {
 # Starts the emulator on an ephemeral port; sets emulator_url. A trap stops it on any exit.
 start_emulator() {
   local log="$1/emulator.out"
+  rm -f "$log" # a second start must not read the previous emulator's URL
   "$target/release/hathora-emulator" --port 0 --app-id app-emulator --token emulator-dev-token \
       --activation-delay-ms 200 --quiet >"$log" 2>&1 &
   emulator_pid=$!
