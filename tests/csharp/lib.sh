@@ -79,6 +79,16 @@ prepare_full_aot() {
     echo "== full AOT: framework already compiled in $aot_prefix"
     return 0
   fi
+  # mono --aot=full runs the system assembler and linker (binutils).
+  if ! command -v as >/dev/null || ! command -v ld >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "== full AOT: installing binutils (as, ld)"
+      flock /tmp/apt.lock apt-get install -y binutils
+    else
+      echo "error: mono --aot=full needs the assembler and linker: install binutils (e.g. sudo apt-get install binutils)" >&2
+      exit 1
+    fi
+  fi
   echo "== full AOT: copying Mono's prefix to $aot_prefix and compiling the framework (mono --aot=full)"
   rm -rf "$aot_prefix"
   mkdir -p "$aot_prefix/bin" "$aot_prefix/lib/mono/4.5" "$aot_prefix/etc"
