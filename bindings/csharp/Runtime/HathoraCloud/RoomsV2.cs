@@ -16,7 +16,8 @@ namespace HathoraCloud
     /// reached), <see cref="HathoraTimeoutException"/> (the deadline passed),
     /// <see cref="HathoraCanceledException"/> (the SDK was disposed), <see cref="HathoraDecodeException"/>
     /// (a success whose body was not what the contract says), <see cref="HathoraInvalidArgumentException"/>
-    /// (refused before sending, e.g. a null request or a bad room id).
+    /// (refused before sending, e.g. a null request or a bad room id), ObjectDisposedException
+    /// (called after the SDK was disposed).
     /// </summary>
     public interface IRoomsV2
     {
