@@ -34,6 +34,7 @@ package_sources() {
 # Starts the emulator on an ephemeral port; sets emulator_url. A trap stops it on any exit.
 start_emulator() {
   local log="$1/emulator.out"
+  rm -f "$log" # a second start must not read the previous emulator's URL
   "$target/release/hathora-emulator" --port 0 --app-id app-emulator --token emulator-dev-token \
       --activation-delay-ms 200 --quiet >"$log" 2>&1 &
   emulator_pid=$!
@@ -55,4 +56,60 @@ run_with_native() {
   LD_LIBRARY_PATH="$target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
   DYLD_LIBRARY_PATH="$target/release${DYLD_LIBRARY_PATH:+:$DYLD_LIBRARY_PATH}" \
     "$@"
+}
+
+# Stops the emulator start_emulator started (so a second run can get a fresh one).
+stop_emulator() {
+  kill "$emulator_pid" 2>/dev/null || true
+  wait "$emulator_pid" 2>/dev/null || true
+}
+
+# Mono's full-AOT mode forbids the JIT, as IL2CPP and iOS do (a capturing lambda handed to native
+# code as a callback fails there). It needs the framework compiled ahead of time, which must not
+# touch /usr: so Mono's prefix (the mono-sgen binary, lib/mono/4.5, libmono-native, /etc/mono) is
+# copied to $1 and compiled there, once per Mono version. Sets aot_prefix.
+prepare_full_aot() {
+  aot_prefix="$1"
+  local mono_bin mono_lib stamp want
+  mono_bin="$(readlink -f "$(command -v mono-sgen || command -v mono)")"
+  mono_lib="$(cd "$(dirname "$mono_bin")/../lib" && pwd)"
+  want="$("$mono_bin" --version | head -n 1) $mono_bin"
+  stamp="$aot_prefix/.framework-aot"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "== full AOT: framework already compiled in $aot_prefix"
+    return 0
+  fi
+  # mono --aot=full runs the system assembler and linker (binutils).
+  if ! command -v as >/dev/null || ! command -v ld >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "== full AOT: installing binutils (as, ld)"
+      flock /tmp/apt.lock apt-get install -y binutils
+    else
+      echo "error: mono --aot=full needs the assembler and linker: install binutils (e.g. sudo apt-get install binutils)" >&2
+      exit 1
+    fi
+  fi
+  echo "== full AOT: copying Mono's prefix to $aot_prefix and compiling the framework (mono --aot=full)"
+  rm -rf "$aot_prefix"
+  mkdir -p "$aot_prefix/bin" "$aot_prefix/lib/mono/4.5" "$aot_prefix/etc"
+  cp "$mono_bin" "$aot_prefix/bin/mono"
+  cp -L "$mono_lib"/mono/4.5/*.dll "$aot_prefix/lib/mono/4.5/"
+  cp -L "$mono_lib"/libmono-native.so* "$aot_prefix/lib/"
+  cp -rL /etc/mono "$aot_prefix/etc/mono"
+  local dll
+  for dll in "$aot_prefix"/lib/mono/4.5/*.dll; do
+    if ! aot_mono --aot=full "$dll" >"$dll.aot.log" 2>&1; then
+      echo "error: mono --aot=full $dll failed:" >&2
+      tail -n 20 "$dll.aot.log" >&2
+      exit 1
+    fi
+  done
+  echo "$want" >"$stamp"
+}
+
+# The copied runtime, seeing only the copied framework and configuration.
+aot_mono() {
+  MONO_PATH="$aot_prefix/lib/mono/4.5" MONO_CFG_DIR="$aot_prefix/etc" \
+  LD_LIBRARY_PATH="$aot_prefix/lib:$target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    "$aot_prefix/bin/mono" "$@"
 }

@@ -14,6 +14,15 @@ namespace Hathora.Rooms.Interop
         // (a continuation may re-enter), and a fresh list is made then.
         static List<RequestDispatcher> spare = new List<RequestDispatcher>();
 
+#if !UNITY_5_3_OR_NEWER
+        // Outside Unity (whose hooks dispose clients on domain reload and quit): a process whose
+        // clients were never disposed still exits. See NativeThreads.
+        static ClientRegistry()
+        {
+            AppDomain.CurrentDomain.ProcessExit += (sender, args) => DisposeAll();
+        }
+#endif
+
         public static void Add(RequestDispatcher dispatcher)
         {
             lock (dispatchers)

@@ -30,6 +30,12 @@ namespace Hathora.Rooms.Interop
             get { return Volatile.Read(ref disposed) != 0; }
         }
 
+        // Worker mode: the native library's own threads run the callbacks.
+        public bool CompletesOnNativeThreads
+        {
+            get { return mode == DispatchMode.Worker; }
+        }
+
         public int Pending
         {
             get { return native.Pending; }

@@ -92,6 +92,10 @@ namespace Hathora.Rooms.Interop
                 GCHandle handle = GCHandle.FromIntPtr((IntPtr)userData);
                 var request = (PendingRequest)handle.Target;
                 handle.Free();
+                if (request.Owner.CompletesOnNativeThreads)
+                {
+                    NativeThreads.MarkBackground();
+                }
                 try
                 {
                     request.Read(result);

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using R = Hathora.Rooms;
+using S = HathoraCloud.Models.Shared;
+
+namespace HathoraCloud.Internal
+{
+    // Copies the library's models into the official SDK's shapes, and the official request
+    // bodies into the library's. Plain code, no reflection (IL2CPP strips what it cannot see).
+    internal static class ModelConverter
+    {
+        public static R.CreateRoomParams ToLibrary(S.CreateRoomParams p)
+        {
+            if (p == null)
+            {
+                return null;
+            }
+            return new R.CreateRoomParams
+            {
+                Region = ToLibrary(p.Region),
+                RoomConfig = p.RoomConfig,
+                DeploymentId = p.DeploymentId,
+                ClientIPs = p.ClientIPs,
+            };
+        }
+
+        public static R.Region ToLibrary(S.Region region)
+        {
+            switch (region)
+            {
+                case S.Region.Seattle: return R.Region.Seattle;
+                case S.Region.LosAngeles: return R.Region.LosAngeles;
+                case S.Region.WashingtonDC: return R.Region.WashingtonDC;
+                case S.Region.Chicago: return R.Region.Chicago;
+                case S.Region.London: return R.Region.London;
+                case S.Region.Frankfurt: return R.Region.Frankfurt;
+                case S.Region.Mumbai: return R.Region.Mumbai;
+                case S.Region.Singapore: return R.Region.Singapore;
+                case S.Region.Tokyo: return R.Region.Tokyo;
+                case S.Region.Sydney: return R.Region.Sydney;
+                case S.Region.SaoPaulo: return R.Region.SaoPaulo;
+                case S.Region.Dallas: return R.Region.Dallas;
+                case S.Region.Johannesburg: return R.Region.Johannesburg;
+                case S.Region.Dubai: return R.Region.Dubai;
+                // A cast number that names no region: the library refuses Unknown with a message.
+                default: return R.Region.Unknown;
+            }
+        }
+
+        public static S.ConnectionInfoV2 ConnectionInfo(R.ConnectionInfoV2 c)
+        {
+            return new S.ConnectionInfoV2
+            {
+                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
+                ExposedPort = Port(c.ExposedPort),
+                RoomId = c.RoomId,
+                Status = ReadyStatus(c.Status),
+                StatusRaw = c.StatusRaw,
+            };
+        }
+
+        public static S.RoomConnectionData RoomConnectionData(R.RoomConnectionData c)
+        {
+            return new S.RoomConnectionData
+            {
+                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
+                ExposedPort = Port(c.ExposedPort),
+                ProcessId = c.ProcessId,
+                RoomId = c.RoomId,
+                Status = ReadyStatus(c.Status),
+                StatusRaw = c.StatusRaw,
+            };
+        }
+
+        public static S.RoomAllocationData RoomAllocationData(R.RoomConnectionData c)
+        {
+            return new S.RoomAllocationData
+            {
+                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
+                ExposedPort = Port(c.ExposedPort),
+                ProcessId = c.ProcessId,
+                RoomId = c.RoomId,
+                Status = ReadyStatus(c.Status),
+                StatusRaw = c.StatusRaw,
+            };
+        }
+
+        public static S.Room Room(R.Room r)
+        {
+            var allocations = new List<S.RoomAllocation>(r.Allocations.Count);
+            foreach (R.RoomAllocation a in r.Allocations)
+            {
+                allocations.Add(new S.RoomAllocation { ProcessId = a.ProcessId, RoomAllocationId = a.RoomAllocationId, ScheduledAt = Utc(a.ScheduledAt), UnscheduledAt = Utc(a.UnscheduledAt) });
+            }
+            R.RoomAllocation c = r.CurrentAllocation;
+            return new S.Room
+            {
+                Allocations = allocations,
+                AppId = r.AppId,
+                CurrentAllocation = c == null ? null : new S.CurrentAllocation { ProcessId = c.ProcessId, RoomAllocationId = c.RoomAllocationId, ScheduledAt = Utc(c.ScheduledAt), UnscheduledAt = Utc(c.UnscheduledAt) },
+                RoomConfig = r.RoomConfig,
+                RoomId = r.RoomId,
+                Status = Status(r.Status),
+                StatusRaw = r.StatusRaw,
+            };
+        }
+
+        public static List<S.RoomWithoutAllocations> Rooms(IReadOnlyList<R.RoomWithoutAllocations> rooms)
+        {
+            var list = new List<S.RoomWithoutAllocations>(rooms.Count);
+            foreach (R.RoomWithoutAllocations r in rooms)
+            {
+                R.RoomAllocation c = r.CurrentAllocation;
+                list.Add(new S.RoomWithoutAllocations
+                {
+                    AppId = r.AppId,
+                    CurrentAllocation = c == null ? null : new S.RoomWithoutAllocationsCurrentAllocation { ProcessId = c.ProcessId, RoomAllocationId = c.RoomAllocationId, ScheduledAt = Utc(c.ScheduledAt), UnscheduledAt = Utc(c.UnscheduledAt) },
+                    RoomConfig = r.RoomConfig,
+                    RoomId = r.RoomId,
+                    Status = Status(r.Status),
+                    StatusRaw = r.StatusRaw,
+                });
+            }
+            return list;
+        }
+
+        // "suspended" has no member in the official enum: it decodes as Unknown, raw string kept.
+        static S.RoomStatus Status(R.RoomStatus status)
+        {
+            switch (status)
+            {
+                case R.RoomStatus.Scheduling: return S.RoomStatus.Scheduling;
+                case R.RoomStatus.Active: return S.RoomStatus.Active;
+                case R.RoomStatus.Destroyed: return S.RoomStatus.Destroyed;
+                default: return S.RoomStatus.Unknown;
+            }
+        }
+
+        static S.RoomReadyStatus ReadyStatus(R.RoomReadyStatus status)
+        {
+            switch (status)
+            {
+                case R.RoomReadyStatus.Active: return S.RoomReadyStatus.Active;
+                case R.RoomReadyStatus.Starting: return S.RoomReadyStatus.Starting;
+                default: return S.RoomReadyStatus.Unknown;
+            }
+        }
+
+        static S.TransportType Transport(R.TransportType type)
+        {
+            switch (type)
+            {
+                case R.TransportType.Tcp: return S.TransportType.Tcp;
+                case R.TransportType.Udp: return S.TransportType.Udp;
+                case R.TransportType.Tls: return S.TransportType.Tls;
+                default: return S.TransportType.Unknown;
+            }
+        }
+
+        static S.ExposedPort Port(R.ExposedPort p)
+        {
+            if (p == null)
+            {
+                return null;
+            }
+            return new S.ExposedPort { Host = p.Host, Name = p.Name, Port = p.Port, TransportType = Transport(p.TransportType), TransportTypeRaw = p.TransportTypeRaw };
+        }
+
+        static List<S.ExposedPort> Ports(IReadOnlyList<R.ExposedPort> ports)
+        {
+            var list = new List<S.ExposedPort>(ports.Count);
+            foreach (R.ExposedPort p in ports)
+            {
+                list.Add(Port(p));
+            }
+            return list;
+        }
+
+        static DateTime Utc(DateTimeOffset time)
+        {
+            return time.UtcDateTime;
+        }
+
+        static DateTime? Utc(DateTimeOffset? time)
+        {
+            return time.HasValue ? time.Value.UtcDateTime : (DateTime?)null;
+        }
+    }
+}
