@@ -45,6 +45,16 @@
 // Most retries a client or a call may ask for.
 #define MAX_RETRIES 20
 
+// One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
+// one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
+#define DEFAULT_MAX_WORKERS 256
+
+// One warm worker: a game's occasional call starts without spawning a thread.
+#define DEFAULT_MIN_WORKERS 1
+
+// Upper bound of `max_workers`.
+#define MAX_WORKERS_LIMIT 1024
+
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
 
@@ -354,7 +364,8 @@ size_t hathora_client_pending(HathoraClient *client);
 
 // A new configuration with the defaults: no app id (set one), no dev token, base URL
 // `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
-// up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
+// up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
+// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
 // requests, plain http only to loopback. Owned by the caller: free it with `hathora_config_free`
 // (a client keeps its own copy). NULL only if memory is exhausted.
 HathoraConfig *hathora_config_new(void);
@@ -412,12 +423,29 @@ HathoraResultCode hathora_config_set_retry(HathoraConfig *config,
                                            uint32_t initial_backoff_ms,
                                            uint32_t max_backoff_ms);
 
-// Sets the number of worker threads that run asynchronous requests (1 to 64; else
-// `INVALID_ARGUMENT` and the config is unchanged).
+// Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
+// attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
+// to this many; more calls queue (their deadlines still count). Out of range:
+// `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
 //
 // # Safety
 // `config` is NULL or live.
-HathoraResultCode hathora_config_set_worker_threads(HathoraConfig *config, uint32_t worker_threads);
+HathoraResultCode hathora_config_set_max_workers(HathoraConfig *config, uint32_t max_workers);
+
+// Sets the worker threads kept while idle (0 to 1024; default 1); they start with the client.
+// Out of range: `INVALID_ARGUMENT`, unchanged. Above the maximum: refused by
+// `hathora_client_new`.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_min_workers(HathoraConfig *config, uint32_t min_workers);
+
+// Sets how long a worker above the minimum stays without work before it exits, in
+// milliseconds (1 to 3600000; default 10000). Out of range: `INVALID_ARGUMENT`, unchanged.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_worker_idle_ms(HathoraConfig *config, uint32_t worker_idle_ms);
 
 // Sets where asynchronous callbacks run: a `HathoraDispatchMode` value. Out of range:
 // `INVALID_ARGUMENT`.

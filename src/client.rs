@@ -3,7 +3,7 @@
 
 use crate::cancel::CancelToken;
 use crate::config::ClientConfig;
-use crate::dispatch::{Completion, Dispatcher, Task};
+use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
 use crate::rooms::{Call, CallOptions, Engine, WaitState, WaitStep};
@@ -19,13 +19,14 @@ pub struct Client {
 impl Client {
     /// Checks the configuration and starts the worker threads.
     pub fn new(config: ClientConfig) -> Result<Client, String> {
-        let (mode, threads, capacity) = (
-            config.dispatch_mode,
-            config.worker_threads,
-            config.queue_capacity,
-        );
+        let (mode, capacity) = (config.dispatch_mode, config.queue_capacity);
+        let sizing = Sizing {
+            min: config.min_workers,
+            max: config.max_workers,
+            idle: config.worker_idle,
+        };
         let engine = Arc::new(Engine::new(config)?);
-        let dispatcher = Dispatcher::start(mode, threads, capacity)
+        let dispatcher = Dispatcher::start(mode, sizing, capacity)
             .map_err(|e| format!("could not start worker threads: {e}"))?;
         Ok(Client { engine, dispatcher })
     }
@@ -47,8 +48,10 @@ impl Client {
     pub fn submit(&self, call: Call, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
         let call = self.engine.prepare(call, &opts)?;
         let engine = Arc::clone(&self.engine);
-        self.dispatch(done, move |task| {
-            let out = engine.execute(&call, &opts, task.cancel_token());
+        // The overall deadline counts from now, not from when a worker picks the call up.
+        let deadline = Instant::now() + opts.timeout.unwrap_or(self.config().timeout);
+        self.dispatch(deadline, done, move |task| {
+            let out = engine.execute_until(&call, &opts, task.deadline(), task.cancel_token());
             task.complete(out);
         })
     }
@@ -82,7 +85,7 @@ impl Client {
             room_id.to_owned(),
             Instant::now() + timeout,
         );
-        self.dispatch(done, move |task| {
+        self.dispatch(deadline, done, move |task| {
             wait_task(engine, room_id, opts, deadline, WaitState::default(), task)
         })
     }
@@ -130,10 +133,11 @@ impl Client {
 
     fn dispatch(
         &self,
+        deadline: Instant,
         done: Completion,
         work: impl FnOnce(Task) + Send + 'static,
     ) -> Result<u64, Outcome> {
-        self.dispatcher.submit(done, work).map_err(|code| {
+        self.dispatcher.submit(deadline, done, work).map_err(|code| {
             Outcome::failure(code, match code {
                 HathoraResultCode::QueueFull => format!(
                     "the asynchronous queue is full ({} requests in flight); retry after some complete",

@@ -361,7 +361,8 @@ impl Engine {
         p
     }
 
-    fn execute_until(
+    /// Runs a prepared call to its end on this thread, by `deadline`.
+    pub fn execute_until(
         &self,
         call: &Call,
         opts: &CallOptions,

@@ -58,7 +58,8 @@ const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(2);
 
 impl Transport {
     pub fn new(config: &ClientConfig) -> Self {
-        let pool = (config.worker_threads * 2).max(8);
+        // One idle connection per worker: the next burst reuses them instead of reconnecting.
+        let pool = config.max_workers.max(8);
         let agent_config = Agent::config_builder()
             .http_status_as_error(false)
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))

@@ -1,16 +1,26 @@
-//! One thread that holds delayed jobs (the pauses of wait-until-active) and hands each to the
-//! pool when due, so a waiting request occupies no worker.
+//! One thread that holds delayed work: the pauses of wait-until-active and of retry backoff,
+//! and the deadlines of queued requests. A delayed step goes to the pool when due, so a waiting
+//! request occupies no worker; a short action (ending a request that never started) runs on
+//! this thread itself, so it happens on time even while every worker is busy.
 
 use super::pool::{Job, Pool};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{JoinHandle, ThreadId};
 use std::time::Instant;
+
+/// What happens when an entry is due.
+pub enum Due {
+    /// Hand the job to the pool.
+    Pool(Job),
+    /// Run it on the timer thread: short work only (it may run a completion callback).
+    Here(Job),
+}
 
 struct Timers {
     due: BinaryHeap<Reverse<(Instant, u64)>>,
-    jobs: HashMap<u64, Job>,
+    jobs: HashMap<u64, Due>,
     next: u64,
     closed: bool,
 }
@@ -18,6 +28,23 @@ struct Timers {
 pub struct Timer {
     shared: Arc<(Mutex<Timers>, Condvar)>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    thread_id: Mutex<Option<ThreadId>>,
+    pool: Arc<Pool>,
+}
+
+fn lock(m: &Mutex<Timers>) -> MutexGuard<'_, Timers> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn run_due(due: Due, pool: &Pool) {
+    match due {
+        Due::Pool(job) => {
+            pool.push(job);
+        }
+        Due::Here(job) => {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
+    }
 }
 
 impl Timer {
@@ -31,52 +58,74 @@ impl Timer {
             }),
             Condvar::new(),
         ));
-        let s = Arc::clone(&shared);
+        let (s, p) = (Arc::clone(&shared), Arc::clone(&pool));
         let thread = std::thread::Builder::new()
             .name(format!("{name}-timer"))
-            .spawn(move || run(&s, &pool))?;
+            .stack_size(512 * 1024)
+            .spawn(move || run(&s, &p))?;
+        let id = thread.thread().id();
         Ok(Timer {
             shared,
             thread: Mutex::new(Some(thread)),
+            thread_id: Mutex::new(Some(id)),
+            pool,
         })
     }
 
-    /// Runs `job` on the pool at `at`; after `close_and_join` the pool gets it at once.
-    /// Returns an id for `fire_now`.
-    pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) -> u64 {
-        let (lock, cv) = &*self.shared;
-        let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+    /// Schedules `due` at `at` and returns an id for `cancel`. After `close_and_join` it runs
+    /// at once instead (a `Here` job on the calling thread).
+    pub fn schedule(&self, at: Instant, due: Due) -> u64 {
+        let (m, cv) = &*self.shared;
+        let mut t = lock(m);
         let id = t.next;
         t.next += 1;
         if t.closed {
             drop(t);
-            pool.push(job);
+            run_due(due, &self.pool);
             return id;
         }
+        let earliest = t.due.peek().is_none_or(|Reverse((first, _))| at < *first);
         t.due.push(Reverse((at, id)));
-        t.jobs.insert(id, job);
-        cv.notify_one();
+        t.jobs.insert(id, due);
+        if earliest {
+            cv.notify_one();
+        }
         id
     }
 
-    /// Hands the job `id` to the pool now, if it is still waiting (a cancelled wait ends at once).
-    pub fn fire_now(&self, id: u64, pool: &Pool) {
-        let (lock, _) = &*self.shared;
-        let job = lock
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .jobs
-            .remove(&id);
-        if let Some(job) = job {
-            pool.push(job);
+    /// Takes the entry `id` back if it is not due yet; None when it already ran or went.
+    pub fn cancel(&self, id: u64) -> Option<Due> {
+        let (m, _) = &*self.shared;
+        let mut t = lock(m);
+        let taken = t.jobs.remove(&id);
+        // Cancelled entries stay in the heap until due; rebuild it when they dominate, so a
+        // busy client does not grow it without bound.
+        if taken.is_some() && t.due.len() > 64 && t.due.len() > 2 * t.jobs.len() {
+            let Timers { due, jobs, .. } = &mut *t;
+            due.retain(|Reverse((_, id))| jobs.contains_key(id));
         }
+        taken
     }
 
-    /// Hands every waiting job to the pool now and stops the thread.
+    /// Runs every entry now (pool jobs to the pool, the others here) and stops the thread.
+    /// Called from the timer thread itself (a callback freeing its client), it does not wait
+    /// for itself.
     pub fn close_and_join(&self) {
-        let (lock, cv) = &*self.shared;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+        let (m, cv) = &*self.shared;
+        let waiting: Vec<Due> = {
+            let mut t = lock(m);
+            t.closed = true;
+            t.due.clear();
+            t.jobs.drain().map(|(_, d)| d).collect()
+        };
         cv.notify_all();
+        for due in waiting {
+            run_due(due, &self.pool);
+        }
+        let me = std::thread::current().id();
+        if *self.thread_id.lock().unwrap_or_else(|p| p.into_inner()) == Some(me) {
+            return;
+        }
         if let Some(h) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
             let _ = h.join();
         }
@@ -84,21 +133,24 @@ impl Timer {
 }
 
 fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
-    let (lock, cv) = shared;
-    let mut t = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let (m, cv) = shared;
+    let mut t = lock(m);
     loop {
-        let now = Instant::now();
-        while let Some(&Reverse((at, id))) = t.due.peek() {
-            if at > now && !t.closed {
-                break;
-            }
-            t.due.pop();
-            if let Some(job) = t.jobs.remove(&id) {
-                pool.push(job);
-            }
-        }
         if t.closed {
             return;
+        }
+        let now = Instant::now();
+        if let Some(&Reverse((at, id))) = t.due.peek()
+            && at <= now
+        {
+            t.due.pop();
+            if let Some(due) = t.jobs.remove(&id) {
+                // Run without the lock: a `Here` job may schedule or cancel entries.
+                drop(t);
+                run_due(due, pool);
+                t = lock(m);
+            }
+            continue;
         }
         t = match t.due.peek() {
             Some(&Reverse((at, _))) => {

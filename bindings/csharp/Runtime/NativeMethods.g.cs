@@ -125,7 +125,8 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
         ///  `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
-        ///  up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
+        ///  up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
+        ///  `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
         ///  requests, plain http only to loopback. Owned by the caller: free it with `hathora_config_free`
         ///  (a client keeps its own copy). NULL only if memory is exhausted.
         /// </summary>
@@ -198,14 +199,37 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_config_set_retry(HathoraConfig* config, uint max_retries, uint initial_backoff_ms, uint max_backoff_ms);
 
         /// <summary>
-        ///  Sets the number of worker threads that run asynchronous requests (1 to 64; else
-        ///  `INVALID_ARGUMENT` and the config is unchanged).
+        ///  Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
+        ///  attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
+        ///  to this many; more calls queue (their deadlines still count). Out of range:
+        ///  `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
         ///
         ///  # Safety
         ///  `config` is NULL or live.
         /// </summary>
-        [DllImport(__DllName, EntryPoint = "hathora_config_set_worker_threads", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_config_set_worker_threads(HathoraConfig* config, uint worker_threads);
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_max_workers", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_max_workers(HathoraConfig* config, uint max_workers);
+
+        /// <summary>
+        ///  Sets the worker threads kept while idle (0 to 1024; default 1); they start with the client.
+        ///  Out of range: `INVALID_ARGUMENT`, unchanged. Above the maximum: refused by
+        ///  `hathora_client_new`.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_min_workers", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_min_workers(HathoraConfig* config, uint min_workers);
+
+        /// <summary>
+        ///  Sets how long a worker above the minimum stays without work before it exits, in
+        ///  milliseconds (1 to 3600000; default 10000). Out of range: `INVALID_ARGUMENT`, unchanged.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_worker_idle_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_worker_idle_ms(HathoraConfig* config, uint worker_idle_ms);
 
         /// <summary>
         ///  Sets where asynchronous callbacks run: a `HathoraDispatchMode` value. Out of range:
