@@ -285,7 +285,7 @@ CG_SYMBOLS = [
     ("ConfigScope>::config", "ureq `RequestScope::config` (config copy, 2 per request)"),
     ("hathora_rooms::transport::Transport::send", "`Transport::send`"),
     ("hathora_rooms::retry::run", "`retry::run`"),
-    ("hathora_rooms::rooms::Engine::execute_until", "`Engine::execute_until` (send + decode)"),
+    ("hathora_rooms::rooms::engine::Engine::execute_until", "`Engine::execute_until` (send + decode)"),
     ("PhantomData<T> as serde_core::de::DeserializeSeed>::deserialize", "serde_json decoding of the body"),
     ("alloc::fmt::format::format_inner", "`format!` (URL, path, messages)"),
     ("hathora_rooms::ffi::result::HathoraResult::new", "`HathoraResult::new` (C views, C strings)"),

@@ -1,6 +1,7 @@
 //! A cancellation flag that also wakes a sleeping retry or poll loop at once.
 
 use crate::error::HathoraResultCode;
+use crate::sync;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -36,7 +37,7 @@ impl CancelToken {
             .compare_exchange(LIVE, reason as u32, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
         if won {
-            let _guard = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
+            let _guard = sync::lock(&self.0.lock);
             self.0.wake.notify_all();
         }
         won
@@ -52,7 +53,7 @@ impl CancelToken {
     /// Sleeps for `d` unless cancelled first; returns the cancel reason if woken by one.
     pub fn sleep(&self, d: Duration) -> Result<(), HathoraResultCode> {
         let until = Instant::now() + d;
-        let mut guard = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = sync::lock(&self.0.lock);
         loop {
             if let Some(r) = self.reason() {
                 return Err(r);
@@ -61,12 +62,7 @@ impl CancelToken {
             if now >= until {
                 return Ok(());
             }
-            guard = self
-                .0
-                .wake
-                .wait_timeout(guard, until - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+            guard = sync::wait_timeout(&self.0.wake, guard, until - now).0;
         }
     }
 }

@@ -6,7 +6,8 @@ use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
-use crate::rooms::{Call, CallOptions, Engine, WaitState, WaitStep};
+use crate::retry::Retries;
+use crate::rooms::{Call, CallOptions, CallStep, Engine, WaitState, WaitStep};
 use crate::validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,9 +51,9 @@ impl Client {
         let engine = Arc::clone(&self.engine);
         // The overall deadline counts from now, not from when a worker picks the call up.
         let deadline = Instant::now() + opts.timeout.unwrap_or(self.config().timeout);
+        let call = Arc::new((call, opts));
         self.dispatch(deadline, done, move |task| {
-            let out = engine.execute_until(&call, &opts, task.deadline(), task.cancel_token());
-            task.complete(out);
+            call_task(engine, call, Retries::default(), task)
         })
     }
 
@@ -152,6 +153,17 @@ impl Client {
 impl Drop for Client {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// One attempt of an asynchronous call; the wait before the next is the timer's.
+fn call_task(engine: Arc<Engine>, call: Arc<(Call, CallOptions)>, so_far: Retries, task: Task) {
+    let (c, opts) = &*call;
+    match engine.attempt(c, opts, task.deadline(), task.cancel_token(), so_far) {
+        CallStep::Done(out) => task.complete(out),
+        CallStep::Again(delay, next) => {
+            task.after(delay, move |t| call_task(engine, call, next, t))
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The process-wide log hook an engine routes to its console. Messages never contain the dev
 //! token: no code path formats it, and `config::Secret` prints as `<redacted>`.
 
+use crate::sync;
 use std::sync::RwLock;
 
 /// Severity of a log message; a hook receives messages at or below its level.
@@ -20,13 +21,13 @@ static SINK: RwLock<Option<(HathoraLogLevel, LogSink)>> = RwLock::new(None);
 
 /// Installs (or with `None`, removes) the hook.
 pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
-    let mut slot = SINK.write().unwrap_or_else(|p| p.into_inner());
+    let mut slot = sync::write(&SINK);
     *slot = sink.map(|s| (level, s));
 }
 
 /// Formats and emits only when a hook wants this level.
 pub fn emit(level: HathoraLogLevel, message: impl FnOnce() -> String) {
-    let slot = SINK.read().unwrap_or_else(|p| p.into_inner());
+    let slot = sync::read(&SINK);
     if let Some((max, sink)) = slot.as_ref()
         && level != HathoraLogLevel::Off
         && level <= *max

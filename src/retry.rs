@@ -1,12 +1,13 @@
 //! The retry loop: which failures are retried, exponential backoff with jitter, `Retry-After`
-//! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation.
+//! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation. One
+//! attempt is one step, so an asynchronous call waits between attempts on the timer.
 
 use crate::cancel::CancelToken;
 use crate::config::RetryPolicy;
 use crate::error::HathoraResultCode;
 use crate::log::log_at;
 use crate::transport::{Failure, HttpRequest, HttpResponse, Transport};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// What the loop ended with.
 pub struct Attempts {
@@ -22,6 +23,88 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
+/// Progress of one call's retries, carried from attempt to attempt.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Retries {
+    count: u32,
+    earlier_may_have_applied: bool,
+}
+
+impl Retries {
+    /// Attempts made so far.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+}
+
+/// Where a call stands after one attempt.
+pub enum Step {
+    Done(Attempts),
+    /// Try again after this delay (it ends before the deadline).
+    Again(Duration, Retries),
+}
+
+/// Makes one attempt and decides what comes next. The caller waits the delay of `Again`: a
+/// blocking call sleeps, an asynchronous one schedules its next attempt on the timer.
+pub fn attempt(
+    transport: &Transport,
+    req: &HttpRequest,
+    policy: &RetryPolicy,
+    deadline: Instant,
+    cancel: &CancelToken,
+    operation: &str,
+    mut so_far: Retries,
+) -> Step {
+    let ended = |last, so_far: Retries| {
+        Step::Done(Attempts {
+            last,
+            count: so_far.count,
+            earlier_may_have_applied: so_far.earlier_may_have_applied,
+        })
+    };
+    if let Some(reason) = cancel.reason() {
+        return ended(Err(reason), so_far);
+    }
+    so_far.count += 1;
+    let count = so_far.count;
+    let result = transport.send(req, deadline);
+    let (delay, may_have_applied) = match &result {
+        Ok(r) if is_retryable_status(r.status) => (
+            Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
+            r.status != 429 && r.status != 503,
+        ),
+        Err(Failure::Connection(_)) => (Some(backoff(policy, count)), true),
+        _ => (None, false),
+    };
+    let describe = || match &result {
+        Ok(r) => format!("HTTP {}", r.status),
+        Err(f) => format!("{f:?}"),
+    };
+    let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
+        return ended(Ok(result), so_far);
+    };
+    if Instant::now() + delay >= deadline {
+        // Waiting would outlive the caller's deadline: report what we have now.
+        log_at!(
+            Info,
+            "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
+            req.url,
+            describe()
+        );
+        return ended(Ok(result), so_far);
+    }
+    log_at!(
+        Info,
+        "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
+        req.url,
+        describe()
+    );
+    so_far.earlier_may_have_applied |= may_have_applied;
+    Step::Again(delay, so_far)
+}
+
+/// The whole loop on this thread: attempts, with the waits between them slept here (woken by
+/// cancellation).
 pub fn run(
     transport: &Transport,
     req: &HttpRequest,
@@ -30,56 +113,20 @@ pub fn run(
     cancel: &CancelToken,
     operation: &str,
 ) -> Attempts {
-    let mut ended = Attempts {
-        last: Err(HathoraResultCode::InternalError),
-        count: 0,
-        earlier_may_have_applied: false,
-    };
+    let mut so_far = Retries::default();
     loop {
-        if let Some(reason) = cancel.reason() {
-            ended.last = Err(reason);
-            return ended;
-        }
-        ended.count += 1;
-        let count = ended.count;
-        let result = transport.send(req, deadline);
-        let (delay, may_have_applied) = match &result {
-            Ok(r) if is_retryable_status(r.status) => (
-                Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
-                r.status != 429 && r.status != 503,
-            ),
-            Err(Failure::Connection(_)) => (Some(backoff(policy, count)), true),
-            _ => (None, false),
-        };
-        let describe = || match &result {
-            Ok(r) => format!("HTTP {}", r.status),
-            Err(f) => format!("{f:?}"),
-        };
-        let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
-            ended.last = Ok(result);
-            return ended;
-        };
-        if Instant::now() + delay >= deadline {
-            // Waiting would outlive the caller's deadline: report what we have now.
-            log_at!(
-                Info,
-                "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
-                req.url,
-                describe()
-            );
-            ended.last = Ok(result);
-            return ended;
-        }
-        log_at!(
-            Info,
-            "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
-            req.url,
-            describe()
-        );
-        ended.earlier_may_have_applied |= may_have_applied;
-        if let Err(reason) = cancel.sleep(delay) {
-            ended.last = Err(reason);
-            return ended;
+        match attempt(transport, req, policy, deadline, cancel, operation, so_far) {
+            Step::Done(attempts) => return attempts,
+            Step::Again(delay, next) => {
+                if let Err(reason) = cancel.sleep(delay) {
+                    return Attempts {
+                        last: Err(reason),
+                        count: next.count,
+                        earlier_may_have_applied: next.earlier_may_have_applied,
+                    };
+                }
+                so_far = next;
+            }
         }
     }
 }
@@ -92,70 +139,9 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     Duration::from_secs_f64(capped * (1.0 + 0.25 * crate::random::unit()))
 }
 
-/// `Retry-After` as delta-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs.min(24 * 3600)));
-    }
-    let at = parse_http_date(value)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(Duration::from_secs(at.saturating_sub(now).min(24 * 3600)))
-}
-
-/// Seconds since the Unix epoch of an IMF-fixdate.
-fn parse_http_date(v: &str) -> Option<u64> {
-    let mut parts = v.split_ascii_whitespace();
-    let (_weekday, day, month, year, time, zone) = (
-        parts.next()?,
-        parts.next()?.parse::<u64>().ok()?,
-        parts.next()?,
-        parts.next()?.parse::<i64>().ok()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if zone != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days)
-        .ok()
-        .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
-    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -153,7 +153,7 @@ impl Transport {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::retry::parse_retry_after);
+            .and_then(crate::retry_after::parse_retry_after);
         let bytes = response
             .body_mut()
             .with_config()

@@ -9,20 +9,17 @@ use crate::cancel::CancelToken;
 use crate::config::HathoraDispatchMode;
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
+use crate::sync::{self, lock};
 use pool::Pool;
 pub use pool::Sizing;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use timer::{Due, Timer};
 
 /// Receives the request id and the outcome, exactly once.
 pub type Completion = Box<dyn FnOnce(u64, Outcome) + Send + 'static>;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 struct Core {
     mode: HathoraDispatchMode,
@@ -119,7 +116,7 @@ impl Task {
             *stage = Stage::Waiting { entry: None };
         }
         let (parts, t) = (Arc::clone(&self.parts), Arc::clone(&ticket));
-        let resume = Due::Here(Box::new(move || enqueue(&parts, t, step)));
+        let resume: Due = Box::new(move || enqueue(&parts, t, step));
         let entry = self.parts.timer.schedule(Instant::now() + delay, resume);
         let mut stage = lock(&ticket.stage);
         match *stage {
@@ -168,14 +165,19 @@ fn enqueue(parts: &Arc<Parts>, ticket: Arc<Ticket>, step: impl FnOnce(Task) + Se
     }
     drop(stage);
     let (p, t) = (Arc::clone(parts), Arc::clone(&ticket));
-    let expire = Due::Here(Box::new(move || {
-        end_early(&p, &t, |s| matches!(s, Stage::Queued { .. }), || {
-            Outcome::failure(
-                HathoraResultCode::Timeout,
-                "the deadline passed while the request waited for a free worker",
-            )
-        })
-    }));
+    let expire: Due = Box::new(move || {
+        end_early(
+            &p,
+            &t,
+            |s| matches!(s, Stage::Queued { .. }),
+            || {
+                Outcome::failure(
+                    HathoraResultCode::Timeout,
+                    "the deadline passed while the request waited for a free worker",
+                )
+            },
+        )
+    });
     let entry = parts.timer.schedule(ticket.deadline, expire);
     let mut stage = lock(&ticket.stage);
     match &mut *stage {
@@ -280,7 +282,7 @@ impl Dispatcher {
         capacity: usize,
     ) -> std::io::Result<Dispatcher> {
         let pool = Arc::new(Pool::start(sizing, "hathora-worker")?);
-        let timer = match Timer::start(Arc::clone(&pool), "hathora") {
+        let timer = match Timer::start("hathora") {
             Ok(t) => Arc::new(t),
             Err(e) => {
                 pool.close_and_join();
@@ -369,14 +371,19 @@ impl Dispatcher {
             let (p, t) = (Arc::clone(&self.parts), ticket);
             self.parts.timer.schedule(
                 Instant::now(),
-                Due::Here(Box::new(move || {
+                Box::new(move || {
                     end_early(
                         &p,
                         &t,
                         |s| matches!(s, Stage::Queued { .. } | Stage::Waiting { .. }),
-                        || Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled"),
+                        || {
+                            Outcome::failure(
+                                HathoraResultCode::Cancelled,
+                                "the request was cancelled",
+                            )
+                        },
                     )
-                })),
+                }),
             );
         }
         true
@@ -444,10 +451,7 @@ impl Dispatcher {
         let core = &self.parts.core;
         let mut polling = lock(&core.polling);
         while polling.iter().any(|t| *t != me) {
-            polling = core
-                .polled
-                .wait(polling)
-                .unwrap_or_else(|p| p.into_inner());
+            polling = sync::wait(&core.polled, polling);
         }
     }
 }

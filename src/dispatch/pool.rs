@@ -3,8 +3,9 @@
 //! of slow calls runs side by side and an idle client holds only its minimum. Jobs already
 //! accepted always run, even during shutdown, so every request reaches its completion once.
 
+use crate::sync::{self, lock};
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -47,10 +48,6 @@ pub struct Pool {
     shared: Arc<Shared>,
 }
 
-fn lock(s: &Shared) -> MutexGuard<'_, State> {
-    s.state.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Pool {
     /// Starts `sizing.min` workers at once; the rest start on demand.
     pub fn start(sizing: Sizing, name: &str) -> std::io::Result<Pool> {
@@ -70,7 +67,7 @@ impl Pool {
         });
         let pool = Pool { shared };
         {
-            let mut s = lock(&pool.shared);
+            let mut s = lock(&pool.shared.state);
             for _ in 0..sizing.min {
                 if let Err(e) = spawn(&pool.shared, &mut s) {
                     drop(s);
@@ -87,7 +84,7 @@ impl Pool {
     /// accepted after `close_and_join` began, while workers still drain.
     pub fn push(&self, job: Job) -> bool {
         let shared = &self.shared;
-        let mut s = lock(shared);
+        let mut s = lock(&shared.state);
         s.jobs.push_back(job);
         loop {
             if s.jobs.len() <= s.idle {
@@ -119,7 +116,7 @@ impl Pool {
             for h in exiting {
                 let _ = h.join();
             }
-            s = lock(shared);
+            s = lock(&shared.state);
             s.threads -= joined;
         }
     }
@@ -129,7 +126,7 @@ impl Pool {
     pub fn close_and_join(&self) {
         let shared = &*self.shared;
         let me = std::thread::current().id();
-        let mut s = lock(shared);
+        let mut s = lock(&shared.state);
         s.closed = true;
         shared.wake.notify_all();
         loop {
@@ -153,7 +150,7 @@ impl Pool {
                     id
                 })
                 .collect();
-            s = lock(shared);
+            s = lock(&shared.state);
             s.threads -= joined.len();
             s.retired.retain(|id| !joined.contains(id));
         }
@@ -176,13 +173,13 @@ fn spawn(shared: &Arc<Shared>, s: &mut State) -> std::io::Result<()> {
 }
 
 fn work(shared: &Shared, me: u64) {
-    let mut s = lock(shared);
+    let mut s = lock(&shared.state);
     loop {
         if let Some(job) = s.jobs.pop_front() {
             drop(s);
             // Jobs catch their own panics; this is the last line of defence for the thread.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-            s = lock(shared);
+            s = lock(&shared.state);
             continue;
         }
         if s.closed {
@@ -191,10 +188,7 @@ fn work(shared: &Shared, me: u64) {
         s.idle += 1;
         let live = s.threads - s.retired.len();
         if live > shared.sizing.min {
-            let (g, waited) = shared
-                .wake
-                .wait_timeout(s, shared.sizing.idle)
-                .unwrap_or_else(|p| p.into_inner());
+            let (g, waited) = sync::wait_timeout(&shared.wake, s, shared.sizing.idle);
             s = g;
             s.idle -= 1;
             let live = s.threads - s.retired.len();
@@ -204,7 +198,7 @@ fn work(shared: &Shared, me: u64) {
             }
         } else {
             // At the minimum: sleep until there is work, with no periodic wake-up.
-            s = shared.wake.wait(s).unwrap_or_else(|p| p.into_inner());
+            s = sync::wait(&shared.wake, s);
             s.idle -= 1;
         }
     }
@@ -217,7 +211,7 @@ mod tests {
     use std::sync::mpsc;
 
     fn threads_of(pool: &Pool) -> usize {
-        lock(&pool.shared).threads
+        lock(&pool.shared.state).threads
     }
 
     #[test]
@@ -237,7 +231,11 @@ mod tests {
         let started = Arc::new(AtomicUsize::new(0));
         let (ran_tx, ran_rx) = mpsc::channel();
         for _ in 0..10 {
-            let (rx, started, ran) = (Arc::clone(&release_rx), Arc::clone(&started), ran_tx.clone());
+            let (rx, started, ran) = (
+                Arc::clone(&release_rx),
+                Arc::clone(&started),
+                ran_tx.clone(),
+            );
             pool.push(Box::new(move || {
                 started.fetch_add(1, Ordering::SeqCst);
                 let _ = rx.lock().unwrap().recv_timeout(Duration::from_secs(30));
@@ -248,21 +246,31 @@ mod tests {
         while started.load(Ordering::SeqCst) < 6 && t0.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        assert_eq!(started.load(Ordering::SeqCst), 6, "six jobs run side by side");
+        assert_eq!(
+            started.load(Ordering::SeqCst),
+            6,
+            "six jobs run side by side"
+        );
         assert_eq!(threads_of(&pool), 6, "never more than max");
         for _ in 0..10 {
             release_tx.send(()).unwrap();
         }
         for i in 0..10 {
-            ran_rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("job {i} ran"));
+            ran_rx
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("job {i} ran"));
         }
         let t0 = std::time::Instant::now();
-        while threads_of(&pool) - lock(&pool.shared).retired.len() > 1
+        while threads_of(&pool) - lock(&pool.shared.state).retired.len() > 1
             && t0.elapsed() < Duration::from_secs(30)
         {
             std::thread::sleep(Duration::from_millis(10));
         }
-        assert_eq!(threads_of(&pool) - lock(&pool.shared).retired.len(), 1, "back to min");
+        assert_eq!(
+            threads_of(&pool) - lock(&pool.shared.state).retired.len(),
+            1,
+            "back to min"
+        );
         // A new burst after retirement still runs everything (retired workers are reaped).
         let (tx, rx) = mpsc::channel();
         for _ in 0..8 {
@@ -270,7 +278,8 @@ mod tests {
             pool.push(Box::new(move || tx.send(()).unwrap()));
         }
         for i in 0..8 {
-            rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("second burst job {i}"));
+            rx.recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("second burst job {i}"));
         }
         pool.close_and_join();
         assert_eq!(threads_of(&pool), 0);

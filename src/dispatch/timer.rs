@@ -1,22 +1,19 @@
 //! One thread that holds delayed work: the pauses of wait-until-active and of retry backoff,
-//! and the deadlines of queued requests. A delayed step goes to the pool when due, so a waiting
-//! request occupies no worker; a short action (ending a request that never started) runs on
-//! this thread itself, so it happens on time even while every worker is busy.
+//! and the deadlines of queued requests. When due, a job runs on this thread: it puts a delayed
+//! step on the pool (so a waiting request occupies no worker), or ends a request that never
+//! started, on time even while every worker is busy.
 
-use super::pool::{Job, Pool};
+use super::pool::Job;
+use crate::sync::{self, lock};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::Instant;
 
-/// What happens when an entry is due.
-pub enum Due {
-    /// Hand the job to the pool.
-    Pool(Job),
-    /// Run it on the timer thread: short work only (it may run a completion callback).
-    Here(Job),
-}
+/// Runs on the timer thread when due: short work only (it may put a step on the pool, or run a
+/// completion callback).
+pub type Due = Job;
 
 struct Timers {
     due: BinaryHeap<Reverse<(Instant, u64)>>,
@@ -28,27 +25,15 @@ struct Timers {
 pub struct Timer {
     shared: Arc<(Mutex<Timers>, Condvar)>,
     thread: Mutex<Option<JoinHandle<()>>>,
-    thread_id: Mutex<Option<ThreadId>>,
-    pool: Arc<Pool>,
+    thread_id: ThreadId,
 }
 
-fn lock(m: &Mutex<Timers>) -> MutexGuard<'_, Timers> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn run_due(due: Due, pool: &Pool) {
-    match due {
-        Due::Pool(job) => {
-            pool.push(job);
-        }
-        Due::Here(job) => {
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-        }
-    }
+fn run_due(due: Due) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(due));
 }
 
 impl Timer {
-    pub fn start(pool: Arc<Pool>, name: &str) -> std::io::Result<Timer> {
+    pub fn start(name: &str) -> std::io::Result<Timer> {
         let shared = Arc::new((
             Mutex::new(Timers {
                 due: BinaryHeap::new(),
@@ -58,22 +43,20 @@ impl Timer {
             }),
             Condvar::new(),
         ));
-        let (s, p) = (Arc::clone(&shared), Arc::clone(&pool));
+        let s = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name(format!("{name}-timer"))
             .stack_size(512 * 1024)
-            .spawn(move || run(&s, &p))?;
-        let id = thread.thread().id();
+            .spawn(move || run(&s))?;
         Ok(Timer {
             shared,
+            thread_id: thread.thread().id(),
             thread: Mutex::new(Some(thread)),
-            thread_id: Mutex::new(Some(id)),
-            pool,
         })
     }
 
     /// Schedules `due` at `at` and returns an id for `cancel`. After `close_and_join` it runs
-    /// at once instead (a `Here` job on the calling thread).
+    /// at once instead, on the calling thread.
     pub fn schedule(&self, at: Instant, due: Due) -> u64 {
         let (m, cv) = &*self.shared;
         let mut t = lock(m);
@@ -81,7 +64,7 @@ impl Timer {
         t.next += 1;
         if t.closed {
             drop(t);
-            run_due(due, &self.pool);
+            run_due(due);
             return id;
         }
         let earliest = t.due.peek().is_none_or(|Reverse((first, _))| at < *first);
@@ -107,7 +90,7 @@ impl Timer {
         taken
     }
 
-    /// Runs every entry now (pool jobs to the pool, the others here) and stops the thread.
+    /// Runs every entry now, here, and stops the thread.
     /// Called from the timer thread itself (a callback freeing its client), it does not wait
     /// for itself.
     pub fn close_and_join(&self) {
@@ -120,19 +103,19 @@ impl Timer {
         };
         cv.notify_all();
         for due in waiting {
-            run_due(due, &self.pool);
+            run_due(due);
         }
         let me = std::thread::current().id();
-        if *self.thread_id.lock().unwrap_or_else(|p| p.into_inner()) == Some(me) {
+        if self.thread_id == me {
             return;
         }
-        if let Some(h) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(h) = lock(&self.thread).take() {
             let _ = h.join();
         }
     }
 }
 
-fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
+fn run(shared: &(Mutex<Timers>, Condvar)) {
     let (m, cv) = shared;
     let mut t = lock(m);
     loop {
@@ -145,20 +128,18 @@ fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
         {
             t.due.pop();
             if let Some(due) = t.jobs.remove(&id) {
-                // Run without the lock: a `Here` job may schedule or cancel entries.
+                // Run without the lock: a job may schedule or cancel entries.
                 drop(t);
-                run_due(due, pool);
+                run_due(due);
                 t = lock(m);
             }
             continue;
         }
         t = match t.due.peek() {
             Some(&Reverse((at, _))) => {
-                cv.wait_timeout(t, at.saturating_duration_since(now))
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0
+                sync::wait_timeout(cv, t, at.saturating_duration_since(now)).0
             }
-            None => cv.wait(t).unwrap_or_else(|p| p.into_inner()),
+            None => sync::wait(cv, t),
         };
     }
 }

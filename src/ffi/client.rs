@@ -6,6 +6,7 @@ use super::guard::{guard, guard_code, invalid, set_last_error};
 use super::result::write_out;
 use crate::client::Client;
 use crate::error::HathoraResultCode;
+use crate::sync;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
@@ -26,7 +27,7 @@ pub(super) fn lookup(
     if handle.is_null() {
         return Err(invalid("client must not be NULL"));
     }
-    let clients = CLIENTS.read().unwrap_or_else(|p| p.into_inner());
+    let clients = sync::read(&CLIENTS);
     clients
         .get(&(handle as usize))
         .cloned()
@@ -51,10 +52,7 @@ pub unsafe extern "C" fn hathora_client_new(
         let cfg = unsafe { config.as_ref() }.ok_or_else(|| invalid("config must not be NULL"))?;
         let client = Client::new(cfg.config.clone()).map_err(invalid)?;
         let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
-        CLIENTS
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(handle, Arc::new(client));
+        sync::write(&CLIENTS).insert(handle, Arc::new(client));
         unsafe { write_out(out_client, handle as *mut HathoraClient, "out_client") }?;
         Ok(HathoraResultCode::Ok)
     })
@@ -74,10 +72,7 @@ pub unsafe extern "C" fn hathora_client_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_client_free(client: *mut HathoraClient) {
     guard((), || {
-        let removed = CLIENTS
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&(client as usize));
+        let removed = sync::write(&CLIENTS).remove(&(client as usize));
         match removed {
             Some(c) => c.shutdown(),
             None if client.is_null() => {}

@@ -10,12 +10,12 @@ thread_local! {
 }
 
 /// Records the message that `hathora_last_error_message` returns on this thread.
-pub fn set_last_error(message: &str) {
+pub(crate) fn set_last_error(message: &str) {
     let c = to_cstring(message);
     LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(c));
 }
 
-pub fn last_error_ptr() -> *const c_char {
+pub(crate) fn last_error_ptr() -> *const c_char {
     LAST_ERROR.with(|slot| {
         slot.borrow()
             .as_ref()
@@ -24,18 +24,18 @@ pub fn last_error_ptr() -> *const c_char {
 }
 
 /// A C copy of `s`; a NUL inside (impossible in JSON text, possible in a room config) becomes U+FFFD.
-pub fn to_cstring(s: &str) -> CString {
+pub(crate) fn to_cstring(s: &str) -> CString {
     CString::new(s)
         .unwrap_or_else(|_| CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default())
 }
 
 /// `to_cstring` for an owned string: reuses its buffer when it holds no NUL.
-pub fn into_cstring(s: String) -> CString {
+pub(crate) fn into_cstring(s: String) -> CString {
     CString::new(s).unwrap_or_else(|e| to_cstring(&String::from_utf8_lossy(&e.into_vec())))
 }
 
 /// Runs an exported body; a panic becomes `fallback` and a last-error message, never an unwind into C.
-pub fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+pub(crate) fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(v) => v,
         Err(panic) => {
@@ -53,7 +53,7 @@ pub fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
 }
 
 /// Like `guard` for functions that return a result code; an `Err` message becomes the last error.
-pub fn guard_code(
+pub(crate) fn guard_code(
     body: impl FnOnce() -> Result<HathoraResultCode, (HathoraResultCode, String)>,
 ) -> HathoraResultCode {
     guard(HathoraResultCode::InternalError, || match body() {
@@ -65,7 +65,7 @@ pub fn guard_code(
     })
 }
 
-pub fn invalid(message: impl Into<String>) -> (HathoraResultCode, String) {
+pub(crate) fn invalid(message: impl Into<String>) -> (HathoraResultCode, String) {
     (HathoraResultCode::InvalidArgument, message.into())
 }
 
@@ -73,7 +73,7 @@ pub fn invalid(message: impl Into<String>) -> (HathoraResultCode, String) {
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that stays valid during the call.
-pub unsafe fn required_str(p: *const c_char, name: &str) -> Result<String, String> {
+pub(crate) unsafe fn required_str(p: *const c_char, name: &str) -> Result<String, String> {
     if p.is_null() {
         return Err(format!("{name} must not be NULL"));
     }
@@ -91,7 +91,7 @@ pub unsafe fn required_str(p: *const c_char, name: &str) -> Result<String, Strin
 ///
 /// # Safety
 /// As for `required_str`.
-pub unsafe fn optional_str(p: *const c_char, name: &str) -> Result<Option<String>, String> {
+pub(crate) unsafe fn optional_str(p: *const c_char, name: &str) -> Result<Option<String>, String> {
     if p.is_null() {
         Ok(None)
     } else {

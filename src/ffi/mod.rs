@@ -4,7 +4,7 @@
 pub mod client;
 pub mod config;
 pub mod enums;
-pub mod guard;
+pub(crate) mod guard;
 pub mod meta;
 pub mod ops;
 pub mod result;

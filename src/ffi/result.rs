@@ -34,7 +34,8 @@ unsafe impl Send for HathoraResult {}
 
 impl HathoraResult {
     /// Builds the C views once; the decoded model is dropped after, and the body moves into its
-    /// C string without a copy.
+    /// C string without a copy. Public so that a Rust host (and the tests) can hand an `Outcome`
+    /// to C code as the same object the C functions return.
     pub fn new(request_id: u64, outcome: Outcome) -> Box<HathoraResult> {
         let mut strings = Strings::default();
         let view = match &outcome.payload {

@@ -62,7 +62,7 @@ pub struct HathoraRoom {
 /// Owns the strings the views point into: NUL-terminated copies packed into chunks that never
 /// move once allocated, so a typical result costs one allocation rather than one per field.
 #[derive(Default)]
-pub struct Strings(Vec<Vec<u8>>);
+pub(crate) struct Strings(Vec<Vec<u8>>);
 
 const CHUNK: usize = 1024;
 
@@ -116,14 +116,14 @@ fn port(s: &mut Strings, p: &ExposedPort) -> HathoraExposedPort {
 
 /// A connection view with the port storage it points into (heap storage: moving the view
 /// keeps every pointer valid).
-pub struct ConnectionView {
+pub(crate) struct ConnectionView {
     pub info: HathoraConnectionInfo,
     _main: Option<Box<HathoraExposedPort>>,
     _extra: Vec<HathoraExposedPort>,
 }
 
 impl ConnectionView {
-    pub fn new(s: &mut Strings, c: &ConnectionInfo) -> Self {
+    pub(crate) fn new(s: &mut Strings, c: &ConnectionInfo) -> Self {
         let main = c.exposed_port.as_ref().map(|p| Box::new(port(s, p)));
         let extra: Vec<_> = c
             .additional_exposed_ports
@@ -157,14 +157,14 @@ fn allocation(s: &mut Strings, a: &RoomAllocation) -> HathoraRoomAllocation {
 }
 
 /// A room view with the allocation storage it points into.
-pub struct RoomView {
+pub(crate) struct RoomView {
     pub room: HathoraRoom,
     _current: Option<Box<HathoraRoomAllocation>>,
     _all: Vec<HathoraRoomAllocation>,
 }
 
 impl RoomView {
-    pub fn new(s: &mut Strings, r: &Room) -> Self {
+    pub(crate) fn new(s: &mut Strings, r: &Room) -> Self {
         let current = r
             .current_allocation
             .as_ref()

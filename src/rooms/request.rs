@@ -1,0 +1,101 @@
+//! Request building: the URL of each call (percent-encoded path and query) and the room id
+//! CreateRoom generates when the caller names none.
+
+use super::call::Call;
+
+impl Call {
+    /// The request URL under `base`, built in one buffer (it is on every request's path).
+    pub(super) fn url(&self, base: &str, app_id: &str) -> String {
+        let spec = self.spec();
+        let mut url = String::with_capacity(base.len() + 64 + app_id.len());
+        url.push_str(base);
+        url.push_str("/rooms/v2/");
+        encode_into(&mut url, app_id);
+        url.push('/');
+        url.push_str(spec.segment);
+        match self {
+            Call::CreateRoom {
+                room_id: Some(id), ..
+            } => {
+                url.push_str("?roomId=");
+                encode_into(&mut url, id);
+            }
+            _ => {
+                url.push('/');
+                encode_into(&mut url, self.target());
+                url.push_str(spec.suffix);
+            }
+        }
+        url
+    }
+}
+
+/// Appends `s` percent-encoded: everything but RFC 3986 unreserved characters.
+fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        }
+    }
+}
+
+/// A room id for CreateRoom when the caller gives none: 20 characters of `[a-z0-9]`.
+pub(super) fn generate_room_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut id = String::with_capacity(20);
+    while id.len() < 20 {
+        // 36^10 < 2^64: ten characters per random number.
+        let mut bits = crate::random::next_u64();
+        for _ in 0..10 {
+            id.push(ALPHABET[(bits % 36) as usize] as char);
+            bits /= 36;
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate;
+
+    #[test]
+    fn paths_are_encoded() {
+        let c = Call::GetActiveRoomsForProcess {
+            process_id: "p/1 x".into(),
+        };
+        assert_eq!(
+            c.url("http://h", "app 1"),
+            "http://h/rooms/v2/app%201/list/p%2F1%20x/active"
+        );
+        let c = Call::CreateRoom {
+            region: "Tokyo".into(),
+            room_id: Some("r-1".into()),
+            room_config: None,
+            deployment_id: None,
+            client_ips: None,
+        };
+        assert_eq!(c.url("", "a"), "/rooms/v2/a/create?roomId=r-1");
+        assert_eq!(
+            Call::ResumeRoom {
+                room_id: "r".into()
+            }
+            .url("", "a"),
+            "/rooms/v2/a/resume/r"
+        );
+    }
+
+    #[test]
+    fn generated_room_ids_are_valid_and_distinct() {
+        let a = generate_room_id();
+        let b = generate_room_id();
+        assert!(validate::room_id("r", &a).is_ok());
+        assert_eq!(a.len(), 20);
+        assert_ne!(a, b);
+    }
+}
