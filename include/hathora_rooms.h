@@ -18,10 +18,14 @@
  *   hathora_result_code(). The caller owns the result and frees it with hathora_result_free().
  *   Only a NULL out_result returns HATHORA_RESULT_CODE_INVALID_ARGUMENT without a result.
  * - Asynchronous (hathora_OPERATION_async): returns HATHORA_RESULT_CODE_OK at once and writes
- *   the request id (never 0) to *out_request_id (which may be NULL). The HTTP work runs on the
- *   client's bounded worker pool, then callback(user_data, request_id, result) runs exactly
- *   once: on a worker thread (HATHORA_DISPATCH_MODE_WORKER), possibly before the call returns,
- *   or inside hathora_client_poll on the thread that polls (HATHORA_DISPATCH_MODE_POLL). The
+ *   the request id (never 0) to *out_request_id (which may be NULL). Its overall deadline
+ *   counts from then. Each HTTP attempt runs on the client's elastic worker pool (a worker per
+ *   attempt in flight, up to hathora_config_set_max_workers); waits between attempts hold no
+ *   thread. Then callback(user_data, request_id, result) runs exactly once: on a worker thread
+ *   (HATHORA_DISPATCH_MODE_WORKER), possibly before the call returns, or, for a request that
+ *   ends before an attempt starts (cancelled, or its deadline passed while every worker was
+ *   busy), on the client's timer thread; or inside hathora_client_poll on the thread that
+ *   polls (HATHORA_DISPATCH_MODE_POLL). The
  *   callback owns result and frees it with hathora_result_free(). A refused request (invalid
  *   argument, HATHORA_RESULT_CODE_QUEUE_FULL, HATHORA_RESULT_CODE_SHUT_DOWN) returns that code,
  *   its callback never runs, and hathora_last_error_message() says why.
@@ -47,13 +51,16 @@
 
 // One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
 // one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
-#define DEFAULT_MAX_WORKERS 256
+#define HATHORA_DEFAULT_MAX_WORKERS 256
 
 // One warm worker: a game's occasional call starts without spawning a thread.
-#define DEFAULT_MIN_WORKERS 1
+#define HATHORA_DEFAULT_MIN_WORKERS 1
+
+// Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
+#define HATHORA_DEFAULT_WORKER_IDLE_MS 10000
 
 // Upper bound of `max_workers`.
-#define MAX_WORKERS_LIMIT 1024
+#define HATHORA_MAX_WORKERS_LIMIT 1024
 
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
@@ -519,7 +526,7 @@ HathoraResultCode hathora_create_room(HathoraClient *client,
 // CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -556,7 +563,7 @@ HathoraResultCode hathora_get_room_info(HathoraClient *client,
 // GetRoomInfo, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -588,7 +595,7 @@ HathoraResultCode hathora_get_active_rooms_for_process(HathoraClient *client,
 // GetActiveRoomsForProcess, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -619,7 +626,7 @@ HathoraResultCode hathora_get_inactive_rooms_for_process(HathoraClient *client,
 // GetInactiveRoomsForProcess, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -651,7 +658,7 @@ HathoraResultCode hathora_get_connection_info(HathoraClient *client,
 // GetConnectionInfo, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -684,7 +691,7 @@ HathoraResultCode hathora_update_room_config(HathoraClient *client,
 // UpdateRoomConfig, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -717,7 +724,7 @@ HathoraResultCode hathora_destroy_room(HathoraClient *client,
 // DestroyRoom, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -749,7 +756,7 @@ HathoraResultCode hathora_suspend_room_v2_deprecated(HathoraClient *client,
 // SuspendRoomV2Deprecated, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -781,7 +788,7 @@ HathoraResultCode hathora_resume_room(HathoraClient *client,
 // ResumeRoom, asynchronous form.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.
@@ -817,7 +824,7 @@ HathoraResultCode hathora_wait_until_active(HathoraClient *client,
 // `hathora_client_cancel` ends the wait at once.
 //
 // Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 // `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 // documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 // and the callback never runs.

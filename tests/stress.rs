@@ -11,7 +11,7 @@
 //!   baseline + the test's own threads + worker threads + 2 for the live client, and returns
 //!   to the baseline once the client is freed.
 //!
-//! The emulator has no latency; worker_threads is 4.
+//! The emulator has no latency; max_workers is 4.
 
 mod common;
 use common::*;
@@ -175,7 +175,7 @@ fn run_rep(
         r.mode, r.free_while_submitting, r.queue_capacity, r.pump_through_free
     );
     let cl = client_with(emu, r.mode, |cfg| unsafe {
-        assert_eq!(hathora_config_set_worker_threads(cfg, WORKERS), Code::Ok);
+        assert_eq!(hathora_config_set_max_workers(cfg, WORKERS), Code::Ok);
         assert_eq!(
             hathora_config_set_queue_capacity(cfg, r.queue_capacity),
             Code::Ok

@@ -291,7 +291,9 @@ struct Settings {
     int32_t max_retries = -1;  // negative: library default (3, 500 ms to 10 s)
     uint32_t initial_backoff_ms = 500;
     uint32_t max_backoff_ms = 10000;
-    uint32_t worker_threads = 0;  // 0: library default (4)
+    std::optional<uint32_t> min_workers;  // absent: library default (1 kept while idle)
+    uint32_t max_workers = 0;             // 0: library default (256; one per call in flight)
+    uint32_t worker_idle_ms = 0;          // 0: library default (10000 before an idle worker exits)
     DispatchMode dispatch_mode = DispatchMode::Worker;
     uint32_t queue_capacity = 0;  // 0: library default (65536)
     bool allow_insecure_http = false;
@@ -484,7 +486,9 @@ private:
         if (s.max_retries >= 0 &&
             !ok(hathora_config_set_retry(cfg, static_cast<uint32_t>(s.max_retries), s.initial_backoff_ms, s.max_backoff_ms)))
             return false;
-        if (s.worker_threads && !ok(hathora_config_set_worker_threads(cfg, s.worker_threads))) return false;
+        if (s.min_workers && !ok(hathora_config_set_min_workers(cfg, *s.min_workers))) return false;
+        if (s.max_workers && !ok(hathora_config_set_max_workers(cfg, s.max_workers))) return false;
+        if (s.worker_idle_ms && !ok(hathora_config_set_worker_idle_ms(cfg, s.worker_idle_ms))) return false;
         if (s.queue_capacity && !ok(hathora_config_set_queue_capacity(cfg, s.queue_capacity))) return false;
         if (s.allow_insecure_http && !ok(hathora_config_set_allow_insecure_http(cfg, true))) return false;
         return ok(hathora_config_set_dispatch_mode(cfg, static_cast<uint32_t>(s.dispatch_mode)));

@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
     settings.base_url = arg_or_env(argc, argv, 1, "HATHORA_BASE_URL", "http://127.0.0.1:8080");
     settings.app_id = arg_or_env(argc, argv, 2, "HATHORA_APP_ID", "app-emulator");
     settings.dev_token = arg_or_env(argc, argv, 3, "HATHORA_DEV_TOKEN", "emulator-dev-token");
-    settings.worker_threads = 2;
+    settings.max_workers = 2;
     std::printf("hathora_rooms %s against %s\n", hathora::version().c_str(), settings.base_url->c_str());
 
     std::string error;

@@ -289,7 +289,7 @@ pub unsafe extern "C" fn hathora_create_room(
 /// CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -354,7 +354,7 @@ pub unsafe extern "C" fn hathora_get_room_info(
 /// GetRoomInfo, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -408,7 +408,7 @@ pub unsafe extern "C" fn hathora_get_active_rooms_for_process(
 /// GetActiveRoomsForProcess, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -461,7 +461,7 @@ pub unsafe extern "C" fn hathora_get_inactive_rooms_for_process(
 /// GetInactiveRoomsForProcess, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -515,7 +515,7 @@ pub unsafe extern "C" fn hathora_get_connection_info(
 /// GetConnectionInfo, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -571,7 +571,7 @@ pub unsafe extern "C" fn hathora_update_room_config(
 /// UpdateRoomConfig, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -627,7 +627,7 @@ pub unsafe extern "C" fn hathora_destroy_room(
 /// DestroyRoom, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -681,7 +681,7 @@ pub unsafe extern "C" fn hathora_suspend_room_v2_deprecated(
 /// SuspendRoomV2Deprecated, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -735,7 +735,7 @@ pub unsafe extern "C" fn hathora_resume_room(
 /// ResumeRoom, asynchronous form.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.
@@ -791,7 +791,7 @@ pub unsafe extern "C" fn hathora_wait_until_active(
 /// `hathora_client_cancel` ends the wait at once.
 ///
 /// Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-/// once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+/// once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
 /// `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
 /// documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
 /// and the callback never runs.

@@ -67,7 +67,7 @@ namespace Hathora.Rooms.Tests
 
             r.Add("one_thousand_concurrent_calls_worker_mode", () =>
             {
-                using (var client = f.Client(DispatchMode.Worker, o => o.WorkerThreads = 8))
+                using (var client = f.Client(DispatchMode.Worker, o => o.MaxWorkers = 8))
                 {
                     var ids = Enumerable.Range(0, 1000).Select(i => f.RoomId("bulk")).ToList();
                     var tasks = ids.Select(id => client.CreateRoomAsync(new CreateRoomParams { Region = Region.Singapore, RoomConfig = id }, id)).ToList();
@@ -91,7 +91,7 @@ namespace Hathora.Rooms.Tests
         // The same rooms, read back through a poll-mode client: 1,000 more calls, all correct.
         static void BulkCheck(Fixture f, List<string> ids)
         {
-            using (var client = f.Client(DispatchMode.Poll, o => o.WorkerThreads = 8))
+            using (var client = f.Client(DispatchMode.Poll, o => o.MaxWorkers = 8))
             {
                 var tasks = ids.Select(id => client.GetRoomInfoAsync(id)).ToList();
                 Fixture.Pump(client, tasks.ToArray());

@@ -20,6 +20,23 @@ namespace Hathora.Rooms.Native
         
 
         /// <summary>
+        ///  One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
+        ///  one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
+        /// </summary>
+        public const System.UIntPtr HATHORA_DEFAULT_MAX_WORKERS = 256;
+        /// <summary>
+        ///  One warm worker: a game's occasional call starts without spawning a thread.
+        /// </summary>
+        public const System.UIntPtr HATHORA_DEFAULT_MIN_WORKERS = 1;
+        /// <summary>
+        ///  Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
+        /// </summary>
+        public const uint HATHORA_DEFAULT_WORKER_IDLE_MS = 10000;
+        /// <summary>
+        ///  Upper bound of `max_workers`.
+        /// </summary>
+        public const System.UIntPtr HATHORA_MAX_WORKERS_LIMIT = 1024;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
@@ -322,7 +339,7 @@ namespace Hathora.Rooms.Native
         ///  CreateRoom, asynchronous form (see `hathora_create_room` for the arguments).
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -351,7 +368,7 @@ namespace Hathora.Rooms.Native
         ///  GetRoomInfo, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -381,7 +398,7 @@ namespace Hathora.Rooms.Native
         ///  GetActiveRoomsForProcess, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -410,7 +427,7 @@ namespace Hathora.Rooms.Native
         ///  GetInactiveRoomsForProcess, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -440,7 +457,7 @@ namespace Hathora.Rooms.Native
         ///  GetConnectionInfo, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -470,7 +487,7 @@ namespace Hathora.Rooms.Native
         ///  UpdateRoomConfig, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -500,7 +517,7 @@ namespace Hathora.Rooms.Native
         ///  DestroyRoom, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -530,7 +547,7 @@ namespace Hathora.Rooms.Native
         ///  SuspendRoomV2Deprecated, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -560,7 +577,7 @@ namespace Hathora.Rooms.Native
         ///  ResumeRoom, asynchronous form.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.
@@ -593,7 +610,7 @@ namespace Hathora.Rooms.Native
         ///  `hathora_client_cancel` ends the wait at once.
         ///
         ///  Asynchronous: returns at once; `callback(user_data, request_id, result)` then runs exactly
-        ///  once, on a worker thread (worker mode) or inside `hathora_client_poll` (poll mode), and owns
+        ///  once, on a worker thread or the timer thread (worker mode; see the header's conventions) or inside `hathora_client_poll` (poll mode), and owns
         ///  `result`. A NULL required string or callback, bytes that are not UTF-8 or a value beyond the
         ///  documented limits return `INVALID_ARGUMENT` here (message in `hathora_last_error_message`)
         ///  and the callback never runs.

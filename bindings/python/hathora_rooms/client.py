@@ -56,6 +56,12 @@ def _ms(name: str, seconds: Optional[float]) -> int:
     return ms
 
 
+def _count(name: str, value: int) -> int:
+    if not 0 <= int(value) < 2**32:
+        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must not be negative, got {value}")
+    return int(value)
+
+
 # Result converters: read the native views before the result is freed.
 def _connection(r: int) -> ConnectionInfo:
     p = POINTER(n.HathoraConnectionInfo)()
@@ -180,7 +186,9 @@ class Client:
         max_retries: Optional[int] = None,
         initial_backoff: float = 0.5,
         max_backoff: float = 10.0,
-        worker_threads: Optional[int] = None,
+        min_workers: Optional[int] = None,
+        max_workers: Optional[int] = None,
+        worker_idle: Optional[float] = None,
         dispatch_mode: DispatchMode = DispatchMode.WORKER,
         queue_capacity: Optional[int] = None,
         allow_insecure_http: bool = False,
@@ -202,8 +210,12 @@ class Client:
                     raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, "max_retries must not be negative")
                 backoff = (_ms("initial_backoff", initial_backoff), _ms("max_backoff", max_backoff))
                 _check(lib.hathora_config_set_retry(cfg, int(max_retries), *backoff))
-            if worker_threads is not None:
-                _check(lib.hathora_config_set_worker_threads(cfg, int(worker_threads)))
+            if min_workers is not None:
+                _check(lib.hathora_config_set_min_workers(cfg, _count("min_workers", min_workers)))
+            if max_workers is not None:
+                _check(lib.hathora_config_set_max_workers(cfg, _count("max_workers", max_workers)))
+            if worker_idle is not None:
+                _check(lib.hathora_config_set_worker_idle_ms(cfg, _ms("worker_idle", worker_idle)))
             if queue_capacity is not None:
                 _check(lib.hathora_config_set_queue_capacity(cfg, int(queue_capacity)))
             _check(lib.hathora_config_set_dispatch_mode(cfg, int(dispatch_mode)))

@@ -67,7 +67,9 @@ namespace Hathora.Rooms.Interop
             Check(N.hathora_config_set_timeouts(config, Millis.From(o.Timeout, "Timeout"), Millis.From(o.ConnectTimeout, "ConnectTimeout")));
             Check(N.hathora_config_set_retry(config, NonNegative(o.MaxRetries, "MaxRetries"),
                 Millis.From(o.InitialBackoff, "InitialBackoff"), Millis.From(o.MaxBackoff, "MaxBackoff")));
-            Check(N.hathora_config_set_worker_threads(config, NonNegative(o.WorkerThreads, "WorkerThreads")));
+            Check(N.hathora_config_set_min_workers(config, NonNegative(o.MinWorkers, "MinWorkers")));
+            Check(N.hathora_config_set_max_workers(config, NonNegative(o.MaxWorkers, "MaxWorkers")));
+            Check(N.hathora_config_set_worker_idle_ms(config, Millis.From(o.WorkerIdle, "WorkerIdle")));
             Check(N.hathora_config_set_dispatch_mode(config, (uint)o.DispatchMode));
             Check(N.hathora_config_set_queue_capacity(config, NonNegative(o.QueueCapacity, "QueueCapacity")));
             Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp));
