@@ -161,9 +161,9 @@ fn call_task(engine: Arc<Engine>, call: Arc<(Call, CallOptions)>, so_far: Retrie
     let (c, opts) = &*call;
     match engine.attempt(c, opts, task.deadline(), task.cancel_token(), so_far) {
         CallStep::Done(out) => task.complete(out),
-        CallStep::Again(delay, next) => {
-            task.after(delay, move |t| call_task(engine, call, next, t))
-        }
+        CallStep::Again(delay, next) => task.after(delay, next.count(), move |t| {
+            call_task(engine, call, next, t)
+        }),
     }
 }
 
@@ -177,7 +177,7 @@ fn wait_task(
 ) {
     match engine.wait_step(&room_id, &opts, deadline, state, task.cancel_token()) {
         WaitStep::Done(out) => task.complete(out),
-        WaitStep::Again(delay, next) => task.after(delay, move |t| {
+        WaitStep::Again(delay, next) => task.after(delay, next.attempts(), move |t| {
             wait_task(engine, room_id, opts, deadline, next, t)
         }),
     }

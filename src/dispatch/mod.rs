@@ -13,7 +13,7 @@ use crate::sync::{self, lock};
 use pool::Pool;
 pub use pool::Sizing;
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use timer::{Due, Timer};
@@ -45,6 +45,8 @@ struct Ticket {
     /// The request's overall deadline, counted from its submission.
     deadline: Instant,
     stage: Mutex<Stage>,
+    /// HTTP attempts made so far, for the result of a request ended while it waits.
+    attempts: AtomicU32,
 }
 
 /// Where a request stands between submission and completion.
@@ -97,20 +99,26 @@ impl Task {
 
     /// Continues the request with `step` on the pool after `delay`, holding no worker meanwhile.
     /// A cancel during the wait completes the request at once.
-    pub fn after(mut self, delay: Duration, step: impl FnOnce(Task) + Send + 'static) {
+    /// `attempts` (made so far) goes in the result if the request ends during the wait.
+    pub fn after(
+        mut self,
+        delay: Duration,
+        attempts: u32,
+        step: impl FnOnce(Task) + Send + 'static,
+    ) {
         let Some(ticket) = self.ticket.take() else {
             return;
         };
+        ticket.attempts.store(attempts, Ordering::Relaxed);
         {
             let mut stage = lock(&ticket.stage);
             if ticket.cancel.reason().is_some() {
                 drop(stage);
                 // Cancelled while its step ran: end here (finish reports the cancel reason).
-                finish(
-                    &self.parts.core,
-                    &ticket,
-                    Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled"),
-                );
+                let mut out =
+                    Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled");
+                out.attempts = attempts;
+                finish(&self.parts.core, &ticket, out);
                 return;
             }
             *stage = Stage::Waiting { entry: None };
@@ -206,7 +214,9 @@ fn end_early(
         }
         *stage = Stage::Ended;
     }
-    finish(&parts.core, ticket, outcome());
+    let mut out = outcome();
+    out.attempts = ticket.attempts.load(Ordering::Relaxed);
+    finish(&parts.core, ticket, out);
 }
 
 /// A worker takes a request's step: skipped when the request already ended.
@@ -334,6 +344,7 @@ impl Dispatcher {
                 stage: Mutex::new(Stage::Queued {
                     deadline_entry: None,
                 }),
+                attempts: AtomicU32::new(0),
             });
             tickets.insert(id, Arc::clone(&ticket));
             ticket

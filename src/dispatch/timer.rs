@@ -90,23 +90,15 @@ impl Timer {
         taken
     }
 
-    /// Runs every entry now, here, and stops the thread.
-    /// Called from the timer thread itself (a callback freeing its client), it does not wait
-    /// for itself.
+    /// Runs every entry now, on the timer thread, and stops that thread. Called from the timer
+    /// thread itself (a callback freeing its client), it runs them here and does not wait for
+    /// itself.
     pub fn close_and_join(&self) {
         let (m, cv) = &*self.shared;
-        let waiting: Vec<Due> = {
-            let mut t = lock(m);
-            t.closed = true;
-            t.due.clear();
-            t.jobs.drain().map(|(_, d)| d).collect()
-        };
+        lock(m).closed = true;
         cv.notify_all();
-        for due in waiting {
-            run_due(due);
-        }
-        let me = std::thread::current().id();
-        if self.thread_id == me {
+        if self.thread_id == std::thread::current().id() {
+            drain(m);
             return;
         }
         if let Some(h) = lock(&self.thread).take() {
@@ -115,11 +107,25 @@ impl Timer {
     }
 }
 
+/// Runs every entry left, now (the timer is closed: nothing new is added).
+fn drain(m: &Mutex<Timers>) {
+    let left: Vec<Due> = {
+        let mut t = lock(m);
+        t.due.clear();
+        t.jobs.drain().map(|(_, d)| d).collect()
+    };
+    for due in left {
+        run_due(due);
+    }
+}
+
 fn run(shared: &(Mutex<Timers>, Condvar)) {
     let (m, cv) = shared;
     let mut t = lock(m);
     loop {
         if t.closed {
+            drop(t);
+            drain(m);
             return;
         }
         let now = Instant::now();
