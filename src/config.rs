@@ -93,8 +93,8 @@ impl ClientConfig {
             timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
-            min_workers: HATHORA_DEFAULT_MIN_WORKERS,
-            max_workers: HATHORA_DEFAULT_MAX_WORKERS,
+            min_workers: HATHORA_DEFAULT_MIN_WORKERS as usize,
+            max_workers: HATHORA_DEFAULT_MAX_WORKERS as usize,
             worker_idle: DEFAULT_WORKER_IDLE,
             dispatch_mode: HathoraDispatchMode::Worker,
             queue_capacity: 65_536,
@@ -130,19 +130,19 @@ pub const MAX_RETRIES: u32 = 20;
 
 /// One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
 /// one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
-pub const HATHORA_DEFAULT_MAX_WORKERS: usize = 256;
+pub const HATHORA_DEFAULT_MAX_WORKERS: u32 = 256;
 /// One warm worker: a game's occasional call starts without spawning a thread.
-pub const HATHORA_DEFAULT_MIN_WORKERS: usize = 1;
+pub const HATHORA_DEFAULT_MIN_WORKERS: u32 = 1;
 /// Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
 pub const HATHORA_DEFAULT_WORKER_IDLE_MS: u32 = 10_000;
 const DEFAULT_WORKER_IDLE: Duration = Duration::from_millis(HATHORA_DEFAULT_WORKER_IDLE_MS as u64);
 /// Upper bound of `max_workers`.
-pub const HATHORA_MAX_WORKERS_LIMIT: usize = 1024;
+pub const HATHORA_MAX_WORKERS_LIMIT: u32 = 1024;
 /// Upper bound of `worker_idle`.
 pub const MAX_WORKER_IDLE: Duration = Duration::from_secs(3600);
 
 pub fn check_max_workers(n: usize) -> Result<(), String> {
-    if !(1..=HATHORA_MAX_WORKERS_LIMIT).contains(&n) {
+    if !(1..=HATHORA_MAX_WORKERS_LIMIT as usize).contains(&n) {
         return Err(format!(
             "max_workers must be 1 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
         ));
@@ -151,7 +151,7 @@ pub fn check_max_workers(n: usize) -> Result<(), String> {
 }
 
 pub fn check_min_workers(n: usize) -> Result<(), String> {
-    if n > HATHORA_MAX_WORKERS_LIMIT {
+    if n > HATHORA_MAX_WORKERS_LIMIT as usize {
         return Err(format!(
             "min_workers must be 0 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
         ));

@@ -43,6 +43,9 @@ pub enum Failure {
 
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
+/// Input and output buffer of each connection.
+const CONNECTION_BUFFER: usize = 16 * 1024;
+
 pub struct Transport {
     agent: Agent,
     base_url: String,
@@ -67,6 +70,11 @@ impl Transport {
             .max_redirects(0)
             .max_idle_connections(pool)
             .max_idle_connections_per_host(pool)
+            // ureq's 128 KiB buffers are zero-filled per connection, and a pool at its maximum
+            // keeps one connection per worker: RoomsV2 requests and response headers are small
+            // (the input buffer grows when a header needs more).
+            .input_buffer_size(CONNECTION_BUFFER)
+            .output_buffer_size(CONNECTION_BUFFER)
             .timeout_global(Some(config.timeout))
             .timeout_connect(Some(config.connect_timeout))
             .build();

@@ -5,7 +5,8 @@
 //! submitting threads are still submitting. Asserted per repetition:
 //! - every accepted id completes exactly once, ids are unique, refused calls never call back;
 //! - a request whose cancel returned OK completes with CANCELLED;
-//! - every callback ran before free returned, none after; on a worker thread in worker mode,
+//! - every callback ran before free returned, none after; on a worker thread (or the timer
+//!   thread, for a request cancelled before its attempt) in worker mode,
 //!   on the pump or the freeing thread in poll mode;
 //! - the process's thread count (`/proc/self/task`, sampled every millisecond) never exceeds
 //!   baseline + the test's own threads + worker threads + 2 for the live client, and returns
@@ -89,7 +90,10 @@ extern "C" fn record(user_data: *mut c_void, id: u64, result: *mut HathoraResult
     let code = unsafe { hathora_result_code(result) };
     unsafe { hathora_result_free(result) };
     let t = std::thread::current();
-    let on_worker = t.name().is_some_and(|n| n.starts_with("hathora-worker"));
+    // A worker, or the timer thread for a request cancelled before its attempt started.
+    let on_worker = t
+        .name()
+        .is_some_and(|n| n.starts_with("hathora-worker") || n == "hathora-timer");
     ledger.done.lock().unwrap().push(Done {
         id,
         code,
@@ -449,7 +453,7 @@ fn run_rep(
     match pump {
         None => assert!(
             done.iter().all(|d| d.on_worker),
-            "{label}: worker-mode callback outside a worker thread"
+            "{label}: worker-mode callback outside the workers and the timer thread"
         ),
         Some((_, pump_thread)) => assert!(
             done.iter()

@@ -125,7 +125,11 @@ impl Task {
         }
         let (parts, t) = (Arc::clone(&self.parts), Arc::clone(&ticket));
         let resume: Due = Box::new(move || enqueue(&parts, t, step));
-        let entry = self.parts.timer.schedule(Instant::now() + delay, resume);
+        let entry = match self.parts.timer.schedule(Instant::now() + delay, resume) {
+            Ok(entry) => entry,
+            // Shutting down: no wait, the step goes on the pool now (and sees the cancel).
+            Err(resume) => return resume(),
+        };
         let mut stage = lock(&ticket.stage);
         match *stage {
             Stage::Waiting { entry: None } => *stage = Stage::Waiting { entry: Some(entry) },
@@ -186,7 +190,10 @@ fn enqueue(parts: &Arc<Parts>, ticket: Arc<Ticket>, step: impl FnOnce(Task) + Se
             },
         )
     });
-    let entry = parts.timer.schedule(ticket.deadline, expire);
+    let Ok(entry) = parts.timer.schedule(ticket.deadline, expire) else {
+        // Shutting down: the queued step runs soon and ends with SHUT_DOWN.
+        return;
+    };
     let mut stage = lock(&ticket.stage);
     match &mut *stage {
         Stage::Queued {
@@ -369,33 +376,32 @@ impl Dispatcher {
         let waiting = {
             let stage = lock(&ticket.stage);
             match *stage {
-                Stage::Queued { deadline_entry } => Some(deadline_entry),
-                Stage::Waiting { entry } => Some(entry),
+                Stage::Queued { deadline_entry } => Some((deadline_entry, false)),
+                Stage::Waiting { entry } => Some((entry, true)),
                 Stage::Running | Stage::Ended => None,
             }
         };
         // Not started: end it now on the timer thread, whatever the workers are doing.
-        if let Some(entry) = waiting {
-            if let Some(entry) = entry {
-                self.parts.timer.cancel(entry);
-            }
+        if let Some((entry, resumes)) = waiting {
+            // The pending resume of a waiting request, or the deadline of a queued one.
+            let taken = entry.and_then(|e| self.parts.timer.cancel(e));
             let (p, t) = (Arc::clone(&self.parts), ticket);
-            self.parts.timer.schedule(
-                Instant::now(),
-                Box::new(move || {
-                    end_early(
-                        &p,
-                        &t,
-                        |s| matches!(s, Stage::Queued { .. } | Stage::Waiting { .. }),
-                        || {
-                            Outcome::failure(
-                                HathoraResultCode::Cancelled,
-                                "the request was cancelled",
-                            )
-                        },
-                    )
-                }),
-            );
+            let end: Due = Box::new(move || {
+                end_early(
+                    &p,
+                    &t,
+                    |s| matches!(s, Stage::Queued { .. } | Stage::Waiting { .. }),
+                    || Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled"),
+                )
+            });
+            if self.parts.timer.schedule(Instant::now(), end).is_err()
+                && resumes
+                && let Some(resume) = taken
+            {
+                // Shutting down: a worker ends it instead; the resume puts its step on the pool
+                // (a queued step is there already).
+                resume();
+            }
         }
         true
     }

@@ -55,25 +55,23 @@ impl Timer {
         })
     }
 
-    /// Schedules `due` at `at` and returns an id for `cancel`. After `close_and_join` it runs
-    /// at once instead, on the calling thread.
-    pub fn schedule(&self, at: Instant, due: Due) -> u64 {
+    /// Schedules `due` at `at` and returns an id for `cancel`. Once `close_and_join` began,
+    /// hands `due` back instead: the caller decides what happens to it.
+    pub fn schedule(&self, at: Instant, due: Due) -> Result<u64, Due> {
         let (m, cv) = &*self.shared;
         let mut t = lock(m);
+        if t.closed {
+            return Err(due);
+        }
         let id = t.next;
         t.next += 1;
-        if t.closed {
-            drop(t);
-            run_due(due);
-            return id;
-        }
         let earliest = t.due.peek().is_none_or(|Reverse((first, _))| at < *first);
         t.due.push(Reverse((at, id)));
         t.jobs.insert(id, due);
         if earliest {
             cv.notify_one();
         }
-        id
+        Ok(id)
     }
 
     /// Takes the entry `id` back if it is not due yet; None when it already ran or went.

@@ -23,11 +23,11 @@ namespace Hathora.Rooms.Native
         ///  One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
         ///  one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
         /// </summary>
-        public const System.UIntPtr HATHORA_DEFAULT_MAX_WORKERS = 256;
+        public const uint HATHORA_DEFAULT_MAX_WORKERS = 256;
         /// <summary>
         ///  One warm worker: a game's occasional call starts without spawning a thread.
         /// </summary>
-        public const System.UIntPtr HATHORA_DEFAULT_MIN_WORKERS = 1;
+        public const uint HATHORA_DEFAULT_MIN_WORKERS = 1;
         /// <summary>
         ///  Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
         /// </summary>
@@ -35,7 +35,7 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  Upper bound of `max_workers`.
         /// </summary>
-        public const System.UIntPtr HATHORA_MAX_WORKERS_LIMIT = 1024;
+        public const uint HATHORA_MAX_WORKERS_LIMIT = 1024;
         /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
