@@ -192,6 +192,20 @@ bool refusal_check(const hathora::Client& client) {
     return ok;
 }
 
+// The worker pool's sizes reach the library: a minimum above the maximum is refused.
+bool pool_settings_check(hathora::Settings settings) {
+    settings.min_workers = 3;
+    settings.max_workers = 2;
+    std::string error;
+    bool refused = !hathora::Client::create(settings, &error) && error.find("must not exceed") != std::string::npos;
+    settings.min_workers = 0;
+    settings.worker_idle_ms = 500;
+    bool accepted = static_cast<bool>(hathora::Client::create(settings));
+    std::printf("min_workers 3 > max_workers 2 refused: %s (%s); min 0, idle 500 ms accepted: %s\n",
+                refused ? "yes" : "NO", error.c_str(), accepted ? "yes" : "NO");
+    return refused && accepted;
+}
+
 // Tearing a client down (an engine world ending) runs each pending callback once, with ShutDown,
 // before reset() returns; the wrapper frees each callback object right after.
 bool shutdown_check(const hathora::Client& admin, hathora::Settings settings) {
@@ -226,7 +240,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "client not created: %s\n", error.c_str());
         return 1;
     }
-    bool ok = blocking_flow(client) && refusal_check(client) && async_flow(settings) && shutdown_check(client, settings);
+    bool ok = blocking_flow(client) && refusal_check(client) && pool_settings_check(settings) &&
+              async_flow(settings) && shutdown_check(client, settings);
     std::printf("%s\n", ok ? "all steps succeeded" : "FAILED");
     return ok ? 0 : 1;
 }
