@@ -65,6 +65,28 @@ namespace Hathora.Rooms.Tests
                 }
             });
 
+            r.Add("worker_pool_sizes_reach_the_library", () =>
+            {
+                int before = NativeWorkers();
+                using (var client = f.Client(DispatchMode.Worker, o => { o.MinWorkers = 3; o.MaxWorkers = 4; }))
+                {
+                    Until(() => NativeWorkers() == before + 3, "MinWorkers start with the client");
+                    // Eight slow calls on at most four workers.
+                    f.WithFaults("{\"latencyMs\":500}", () =>
+                    {
+                        var tasks = Enumerable.Range(0, 8).Select(_ => client.GetConnectionInfoAsync("no-room")).ToArray();
+                        int peak = 0;
+                        while (!tasks.All(t => t.IsCompleted))
+                        {
+                            peak = Math.Max(peak, NativeWorkers() - before);
+                            Thread.Sleep(2);
+                        }
+                        Assert.Equal(4, peak, "peak native workers");
+                    });
+                }
+                Until(() => NativeWorkers() == before, "no worker left after Dispose");
+            });
+
             r.Add("one_thousand_concurrent_calls_worker_mode", () =>
             {
                 using (var client = f.Client(DispatchMode.Worker, o => o.MaxWorkers = 8))
@@ -86,6 +108,36 @@ namespace Hathora.Rooms.Tests
                     BulkCheck(f, ids);
                 }
             });
+        }
+
+        // The library's worker threads in this process, by name.
+        static int NativeWorkers()
+        {
+            int n = 0;
+            foreach (string task in System.IO.Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    if (System.IO.File.ReadAllText(task + "/comm").StartsWith("hathora-worker", StringComparison.Ordinal))
+                    {
+                        n++;
+                    }
+                }
+                catch (System.IO.IOException)
+                {
+                }
+            }
+            return n;
+        }
+
+        static void Until(Func<bool> condition, string what)
+        {
+            var end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!condition())
+            {
+                Assert.True(DateTime.UtcNow < end, what + ": not reached within 30 s");
+                Thread.Sleep(5);
+            }
         }
 
         // The same rooms, read back through a poll-mode client: 1,000 more calls, all correct.
