@@ -306,6 +306,19 @@ def targets(rows, res, stripped):
             else:
                 line("c-async", False, "C async, %s, pool %s: not measured (a run failed)" % (r.label, r.pool))
 
+    # Issue 11: at 32 in flight the async form reaches 0.9x raw ureq on 32 threads (this design's
+    # ceiling: blocking HTTP on a thread per attempt), in both dispatch modes.
+    ureq32 = find(rows, "rust", 32)
+    for r in rows:
+        if r.group == "c" and r.inflight == 32 and r.pool == "32":
+            if ureq32 and ureq32.rps and r.rps:
+                ratio = r.rps / ureq32.rps
+                line("c-async-ureq", ratio >= 0.9,
+                     "C async, 32 in flight, %s, pool 32 ≥ 0.9× raw ureq (32 threads): %s / %s req/s = %.2f×"
+                     % (r.label.split(", ")[-1], fmt_rps(r.rps), fmt_rps(ureq32.rps), ratio))
+            else:
+                line("c-async-ureq", False, "C async, %s, pool 32 ≥ 0.9× raw ureq: not measured" % r.label)
+
     http32 = find(rows, "managed", 32)
     cs32 = [r for r in rows if r.group == "cs" and r.inflight == 32]
     if not cs32:
