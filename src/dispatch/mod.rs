@@ -36,6 +36,9 @@ struct Core {
     /// callback), so that shutdown can wait for those running on other threads.
     polling: Mutex<Vec<std::thread::ThreadId>>,
     polled: std::sync::Condvar,
+    /// Set (under `polling`) while a shutdown waits on `polled`: only then does a callback's end
+    /// notify it, so that polling costs no wake-up syscall per callback.
+    draining: AtomicBool,
 }
 
 struct Ticket {
@@ -316,6 +319,7 @@ impl Dispatcher {
             ready: Mutex::new(VecDeque::new()),
             polling: Mutex::new(Vec::new()),
             polled: std::sync::Condvar::new(),
+            draining: AtomicBool::new(false),
         });
         Ok(Dispatcher {
             parts: Arc::new(Parts { core, pool, timer }),
@@ -416,28 +420,32 @@ impl Dispatcher {
         };
         let me = std::thread::current().id();
         let mut ran = 0;
+        let mut registered = false;
         while ran < limit {
-            // Popped and registered under the `ready` lock: a shutdown that finds the queue
-            // empty also finds this callback registered, and waits for it.
+            // Popped and (the first time) registered under the `ready` lock: a shutdown that
+            // finds the queue empty also finds this thread registered, and waits for it.
             let Some((done, id, outcome)) = ({
                 let mut ready = lock(&core.ready);
                 let next = ready.pop_front();
-                if next.is_some() {
+                if next.is_some() && !registered {
                     lock(&core.polling).push(me);
+                    registered = true;
                 }
                 next
             }) else {
                 break;
             };
             deliver(core, done, id, outcome);
-            {
-                let mut polling = lock(&core.polling);
-                if let Some(i) = polling.iter().position(|t| *t == me) {
-                    polling.swap_remove(i);
-                }
-            }
-            core.polled.notify_all();
             ran += 1;
+        }
+        if registered {
+            let mut polling = lock(&core.polling);
+            if let Some(i) = polling.iter().position(|t| *t == me) {
+                polling.swap_remove(i);
+            }
+            if core.draining.load(Ordering::Acquire) {
+                core.polled.notify_all();
+            }
         }
         ran
     }
@@ -467,6 +475,7 @@ impl Dispatcher {
         let me = std::thread::current().id();
         let core = &self.parts.core;
         let mut polling = lock(&core.polling);
+        core.draining.store(true, Ordering::Release);
         while polling.iter().any(|t| *t != me) {
             polling = sync::wait(&core.polled, polling);
         }
