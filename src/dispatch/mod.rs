@@ -36,6 +36,9 @@ struct Core {
     /// callback), so that shutdown can wait for those running on other threads.
     polling: Mutex<Vec<std::thread::ThreadId>>,
     polled: std::sync::Condvar,
+    /// `submit` and `cancel` calls in progress: they may still add work to the pool or the timer
+    /// after the tickets lock, so shutdown waits for them before closing those.
+    busy: AtomicUsize,
     /// Set (under `polling`) while a shutdown waits on `polled`: only then does a callback's end
     /// notify it, so that polling costs no wake-up syscall per callback.
     draining: AtomicBool,
@@ -291,6 +294,22 @@ fn deliver(core: &Core, done: Completion, id: u64, outcome: Outcome) {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(id, outcome)));
 }
 
+/// Counts a `submit` or `cancel` in progress for as long as it lives.
+struct Busy<'a>(&'a AtomicUsize);
+
+impl<'a> Busy<'a> {
+    fn enter(core: &'a Core) -> Busy<'a> {
+        core.busy.fetch_add(1, Ordering::AcqRel);
+        Busy(&core.busy)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 pub struct Dispatcher {
     parts: Arc<Parts>,
 }
@@ -320,6 +339,7 @@ impl Dispatcher {
             polling: Mutex::new(Vec::new()),
             polled: std::sync::Condvar::new(),
             draining: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
         });
         Ok(Dispatcher {
             parts: Arc::new(Parts { core, pool, timer }),
@@ -337,6 +357,7 @@ impl Dispatcher {
         work: impl FnOnce(Task) + Send + 'static,
     ) -> Result<u64, HathoraResultCode> {
         let core = &self.parts.core;
+        let _busy = Busy::enter(core);
         let ticket = {
             let mut tickets = lock(&core.tickets);
             if !core.open.load(Ordering::Acquire) {
@@ -369,6 +390,7 @@ impl Dispatcher {
     /// `Cancelled`: at once (on the timer thread, or in `poll`) if it is queued or waiting,
     /// else when its current attempt returns.
     pub fn cancel(&self, id: u64) -> bool {
+        let _busy = Busy::enter(&self.parts.core);
         // Flipped under the tickets lock (see `finish`), so an OK here means a CANCELLED callback.
         let ticket = {
             let tickets = lock(&self.parts.core.tickets);
@@ -465,6 +487,11 @@ impl Dispatcher {
             for t in tickets.values() {
                 t.cancel.cancel(HathoraResultCode::ShutDown);
             }
+        }
+        // A submit or cancel that got past the tickets lock before it closed finishes putting its
+        // work on the pool or the timer first (neither waits for anything shutdown holds).
+        while self.parts.core.busy.load(Ordering::Acquire) > 0 {
+            std::thread::yield_now();
         }
         interrupt();
         self.parts.timer.close_and_join();

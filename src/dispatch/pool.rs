@@ -92,18 +92,9 @@ impl Pool {
                 return true;
             }
             if s.threads < shared.sizing.max {
-                match spawn(shared, &mut s) {
-                    Ok(()) => return true,
-                    Err(_) if s.threads > 0 => return false,
-                    Err(_) => {
-                        // No thread at all and none can start: end the jobs now (each dropped
-                        // job completes its request with InternalError) rather than never.
-                        let stranded: Vec<Job> = s.jobs.drain(..).collect();
-                        drop(s);
-                        drop(stranded);
-                        return false;
-                    }
-                }
+                // When no thread can start, the job waits: for a later push to start one, for its
+                // request's deadline (on the timer), or for `close_and_join` to run it.
+                return spawn(shared, &mut s).is_ok();
             }
             if s.retired.is_empty() {
                 return false;
@@ -140,6 +131,16 @@ impl Pool {
                 }
             }
             if others.is_empty() {
+                if !s.handles.is_empty() {
+                    // The caller is a worker: it drains the queue once its job returns.
+                    return;
+                }
+                // Left only if no worker could be started: run them here, so none is lost.
+                let stranded: Vec<Job> = s.jobs.drain(..).collect();
+                drop(s);
+                for job in stranded {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
                 return;
             }
             drop(s);
