@@ -58,7 +58,7 @@ def _ms(name: str, seconds: Optional[float]) -> int:
 
 def _count(name: str, value: int) -> int:
     if not 0 <= int(value) < 2**32:
-        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must not be negative, got {value}")
+        raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must be 0 to {2**32 - 1}, got {value}")
     return int(value)
 
 
