@@ -129,6 +129,137 @@ def footprint(res):
     return out
 
 
+LATENCY_NS = [1, 16, 64, 256, 1024]
+LATENCY_CLIENTS = [("c", "this library, C ABI"), ("cs", "this library, C# Task API"),
+                   ("ts", "official TypeScript SDK")]
+# The library's default maximum of workers (src/config.rs) and its helper threads: the timer;
+# the harness adds its main thread and its sampler.
+DEFAULT_MAX_WORKERS = 256
+
+
+def kv_line(path):
+    """The key=value pairs of the last line of a file."""
+    lines = read(path).strip().splitlines()
+    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", lines[-1])) if lines else {}
+
+
+def latency(res):
+    """The latency scenario's outputs: {(client, n): kv}, plus 'silent', 'down', 'idle', 'facts'."""
+    lat = os.path.join(res, "latency")
+    out = {}
+    for key, _ in LATENCY_CLIENTS:
+        for n in LATENCY_NS:
+            d = kv_line(os.path.join(lat, "%s-%d.out" % (key, n)))
+            if d:
+                out[(key, n)] = d
+    for name in ("silent", "down", "idle"):
+        out[name] = kv_line(os.path.join(lat, name + ".out"))
+    f = {}
+    for line in read(os.path.join(lat, "facts.txt")).splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            f[k] = v
+    out["facts"] = f
+    return out
+
+
+def rss_per_worker(d):
+    """KiB of VmRSS per worker thread added, from a burst's idle and peak figures."""
+    try:
+        added = int(d["peak_threads"]) - int(d["idle_threads"])
+        return (int(d["peak_rss_kb"]) - int(d["idle_rss_kb"])) / added if added > 0 else None
+    except (KeyError, ValueError):
+        return None
+
+
+def latency_targets(lat, line):
+    d = lat.get(("c", 256))
+    if d:
+        first, warm = float(d["first_s"]), float(d["warm_s"])
+        line("latency-256", max(first, warm) <= 0.35 and d.get("failed") == "0",
+             "256 calls at 100 ms latency in ≤ 0.35 s, C ABI, default configuration: first round %.3f s, "
+             "warm %.3f s" % (first, warm))
+        peak = int(d["peak_threads"])
+        line("latency-threads", peak <= DEFAULT_MAX_WORKERS + 3,
+             "threads ≤ max workers + helpers, 256 calls: peak %d (allowed %d: %d workers, timer, the harness's main "
+             "and sampler threads)" % (peak, DEFAULT_MAX_WORKERS + 3, DEFAULT_MAX_WORKERS))
+    else:
+        line("latency-256", False, "256 calls at 100 ms latency in ≤ 0.35 s: not measured (the run failed)")
+    d = lat.get("silent", {})
+    if d:
+        ok = d.get("timeouts") == d.get("n") and d.get("late_beyond_10pct_or_50ms") == "0"
+        line("silent-deadline", ok,
+             "1 s deadline against a silent server met by every one of %s queued calls: %s TIMEOUT, last callback "
+             "%.3f s after submission, %s ms to %s ms after the deadline, %s late beyond 10%% / 50 ms"
+             % (d.get("n"), d.get("timeouts"), float(d.get("last_callback_s", "nan")),
+                d.get("earliest_vs_deadline_ms"), d.get("latest_vs_deadline_ms"), d.get("late_beyond_10pct_or_50ms")))
+    else:
+        line("silent-deadline", False, "1 s deadline against a silent server: not measured (the run failed)")
+    d = lat.get("idle", {})
+    if d:
+        wake = float(d.get("library_wakeups_per_s", "nan"))
+        line("idle", wake == 0 and d.get("library_threads_after_idle") == "2",
+             "idle client after a burst of 256: %s library threads left (the minimum worker + the timer), "
+             "%.1f wake-ups per second" % (d.get("library_threads_after_idle"), wake))
+
+
+def latency_section(lat):
+    w = ["## Latency scenario (issue 11)\n"]
+    f = lat.get("facts", {})
+    w.append("`%s`, one room; every client calls GetConnectionInfo N times at once and waits for the last answer, "
+             "3 rounds on one client: the first round starts the workers and opens the connections, *warm* is the "
+             "median of the other two. C ABI and C# with the library's default configuration (1 to %d workers), "
+             "TypeScript SDK %s on Node %s (one thread, its event loop).\n"
+             % (f.get("latency_emulator_cmd", "?"), DEFAULT_MAX_WORKERS, f.get("ts_version") or "(not run)",
+                f.get("node", "?")))
+    if f.get("ts_status", "ok") != "ok":
+        w.append("**TypeScript SDK not measured:** %s.\n" % f["ts_status"])
+    head = "| calls at once | " + " | ".join("%s: warm / first round (s) | peak threads" % label
+                                              for _, label in LATENCY_CLIENTS) + " |"
+    w.append(head)
+    w.append("|---:|" + "---:|---:|" * len(LATENCY_CLIENTS))
+    for n in LATENCY_NS:
+        cells = []
+        for key, _ in LATENCY_CLIENTS:
+            d = lat.get((key, n))
+            if d:
+                bad = "" if d.get("failed") == "0" else " (%s failed)" % d.get("failed")
+                cells += ["%.3f / %.3f%s" % (float(d["warm_s"]), float(d["first_s"]), bad), d.get("peak_threads", "–")]
+            else:
+                cells += ["–", "–"]
+        w.append("| %d | %s |" % (n, " | ".join(cells)))
+    w.append("")
+    if f.get("plot_status", "ok") == "ok":
+        w.append("![calls in flight against time to the last callback](bench/latency.png)\n")
+    else:
+        w.append("(no plot: %s)\n" % f.get("plot_status"))
+    d = lat.get(("c", 256))
+    per = rss_per_worker(d) if d else None
+    if per is not None:
+        w.append("Memory at the maximum (C ABI, 256 calls in flight): VmRSS %s KiB with the client idle (1 worker), "
+                 "%s KiB at the peak of %s threads: **%.0f KiB per busy worker**, its connection included (512 KiB "
+                 "stack reserved, touched only as deep as a call goes; 16 KiB input and output buffers per "
+                 "connection).\n" % (d["idle_rss_kb"], d["peak_rss_kb"], d["peak_threads"], per))
+    rows = ["| scenario | result |", "|---|---|"]
+    s, dn, idle = lat.get("silent", {}), lat.get("down", {}), lat.get("idle", {})
+    if s:
+        rows.append("| %s calls, 1 s deadline, a server that accepts and never answers | %s TIMEOUT; last callback "
+                    "%s s after submission (%s to %s ms after the deadline) |"
+                    % (s.get("n"), s.get("timeouts"), s.get("last_callback_s"), s.get("earliest_vs_deadline_ms"),
+                       s.get("latest_vs_deadline_ms")))
+    if dn:
+        rows.append("| %s calls, default 15 s deadline and 3 retries, closed port | all drained in %s s "
+                    "(retry waits on the timer; %s failed otherwise than TRANSPORT_ERROR) |"
+                    % (dn.get("n"), dn.get("drain_s"), dn.get("failed")))
+    if idle:
+        rows.append("| idle client, %s s after a burst of %s | %s process threads (main, 1 worker, timer), %s "
+                    "wake-ups/s of the library's threads |" % (idle.get("idle_wait_s"), idle.get("n"),
+                                                               idle.get("threads_after_idle"),
+                                                               idle.get("library_wakeups_per_s")))
+    w.append("\n".join(rows) + "\n")
+    return w
+
+
 def find(rows, group, inflight, label_part=""):
     for r in rows:
         if r.group == group and r.inflight == inflight and label_part in r.label:
@@ -175,6 +306,19 @@ def targets(rows, res, stripped):
             else:
                 line("c-async", False, "C async, %s, pool %s: not measured (a run failed)" % (r.label, r.pool))
 
+    # Issue 11: at 32 in flight the async form reaches 0.9x raw ureq on 32 threads (this design's
+    # ceiling: blocking HTTP on a thread per attempt), in both dispatch modes.
+    ureq32 = find(rows, "rust", 32)
+    for r in rows:
+        if r.group == "c" and r.inflight == 32 and r.pool == "32":
+            if ureq32 and ureq32.rps and r.rps:
+                ratio = r.rps / ureq32.rps
+                line("c-async-ureq", ratio >= 0.9,
+                     "C async, 32 in flight, %s, pool 32 ≥ 0.9× raw ureq (32 threads): %s / %s req/s = %.2f×"
+                     % (r.label.split(", ")[-1], fmt_rps(r.rps), fmt_rps(ureq32.rps), ratio))
+            else:
+                line("c-async-ureq", False, "C async, %s, pool 32 ≥ 0.9× raw ureq: not measured" % r.label)
+
     http32 = find(rows, "managed", 32)
     cs32 = [r for r in rows if r.group == "cs" and r.inflight == 32]
     if not cs32:
@@ -203,9 +347,11 @@ def targets(rows, res, stripped):
     fp = footprint(res)
     if "threads_max" in fp:
         mx = int(fp["threads_max"])
-        line("threads", mx <= 4 + 2,
-             "threads ≤ pool + 2, footprint (pool 4, 10,000 queued): max %d (allowed %d; main + pool + timer = %s)"
-             % (mx, 6, fp.get("threads_client", "?")))
+        allowed = DEFAULT_MAX_WORKERS + 2
+        line("threads", mx <= allowed,
+             "threads ≤ max workers + 2, footprint (defaults: up to %d workers, 10,000 queued): max %d (allowed %d: "
+             "main + workers + timer; %s with the client idle)" % (DEFAULT_MAX_WORKERS, mx, allowed,
+                                                                   fp.get("threads_client", "?")))
     else:
         line("threads", False, "threads ≤ pool + 2, footprint: not measured (the footprint run failed)")
     for r in rows:
@@ -213,6 +359,7 @@ def targets(rows, res, stripped):
             allowed = int(r.pool) + 2
             line("threads", r.threads <= allowed, "threads ≤ pool + 2, %s, pool %s: max %d (allowed %d)"
                  % (r.label, r.pool, r.threads, allowed))
+    latency_targets(latency(res), line)
     return out
 
 
@@ -430,10 +577,12 @@ def markdown(rows, res, stripped):
         w.append("| queuing 10,000 async requests / until all 10,000 callbacks ran | %s ms / %s ms "
                  "(%s still pending right after queuing) |\n"
                  % (fp.get("queue_ms"), fp.get("drain_ms"), fp.get("pending_after_queue")))
-        w.append("Default configuration (4 workers, worker dispatch, queue 65,536), library loaded with "
-                 "`dlopen(RTLD_NOW)` from the stripped copy.\n")
+        w.append("Default configuration (1 to %d workers, worker dispatch, queue 65,536), library loaded with "
+                 "`dlopen(RTLD_NOW)` from the stripped copy.\n" % DEFAULT_MAX_WORKERS)
     else:
         w.append("The footprint run failed: %s\n" % read(os.path.join(res, "footprint.err")).strip())
+
+    w.extend(latency_section(latency(res)))
 
     prof = os.path.join(res, "profile")
     pfiles = sorted(os.listdir(prof)) if os.path.isdir(prof) else []
@@ -475,6 +624,10 @@ def markdown(rows, res, stripped):
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/bench.c -o OUT/bench -L$CARGO_TARGET_DIR/release "
         "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/footprint.c -o OUT/footprint -ldl",
+        "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/latency.c -o OUT/latency -L$CARGO_TARGET_DIR/release "
+        "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
+        "mcs -unsafe -nologo -optimize+ -out:OUT/LatencyBench.exe bindings/csharp/Runtime/**/*.cs "
+        "bench/csharp/LatencyBench.cs",
         "mcs -nologo -optimize+ -out:OUT/HttpClientBench.exe -r:System.Net.Http -r:System.Runtime.Serialization "
         "bench/csharp/BenchCore.cs bench/csharp/HttpClientBench.cs",
         "mcs -unsafe -nologo -optimize+ -out:OUT/LibBench.exe bindings/csharp/Runtime/**/*.cs "
@@ -485,7 +638,10 @@ def markdown(rows, res, stripped):
              "keep-alive, access log off, serving the emulator's GetConnectionInfo answer as a file at `%s`.\n"
              % (f.get("out", "?"), f.get("emulator_cmd", "?"), f.get("nginx_url", "?")))
     w.append("Each run, as run (`LD_LIBRARY_PATH=$CARGO_TARGET_DIR/release` for the Mono rows):\n")
-    w.append(fenced("\n".join("%s  %s" % (r.id, r.cmd) for r in load_all(res)) + "\nfootprint  " + f.get("footprint_cmd", "?")))
+    lat_dir = os.path.join(res, "latency")
+    lat_cmds = sorted(n for n in os.listdir(lat_dir) if n.endswith(".cmd")) if os.path.isdir(lat_dir) else []
+    w.append(fenced("\n".join("%s  %s" % (r.id, r.cmd) for r in load_all(res)) + "\nfootprint  " + f.get("footprint_cmd", "?")
+                    + "".join("\nlatency/%s  %s" % (n[:-4], read(os.path.join(lat_dir, n)).strip()) for n in lat_cmds)))
     w.append("## Method notes\n")
     w.append("\n".join([
         "- The C harness keeps 32 requests in flight: each callback records its latency and submits the next "

@@ -9,6 +9,14 @@
 #   managed    bench/csharp/HttpClientBench.cs: HttpClient + DataContractJsonSerializer, 1 and 32
 #   footprint  stripped cdylib size; threads and RSS with 10,000 queued requests; dlopen to the
 #              first completed call (bench/c/footprint.c)
+#   latency    issue 11: a second emulator with --latency-ms 100; N = 1, 16, 64, 256, 1024 calls
+#              at once, time to the last callback and peak threads, for the C ABI (bench/c/latency.c),
+#              the C# Task API (bench/csharp/LatencyBench.cs), both with default settings, and the
+#              official TypeScript SDK (bench/ts/latency.mjs, installed from npm into
+#              $CARGO_TARGET_DIR/bench-ts when Node is present); 20 calls with a 1 s deadline
+#              against a server that never answers; 1,000 calls against a closed port; threads and
+#              wake-ups of an idle client; plotted to bench/latency.png (matplotlib from PyPI in a
+#              venv under $CARGO_TARGET_DIR/bench-venv)
 # then checks the targets of the issue (PASS/MISS), profiles what missed (perf, else callgrind),
 # prints the table and writes BENCHMARKS.md at the repository root.
 #
@@ -75,6 +83,7 @@ log "compiling the C harness (gcc -O2)"
 CFLAGS=(-O2 -std=c11 -Wall -Wextra -I"$ROOT/include")
 gcc "${CFLAGS[@]}" bench/c/bench.c -o "$OUT/bench" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
 gcc "${CFLAGS[@]}" bench/c/footprint.c -o "$OUT/footprint" -ldl
+gcc "${CFLAGS[@]}" bench/c/latency.c -o "$OUT/latency" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
 
 log "compiling the C# harnesses (mcs)"
 mcs -nologo -optimize+ -out:"$OUT/HttpClientBench.exe" -r:System.Net.Http -r:System.Runtime.Serialization \
@@ -87,6 +96,9 @@ else
     if ! mcs -unsafe -nologo -optimize+ -out:"$OUT/LibBench.exe" "${CS_PACKAGE[@]}" \
             bench/csharp/BenchCore.cs bench/csharp/LibBench.cs >"$OUT/mcs-lib.log" 2>&1; then
         CSLIB_STATUS="the C# façade does not compile: $(grep -m1 error "$OUT/mcs-lib.log" || true)"
+    elif ! mcs -unsafe -nologo -optimize+ -out:"$OUT/LatencyBench.exe" "${CS_PACKAGE[@]}" \
+            bench/csharp/LatencyBench.cs >"$OUT/mcs-latency.log" 2>&1; then
+        CSLIB_STATUS="bench/csharp/LatencyBench.cs does not compile: $(grep -m1 error "$OUT/mcs-latency.log" || true)"
     fi
 fi
 [ "$CSLIB_STATUS" = ok ] || log "skipping C# through the library: $CSLIB_STATUS"
@@ -211,6 +223,79 @@ measure managed "C# HttpClient + DataContractJsonSerializer" 32 - kv -- mono "$O
 log "footprint"
 FOOT_CMD=("$OUT/footprint" "$OUT/libhathora_rooms.stripped.so" "$URL" "$ROOM" 10000)
 timeout 180 "${FOOT_CMD[@]}" >"$RES/footprint.out" 2>"$RES/footprint.err" || log "footprint FAILED: $(cat "$RES/footprint.err")"
+
+# ---- latency scenario (issue 11) ----------------------------------------------------------------
+LAT="$RES/latency"
+mkdir -p "$LAT"
+log "latency scenario: a second emulator with --latency-ms 100"
+LAT_CMD=("$REL/hathora-emulator" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet --latency-ms 100)
+"${LAT_CMD[@]}" >"$OUT/emulator-latency.out" 2>&1 &
+PIDS+=($!)
+LAT_URL=""
+for _ in $(seq 1 200); do
+    LAT_URL="$(head -n1 "$OUT/emulator-latency.out" 2>/dev/null || true)"
+    case "$LAT_URL" in http://*) break ;; esac
+    sleep 0.05
+done
+case "$LAT_URL" in http://*) ;; *) die "the latency emulator did not print its URL" ;; esac
+curl -sf -X POST "$LAT_URL/rooms/v2/$APP/create?roomId=$ROOM" -H 'Authorization: Bearer emulator-dev-token' \
+    -H 'Content-Type: application/json' -d '{"region":"London"}' >/dev/null || die "CreateRoom (latency emulator) failed"
+TS_DIR="$CARGO_TARGET_DIR/bench-ts"
+TS_STATUS=ok
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    TS_STATUS="Node.js is not installed"
+elif [ ! -e "$TS_DIR/node_modules/@hathora/cloud-sdk-typescript/package.json" ]; then
+    log "installing @hathora/cloud-sdk-typescript from npm into $TS_DIR"
+    mkdir -p "$TS_DIR"
+    if ! (cd "$TS_DIR" && timeout 300 npm install --no-audit --no-fund --silent @hathora/cloud-sdk-typescript) \
+            >"$OUT/npm.log" 2>&1; then
+        TS_STATUS="npm install @hathora/cloud-sdk-typescript failed: $(tail -n 1 "$OUT/npm.log")"
+    fi
+fi
+if [ "$TS_STATUS" = ok ]; then
+    TS_VERSION="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' \
+        "$TS_DIR/node_modules/@hathora/cloud-sdk-typescript/package.json")"
+fi
+lat_run() { # file -- command...
+    local file="$1"
+    shift 2
+    echo "$*" >"$LAT/$file.cmd"
+    timeout 300 "$@" >"$LAT/$file.out" 2>"$LAT/$file.err" || echo "failed (exit $?)" >>"$LAT/$file.err"
+}
+for n in 1 16 64 256 1024; do
+    log "latency: $n calls at once"
+    lat_run "c-$n" -- "$OUT/latency" burst "$LAT_URL" "$ROOM" "$n" 3
+    if [ "$CSLIB_STATUS" = ok ]; then
+        LD_LIBRARY_PATH="$REL${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" lat_run "cs-$n" -- mono "$OUT/LatencyBench.exe" "$LAT_URL" "$ROOM" "$n" 3
+    fi
+    if [ "$TS_STATUS" = ok ]; then
+        lat_run "ts-$n" -- node bench/ts/latency.mjs "$TS_DIR" "$LAT_URL" "$APP" "$ROOM" "$n" 3
+    fi
+done
+log "latency: 20 calls with a 1 s deadline against a server that never answers"
+lat_run silent -- "$OUT/latency" silent 20 1000
+log "latency: 1,000 calls against a closed port (default deadline and retries)"
+lat_run down -- "$OUT/latency" down 1000
+log "latency: an idle client after a burst of 256 (13 s: the 10 s idle period, then 2 s counted)"
+lat_run idle -- "$OUT/latency" idle "$LAT_URL" "$ROOM" 256 13
+{
+    echo "latency_emulator_cmd=${LAT_CMD[*]}"
+    echo "ts_status=$TS_STATUS"
+    echo "ts_version=${TS_VERSION:-}"
+    echo "node=$(node --version 2>/dev/null || true)"
+} >"$LAT/facts.txt"
+log "plotting the latency scenario (matplotlib from PyPI in $CARGO_TARGET_DIR/bench-venv)"
+VENV="$CARGO_TARGET_DIR/bench-venv"
+PLOT_STATUS=ok
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import matplotlib' 2>/dev/null; then
+    if ! { python3 -m venv "$VENV" && timeout 600 "$VENV/bin/pip" install -q matplotlib; } >"$OUT/pip.log" 2>&1; then
+        PLOT_STATUS="no matplotlib: $(tail -n 1 "$OUT/pip.log")"
+    fi
+fi
+if [ "$PLOT_STATUS" = ok ] && ! "$VENV/bin/python" bench/plot_latency.py "$LAT" "$ROOT/bench/latency.png" >"$OUT/plot.log" 2>&1; then
+    PLOT_STATUS="plotting failed: $(tail -n 1 "$OUT/plot.log")"
+fi
+echo "plot_status=$PLOT_STATUS" >>"$LAT/facts.txt"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- targets, then a profile of what missed ---------------------------------------------------

@@ -25,10 +25,14 @@
  *   hathora_result_code(). The caller owns the result and frees it with hathora_result_free().
  *   Only a NULL out_result returns HATHORA_RESULT_CODE_INVALID_ARGUMENT without a result.
  * - Asynchronous (hathora_OPERATION_async): returns HATHORA_RESULT_CODE_OK at once and writes
- *   the request id (never 0) to *out_request_id (which may be NULL). The HTTP work runs on the
- *   client's bounded worker pool, then callback(user_data, request_id, result) runs exactly
- *   once: on a worker thread (HATHORA_DISPATCH_MODE_WORKER), possibly before the call returns,
- *   or inside hathora_client_poll on the thread that polls (HATHORA_DISPATCH_MODE_POLL). The
+ *   the request id (never 0) to *out_request_id (which may be NULL). Its overall deadline
+ *   counts from then. Each HTTP attempt runs on the client's elastic worker pool (a worker per
+ *   attempt in flight, up to hathora_config_set_max_workers); waits between attempts hold no
+ *   thread. Then callback(user_data, request_id, result) runs exactly once: on a worker thread
+ *   (HATHORA_DISPATCH_MODE_WORKER), possibly before the call returns, or, for a request that
+ *   ends before an attempt starts (cancelled, or its deadline passed while every worker was
+ *   busy), on the client's timer thread; or inside hathora_client_poll on the thread that
+ *   polls (HATHORA_DISPATCH_MODE_POLL). The
  *   callback owns result and frees it with hathora_result_free(). A refused request (invalid
  *   argument, HATHORA_RESULT_CODE_QUEUE_FULL, HATHORA_RESULT_CODE_SHUT_DOWN) returns that code,
  *   its callback never runs, and hathora_last_error_message() says why.
@@ -51,6 +55,19 @@
 
 // Most retries a client or a call may ask for.
 #define HATHORA_MAX_RETRIES 20
+
+// One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
+// one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
+#define HATHORA_DEFAULT_MAX_WORKERS 256
+
+// One warm worker: a game's occasional call starts without spawning a thread.
+#define HATHORA_DEFAULT_MIN_WORKERS 1
+
+// Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
+#define HATHORA_DEFAULT_WORKER_IDLE_MS 10000
+
+// Upper bound of `max_workers`.
+#define HATHORA_MAX_WORKERS_LIMIT 1024
 
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
@@ -358,10 +375,10 @@ HathoraResultCode hathora_client_new(const HathoraConfig *config, HathoraClient 
 
 // Frees a client. Requests in flight are cancelled and each callback still runs exactly once,
 // with `HATHORA_RESULT_CODE_SHUT_DOWN` unless it had already finished: in worker mode on a
-// worker thread, in poll mode on this thread before this function returns (finished results are
+// worker thread (or the timer thread, for one still queued), in poll mode on this thread before this function returns (finished results are
 // delivered as they are). HTTP attempts in progress are interrupted by closing their
 // connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
-// then the worker threads are joined. After it returns, no callback of this client runs again.
+// then the worker and timer threads are joined. After it returns, no callback of this client runs again.
 // NULL is ignored; a handle already freed is ignored and reported by
 // `hathora_last_error_message`. May be called from inside a callback.
 //
@@ -378,14 +395,16 @@ void hathora_client_free(HathoraClient *client);
 size_t hathora_client_poll(HathoraClient *client, size_t max_callbacks);
 
 // Cancels the asynchronous request `request_id`. Its callback still runs exactly once, with
-// `HATHORA_RESULT_CODE_CANCELLED`: as soon as a worker (or `poll`) picks it up when it was
-// queued or waiting between attempts, else when its current HTTP attempt returns. `OK` when the
+// `HATHORA_RESULT_CODE_CANCELLED`: at once when it was queued or waiting between attempts or
+// polls, whatever the workers are doing (in worker mode on the client's timer thread, in poll
+// mode in the next `hathora_client_poll`), else when its current HTTP attempt returns. `OK` when the
 // request was cancelled; `INVALID_ARGUMENT` when the client is not live or the id is unknown or
 // already completed.
 //
 // # Safety
 // `client` is any value; only live handles are acted upon.
-HathoraResultCode hathora_client_cancel(HathoraClient *client, uint64_t request_id);
+HathoraResultCode hathora_client_cancel(HathoraClient *client,
+                                        uint64_t request_id);
 
 // Number of asynchronous requests accepted whose callback has not started yet (a callback that
 // is running no longer counts); 0 for NULL.
@@ -396,8 +415,9 @@ size_t hathora_client_pending(HathoraClient *client);
 
 // A new configuration with the defaults: no app id (set one), no dev token, base URL
 // `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
-// up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-// requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
+// up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
+// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
+// setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
 // (a client keeps its own copy). NULL only if memory is exhausted.
 HathoraConfig *hathora_config_new(void);
 
@@ -486,12 +506,29 @@ HathoraResultCode hathora_config_set_initial_backoff_ms(HathoraConfig *config,
 // `config` is NULL or live.
 HathoraResultCode hathora_config_set_max_backoff_ms(HathoraConfig *config, uint32_t max_backoff_ms);
 
-// Sets the number of worker threads that run asynchronous requests (1 to 64; else
-// `INVALID_ARGUMENT` and the config is unchanged).
+// Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
+// attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
+// to this many; more calls queue (their deadlines still count). Out of range:
+// `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
 //
 // # Safety
 // `config` is NULL or live.
-HathoraResultCode hathora_config_set_worker_threads(HathoraConfig *config, uint32_t worker_threads);
+HathoraResultCode hathora_config_set_max_workers(HathoraConfig *config, uint32_t max_workers);
+
+// Sets the worker threads kept while idle (0 to 1024; default 1); they start with the client.
+// Out of range: `INVALID_ARGUMENT`, unchanged. Above the maximum: refused by
+// `hathora_client_new`.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_min_workers(HathoraConfig *config, uint32_t min_workers);
+
+// Sets how long a worker above the minimum stays without work before it exits, in
+// milliseconds (1 to 3600000; default 10000). Out of range: `INVALID_ARGUMENT`, unchanged.
+//
+// # Safety
+// `config` is NULL or live.
+HathoraResultCode hathora_config_set_worker_idle_ms(HathoraConfig *config, uint32_t worker_idle_ms);
 
 // Sets where asynchronous callbacks run: a `HathoraDispatchMode` value. Out of range:
 // `INVALID_ARGUMENT`.

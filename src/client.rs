@@ -3,10 +3,11 @@
 
 use crate::cancel::CancelToken;
 use crate::config::ClientConfig;
-use crate::dispatch::{Completion, Dispatcher, Task};
+use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
 use crate::error::HathoraResultCode;
 use crate::outcome::Outcome;
-use crate::rooms::{Call, CallOptions, Engine, WaitState, WaitStep};
+use crate::retry::Retries;
+use crate::rooms::{Call, CallOptions, CallStep, Engine, WaitState, WaitStep};
 use crate::validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,13 +20,14 @@ pub struct Client {
 impl Client {
     /// Checks the configuration and starts the worker threads.
     pub fn new(config: ClientConfig) -> Result<Client, String> {
-        let (mode, threads, capacity) = (
-            config.dispatch_mode,
-            config.worker_threads,
-            config.queue_capacity,
-        );
+        let (mode, capacity) = (config.dispatch_mode, config.queue_capacity);
+        let sizing = Sizing {
+            min: config.min_workers,
+            max: config.max_workers,
+            idle: config.worker_idle,
+        };
         let engine = Arc::new(Engine::new(config)?);
-        let dispatcher = Dispatcher::start(mode, threads, capacity)
+        let dispatcher = Dispatcher::start(mode, sizing, capacity)
             .map_err(|e| format!("could not start worker threads: {e}"))?;
         Ok(Client { engine, dispatcher })
     }
@@ -47,9 +49,11 @@ impl Client {
     pub fn submit(&self, call: Call, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
         let call = self.engine.prepare(call, &opts)?;
         let engine = Arc::clone(&self.engine);
-        self.dispatch(done, move |task| {
-            let out = engine.execute(&call, &opts, task.cancel_token());
-            task.complete(out);
+        // The overall deadline counts from now, not from when a worker picks the call up.
+        let deadline = Instant::now() + opts.timeout.unwrap_or(self.config().timeout);
+        let call = Arc::new((call, opts));
+        self.dispatch(deadline, done, move |task| {
+            call_task(engine, call, Retries::default(), task)
         })
     }
 
@@ -82,7 +86,7 @@ impl Client {
             room_id.to_owned(),
             Instant::now() + timeout,
         );
-        self.dispatch(done, move |task| {
+        self.dispatch(deadline, done, move |task| {
             wait_task(engine, room_id, opts, deadline, WaitState::default(), task)
         })
     }
@@ -130,10 +134,11 @@ impl Client {
 
     fn dispatch(
         &self,
+        deadline: Instant,
         done: Completion,
         work: impl FnOnce(Task) + Send + 'static,
     ) -> Result<u64, Outcome> {
-        self.dispatcher.submit(done, work).map_err(|code| {
+        self.dispatcher.submit(deadline, done, work).map_err(|code| {
             Outcome::failure(code, match code {
                 HathoraResultCode::QueueFull => format!(
                     "the asynchronous queue is full ({} requests in flight); retry after some complete",
@@ -151,6 +156,17 @@ impl Drop for Client {
     }
 }
 
+/// One attempt of an asynchronous call; the wait before the next is the timer's.
+fn call_task(engine: Arc<Engine>, call: Arc<(Call, CallOptions)>, so_far: Retries, task: Task) {
+    let (c, opts) = &*call;
+    match engine.attempt(c, opts, task.deadline(), task.cancel_token(), so_far) {
+        CallStep::Done(out) => task.complete(out),
+        CallStep::Again(delay, next) => task.after(delay, next.count(), move |t| {
+            call_task(engine, call, next, t)
+        }),
+    }
+}
+
 fn wait_task(
     engine: Arc<Engine>,
     room_id: String,
@@ -161,7 +177,7 @@ fn wait_task(
 ) {
     match engine.wait_step(&room_id, &opts, deadline, state, task.cancel_token()) {
         WaitStep::Done(out) => task.complete(out),
-        WaitStep::Again(delay, next) => task.after(delay, move |t| {
+        WaitStep::Again(delay, next) => task.after(delay, next.attempts(), move |t| {
             wait_task(engine, room_id, opts, deadline, next, t)
         }),
     }

@@ -71,7 +71,12 @@ pub struct ClientConfig {
     /// Deadline of one TCP (and TLS) connect.
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
-    pub worker_threads: usize,
+    /// Worker threads kept while idle.
+    pub min_workers: usize,
+    /// Most worker threads: one per HTTP attempt in flight, up to this many.
+    pub max_workers: usize,
+    /// How long a worker above `min_workers` stays without work before it exits.
+    pub worker_idle: Duration,
     pub dispatch_mode: HathoraDispatchMode,
     /// Most asynchronous requests accepted and not yet completed; more fail with `QueueFull`.
     pub queue_capacity: usize,
@@ -88,7 +93,9 @@ impl ClientConfig {
             timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
-            worker_threads: 4,
+            min_workers: HATHORA_DEFAULT_MIN_WORKERS as usize,
+            max_workers: HATHORA_DEFAULT_MAX_WORKERS as usize,
+            worker_idle: DEFAULT_WORKER_IDLE,
             dispatch_mode: HathoraDispatchMode::Worker,
             queue_capacity: 65_536,
             allow_insecure_http: false,
@@ -111,7 +118,7 @@ impl ClientConfig {
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err("timeout and connect_timeout must be greater than zero".into());
         }
-        check_worker_threads(self.worker_threads)?;
+        check_workers(self.min_workers, self.max_workers, self.worker_idle)?;
         check_queue_capacity(self.queue_capacity)?;
         check_retry(&self.retry)?;
         Ok(())
@@ -121,9 +128,57 @@ impl ClientConfig {
 /// Most retries a client or a call may ask for.
 pub const HATHORA_MAX_RETRIES: u32 = 20;
 
-pub fn check_worker_threads(n: usize) -> Result<(), String> {
-    if !(1..=64).contains(&n) {
-        return Err(format!("worker_threads must be 1 to 64, got {n}"));
+/// One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
+/// one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
+pub const HATHORA_DEFAULT_MAX_WORKERS: u32 = 256;
+/// One warm worker: a game's occasional call starts without spawning a thread.
+pub const HATHORA_DEFAULT_MIN_WORKERS: u32 = 1;
+/// Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
+pub const HATHORA_DEFAULT_WORKER_IDLE_MS: u32 = 10_000;
+const DEFAULT_WORKER_IDLE: Duration = Duration::from_millis(HATHORA_DEFAULT_WORKER_IDLE_MS as u64);
+/// Upper bound of `max_workers`.
+pub const HATHORA_MAX_WORKERS_LIMIT: u32 = 1024;
+/// Upper bound of `worker_idle`.
+pub const MAX_WORKER_IDLE: Duration = Duration::from_secs(3600);
+
+pub fn check_max_workers(n: usize) -> Result<(), String> {
+    if !(1..=HATHORA_MAX_WORKERS_LIMIT as usize).contains(&n) {
+        return Err(format!(
+            "max_workers must be 1 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_min_workers(n: usize) -> Result<(), String> {
+    if n > HATHORA_MAX_WORKERS_LIMIT as usize {
+        return Err(format!(
+            "min_workers must be 0 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_worker_idle(d: Duration) -> Result<(), String> {
+    if d.is_zero() || d > MAX_WORKER_IDLE {
+        return Err(format!(
+            "worker_idle_ms must be 1 to {}, got {}",
+            MAX_WORKER_IDLE.as_millis(),
+            d.as_millis()
+        ));
+    }
+    Ok(())
+}
+
+/// The pool's sizes together: each in range, and the minimum not above the maximum.
+pub fn check_workers(min: usize, max: usize, idle: Duration) -> Result<(), String> {
+    check_min_workers(min)?;
+    check_max_workers(max)?;
+    check_worker_idle(idle)?;
+    if min > max {
+        return Err(format!(
+            "min_workers ({min}) must not exceed max_workers ({max})"
+        ));
     }
     Ok(())
 }
@@ -243,8 +298,15 @@ mod tests {
     fn refuses_what_cannot_work() {
         assert!(ClientConfig::new("").validate().is_err());
         let mut c = ClientConfig::new("a");
-        c.worker_threads = 0;
-        assert!(c.validate().unwrap_err().contains("worker_threads"));
+        c.max_workers = 0;
+        assert!(c.validate().unwrap_err().contains("max_workers"));
+        let mut c = ClientConfig::new("a");
+        c.min_workers = 5;
+        c.max_workers = 4;
+        assert!(c.validate().unwrap_err().contains("must not exceed"));
+        let mut c = ClientConfig::new("a");
+        c.worker_idle = Duration::ZERO;
+        assert!(c.validate().unwrap_err().contains("worker_idle_ms"));
     }
 
     #[test]

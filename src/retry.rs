@@ -1,5 +1,6 @@
 //! The retry loop: which failures are retried, exponential backoff with jitter, `Retry-After`
-//! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation.
+//! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation. One
+//! attempt is one step, so an asynchronous call waits between attempts on the timer.
 
 use crate::cancel::CancelToken;
 use crate::config::RetryPolicy;
@@ -22,6 +23,91 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
+/// Progress of one call's retries, carried from attempt to attempt.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Retries {
+    count: u32,
+    earlier_may_have_applied: bool,
+}
+
+impl Retries {
+    /// Attempts made so far.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+}
+
+/// Where a call stands after one attempt.
+pub enum Step {
+    Done(Attempts),
+    /// Try again after this delay (it ends before the deadline).
+    Again(Duration, Retries),
+}
+
+/// Makes one attempt and decides what comes next. The caller waits the delay of `Again`: a
+/// blocking call sleeps, an asynchronous one schedules its next attempt on the timer.
+pub fn attempt(
+    transport: &Transport,
+    req: &HttpRequest,
+    policy: &RetryPolicy,
+    deadline: Instant,
+    cancel: &CancelToken,
+    operation: &str,
+    mut so_far: Retries,
+) -> Step {
+    let ended = |last, so_far: Retries| {
+        Step::Done(Attempts {
+            last,
+            count: so_far.count,
+            earlier_may_have_applied: so_far.earlier_may_have_applied,
+        })
+    };
+    if let Some(reason) = cancel.reason() {
+        return ended(Err(reason), so_far);
+    }
+    so_far.count += 1;
+    let count = so_far.count;
+    let result = transport.send(req, deadline);
+    let (delay, may_have_applied) = match &result {
+        Ok(r) if is_retryable_status(r.status) => (
+            Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
+            r.status != 429 && r.status != 503,
+        ),
+        Err(AttemptError {
+            failure: Failure::Connection(_),
+            ..
+        }) => (Some(backoff(policy, count)), true),
+        _ => (None, false),
+    };
+    let describe = || match &result {
+        Ok(r) => format!("HTTP {}", r.status),
+        Err(e) => format!("{:?}", e.failure),
+    };
+    let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
+        return ended(Ok(result), so_far);
+    };
+    if Instant::now() + delay >= deadline {
+        // Waiting would outlive the caller's deadline: report what we have now.
+        log_at!(
+            Info,
+            "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
+            req.url,
+            describe()
+        );
+        return ended(Ok(result), so_far);
+    }
+    log_at!(
+        Info,
+        "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
+        req.url,
+        describe()
+    );
+    so_far.earlier_may_have_applied |= may_have_applied;
+    Step::Again(delay, so_far)
+}
+
+/// The whole loop on this thread: attempts, with the waits between them slept here (woken by
+/// cancellation).
 pub fn run(
     transport: &Transport,
     req: &HttpRequest,
@@ -30,59 +116,20 @@ pub fn run(
     cancel: &CancelToken,
     operation: &str,
 ) -> Attempts {
-    let mut ended = Attempts {
-        last: Err(HathoraResultCode::InternalError),
-        count: 0,
-        earlier_may_have_applied: false,
-    };
+    let mut so_far = Retries::default();
     loop {
-        if let Some(reason) = cancel.reason() {
-            ended.last = Err(reason);
-            return ended;
-        }
-        ended.count += 1;
-        let count = ended.count;
-        let result = transport.send(req, deadline);
-        let (delay, may_have_applied) = match &result {
-            Ok(r) if is_retryable_status(r.status) => (
-                Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
-                r.status != 429 && r.status != 503,
-            ),
-            Err(AttemptError {
-                failure: Failure::Connection(_),
-                ..
-            }) => (Some(backoff(policy, count)), true),
-            _ => (None, false),
-        };
-        let describe = || match &result {
-            Ok(r) => format!("HTTP {}", r.status),
-            Err(e) => format!("{:?}", e.failure),
-        };
-        let Some(delay) = delay.filter(|_| count <= policy.max_retries) else {
-            ended.last = Ok(result);
-            return ended;
-        };
-        if Instant::now() + delay >= deadline {
-            // Waiting would outlive the caller's deadline: report what we have now.
-            log_at!(
-                Info,
-                "{operation} {}: attempt {count} got {}; no retry, the deadline is nearer than {delay:?}",
-                req.url,
-                describe()
-            );
-            ended.last = Ok(result);
-            return ended;
-        }
-        log_at!(
-            Info,
-            "{operation} {}: attempt {count} got {}; retrying in {delay:?}",
-            req.url,
-            describe()
-        );
-        ended.earlier_may_have_applied |= may_have_applied;
-        if let Err(reason) = cancel.sleep(delay) {
-            ended.last = Err(reason);
-            return ended;
+        match attempt(transport, req, policy, deadline, cancel, operation, so_far) {
+            Step::Done(attempts) => return attempts,
+            Step::Again(delay, next) => {
+                if let Err(reason) = cancel.sleep(delay) {
+                    return Attempts {
+                        last: Err(reason),
+                        count: next.count,
+                        earlier_may_have_applied: next.earlier_may_have_applied,
+                    };
+                }
+                so_far = next;
+            }
         }
     }
 }

@@ -186,7 +186,7 @@ fn a_callback_may_free_its_own_client() {
 fn waiting_for_activation_holds_no_worker() {
     let emu = emulator_with(|cfg| cfg.activation_delay = Duration::from_secs(2));
     let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-        hathora_config_set_worker_threads(cfg, 1);
+        hathora_config_set_max_workers(cfg, 1);
     });
     let (room, _) = create_room(&cl, None);
     let col = Collector::new();

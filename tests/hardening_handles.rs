@@ -18,7 +18,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 /// A client of nothing (no request is made): config checks pass, no server needed.
 fn idle_client() -> CClient {
     client_at("http://127.0.0.1:9", |cfg| unsafe {
-        assert_eq!(hathora_config_set_worker_threads(cfg, 1), Code::Ok);
+        assert_eq!(hathora_config_set_max_workers(cfg, 1), Code::Ok);
     })
 }
 

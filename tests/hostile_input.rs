@@ -1117,19 +1117,47 @@ fn configuration_setters_and_client_new() {
             Accepted,
         ),
         (
-            "worker_threads 0",
-            setter(|c| unsafe { hathora_config_set_worker_threads(c, 0) }),
-            Refused("worker_threads"),
+            "max_workers 0",
+            setter(|c| unsafe { hathora_config_set_max_workers(c, 0) }),
+            Refused("max_workers"),
         ),
         (
-            "worker_threads 65",
-            setter(|c| unsafe { hathora_config_set_worker_threads(c, 65) }),
-            Refused("worker_threads"),
+            "max_workers 1025",
+            setter(|c| unsafe { hathora_config_set_max_workers(c, 1025) }),
+            Refused("max_workers"),
         ),
         (
-            "worker_threads u32::MAX",
-            setter(|c| unsafe { hathora_config_set_worker_threads(c, u32::MAX) }),
-            Refused("worker_threads"),
+            "max_workers u32::MAX",
+            setter(|c| unsafe { hathora_config_set_max_workers(c, u32::MAX) }),
+            Refused("max_workers"),
+        ),
+        (
+            "min_workers 1025",
+            setter(|c| unsafe { hathora_config_set_min_workers(c, 1025) }),
+            Refused("min_workers"),
+        ),
+        (
+            "min_workers 0",
+            setter(|c| unsafe { hathora_config_set_min_workers(c, 0) }),
+            Accepted,
+        ),
+        (
+            "min_workers 5 above max_workers 4",
+            setter(|c| unsafe {
+                assert_eq!(hathora_config_set_max_workers(c, 4), Code::Ok);
+                hathora_config_set_min_workers(c, 5)
+            }),
+            Refused("must not exceed"),
+        ),
+        (
+            "worker_idle_ms 0",
+            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, 0) }),
+            Refused("worker_idle_ms"),
+        ),
+        (
+            "worker_idle_ms u32::MAX",
+            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, u32::MAX) }),
+            Refused("worker_idle_ms"),
         ),
         (
             "dispatch_mode 2",
@@ -1247,8 +1275,16 @@ fn configuration_setters_and_client_new() {
             setter(|c| unsafe { hathora_config_set_max_backoff_ms(c, 1) }),
         ),
         (
-            "set_worker_threads",
-            setter(|c| unsafe { hathora_config_set_worker_threads(c, 1) }),
+            "set_max_workers",
+            setter(|c| unsafe { hathora_config_set_max_workers(c, 1) }),
+        ),
+        (
+            "set_min_workers",
+            setter(|c| unsafe { hathora_config_set_min_workers(c, 1) }),
+        ),
+        (
+            "set_worker_idle_ms",
+            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, 1) }),
         ),
         (
             "set_dispatch_mode",

@@ -1059,7 +1059,7 @@ fn full_queue_refuses_at_once_and_never_calls_back() {
         emu.faults().set_latency(Duration::from_secs(3));
         let cl = client_with(&emu, mode, |cfg| unsafe {
             assert_eq!(hathora_config_set_queue_capacity(cfg, 3), Code::Ok);
-            assert_eq!(hathora_config_set_worker_threads(cfg, 1), Code::Ok);
+            assert_eq!(hathora_config_set_max_workers(cfg, 1), Code::Ok);
         });
         let col = Collector::new();
         let room_c = c(&room);
@@ -1199,7 +1199,7 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
         emu.faults().set_latency(Duration::from_millis(1_000));
         let cl = client_with(&emu, mode, |cfg| unsafe {
             assert_eq!(set_timeouts(cfg, 3_000, 1_000), Code::Ok);
-            assert_eq!(hathora_config_set_worker_threads(cfg, 2), Code::Ok);
+            assert_eq!(hathora_config_set_max_workers(cfg, 2), Code::Ok);
         });
         let t = Arc::new(Tally::default());
         let ud = Arc::as_ptr(&t) as *mut c_void;

@@ -5,13 +5,14 @@
 //! submitting threads are still submitting. Asserted per repetition:
 //! - every accepted id completes exactly once, ids are unique, refused calls never call back;
 //! - a request whose cancel returned OK completes with CANCELLED;
-//! - every callback ran before free returned, none after; on a worker thread in worker mode,
+//! - every callback ran before free returned, none after; on a worker thread (or the timer
+//!   thread, for a request cancelled before its attempt) in worker mode,
 //!   on the pump or the freeing thread in poll mode;
 //! - the process's thread count (`/proc/self/task`, sampled every millisecond) never exceeds
 //!   baseline + the test's own threads + worker threads + 2 for the live client, and returns
 //!   to the baseline once the client is freed.
 //!
-//! The emulator has no latency; worker_threads is 4.
+//! The emulator has no latency; max_workers is 4.
 
 mod common;
 use common::*;
@@ -89,7 +90,10 @@ extern "C" fn record(user_data: *mut c_void, id: u64, result: *mut HathoraResult
     let code = unsafe { hathora_result_code(result) };
     unsafe { hathora_result_free(result) };
     let t = std::thread::current();
-    let on_worker = t.name().is_some_and(|n| n.starts_with("hathora-worker"));
+    // A worker, or the timer thread for a request cancelled before its attempt started.
+    let on_worker = t
+        .name()
+        .is_some_and(|n| n.starts_with("hathora-worker") || n == "hathora-timer");
     ledger.done.lock().unwrap().push(Done {
         id,
         code,
@@ -175,7 +179,7 @@ fn run_rep(
         r.mode, r.free_while_submitting, r.queue_capacity, r.pump_through_free
     );
     let cl = client_with(emu, r.mode, |cfg| unsafe {
-        assert_eq!(hathora_config_set_worker_threads(cfg, WORKERS), Code::Ok);
+        assert_eq!(hathora_config_set_max_workers(cfg, WORKERS), Code::Ok);
         assert_eq!(
             hathora_config_set_queue_capacity(cfg, r.queue_capacity),
             Code::Ok
@@ -446,7 +450,7 @@ fn run_rep(
     match pump {
         None => assert!(
             done.iter().all(|d| d.on_worker),
-            "{label}: worker-mode callback outside a worker thread"
+            "{label}: worker-mode callback outside the workers and the timer thread"
         ),
         Some((_, pump_thread)) => assert!(
             done.iter()

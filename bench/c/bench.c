@@ -274,7 +274,7 @@ int main(int argc, char **argv) {
     cfg = hathora_config_new();
     hathora_config_set_app_id(cfg, "app-emulator");
     hathora_config_set_base_url(cfg, url);
-    hathora_config_set_worker_threads(cfg, (uint32_t)workers);
+    hathora_config_set_max_workers(cfg, (uint32_t)workers);
     hathora_config_set_dispatch_mode(cfg, poll_mode ? HATHORA_DISPATCH_MODE_POLL
                                                     : HATHORA_DISPATCH_MODE_WORKER);
     if (hathora_client_new(cfg, &g_client) != HATHORA_RESULT_CODE_OK) {

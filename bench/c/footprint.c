@@ -5,7 +5,7 @@
  *   footprint LIBRARY.so URL ROOM COUNT
  *
  * 1. Time from dlopen to the first completed call: dlopen + dlsym, hathora_client_new with the
- *    defaults (4 workers, worker dispatch, queue 65,536), one blocking GetConnectionInfo.
+ *    defaults (1 to 256 workers, worker dispatch, queue 65,536), one blocking GetConnectionInfo.
  * 2. Queues COUNT (10,000) asynchronous GetConnectionInfo calls at once on that client, then
  *    reads the thread count (/proc/self/task) and VmRSS (/proc/self/status); samples both every
  *    millisecond until every callback ran (bounded: 120 s), then frees the client.

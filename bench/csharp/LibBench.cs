@@ -24,7 +24,7 @@ internal static class LibBench
         {
             AppId = "app-emulator",
             ServerUrl = args[0],
-            WorkerThreads = workers,
+            MaxWorkers = workers,
             DispatchMode = poll ? DispatchMode.Poll : DispatchMode.Worker,
         };
         using (var client = new HathoraRoomsClient(options))

@@ -308,7 +308,9 @@ struct Settings {
     std::optional<uint32_t> max_retries;
     std::optional<uint32_t> initial_backoff_ms;
     std::optional<uint32_t> max_backoff_ms;
-    std::optional<uint32_t> worker_threads;
+    std::optional<uint32_t> min_workers;     // workers kept while idle
+    std::optional<uint32_t> max_workers;     // one per call in flight, up to this
+    std::optional<uint32_t> worker_idle_ms;  // before a worker above the minimum exits
     std::optional<DispatchMode> dispatch_mode;
     std::optional<uint32_t> queue_capacity;
     std::optional<bool> allow_insecure_http;
@@ -510,7 +512,9 @@ private:
                set(s.max_retries, &hathora_config_set_max_retries) &&
                set(s.initial_backoff_ms, &hathora_config_set_initial_backoff_ms) &&
                set(s.max_backoff_ms, &hathora_config_set_max_backoff_ms) &&
-               set(s.worker_threads, &hathora_config_set_worker_threads) &&
+               set(s.min_workers, &hathora_config_set_min_workers) &&
+               set(s.max_workers, &hathora_config_set_max_workers) &&
+               set(s.worker_idle_ms, &hathora_config_set_worker_idle_ms) &&
                set(mode, &hathora_config_set_dispatch_mode) &&
                set(s.queue_capacity, &hathora_config_set_queue_capacity) &&
                set(s.allow_insecure_http, &hathora_config_set_allow_insecure_http);

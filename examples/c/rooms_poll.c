@@ -170,7 +170,7 @@ static HathoraClient *make_client(const char *url, const char *app_id, const cha
         hathora_config_set_app_id(cfg, app_id) == HATHORA_RESULT_CODE_OK &&
         hathora_config_set_dev_token(cfg, token) == HATHORA_RESULT_CODE_OK &&
         hathora_config_set_dispatch_mode(cfg, HATHORA_DISPATCH_MODE_POLL) == HATHORA_RESULT_CODE_OK &&
-        hathora_config_set_worker_threads(cfg, 2) == HATHORA_RESULT_CODE_OK)
+        hathora_config_set_max_workers(cfg, 2) == HATHORA_RESULT_CODE_OK)
         hathora_client_new(cfg, &client);
     if (!client) fprintf(stderr, "client not created: %s\n", hathora_last_error_message());
     hathora_config_free(cfg);

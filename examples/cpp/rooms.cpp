@@ -192,6 +192,20 @@ bool refusal_check(const hathora::Client& client) {
     return ok;
 }
 
+// The worker pool's sizes reach the library: a minimum above the maximum is refused.
+bool pool_settings_check(hathora::Settings settings) {
+    settings.min_workers = 3;
+    settings.max_workers = 2;
+    std::string error;
+    bool refused = !hathora::Client::create(settings, &error) && error.find("must not exceed") != std::string::npos;
+    settings.min_workers = 0;
+    settings.worker_idle_ms = 500;
+    bool accepted = static_cast<bool>(hathora::Client::create(settings));
+    std::printf("min_workers 3 > max_workers 2 refused: %s (%s); min 0, idle 500 ms accepted: %s\n",
+                refused ? "yes" : "NO", error.c_str(), accepted ? "yes" : "NO");
+    return refused && accepted;
+}
+
 // Tearing a client down (an engine world ending) runs each pending callback once, with ShutDown,
 // before reset() returns; the wrapper frees each callback object right after.
 bool shutdown_check(const hathora::Client& admin, hathora::Settings settings) {
@@ -226,7 +240,7 @@ int main(int argc, char** argv) {
     settings.base_url = arg_or_env(argc, argv, 1, "HATHORA_BASE_URL", "http://127.0.0.1:8080");
     settings.app_id = arg_or_env(argc, argv, 2, "HATHORA_APP_ID", "app-emulator");
     settings.dev_token = arg_or_env(argc, argv, 3, "HATHORA_DEV_TOKEN", "emulator-dev-token");
-    settings.worker_threads = 2;
+    settings.max_workers = 2;
     std::printf("hathora_rooms %s against %s\n", hathora::version().c_str(), settings.base_url->c_str());
 
     std::string error;
@@ -235,7 +249,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "client not created: %s\n", error.c_str());
         return 1;
     }
-    bool ok = blocking_flow(client) && refusal_check(client) && async_flow(settings) && shutdown_check(client, settings);
+    bool ok = blocking_flow(client) && refusal_check(client) && pool_settings_check(settings) &&
+              async_flow(settings) && shutdown_check(client, settings);
     // An out-of-range level is refused, the hook left as it was; then the hook is removed.
     ok = ok && hathora::set_log_callback(&log_line, nullptr, static_cast<hathora::LogLevel>(9)) == hathora::Code::InvalidArgument &&
          hathora::set_log_callback(nullptr, nullptr, hathora::LogLevel::Off) == hathora::Code::Ok;

@@ -1,17 +1,23 @@
-//! One thread that holds delayed jobs (the pauses of wait-until-active) and hands each to the
-//! pool when due, so a waiting request occupies no worker.
+//! One thread that holds delayed work: the pauses of wait-until-active and of retry backoff,
+//! and the deadlines of queued requests. When due, a job runs on this thread: it puts a delayed
+//! step on the pool (so a waiting request occupies no worker), or ends a request that never
+//! started, on time even while every worker is busy.
 
-use super::pool::{Job, Pool};
-use crate::sync;
+use super::pool::Job;
+use crate::sync::{self, lock};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, ThreadId};
 use std::time::Instant;
+
+/// Runs on the timer thread when due: short work only (it may put a step on the pool, or run a
+/// completion callback).
+pub type Due = Job;
 
 struct Timers {
     due: BinaryHeap<Reverse<(Instant, u64)>>,
-    jobs: HashMap<u64, Job>,
+    jobs: HashMap<u64, Due>,
     next: u64,
     closed: bool,
 }
@@ -19,10 +25,15 @@ struct Timers {
 pub struct Timer {
     shared: Arc<(Mutex<Timers>, Condvar)>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    thread_id: ThreadId,
+}
+
+fn run_due(due: Due) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(due));
 }
 
 impl Timer {
-    pub fn start(pool: Arc<Pool>, name: &str) -> std::io::Result<Timer> {
+    pub fn start(name: &str) -> std::io::Result<Timer> {
         let shared = Arc::new((
             Mutex::new(Timers {
                 due: BinaryHeap::new(),
@@ -35,67 +46,98 @@ impl Timer {
         let s = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name(format!("{name}-timer"))
-            .spawn(move || run(&s, &pool))?;
+            .stack_size(512 * 1024)
+            .spawn(move || run(&s))?;
         Ok(Timer {
             shared,
+            thread_id: thread.thread().id(),
             thread: Mutex::new(Some(thread)),
         })
     }
 
-    /// Runs `job` on the pool at `at`; after `close_and_join` the pool gets it at once.
-    /// Returns an id for `fire_now`.
-    pub fn schedule(&self, at: Instant, job: Job, pool: &Pool) -> u64 {
-        let (lock, cv) = &*self.shared;
-        let mut t = sync::lock(lock);
+    /// Schedules `due` at `at` and returns an id for `cancel`. Once `close_and_join` began,
+    /// hands `due` back instead: the caller decides what happens to it.
+    pub fn schedule(&self, at: Instant, due: Due) -> Result<u64, Due> {
+        let (m, cv) = &*self.shared;
+        let mut t = lock(m);
+        if t.closed {
+            return Err(due);
+        }
         let id = t.next;
         t.next += 1;
-        if t.closed {
-            drop(t);
-            pool.push(job);
-            return id;
-        }
+        let earliest = t.due.peek().is_none_or(|Reverse((first, _))| at < *first);
         t.due.push(Reverse((at, id)));
-        t.jobs.insert(id, job);
-        cv.notify_one();
-        id
-    }
-
-    /// Hands the job `id` to the pool now, if it is still waiting (a cancelled wait ends at once).
-    pub fn fire_now(&self, id: u64, pool: &Pool) {
-        let (lock, _) = &*self.shared;
-        let job = sync::lock(lock).jobs.remove(&id);
-        if let Some(job) = job {
-            pool.push(job);
+        t.jobs.insert(id, due);
+        if earliest {
+            cv.notify_one();
         }
+        Ok(id)
     }
 
-    /// Hands every waiting job to the pool now and stops the thread.
+    /// Takes the entry `id` back if it is not due yet; None when it already ran or went.
+    pub fn cancel(&self, id: u64) -> Option<Due> {
+        let (m, _) = &*self.shared;
+        let mut t = lock(m);
+        let taken = t.jobs.remove(&id);
+        // Cancelled entries stay in the heap until due; rebuild it when they dominate, so a
+        // busy client does not grow it without bound.
+        if taken.is_some() && t.due.len() > 64 && t.due.len() > 2 * t.jobs.len() {
+            let Timers { due, jobs, .. } = &mut *t;
+            due.retain(|Reverse((_, id))| jobs.contains_key(id));
+        }
+        taken
+    }
+
+    /// Runs every entry now, on the timer thread, and stops that thread. Called from the timer
+    /// thread itself (a callback freeing its client), it runs them here and does not wait for
+    /// itself.
     pub fn close_and_join(&self) {
-        let (lock, cv) = &*self.shared;
-        sync::lock(lock).closed = true;
+        let (m, cv) = &*self.shared;
+        lock(m).closed = true;
         cv.notify_all();
-        if let Some(h) = sync::lock(&self.thread).take() {
+        if self.thread_id == std::thread::current().id() {
+            drain(m);
+            return;
+        }
+        if let Some(h) = lock(&self.thread).take() {
             let _ = h.join();
         }
     }
 }
 
-fn run(shared: &(Mutex<Timers>, Condvar), pool: &Pool) {
-    let (lock, cv) = shared;
-    let mut t = sync::lock(lock);
+/// Runs every entry left, now (the timer is closed: nothing new is added).
+fn drain(m: &Mutex<Timers>) {
+    let left: Vec<Due> = {
+        let mut t = lock(m);
+        t.due.clear();
+        t.jobs.drain().map(|(_, d)| d).collect()
+    };
+    for due in left {
+        run_due(due);
+    }
+}
+
+fn run(shared: &(Mutex<Timers>, Condvar)) {
+    let (m, cv) = shared;
+    let mut t = lock(m);
     loop {
-        let now = Instant::now();
-        while let Some(&Reverse((at, id))) = t.due.peek() {
-            if at > now && !t.closed {
-                break;
-            }
-            t.due.pop();
-            if let Some(job) = t.jobs.remove(&id) {
-                pool.push(job);
-            }
-        }
         if t.closed {
+            drop(t);
+            drain(m);
             return;
+        }
+        let now = Instant::now();
+        if let Some(&Reverse((at, id))) = t.due.peek()
+            && at <= now
+        {
+            t.due.pop();
+            if let Some(due) = t.jobs.remove(&id) {
+                // Run without the lock: a job may schedule or cancel entries.
+                drop(t);
+                run_due(due);
+                t = lock(m);
+            }
+            continue;
         }
         t = match t.due.peek() {
             Some(&Reverse((at, _))) => {

@@ -118,10 +118,10 @@ pub unsafe extern "C" fn hathora_client_new(
 
 /// Frees a client. Requests in flight are cancelled and each callback still runs exactly once,
 /// with `HATHORA_RESULT_CODE_SHUT_DOWN` unless it had already finished: in worker mode on a
-/// worker thread, in poll mode on this thread before this function returns (finished results are
+/// worker thread (or the timer thread, for one still queued), in poll mode on this thread before this function returns (finished results are
 /// delivered as they are). HTTP attempts in progress are interrupted by closing their
 /// connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
-/// then the worker threads are joined. After it returns, no callback of this client runs again.
+/// then the worker and timer threads are joined. After it returns, no callback of this client runs again.
 /// NULL is ignored; a handle already freed is ignored and reported by
 /// `hathora_last_error_message`. May be called from inside a callback.
 ///
@@ -162,8 +162,9 @@ pub unsafe extern "C" fn hathora_client_poll(
 }
 
 /// Cancels the asynchronous request `request_id`. Its callback still runs exactly once, with
-/// `HATHORA_RESULT_CODE_CANCELLED`: as soon as a worker (or `poll`) picks it up when it was
-/// queued or waiting between attempts, else when its current HTTP attempt returns. `OK` when the
+/// `HATHORA_RESULT_CODE_CANCELLED`: at once when it was queued or waiting between attempts or
+/// polls, whatever the workers are doing (in worker mode on the client's timer thread, in poll
+/// mode in the next `hathora_client_poll`), else when its current HTTP attempt returns. `OK` when the
 /// request was cancelled; `INVALID_ARGUMENT` when the client is not live or the id is unknown or
 /// already completed.
 ///

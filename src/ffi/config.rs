@@ -46,8 +46,9 @@ unsafe fn with(
 
 /// A new configuration with the defaults: no app id (set one), no dev token, base URL
 /// `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
-/// up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-/// requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
+/// up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
+/// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
+/// setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
 /// (a client keeps its own copy). NULL only if memory is exhausted.
 #[unsafe(no_mangle)]
 pub extern "C" fn hathora_config_new() -> *mut HathoraConfig {
@@ -234,20 +235,62 @@ pub unsafe extern "C" fn hathora_config_set_max_backoff_ms(
     }
 }
 
-/// Sets the number of worker threads that run asynchronous requests (1 to 64; else
-/// `INVALID_ARGUMENT` and the config is unchanged).
+/// Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
+/// attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
+/// to this many; more calls queue (their deadlines still count). Out of range:
+/// `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
 ///
 /// # Safety
 /// `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_worker_threads(
+pub unsafe extern "C" fn hathora_config_set_max_workers(
     config: *mut HathoraConfig,
-    worker_threads: u32,
+    max_workers: u32,
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            crate::config::check_worker_threads(worker_threads as usize)?;
-            c.worker_threads = worker_threads as usize;
+            crate::config::check_max_workers(max_workers as usize)?;
+            c.max_workers = max_workers as usize;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the worker threads kept while idle (0 to 1024; default 1); they start with the client.
+/// Out of range: `INVALID_ARGUMENT`, unchanged. Above the maximum: refused by
+/// `hathora_client_new`.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_min_workers(
+    config: *mut HathoraConfig,
+    min_workers: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            crate::config::check_min_workers(min_workers as usize)?;
+            c.min_workers = min_workers as usize;
+            Ok(())
+        })
+    }
+}
+
+/// Sets how long a worker above the minimum stays without work before it exits, in
+/// milliseconds (1 to 3600000; default 10000). Out of range: `INVALID_ARGUMENT`, unchanged.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_worker_idle_ms(
+    config: *mut HathoraConfig,
+    worker_idle_ms: u32,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            let idle = Duration::from_millis(worker_idle_ms.into());
+            crate::config::check_worker_idle(idle)?;
+            c.worker_idle = idle;
             Ok(())
         })
     }

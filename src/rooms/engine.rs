@@ -10,10 +10,17 @@ use crate::config::{ClientConfig, RetryPolicy};
 use crate::error::HathoraResultCode;
 use crate::log::log_at;
 use crate::outcome::{Outcome, Payload};
-use crate::retry;
+use crate::retry::{self, Retries};
 use crate::transport::{HttpRequest, Transport};
 use crate::validate;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Where a call stands after one attempt.
+pub(crate) enum CallStep {
+    Done(Outcome),
+    /// Make the next attempt after this delay.
+    Again(Duration, Retries),
+}
 
 /// Configuration plus transport: everything needed to run a call on any thread.
 pub(crate) struct Engine {
@@ -86,23 +93,17 @@ impl Engine {
         p
     }
 
-    pub(super) fn execute_until(
+    /// Runs a prepared call to its end on this thread, by `deadline`, sleeping between attempts.
+    pub(crate) fn execute_until(
         &self,
         call: &Call,
         opts: &CallOptions,
         deadline: Instant,
         cancel: &CancelToken,
     ) -> Outcome {
-        let spec = call.spec();
-        let app_id = opts.app_id.as_deref().unwrap_or(&self.config.app_id);
         let body = call.body();
-        let req = HttpRequest {
-            method: spec.method,
-            url: call.url(self.transport.base_url(), app_id),
-            connect_timeout: opts.connect_timeout,
-            body: body.as_deref(),
-            auth: spec.auth,
-        };
+        let req = self.request(call, opts, body.as_deref());
+        let spec = call.spec();
         let attempts = retry::run(
             &self.transport,
             &req,
@@ -111,6 +112,67 @@ impl Engine {
             cancel,
             spec.name,
         );
+        self.conclude(call, opts, deadline, cancel, &req.url, attempts)
+    }
+
+    /// Makes the next attempt of a prepared call (`so_far` counts the earlier ones): the result,
+    /// or the delay after which to make the next. An asynchronous call waits that delay on the
+    /// timer, holding no worker.
+    pub(crate) fn attempt(
+        &self,
+        call: &Call,
+        opts: &CallOptions,
+        deadline: Instant,
+        cancel: &CancelToken,
+        so_far: Retries,
+    ) -> CallStep {
+        let body = call.body();
+        let req = self.request(call, opts, body.as_deref());
+        let policy = self.policy(opts);
+        match retry::attempt(
+            &self.transport,
+            &req,
+            &policy,
+            deadline,
+            cancel,
+            call.name(),
+            so_far,
+        ) {
+            retry::Step::Again(delay, next) => CallStep::Again(delay, next),
+            retry::Step::Done(attempts) => {
+                CallStep::Done(self.conclude(call, opts, deadline, cancel, &req.url, attempts))
+            }
+        }
+    }
+
+    fn request<'a>(
+        &self,
+        call: &Call,
+        opts: &CallOptions,
+        body: Option<&'a [u8]>,
+    ) -> HttpRequest<'a> {
+        let spec = call.spec();
+        let app_id = opts.app_id.as_deref().unwrap_or(&self.config.app_id);
+        HttpRequest {
+            method: spec.method,
+            url: call.url(self.transport.base_url(), app_id),
+            connect_timeout: opts.connect_timeout,
+            body,
+            auth: spec.auth,
+        }
+    }
+
+    /// Turns the end of the attempts into the call's result.
+    fn conclude(
+        &self,
+        call: &Call,
+        opts: &CallOptions,
+        deadline: Instant,
+        cancel: &CancelToken,
+        url: &str,
+        attempts: retry::Attempts,
+    ) -> Outcome {
+        let spec = call.spec();
         let (count, uncertain) = (attempts.count, attempts.earlier_may_have_applied);
         let mut outcome = interpret(spec, attempts);
         if outcome.code == HathoraResultCode::TransportError
@@ -123,7 +185,7 @@ impl Engine {
             Debug,
             "{} {}: {} after {count} attempt(s), HTTP {}",
             spec.name,
-            req.url,
+            url,
             outcome.code,
             outcome.http_status
         );
@@ -143,6 +205,7 @@ impl Engine {
             m.push_str(&format!(" (the room may exist: roomId {id})"));
         }
         if outcome.code == HathoraResultCode::ApiError && uncertain {
+            // Rare (a retry after a lost response): its look-ups run here, blocking.
             return self.resolve_lost_success(call, opts, deadline, cancel, outcome);
         }
         outcome

@@ -11,5 +11,5 @@ mod request;
 mod wait;
 
 pub use call::{Call, CallOptions};
-pub(crate) use engine::Engine;
+pub(crate) use engine::{CallStep, Engine};
 pub(crate) use wait::{WaitState, WaitStep};

@@ -2,11 +2,12 @@
 //! one poll per step so that the asynchronous form holds no worker between polls.
 
 use super::call::{Call, CallOptions};
-use super::engine::Engine;
+use super::engine::{CallStep, Engine};
 use crate::cancel::CancelToken;
 use crate::error::HathoraResultCode;
 use crate::model::RoomReadyStatus;
 use crate::outcome::{Outcome, Payload};
+use crate::retry::Retries;
 use std::time::{Duration, Instant};
 
 /// Progress of one wait-until-active: carried from poll to poll.
@@ -16,6 +17,15 @@ pub(crate) struct WaitState {
     attempts: u32,
     /// The last answer: the room, still starting.
     last: Option<Outcome>,
+    /// The poll in progress between two of its attempts: its retries so far and its deadline.
+    poll: Option<(Retries, Instant)>,
+}
+
+impl WaitState {
+    /// Attempts made so far, those of the poll in progress included.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempts + self.poll.map_or(0, |(r, _)| r.count())
+    }
 }
 
 /// Where the wait-until-active loop stands after one poll.
@@ -42,8 +52,18 @@ impl Engine {
         let call = Call::GetConnectionInfo {
             room_id: room_id.to_owned(),
         };
-        let per_call = Instant::now() + opts.timeout.unwrap_or(self.config.timeout);
-        let mut out = self.execute_until(&call, opts, deadline.min(per_call), cancel);
+        // One attempt per step: a retry's wait, like the wait between polls, is the caller's.
+        let (so_far, poll_deadline) = state.poll.take().unwrap_or_else(|| {
+            let per_call = Instant::now() + opts.timeout.unwrap_or(self.config.timeout);
+            (Retries::default(), deadline.min(per_call))
+        });
+        let mut out = match self.attempt(&call, opts, poll_deadline, cancel, so_far) {
+            CallStep::Again(delay, next) => {
+                state.poll = Some((next, poll_deadline));
+                return WaitStep::Again(delay, state);
+            }
+            CallStep::Done(out) => out,
+        };
         out.attempts += state.attempts;
         let active =
             matches!(&out.payload, Payload::Connection(c) if c.status == RoomReadyStatus::Active);
@@ -86,6 +106,7 @@ impl Engine {
             polls: state.polls + 1,
             attempts: out.attempts,
             last: Some(out),
+            poll: None,
         };
         WaitStep::Again(
             delay.min(deadline.saturating_duration_since(Instant::now())),
@@ -109,7 +130,7 @@ impl Engine {
                 WaitStep::Again(delay, next) => {
                     if let Err(reason) = cancel.sleep(delay) {
                         let mut out = Outcome::failure(reason, "wait-until-active was cancelled");
-                        out.attempts = next.attempts;
+                        out.attempts = next.attempts();
                         return out;
                     }
                     state = next;

@@ -65,9 +65,31 @@ namespace Hathora.Rooms.Tests
                 }
             });
 
+            r.Add("worker_pool_sizes_reach_the_library", () =>
+            {
+                int before = NativeWorkers();
+                using (var client = f.Client(DispatchMode.Worker, o => { o.MinWorkers = 3; o.MaxWorkers = 4; }))
+                {
+                    Until(() => NativeWorkers() == before + 3, "MinWorkers start with the client");
+                    // Eight slow calls on at most four workers.
+                    f.WithFaults("{\"latencyMs\":500}", () =>
+                    {
+                        var tasks = Enumerable.Range(0, 8).Select(_ => client.GetConnectionInfoAsync("no-room")).ToArray();
+                        int peak = 0;
+                        while (!tasks.All(t => t.IsCompleted))
+                        {
+                            peak = Math.Max(peak, NativeWorkers() - before);
+                            Thread.Sleep(2);
+                        }
+                        Assert.Equal(4, peak, "peak native workers");
+                    });
+                }
+                Until(() => NativeWorkers() == before, "no worker left after Dispose");
+            });
+
             r.Add("one_thousand_concurrent_calls_worker_mode", () =>
             {
-                using (var client = f.Client(DispatchMode.Worker, o => o.WorkerThreads = 8))
+                using (var client = f.Client(DispatchMode.Worker, o => o.MaxWorkers = 8))
                 {
                     var ids = Enumerable.Range(0, 1000).Select(i => f.RoomId("bulk")).ToList();
                     var tasks = ids.Select(id => client.CreateRoomAsync(new CreateRoomParams { Region = Region.Singapore, RoomConfig = id }, id)).ToList();
@@ -88,10 +110,40 @@ namespace Hathora.Rooms.Tests
             });
         }
 
+        // The library's worker threads in this process, by name.
+        static int NativeWorkers()
+        {
+            int n = 0;
+            foreach (string task in System.IO.Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    if (System.IO.File.ReadAllText(task + "/comm").StartsWith("hathora-worker", StringComparison.Ordinal))
+                    {
+                        n++;
+                    }
+                }
+                catch (System.IO.IOException)
+                {
+                }
+            }
+            return n;
+        }
+
+        static void Until(Func<bool> condition, string what)
+        {
+            var end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!condition())
+            {
+                Assert.True(DateTime.UtcNow < end, what + ": not reached within 30 s");
+                Thread.Sleep(5);
+            }
+        }
+
         // The same rooms, read back through a poll-mode client: 1,000 more calls, all correct.
         static void BulkCheck(Fixture f, List<string> ids)
         {
-            using (var client = f.Client(DispatchMode.Poll, o => o.WorkerThreads = 8))
+            using (var client = f.Client(DispatchMode.Poll, o => o.MaxWorkers = 8))
             {
                 var tasks = ids.Select(id => client.GetRoomInfoAsync(id)).ToList();
                 Fixture.Pump(client, tasks.ToArray());

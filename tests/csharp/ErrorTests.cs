@@ -194,7 +194,10 @@ namespace Hathora.Rooms.Tests
                 RefusedSettings(o => o.AppId = null, "app_id");
                 RefusedSettings(o => o.ServerUrl = "ftp://example.com", "base_url");
                 RefusedSettings(o => o.ServerUrl = "http://example.com", "loopback");
-                RefusedSettings(o => o.WorkerThreads = 0, "worker_threads");
+                RefusedSettings(o => o.MaxWorkers = 0, "max_workers");
+                RefusedSettings(o => o.MinWorkers = -1, "MinWorkers");
+                RefusedSettings(o => { o.MinWorkers = 8; o.MaxWorkers = 4; }, "must not exceed");
+                RefusedSettings(o => o.WorkerIdle = TimeSpan.Zero, "WorkerIdle");
                 RefusedSettings(o => o.Timeout = TimeSpan.Zero, "Timeout");
                 RefusedSettings(o => o.MaxRetries = -1, "MaxRetries");
                 RefusedSettings(o => { o.InitialBackoff = TimeSpan.FromSeconds(2); o.MaxBackoff = TimeSpan.FromSeconds(1); }, "backoff");

@@ -58,8 +58,17 @@ namespace Hathora.Rooms
         /// <summary>Longest computed delay between two attempts.</summary>
         public TimeSpan? MaxBackoff { get; set; }
 
-        /// <summary>Native threads that run the HTTP requests (1 to 64).</summary>
-        public int? WorkerThreads { get; set; }
+        /// <summary>Native worker threads kept while idle (0 to 1024, at most <see cref="MaxWorkers"/>).</summary>
+        public int? MinWorkers { get; set; }
+
+        /// <summary>
+        /// Most native worker threads (1 to 1024): one runs each HTTP attempt in flight, so up to this
+        /// many calls wait on the network side by side; more queue, their deadlines still counting.
+        /// </summary>
+        public int? MaxWorkers { get; set; }
+
+        /// <summary>How long a worker above <see cref="MinWorkers"/> stays without work before it exits.</summary>
+        public TimeSpan? WorkerIdle { get; set; }
 
         /// <summary>Where tasks complete; see <see cref="Rooms.DispatchMode"/>.</summary>
         public DispatchMode DispatchMode { get; set; }

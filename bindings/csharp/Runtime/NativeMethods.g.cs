@@ -24,6 +24,23 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public const uint HATHORA_MAX_RETRIES = 20;
         /// <summary>
+        ///  One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
+        ///  one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
+        /// </summary>
+        public const uint HATHORA_DEFAULT_MAX_WORKERS = 256;
+        /// <summary>
+        ///  One warm worker: a game's occasional call starts without spawning a thread.
+        /// </summary>
+        public const uint HATHORA_DEFAULT_MIN_WORKERS = 1;
+        /// <summary>
+        ///  Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
+        /// </summary>
+        public const uint HATHORA_DEFAULT_WORKER_IDLE_MS = 10000;
+        /// <summary>
+        ///  Upper bound of `max_workers`.
+        /// </summary>
+        public const uint HATHORA_MAX_WORKERS_LIMIT = 1024;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
@@ -85,10 +102,10 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  Frees a client. Requests in flight are cancelled and each callback still runs exactly once,
         ///  with `HATHORA_RESULT_CODE_SHUT_DOWN` unless it had already finished: in worker mode on a
-        ///  worker thread, in poll mode on this thread before this function returns (finished results are
+        ///  worker thread (or the timer thread, for one still queued), in poll mode on this thread before this function returns (finished results are
         ///  delivered as they are). HTTP attempts in progress are interrupted by closing their
         ///  connections, not waited for (a TCP connect in progress is bounded by the connect timeout);
-        ///  then the worker threads are joined. After it returns, no callback of this client runs again.
+        ///  then the worker and timer threads are joined. After it returns, no callback of this client runs again.
         ///  NULL is ignored; a handle already freed is ignored and reported by
         ///  `hathora_last_error_message`. May be called from inside a callback.
         ///
@@ -111,8 +128,9 @@ namespace Hathora.Rooms.Native
 
         /// <summary>
         ///  Cancels the asynchronous request `request_id`. Its callback still runs exactly once, with
-        ///  `HATHORA_RESULT_CODE_CANCELLED`: as soon as a worker (or `poll`) picks it up when it was
-        ///  queued or waiting between attempts, else when its current HTTP attempt returns. `OK` when the
+        ///  `HATHORA_RESULT_CODE_CANCELLED`: at once when it was queued or waiting between attempts or
+        ///  polls, whatever the workers are doing (in worker mode on the client's timer thread, in poll
+        ///  mode in the next `hathora_client_poll`), else when its current HTTP attempt returns. `OK` when the
         ///  request was cancelled; `INVALID_ARGUMENT` when the client is not live or the id is unknown or
         ///  already completed.
         ///
@@ -135,8 +153,9 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
         ///  `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
-        ///  up to 10000 ms apart, 4 worker threads, `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536
-        ///  requests, plain http only to loopback. One setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
+        ///  up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
+        ///  `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
+        ///  setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
         ///  (a client keeps its own copy). NULL only if memory is exhausted.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_config_new", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -252,14 +271,37 @@ namespace Hathora.Rooms.Native
         public static extern HathoraResultCode hathora_config_set_max_backoff_ms(HathoraConfig* config, uint max_backoff_ms);
 
         /// <summary>
-        ///  Sets the number of worker threads that run asynchronous requests (1 to 64; else
-        ///  `INVALID_ARGUMENT` and the config is unchanged).
+        ///  Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
+        ///  attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
+        ///  to this many; more calls queue (their deadlines still count). Out of range:
+        ///  `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
         ///
         ///  # Safety
         ///  `config` is NULL or live.
         /// </summary>
-        [DllImport(__DllName, EntryPoint = "hathora_config_set_worker_threads", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_config_set_worker_threads(HathoraConfig* config, uint worker_threads);
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_max_workers", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_max_workers(HathoraConfig* config, uint max_workers);
+
+        /// <summary>
+        ///  Sets the worker threads kept while idle (0 to 1024; default 1); they start with the client.
+        ///  Out of range: `INVALID_ARGUMENT`, unchanged. Above the maximum: refused by
+        ///  `hathora_client_new`.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_min_workers", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_min_workers(HathoraConfig* config, uint min_workers);
+
+        /// <summary>
+        ///  Sets how long a worker above the minimum stays without work before it exits, in
+        ///  milliseconds (1 to 3600000; default 10000). Out of range: `INVALID_ARGUMENT`, unchanged.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_worker_idle_ms", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_worker_idle_ms(HathoraConfig* config, uint worker_idle_ms);
 
         /// <summary>
         ///  Sets where asynchronous callbacks run: a `HathoraDispatchMode` value. Out of range:

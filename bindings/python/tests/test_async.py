@@ -1,6 +1,7 @@
 """The asynchronous form: futures completed by native callbacks, cancellation, shutdown, poll mode."""
 
 import concurrent.futures
+import os
 import threading
 import time
 
@@ -123,3 +124,41 @@ def test_poll_mode_close_delivers_shutdown(make_client, suspended_room):
     future = c.wait_until_active_async(suspended_room.room_id, timeout=60)
     c.close()
     assert isinstance(future.exception(0), hr.ShutDownError)
+
+
+def _library_workers() -> int:
+    """The library's worker threads in this process, by name (/proc/self/task/*/comm)."""
+    count = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/comm") as f:
+                count += f.read().startswith("hathora-worker")
+        except OSError:
+            pass
+    return count
+
+
+def _until(cond, what: str, limit: float = 30.0) -> None:
+    end = time.monotonic() + limit
+    while not cond():
+        assert time.monotonic() < end, f"{what}: not reached within {limit} s"
+        time.sleep(0.005)
+
+
+def test_worker_pool_sizes(make_client, faults, room):
+    base = _library_workers()  # the workers of the fixtures' client (its minimum)
+    idle = make_client(min_workers=2, max_workers=4)
+    _until(lambda: _library_workers() == base + 2, "min_workers start with the client")
+    idle.close()
+    _until(lambda: _library_workers() == base, "no worker left after close")
+
+    faults(latencyMs=1000)  # every call holds its worker for a second
+    client = make_client(min_workers=0, max_workers=3, worker_idle=0.2)
+    futures = [client.get_connection_info_async(room.room_id) for _ in range(6)]
+    peak = 0
+    while not all(f.done() for f in futures):
+        peak = max(peak, _library_workers() - base)
+        time.sleep(0.002)
+    assert all(f.result(T).room_id == room.room_id for f in futures)
+    assert peak == 3, f"six slow calls on at most 3 workers: peak {peak}"
+    _until(lambda: _library_workers() == base, "idle workers retire down to min_workers=0")

@@ -73,8 +73,14 @@ def test_invalid_client_settings(emulator):
         hr.Client("app", base_url="not a url")
     with pytest.raises(hr.InvalidArgumentError):
         hr.Client("app", base_url="http://example.com")  # plain http off loopback
-    with pytest.raises(hr.InvalidArgumentError):
-        hr.Client("app", worker_threads=0)
+    with pytest.raises(hr.InvalidArgumentError, match="max_workers"):
+        hr.Client("app", max_workers=0)
+    with pytest.raises(hr.InvalidArgumentError, match="min_workers"):
+        hr.Client("app", min_workers=-1)
+    with pytest.raises(hr.InvalidArgumentError, match="must not exceed"):
+        hr.Client("app", min_workers=8, max_workers=4)
+    with pytest.raises(hr.InvalidArgumentError, match="worker_idle"):
+        hr.Client("app", worker_idle=0)
 
 
 def test_transport_error(make_client):

@@ -73,7 +73,9 @@ namespace Hathora.Rooms.Interop
             Set(config, N.hathora_config_set_max_retries, NonNegative(o.MaxRetries, "MaxRetries"));
             Set(config, N.hathora_config_set_initial_backoff_ms, Millis.FromNullableOrZero(o.InitialBackoff, "InitialBackoff"));
             Set(config, N.hathora_config_set_max_backoff_ms, Millis.FromNullableOrZero(o.MaxBackoff, "MaxBackoff"));
-            Set(config, N.hathora_config_set_worker_threads, NonNegative(o.WorkerThreads, "WorkerThreads"));
+            Set(config, N.hathora_config_set_min_workers, NonNegative(o.MinWorkers, "MinWorkers"));
+            Set(config, N.hathora_config_set_max_workers, NonNegative(o.MaxWorkers, "MaxWorkers"));
+            Set(config, N.hathora_config_set_worker_idle_ms, Millis.FromNullable(o.WorkerIdle, "WorkerIdle"));
             Set(config, N.hathora_config_set_dispatch_mode, (uint)o.DispatchMode);
             Set(config, N.hathora_config_set_queue_capacity, NonNegative(o.QueueCapacity, "QueueCapacity"));
             if (o.AllowInsecureHttp.HasValue)

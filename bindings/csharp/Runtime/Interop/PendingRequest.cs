@@ -44,8 +44,9 @@ namespace Hathora.Rooms.Interop
         {
             this.decode = decode;
             this.token = token;
-            // Worker mode: Finish runs on a native worker thread, so continuations are queued to the
-            // thread pool. Poll mode: Finish runs on the polling thread, which is where they belong.
+            // Worker mode: Finish runs on a thread-pool thread, in a batch with other completions,
+            // so each continuation is queued as its own work item (one slow continuation does not
+            // hold the others back). Poll mode: Finish runs on the polling thread, where they belong.
             completion = continueOnThreadPool
                 ? new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously)
                 : new TaskCompletionSource<T>();

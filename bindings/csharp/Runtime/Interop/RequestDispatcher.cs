@@ -17,6 +17,11 @@ namespace Hathora.Rooms.Interop
         readonly DispatchMode mode;
         // Poll mode: requests whose result was read, waiting to be finished by Poll or Dispose.
         readonly Queue<PendingRequest> ready = new Queue<PendingRequest>();
+        // Worker mode: requests whose result was read on a native thread, waiting for the one
+        // thread-pool work item that finishes them in a batch (one hand-off per batch, not per call).
+        readonly Queue<PendingRequest> completed = new Queue<PendingRequest>();
+        bool drainQueued;
+        static readonly WaitCallback DrainCompleted = state => ((RequestDispatcher)state).FinishCompleted();
         int disposed;
 
         public RequestDispatcher(NativeClient native, DispatchMode mode)
@@ -127,13 +132,24 @@ namespace Hathora.Rooms.Interop
             native.Cancel(requestId);
         }
 
-        // Called by the trampoline once the result was read: worker mode finishes on this native
-        // thread (continuations go to the thread pool), poll mode waits for Poll or Dispose.
+        // Called by the trampoline once the result was read: worker mode hands it to the thread
+        // pool, batched with the others that complete meanwhile (continuations are then queued from
+        // that pool thread, each its own work item); poll mode waits for Poll or Dispose.
         public void Deliver(PendingRequest request)
         {
             if (mode == DispatchMode.Worker)
             {
-                request.Finish();
+                bool queue;
+                lock (completed)
+                {
+                    completed.Enqueue(request);
+                    queue = !drainQueued;
+                    drainQueued = true;
+                }
+                if (queue)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(DrainCompleted, this);
+                }
                 return;
             }
             lock (ready)
@@ -161,7 +177,40 @@ namespace Hathora.Rooms.Interop
                 return;
             }
             native.Free();
+            // Every callback ran inside Free: finish what is still waiting for the pool here, so
+            // that every task is complete when Dispose returns.
+            FinishCompleted();
             FinishReady();
+        }
+
+        // Worker mode: finishes the completed requests, batch after batch, until none is left.
+        void FinishCompleted()
+        {
+            while (true)
+            {
+                PendingRequest[] batch;
+                lock (completed)
+                {
+                    if (completed.Count == 0)
+                    {
+                        drainQueued = false;
+                        return;
+                    }
+                    batch = completed.ToArray();
+                    completed.Clear();
+                }
+                foreach (PendingRequest request in batch)
+                {
+                    try
+                    {
+                        request.Finish();
+                    }
+                    catch (Exception e)
+                    {
+                        Diagnostics.ReportUnexpected(e);
+                    }
+                }
+            }
         }
 
         // Tasks complete outside any native frame, so user continuations never run inside a
