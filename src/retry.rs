@@ -35,6 +35,15 @@ impl Retries {
     pub fn count(&self) -> u32 {
         self.count
     }
+
+    /// The loop's end: `last`, with the attempts made so far.
+    fn end(self, last: Result<Result<HttpResponse, AttemptError>, HathoraResultCode>) -> Attempts {
+        Attempts {
+            last,
+            count: self.count,
+            earlier_may_have_applied: self.earlier_may_have_applied,
+        }
+    }
 }
 
 /// Where a call stands after one attempt.
@@ -55,13 +64,7 @@ pub fn attempt(
     operation: &str,
     mut so_far: Retries,
 ) -> Step {
-    let ended = |last, so_far: Retries| {
-        Step::Done(Attempts {
-            last,
-            count: so_far.count,
-            earlier_may_have_applied: so_far.earlier_may_have_applied,
-        })
-    };
+    let ended = |last, so_far: Retries| Step::Done(so_far.end(last));
     if let Some(reason) = cancel.reason() {
         return ended(Err(reason), so_far);
     }
@@ -122,11 +125,7 @@ pub fn run(
             Step::Done(attempts) => return attempts,
             Step::Again(delay, next) => {
                 if let Err(reason) = cancel.sleep(delay) {
-                    return Attempts {
-                        last: Err(reason),
-                        count: next.count,
-                        earlier_may_have_applied: next.earlier_may_have_applied,
-                    };
+                    return next.end(Err(reason));
                 }
                 so_far = next;
             }

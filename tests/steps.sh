@@ -1,4 +1,4 @@
-# Step bookkeeping shared by tests/packaging/run.sh and tests/python/run.sh (sourced):
+# Step bookkeeping shared by tests/native/run.sh, tests/packaging/run.sh and tests/python/run.sh (sourced):
 # `step NAME FUNCTION...` runs it with errexit on in a subshell, counts it and goes on; `must`
 # stops the run when it fails; `summary` prints the failed steps and "N passed, M failed".
 PASSED=0

@@ -25,55 +25,10 @@ CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp)
 LINK=(-L"$REL" -lhathora_rooms -Wl,-rpath,"$REL")
 VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --fair-sched=yes)
 
-PASSED=0
-FAILED=0
-FAILED_STEPS=()
 EMU_PID=
+# step / must / summary / stop_emulator: the step bookkeeping shared with the other suites' scripts.
+source "$ROOT/tests/steps.sh"
 
-summary() {
-    echo
-    [ ${#FAILED_STEPS[@]} -eq 0 ] || printf 'failed step: %s\n' "${FAILED_STEPS[@]}"
-    echo "$PASSED passed, $FAILED failed"
-}
-
-# step NAME COMMAND...: runs COMMAND in a subshell with errexit on, so any failing line inside
-# a step function fails the step; counts it and goes on. Always call it as a plain command:
-# inside `if`, `||` or `&&` bash would switch errexit off in the subshell too.
-step() {
-    local name=$1
-    shift
-    echo
-    echo "=== $name"
-    set +e
-    (set -e; "$@")
-    STEP_RC=$?
-    set -e
-    if [ $STEP_RC -eq 0 ]; then
-        PASSED=$((PASSED + 1))
-        echo "--- ok: $name"
-    else
-        FAILED=$((FAILED + 1))
-        FAILED_STEPS+=("$name")
-        echo "--- FAILED ($STEP_RC): $name"
-    fi
-}
-
-# must NAME COMMAND...: a step the others depend on; stops the run when it fails.
-must() {
-    step "$@"
-    if [ $STEP_RC -ne 0 ]; then
-        summary
-        exit 1
-    fi
-}
-
-stop_emulator() {
-    if [ -n "$EMU_PID" ]; then
-        kill "$EMU_PID" 2>/dev/null
-        wait "$EMU_PID" 2>/dev/null
-        EMU_PID=
-    fi
-}
 trap stop_emulator EXIT
 
 install_tools() {
