@@ -54,8 +54,9 @@ command -v mono >/dev/null || need_apt+=(mono-runtime)
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing ${need_apt[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+        # Under the same lock as tests/run-all.sh, so concurrent installs wait for each other.
+        flock /tmp/apt.lock apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive flock /tmp/apt.lock apt-get install -y -qq "${need_apt[@]}" >/dev/null
     else
         die "missing: ${need_apt[*]} (apt-get install -y ${need_apt[*]})"
     fi
