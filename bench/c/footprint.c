@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 
 #include <hathora_rooms.h>
+#include "procstat.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -37,33 +38,6 @@ static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int count_threads(void) {
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    struct dirent *e;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') n++;
-    closedir(d);
-    return n;
-}
-
-/* A field of /proc/self/status in kB (VmRSS, VmHWM), -1 if absent. */
-static long status_kb(const char *field) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t len = strlen(field);
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, len) == 0 && line[len] == ':') {
-            v = strtol(line + len + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return v;
 }
 
 static _Atomic size_t g_done, g_failed;

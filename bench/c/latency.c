@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 
 #include <hathora_rooms.h>
+#include "procstat.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -43,32 +44,6 @@ static double now_s(void) {
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-static int count_threads(void) {
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    struct dirent *e;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') n++;
-    closedir(d);
-    return n;
-}
-
-static long status_kb(const char *field) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t len = strlen(field);
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, len) == 0 && line[len] == ':') {
-            v = strtol(line + len + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return v;
 }
 
 /* Context switches of the threads whose name starts with "hathora" (workers and timer). */
