@@ -292,10 +292,18 @@ fn the_pool_grows_to_the_calls_in_flight_up_to_its_maximum_then_shrinks_back() {
     wait_for("no worker after free", || worker_threads() == 0);
 }
 
-#[test]
-fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_busy() {
-    let _serial = serial();
-    for mode in BOTH_MODES {
+/// A pool of two workers, both held by a server that does not answer: the calls submitted next
+/// can only queue.
+struct BusyPool {
+    // Dropped in this order, as the tests' locals were: the client is freed before its server.
+    busy: [u64; 2],
+    col: Arc<Collector>,
+    cl: CClient,
+    server: Arc<Scripted>,
+}
+
+impl BusyPool {
+    fn start(mode: HathoraDispatchMode) -> BusyPool {
         let server = Scripted::start(|_| Reply::Hold);
         let cl = pool_client(&server.url, mode, 0, 2, 10_000);
         let col = Collector::new();
@@ -304,10 +312,34 @@ fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_
             get_connection_info(&cl, &col, None),
         ];
         server.wait_arrived(2, "both workers busy");
+        BusyPool {
+            server,
+            cl,
+            col,
+            busy,
+        }
+    }
+
+    /// Lets the server answer; the two busy calls then complete.
+    fn release_and_check(self, mode: HathoraDispatchMode) {
+        self.server.release();
+        let rest: HashSet<u64> = completions(&self.cl, &self.col, 2)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(rest, self.busy.into_iter().collect(), "{mode:?}");
+    }
+}
+
+#[test]
+fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_busy() {
+    let _serial = serial();
+    for mode in BOTH_MODES {
+        let pool = BusyPool::start(mode);
 
         let submitted = Instant::now();
-        let queued = get_connection_info(&cl, &col, Some(&options(500)));
-        let mut done = completions(&cl, &col, 1);
+        let queued = get_connection_info(&pool.cl, &pool.col, Some(&options(500)));
+        let mut done = completions(&pool.cl, &pool.col, 1);
         let waited = submitted.elapsed();
         let (id, r) = done.pop().unwrap();
         assert_eq!(id, queued, "{mode:?}: the queued call completes first");
@@ -323,18 +355,17 @@ fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_
             "{mode:?}: not before its deadline ({waited:?})"
         );
         assert_eq!(
-            server.arrived(),
+            pool.server.arrived(),
             2,
             "{mode:?}: the queued call sent nothing"
         );
-        assert_eq!(col.count(), 0, "{mode:?}: the busy calls are still running");
+        assert_eq!(
+            pool.col.count(),
+            0,
+            "{mode:?}: the busy calls are still running"
+        );
 
-        server.release();
-        let rest: HashSet<u64> = completions(&cl, &col, 2)
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        assert_eq!(rest, busy.into_iter().collect(), "{mode:?}");
+        pool.release_and_check(mode);
         println!("{mode:?}: queued call with a 500 ms deadline ended after {waited:?}");
     }
 }
@@ -343,42 +374,34 @@ fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_
 fn a_cancelled_queued_call_completes_with_cancelled_while_every_worker_is_busy() {
     let _serial = serial();
     for mode in BOTH_MODES {
-        let server = Scripted::start(|_| Reply::Hold);
-        let cl = pool_client(&server.url, mode, 0, 2, 10_000);
-        let col = Collector::new();
-        let busy = [
-            get_connection_info(&cl, &col, None),
-            get_connection_info(&cl, &col, None),
-        ];
-        server.wait_arrived(2, "both workers busy");
+        let pool = BusyPool::start(mode);
 
-        let queued = get_connection_info(&cl, &col, None);
+        let queued = get_connection_info(&pool.cl, &pool.col, None);
         assert_eq!(
-            unsafe { hathora_client_cancel(cl.0, queued) },
+            unsafe { hathora_client_cancel(pool.cl.0, queued) },
             Code::Ok,
             "{mode:?}"
         );
-        let (id, r) = completions(&cl, &col, 1).pop().unwrap();
+        let (id, r) = completions(&pool.cl, &pool.col, 1).pop().unwrap();
         assert_eq!(id, queued, "{mode:?}: the cancelled call completes first");
         assert_eq!(r.code(), Code::Cancelled, "{mode:?}: {:?}", r.message());
         assert_eq!(
-            server.arrived(),
+            pool.server.arrived(),
             2,
             "{mode:?}: the cancelled call sent nothing"
         );
-        assert_eq!(col.count(), 0, "{mode:?}: the busy calls are still running");
+        assert_eq!(
+            pool.col.count(),
+            0,
+            "{mode:?}: the busy calls are still running"
+        );
         assert_ne!(
-            unsafe { hathora_client_cancel(cl.0, queued) },
+            unsafe { hathora_client_cancel(pool.cl.0, queued) },
             Code::Ok,
             "{mode:?}: a second cancel finds it completed"
         );
 
-        server.release();
-        let rest: HashSet<u64> = completions(&cl, &col, 2)
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        assert_eq!(rest, busy.into_iter().collect(), "{mode:?}");
+        pool.release_and_check(mode);
     }
 }
 
