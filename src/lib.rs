@@ -25,6 +25,7 @@ mod resolver;
 mod retry;
 mod retry_after;
 mod rooms;
+mod socket_timeouts;
 mod sync;
 mod transport;
 mod validate;

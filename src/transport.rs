@@ -4,6 +4,7 @@
 use crate::config::{ClientConfig, Secret};
 use std::time::{Duration, Instant};
 use ureq::Agent;
+use ureq::unversioned::transport::Connector;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -114,7 +115,8 @@ impl Transport {
             .build();
         let agent = Agent::with_parts(
             agent_config,
-            ureq::unversioned::transport::DefaultConnector::new(),
+            ureq::unversioned::transport::DefaultConnector::new()
+                .chain(crate::socket_timeouts::SteadyTimeouts),
             crate::resolver::CachingResolver::default(),
         );
         Ok(Transport {

@@ -318,11 +318,13 @@ impl Dispatcher {
         sizing: Sizing,
         capacity: usize,
     ) -> std::io::Result<Dispatcher> {
-        let pool = Arc::new(Pool::start(sizing, "hathora-worker")?);
-        let timer = match Timer::start("hathora") {
-            Ok(t) => Arc::new(t),
+        let timer = Arc::new(Timer::start("hathora")?);
+        let on_timer = Arc::clone(&timer);
+        let defer: pool::Defer = Box::new(move |at, job| on_timer.schedule(at, job).is_ok());
+        let pool = match Pool::start(sizing, "hathora-worker", defer) {
+            Ok(p) => Arc::new(p),
             Err(e) => {
-                pool.close_and_join();
+                timer.close_and_join();
                 return Err(e);
             }
         };

@@ -1,20 +1,34 @@
 //! The elastic worker pool: one job queue; a worker is added while queued jobs outnumber the
-//! idle workers (up to `max`), and a worker idle for `idle` retires (down to `min`), so a burst
-//! of slow calls runs side by side and an idle client holds only its minimum. Jobs already
-//! accepted always run, even during shutdown, so every request reaches its completion once.
+//! workers coming for them (up to `max`), and a worker idle for `idle` retires (down to `min`),
+//! so a burst of slow calls runs side by side and an idle client holds only its minimum.
+//! Jobs already accepted always run, even during shutdown, so every request reaches its
+//! completion once.
+//!
+//! A job pushed while another worker is inside a job is not handed to a parked or new worker at
+//! once: the first worker to finish takes it, unless it waits `GRACE` (then one is added). On a
+//! fast server a worker then goes from one job to the next without parking and being woken for
+//! each (a thread hand-off costs more than the job), while at real network latency every job
+//! of a burst still gets its own worker after at most `GRACE`.
 
 use crate::sync::{self, lock};
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Puts a job on the timer at an instant; false when the timer no longer accepts any.
+pub type Defer = Box<dyn Fn(Instant, Job) -> bool + Send + Sync>;
 
 /// Stack of each worker: a request needs far less (ureq, rustls, serde_json and a short
 /// callback); the pages a thread never touches cost no memory, but a small reservation keeps
 /// the address space of a pool at its maximum modest.
 const WORKER_STACK: usize = 512 * 1024;
+
+/// How long a job may wait for a busy worker to finish before a worker is added for it: far
+/// above a loopback round trip, far below a network one.
+const GRACE: Duration = Duration::from_micros(250);
 
 #[derive(Clone, Copy, Debug)]
 pub struct Sizing {
@@ -23,11 +37,27 @@ pub struct Sizing {
     pub idle: Duration,
 }
 
+struct Queued {
+    /// When a worker is added for it if it still waits.
+    due: Instant,
+    job: Job,
+}
+
 struct State {
-    jobs: VecDeque<Job>,
+    jobs: VecDeque<Queued>,
     closed: bool,
     /// Workers waiting for a job right now.
     idle: usize,
+    /// Workers running a job right now.
+    running: usize,
+    /// Waiting workers woken for a job that have not looked at the queue yet. May undercount
+    /// (a timed-out wait also counts itself off), which costs at most a spare wake-up, never a
+    /// job without a worker.
+    woken: usize,
+    /// Workers started that have not looked at the queue yet.
+    starting: usize,
+    /// A check for jobs waiting longer than `GRACE` is on the timer.
+    watched: bool,
     /// Worker threads that exist, counting retired ones until they are joined, so the process
     /// never holds more than `max` of them.
     threads: usize,
@@ -42,6 +72,7 @@ struct Shared {
     wake: Condvar,
     sizing: Sizing,
     name: String,
+    defer: Defer,
 }
 
 pub struct Pool {
@@ -49,13 +80,18 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Starts `sizing.min` workers at once; the rest start on demand.
-    pub fn start(sizing: Sizing, name: &str) -> std::io::Result<Pool> {
+    /// Starts `sizing.min` workers at once; the rest start on demand. `defer` holds the checks
+    /// for jobs that wait too long for a busy worker.
+    pub fn start(sizing: Sizing, name: &str, defer: Defer) -> std::io::Result<Pool> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 jobs: VecDeque::new(),
                 closed: false,
                 idle: 0,
+                running: 0,
+                woken: 0,
+                starting: 0,
+                watched: false,
                 threads: 0,
                 handles: HashMap::new(),
                 retired: Vec::new(),
@@ -64,6 +100,7 @@ impl Pool {
             wake: Condvar::new(),
             sizing,
             name: name.to_owned(),
+            defer,
         });
         let pool = Pool { shared };
         {
@@ -79,37 +116,28 @@ impl Pool {
         Ok(pool)
     }
 
-    /// Queues a job and makes sure a worker will take it: an idle one, else a new one while
-    /// below the maximum. Returns false when the job waits for a busy worker to finish. Also
-    /// accepted after `close_and_join` began, while workers still drain.
+    /// Queues a job and makes sure a worker will take it: a busy one when it finishes, a
+    /// waiting one, or a new one while below the maximum. Returns false when the job waits for
+    /// a busy worker with no other to add. Also accepted after `close_and_join` began, while
+    /// workers still drain.
     pub fn push(&self, job: Job) -> bool {
         let shared = &self.shared;
         let mut s = lock(&shared.state);
-        s.jobs.push_back(job);
-        loop {
-            if s.jobs.len() <= s.idle {
-                shared.wake.notify_one();
-                return true;
-            }
-            if s.threads < shared.sizing.max {
-                // When no thread can start, the job waits: for a later push to start one, for its
-                // request's deadline (on the timer), or for `close_and_join` to run it.
-                return spawn(shared, &mut s).is_ok();
-            }
-            if s.retired.is_empty() {
-                return false;
-            }
-            // At the maximum only because retired workers are still exiting: join them first.
-            let ids = std::mem::take(&mut s.retired);
-            let exiting: Vec<_> = ids.iter().filter_map(|id| s.handles.remove(id)).collect();
-            drop(s);
-            let joined = exiting.len();
-            for h in exiting {
-                let _ = h.join();
-            }
-            s = lock(&shared.state);
-            s.threads -= joined;
+        s.jobs.push_back(Queued {
+            due: Instant::now() + GRACE,
+            job,
+        });
+        if s.jobs.len() <= s.coming() {
+            return true;
         }
+        let can_add = s.idle > s.woken || s.threads < shared.sizing.max || !s.retired.is_empty();
+        if !can_add {
+            return false;
+        }
+        if s.running > 0 && !s.closed && watch(shared, &mut s) {
+            return true;
+        }
+        add_worker(shared, &mut s)
     }
 
     /// Lets the workers finish every queued job, then joins them. A worker that calls this
@@ -136,7 +164,7 @@ impl Pool {
                     return;
                 }
                 // Left only if no worker could be started: run them here, so none is lost.
-                let stranded: Vec<Job> = s.jobs.drain(..).collect();
+                let stranded: Vec<Job> = s.jobs.drain(..).map(|q| q.job).collect();
                 drop(s);
                 for job in stranded {
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
@@ -158,6 +186,79 @@ impl Pool {
     }
 }
 
+impl State {
+    /// Workers that will look at the queue without being asked again.
+    fn coming(&self) -> usize {
+        self.woken + self.starting
+    }
+}
+
+/// Wakes a waiting worker for the queue, else starts one while below the maximum (joining
+/// retired workers first when only they stand in the way). False when neither is possible.
+fn add_worker(shared: &Arc<Shared>, s: &mut State) -> bool {
+    if s.idle > s.woken {
+        s.woken += 1;
+        shared.wake.notify_one();
+        return true;
+    }
+    if s.threads >= shared.sizing.max && !s.retired.is_empty() {
+        // At the maximum only because retired workers are still exiting. They hold no lock and
+        // need none on their way out, so joining them here cannot deadlock.
+        for id in std::mem::take(&mut s.retired) {
+            if let Some(h) = s.handles.remove(&id) {
+                let _ = h.join();
+                s.threads -= 1;
+            }
+        }
+    }
+    // When no thread can start, the job waits: for a busy worker, for its request's deadline
+    // (on the timer), or for `close_and_join` to run it.
+    s.threads < shared.sizing.max && spawn(shared, s).is_ok()
+}
+
+/// Makes sure a check runs when the first job no worker is coming for has waited `GRACE`.
+/// False when the timer takes no more checks (shutting down).
+fn watch(shared: &Arc<Shared>, s: &mut State) -> bool {
+    if s.watched {
+        return true;
+    }
+    // Jobs are due in the order they were queued; the first `coming` ones have a worker.
+    let Some(due) = s.jobs.get(s.coming()).map(|q| q.due) else {
+        return true;
+    };
+    let weak: Weak<Shared> = Arc::downgrade(shared);
+    let check: Job = Box::new(move || {
+        if let Some(shared) = weak.upgrade() {
+            check_waiting(&shared);
+        }
+    });
+    s.watched = (shared.defer)(due, check);
+    s.watched
+}
+
+/// On the timer: adds a worker for every job that has waited `GRACE` with none coming for it,
+/// then watches the next one.
+fn check_waiting(shared: &Arc<Shared>) {
+    let mut s = lock(&shared.state);
+    s.watched = false;
+    let now = Instant::now();
+    let overdue = s
+        .jobs
+        .iter()
+        .skip(s.coming())
+        .take_while(|q| q.due <= now)
+        .count();
+    for _ in 0..overdue {
+        if !add_worker(shared, &mut s) {
+            return;
+        }
+    }
+    if s.jobs.len() > s.coming() && !watch(shared, &mut s) {
+        // The timer is closing: nothing may wait on it any more.
+        while s.jobs.len() > s.coming() && add_worker(shared, &mut s) {}
+    }
+}
+
 /// Starts one worker; called with the state locked, so the new worker's handle is recorded
 /// before that worker can look at the state.
 fn spawn(shared: &Arc<Shared>, s: &mut State) -> std::io::Result<()> {
@@ -169,18 +270,22 @@ fn spawn(shared: &Arc<Shared>, s: &mut State) -> std::io::Result<()> {
         .spawn(move || work(&for_worker, id))?;
     s.next_worker += 1;
     s.threads += 1;
+    s.starting += 1;
     s.handles.insert(id, handle);
     Ok(())
 }
 
 fn work(shared: &Shared, me: u64) {
     let mut s = lock(&shared.state);
+    s.starting -= 1;
     loop {
-        if let Some(job) = s.jobs.pop_front() {
+        if let Some(q) = s.jobs.pop_front() {
+            s.running += 1;
             drop(s);
             // Jobs catch their own panics; this is the last line of defence for the thread.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(q.job));
             s = lock(&shared.state);
+            s.running -= 1;
             continue;
         }
         if s.closed {
@@ -192,6 +297,7 @@ fn work(shared: &Shared, me: u64) {
             let (g, waited) = sync::wait_timeout(&shared.wake, s, shared.sizing.idle);
             s = g;
             s.idle -= 1;
+            s.woken = s.woken.saturating_sub(1);
             let live = s.threads - s.retired.len();
             if waited.timed_out() && s.jobs.is_empty() && !s.closed && live > shared.sizing.min {
                 s.retired.push(me);
@@ -201,6 +307,7 @@ fn work(shared: &Shared, me: u64) {
             // At the minimum: sleep until there is work, with no periodic wake-up.
             s = sync::wait(&shared.wake, s);
             s.idle -= 1;
+            s.woken = s.woken.saturating_sub(1);
         }
     }
 }
@@ -215,17 +322,59 @@ mod tests {
         lock(&pool.shared.state).threads
     }
 
+    fn start(sizing: Sizing, timer: &Arc<super::super::timer::Timer>) -> Pool {
+        let timer = Arc::clone(timer);
+        Pool::start(
+            sizing,
+            "t-pool",
+            Box::new(move |at, job| timer.schedule(at, job).is_ok()),
+        )
+        .unwrap()
+    }
+
+    fn timer() -> Arc<super::super::timer::Timer> {
+        Arc::new(super::super::timer::Timer::start("t-pool").unwrap())
+    }
+
+    #[test]
+    fn a_job_queued_behind_a_held_worker_gets_a_worker_of_its_own() {
+        let timer = timer();
+        let sizing = Sizing {
+            min: 1,
+            max: 2,
+            idle: Duration::from_secs(10),
+        };
+        let pool = Arc::new(start(sizing, &timer));
+        let (tx, rx) = mpsc::channel();
+        let p = Arc::clone(&pool);
+        pool.push(Box::new(move || {
+            // Queued while this job runs: it must not wait for this job to end.
+            let (inner_tx, inner_rx) = mpsc::channel();
+            assert!(p.push(Box::new(move || inner_tx.send(()).unwrap())));
+            let ran = inner_rx.recv_timeout(Duration::from_secs(30)).is_ok();
+            tx.send(ran).unwrap();
+        }));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(60)),
+            Ok(true),
+            "the second job ran while the first held its worker"
+        );
+        assert_eq!(threads_of(&pool), 2, "a second worker was added for it");
+        timer.close_and_join();
+        pool.close_and_join();
+    }
+
     #[test]
     fn grows_to_the_jobs_in_flight_up_to_max_then_retires_to_min() {
-        let pool = Pool::start(
+        let timer = timer();
+        let pool = start(
             Sizing {
                 min: 1,
                 max: 6,
                 idle: Duration::from_millis(50),
             },
-            "t-pool",
-        )
-        .unwrap();
+            &timer,
+        );
         assert_eq!(threads_of(&pool), 1, "starts with min");
         let (release_tx, release_rx) = mpsc::channel::<()>();
         let release_rx = Arc::new(Mutex::new(release_rx));
@@ -282,6 +431,7 @@ mod tests {
             rx.recv_timeout(Duration::from_secs(30))
                 .unwrap_or_else(|_| panic!("second burst job {i}"));
         }
+        timer.close_and_join();
         pool.close_and_join();
         assert_eq!(threads_of(&pool), 0);
     }
