@@ -13,7 +13,7 @@ namespace Hathora.Rooms.Tests
     {
         public static void Register(TestRunner r, Fixture f)
         {
-            r.Add("worker_mode_continuations_run_on_the_thread_pool", () =>
+            r.Add("worker_mode_continuations_run_on_the_native_worker_that_ran_the_call", () =>
             {
                 using (var client = f.Client(DispatchMode.Worker))
                 {
@@ -21,10 +21,47 @@ namespace Hathora.Rooms.Tests
                     // (attached later, it would run inline on this thread).
                     f.WithFaults("{\"latencyMs\":300}", () =>
                     {
+                        int me = Thread.CurrentThread.ManagedThreadId;
                         var task = client.GetConnectionInfoAsync("no-room");
-                        var onPool = task.ContinueWith(_ => Thread.CurrentThread.IsThreadPoolThread, TaskContinuationOptions.ExecuteSynchronously);
+                        var where = task.ContinueWith(_ => new[] { Thread.CurrentThread.IsThreadPoolThread ? 1 : 0, Thread.CurrentThread.ManagedThreadId }, TaskContinuationOptions.ExecuteSynchronously);
                         Assert.True(!task.IsCompleted, "still in flight when the continuation was attached");
-                        Assert.True(Assert.Result(onPool), "continuation on a thread-pool thread, not a native worker");
+                        int[] thread = Assert.Result(where);
+                        Assert.Equal(0, thread[0], "continuation on a thread-pool thread (1) instead of the native worker (0)");
+                        Assert.True(thread[1] != me, "continuation on the native worker, not on the calling thread");
+                    });
+                }
+            });
+
+            r.Add("worker_mode_a_continuation_blocking_on_another_call_leaves_it_a_worker", () =>
+            {
+                // Two workers at most: the first call's continuation holds one, blocked until a
+                // second call completes; that call runs on the other worker and, the inline limit
+                // reached, completes on the thread pool. With the last worker held, it never would.
+                using (var client = f.Client(DispatchMode.Worker, o => o.MaxWorkers = 2))
+                {
+                    string id = f.RoomId("nested");
+                    f.CreateRoom(client, id);
+                    // Slowed down so that each continuation is attached before its call completes.
+                    f.WithFaults("{\"latencyMs\":300}", () =>
+                    {
+                        var outerTask = client.GetConnectionInfoAsync(id);
+                        var outer = outerTask.ContinueWith(_ =>
+                        {
+                            var inner = client.GetRoomInfoAsync(id);
+                            var innerOnPool = inner.ContinueWith(__ => Thread.CurrentThread.IsThreadPoolThread, TaskContinuationOptions.ExecuteSynchronously);
+                            bool done = innerOnPool.Wait(Assert.Patience);
+                            return new[]
+                            {
+                                Thread.CurrentThread.IsThreadPoolThread ? "pool" : "native",
+                                done ? "completed" : "stuck",
+                                done && innerOnPool.Result ? "pool" : "not pool",
+                            };
+                        }, TaskContinuationOptions.ExecuteSynchronously);
+                        Assert.True(!outerTask.IsCompleted, "still in flight when the continuation was attached");
+                        string[] seen = Assert.Result(outer);
+                        Assert.Equal("native", seen[0], "the outer continuation's thread");
+                        Assert.Equal("completed", seen[1], "the inner call, while the outer continuation held a worker");
+                        Assert.Equal("pool", seen[2], "where the inner call completed");
                     });
                 }
             });

@@ -28,7 +28,7 @@ namespace Hathora.Rooms
             }
             AppId = options.AppId;
             DispatchMode = options.DispatchMode;
-            dispatcher = new RequestDispatcher(NativeClient.Create(options), options.DispatchMode);
+            dispatcher = new RequestDispatcher(NativeClient.Create(options), options.DispatchMode, options.MaxWorkers);
             ClientRegistry.Add(dispatcher);
         }
 

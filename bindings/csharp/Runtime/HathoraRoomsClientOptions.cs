@@ -5,7 +5,10 @@ namespace Hathora.Rooms
     /// <summary>Where the tasks of a client complete.</summary>
     public enum DispatchMode
     {
-        /// <summary>On the thread pool as soon as a request finishes. The default outside Unity.</summary>
+        /// <summary>
+        /// As soon as a request finishes, on the native worker that ran it (on the thread pool beyond
+        /// <c>MaxWorkers - 1</c> at once, or 64, and during Dispose). The default outside Unity.
+        /// </summary>
         Worker = 0,
 
         /// <summary>

@@ -39,17 +39,14 @@ namespace Hathora.Rooms.Interop
         T value;
         Exception error;
 
-        public PendingRequest(RequestDispatcher owner, ResultDecoder<T> decode, CancellationToken token, bool continueOnThreadPool)
+        public PendingRequest(RequestDispatcher owner, ResultDecoder<T> decode, CancellationToken token)
             : base(owner)
         {
             this.decode = decode;
             this.token = token;
-            // Worker mode: Finish runs on a thread-pool thread, in a batch with other completions,
-            // so each continuation is queued as its own work item (one slow continuation does not
-            // hold the others back). Poll mode: Finish runs on the polling thread, where they belong.
-            completion = continueOnThreadPool
-                ? new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously)
-                : new TaskCompletionSource<T>();
+            // Continuations run where Finish runs (unless they captured a context): on the worker
+            // that ran the call, on a thread-pool thread, or on the polling thread.
+            completion = new TaskCompletionSource<T>();
         }
 
         public Task<T> Task

@@ -13,21 +13,37 @@ namespace Hathora.Rooms.Interop
     // Turns native asynchronous calls into tasks, and decides where those tasks complete.
     internal sealed unsafe class RequestDispatcher
     {
+        // Worker mode: at most this many tasks complete on native workers at once when MaxWorkers
+        // is not set (the native default, 256, leaves the others free).
+        const int DefaultInlineLimit = 64;
+
         readonly NativeClient native;
         readonly DispatchMode mode;
         // Poll mode: requests whose result was read, waiting to be finished by Poll or Dispose.
         readonly Queue<PendingRequest> ready = new Queue<PendingRequest>();
-        // Worker mode: requests whose result was read on a native thread, waiting for the one
-        // thread-pool work item that finishes them in a batch (one hand-off per batch, not per call).
-        readonly Queue<PendingRequest> completed = new Queue<PendingRequest>();
-        bool drainQueued;
-        static readonly WaitCallback DrainCompleted = state => ((RequestDispatcher)state).FinishCompleted();
+        // Worker mode: how many tasks may be completing on native workers at once, and how many are.
+        // Below the pool's maximum, so that a continuation that blocks on another call of this
+        // client (sync over async) never holds the last worker that call needs.
+        readonly int inlineLimit;
+        int inlineActive;
+        static readonly WaitCallback FinishOnPool = state =>
+        {
+            try
+            {
+                ((PendingRequest)state).Finish();
+            }
+            catch (Exception e)
+            {
+                Diagnostics.ReportUnexpected(e);
+            }
+        };
         int disposed;
 
-        public RequestDispatcher(NativeClient native, DispatchMode mode)
+        public RequestDispatcher(NativeClient native, DispatchMode mode, int? maxWorkers)
         {
             this.native = native;
             this.mode = mode;
+            inlineLimit = maxWorkers.HasValue ? Math.Min(DefaultInlineLimit, maxWorkers.Value - 1) : DefaultInlineLimit;
         }
 
         public bool IsDisposed
@@ -64,7 +80,7 @@ namespace Hathora.Rooms.Interop
                 {
                     throw new HathoraCanceledException("the call was cancelled before it started", token, 0, 0);
                 }
-                var request = new PendingRequest<T>(this, decode, token, mode == DispatchMode.Worker);
+                var request = new PendingRequest<T>(this, decode, token);
                 GCHandle handle = GCHandle.Alloc(request);
                 ulong id = 0;
                 HathoraResultCode code;
@@ -132,24 +148,34 @@ namespace Hathora.Rooms.Interop
             native.Cancel(requestId);
         }
 
-        // Called by the trampoline once the result was read: worker mode hands it to the thread
-        // pool, batched with the others that complete meanwhile (continuations are then queued from
-        // that pool thread, each its own work item); poll mode waits for Poll or Dispose.
+        // Called by the trampoline once the result was read. Worker mode completes the task right
+        // here, on the native worker that ran the call (the result is already copied out and freed),
+        // so a continuation that starts the next call hands it to this same worker, with no thread
+        // hand-off either way. Past the inline limit, and while Dispose waits for the workers (a
+        // continuation must not wait for whatever the disposing thread holds), on the thread pool
+        // instead. Poll mode waits for Poll or Dispose.
         public void Deliver(PendingRequest request)
         {
             if (mode == DispatchMode.Worker)
             {
-                bool queue;
-                lock (completed)
+                if (!IsDisposed)
                 {
-                    completed.Enqueue(request);
-                    queue = !drainQueued;
-                    drainQueued = true;
+                    int active = Interlocked.Increment(ref inlineActive);
+                    try
+                    {
+                        if (active <= inlineLimit)
+                        {
+                            request.Finish();
+                            return;
+                        }
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inlineActive);
+                    }
                 }
-                if (queue)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(DrainCompleted, this);
-                }
+                // Each its own work item: one continuation that blocks holds back no other.
+                ThreadPool.UnsafeQueueUserWorkItem(FinishOnPool, request);
                 return;
             }
             lock (ready)
@@ -177,40 +203,7 @@ namespace Hathora.Rooms.Interop
                 return;
             }
             native.Free();
-            // Every callback ran inside Free: finish what is still waiting for the pool here, so
-            // that every task is complete when Dispose returns.
-            FinishCompleted();
             FinishReady();
-        }
-
-        // Worker mode: finishes the completed requests, batch after batch, until none is left.
-        void FinishCompleted()
-        {
-            while (true)
-            {
-                PendingRequest[] batch;
-                lock (completed)
-                {
-                    if (completed.Count == 0)
-                    {
-                        drainQueued = false;
-                        return;
-                    }
-                    batch = completed.ToArray();
-                    completed.Clear();
-                }
-                foreach (PendingRequest request in batch)
-                {
-                    try
-                    {
-                        request.Finish();
-                    }
-                    catch (Exception e)
-                    {
-                        Diagnostics.ReportUnexpected(e);
-                    }
-                }
-            }
         }
 
         // Tasks complete outside any native frame, so user continuations never run inside a
