@@ -51,9 +51,8 @@ impl Client {
         let engine = Arc::clone(&self.engine);
         // The overall deadline counts from now, not from when a worker picks the call up.
         let deadline = Instant::now() + opts.timeout.unwrap_or(self.config().timeout);
-        let call = Arc::new((call, opts));
         self.dispatch(deadline, done, move |task| {
-            call_task(engine, call, Retries::default(), task)
+            call_task(engine, call, opts, Retries::default(), task)
         })
     }
 
@@ -156,13 +155,13 @@ impl Drop for Client {
     }
 }
 
-/// One attempt of an asynchronous call; the wait before the next is the timer's.
-fn call_task(engine: Arc<Engine>, call: Arc<(Call, CallOptions)>, so_far: Retries, task: Task) {
-    let (c, opts) = &*call;
-    match engine.attempt(c, opts, task.deadline(), task.cancel_token(), so_far) {
+/// One attempt of an asynchronous call; the wait before the next is the timer's. The call moves
+/// from step to step inside each step's job.
+fn call_task(engine: Arc<Engine>, call: Call, opts: CallOptions, so_far: Retries, task: Task) {
+    match engine.attempt(&call, &opts, task.deadline(), task.cancel_token(), so_far) {
         CallStep::Done(out) => task.complete(out),
         CallStep::Again(delay, next) => task.after(delay, next.count(), move |t| {
-            call_task(engine, call, next, t)
+            call_task(engine, call, opts, next, t)
         }),
     }
 }

@@ -20,6 +20,10 @@ struct Timers {
     jobs: HashMap<u64, Due>,
     next: u64,
     closed: bool,
+    /// When the timer thread wakes up next by itself (None: it waits for a notification): an
+    /// entry due later needs no wake-up. Cancelled entries stay in the heap, so this may be
+    /// earlier than the first live entry.
+    wakes_at: Option<Instant>,
 }
 
 pub struct Timer {
@@ -40,6 +44,7 @@ impl Timer {
                 jobs: HashMap::new(),
                 next: 0,
                 closed: false,
+                wakes_at: None,
             }),
             Condvar::new(),
         ));
@@ -65,10 +70,12 @@ impl Timer {
         }
         let id = t.next;
         t.next += 1;
-        let earliest = t.due.peek().is_none_or(|Reverse((first, _))| at < *first);
         t.due.push(Reverse((at, id)));
         t.jobs.insert(id, due);
-        if earliest {
+        if t.wakes_at.is_none_or(|w| at < w) {
+            // Set here too, so that the entries scheduled before the thread runs again do not
+            // each notify it.
+            t.wakes_at = Some(at);
             cv.notify_one();
         }
         Ok(id)
@@ -139,10 +146,9 @@ fn run(shared: &(Mutex<Timers>, Condvar)) {
             }
             continue;
         }
-        t = match t.due.peek() {
-            Some(&Reverse((at, _))) => {
-                sync::wait_timeout(cv, t, at.saturating_duration_since(now)).0
-            }
+        t.wakes_at = t.due.peek().map(|&Reverse((at, _))| at);
+        t = match t.wakes_at {
+            Some(at) => sync::wait_timeout(cv, t, at.saturating_duration_since(now)).0,
             None => sync::wait(cv, t),
         };
     }

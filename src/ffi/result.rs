@@ -17,7 +17,7 @@ pub struct HathoraResult {
     attempts: u32,
     message: Option<CString>,
     /// The body as received plus a terminating NUL (not a `CString`: it may hold NUL bytes).
-    body: Box<[u8]>,
+    body: Vec<u8>,
     view: View,
     _strings: Strings,
 }
@@ -60,10 +60,11 @@ impl HathoraResult {
     }
 }
 
-/// `bytes` plus a NUL, reusing the buffer (a body is moved, not copied).
-fn nul_terminated(mut bytes: Vec<u8>) -> Box<[u8]> {
+/// `bytes` plus a NUL, reusing the buffer (a body is moved, not copied; kept a `Vec`, since
+/// shrinking it to a boxed slice would copy it again).
+fn nul_terminated(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes.push(0);
-    bytes.into_boxed_slice()
+    bytes
 }
 
 /// Borrows a result pointer for reading.
