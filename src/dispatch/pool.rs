@@ -5,10 +5,11 @@
 //! completion once.
 //!
 //! A job pushed while another worker is inside a job is not handed to a parked or new worker at
-//! once: the first worker to finish takes it, unless it waits `GRACE` (then one is added). On a
-//! fast server a worker then goes from one job to the next without parking and being woken for
-//! each (a thread hand-off costs more than the job), while at real network latency every job
-//! of a burst still gets its own worker after at most `GRACE`.
+//! once: the first worker to finish takes it, unless it waits `GRACE` (then one is added, by the
+//! next worker to take a job or, if none does, by the timer within `BACKSTOP`). On a fast server
+//! a worker then goes from one job to the next without parking and being woken for each (a
+//! thread hand-off costs more than the job), while at real network latency every job of a burst
+//! still gets its own worker within `BACKSTOP`.
 
 use crate::sync::{self, lock};
 use std::collections::{HashMap, VecDeque};
@@ -29,6 +30,11 @@ const WORKER_STACK: usize = 512 * 1024;
 /// How long a job may wait for a busy worker to finish before a worker is added for it: far
 /// above a loopback round trip, far below a network one.
 const GRACE: Duration = Duration::from_micros(250);
+
+/// When the timer checks for jobs waiting longer than `GRACE`: a worker taking its next job
+/// checks first, so while workers come and go the timer never has to; it only covers the case
+/// of every busy worker staying busy (calls at network latency).
+const BACKSTOP: Duration = Duration::from_millis(1);
 
 #[derive(Clone, Copy, Debug)]
 pub struct Sizing {
@@ -232,7 +238,7 @@ fn watch(shared: &Arc<Shared>, s: &mut State) -> bool {
             check_waiting(&shared);
         }
     });
-    s.watched = (shared.defer)(due, check);
+    s.watched = (shared.defer)(due - GRACE + BACKSTOP, check);
     s.watched
 }
 
@@ -275,12 +281,19 @@ fn spawn(shared: &Arc<Shared>, s: &mut State) -> std::io::Result<()> {
     Ok(())
 }
 
-fn work(shared: &Shared, me: u64) {
+fn work(shared: &Arc<Shared>, me: u64) {
     let mut s = lock(&shared.state);
     s.starting -= 1;
     loop {
         if let Some(q) = s.jobs.pop_front() {
             s.running += 1;
+            // The next job with no worker coming has waited too long: add one for it.
+            if s.jobs
+                .get(s.coming())
+                .is_some_and(|next| next.due <= Instant::now())
+            {
+                add_worker(shared, &mut s);
+            }
             drop(s);
             // Jobs catch their own panics; this is the last line of defence for the thread.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(q.job));

@@ -236,8 +236,11 @@ pub unsafe extern "C" fn hathora_config_set_max_backoff_ms(
 }
 
 /// Sets the most worker threads (1 to 1024; default 256). Asynchronous calls run one HTTP
-/// attempt per worker: a worker is added while attempts waiting outnumber the idle workers, up
-/// to this many; more calls queue (their deadlines still count). Out of range:
+/// attempt per worker. An attempt queued while no worker is busy gets one at once; queued
+/// while others are busy, it is left for the first of them to finish, and an idle or new worker
+/// takes it once it has waited 250 µs (within 1 ms while every busy worker stays busy): a
+/// loopback round trip is shorter than waking a thread, a network one far longer. Up to this
+/// many; more calls queue (their deadlines still count). Out of range:
 /// `INVALID_ARGUMENT`, unchanged. Below the minimum: refused by `hathora_client_new`.
 ///
 /// # Safety
