@@ -3,6 +3,7 @@
 // Poll dispatch (optional, a diagnostic): a dedicated thread calls client.Poll() in a loop,
 // yielding when nothing was ready, so continuations run on that thread.
 // Usage: mono LibBench.exe URL ROOM WORKER_THREADS INFLIGHT N MAX_SECONDS [worker|poll]
+// WORKER_THREADS "default" leaves MaxWorkers unset (the native default).
 using System;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,7 +19,7 @@ internal static class LibBench
             return 2;
         }
         string room = args[1];
-        int workers = int.Parse(args[2]);
+        int? workers = args[2] == "default" ? (int?)null : int.Parse(args[2]);
         bool poll = args.Length == 7 && args[6] == "poll";
         var options = new HathoraRoomsClientOptions
         {
@@ -50,7 +51,7 @@ internal static class LibBench
                 var r = await client.GetConnectionInfoAsync(room).ConfigureAwait(false);
                 return r.Value.RoomId == room && r.Value.ExposedPort != null;
             };
-            int rc = BenchCore.RunAndPrint("cs-lib-" + (poll ? "poll" : "worker") + " workers=" + workers, call, args, 3);
+            int rc = BenchCore.RunAndPrint("cs-lib-" + (poll ? "poll" : "worker") + " workers=" + args[2], call, args, 3);
             Volatile.Write(ref stop, 1);
             if (pump != null)
             {
