@@ -2,7 +2,8 @@
 //! - N concurrent slow calls run on N workers (up to the maximum, never more), and the pool
 //!   shrinks back to its minimum once idle;
 //! - a call queued behind busy workers completes with TIMEOUT at its deadline, and a cancelled
-//!   queued call with CANCELLED, while every worker is still busy;
+//!   queued call with CANCELLED, while every worker is still busy; so does a call queued while
+//!   the pool could still grow, once the workers added meanwhile leave none for it;
 //! - a retry's wait (Retry-After) holds no worker, and a cancel ends that wait at once.
 //!
 //! The server is a scripted one in this file: it holds each request until the test releases it,
@@ -367,6 +368,45 @@ fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_
 
         pool.release_and_check(mode);
         println!("{mode:?}: queued call with a 500 ms deadline ended after {waited:?}");
+    }
+}
+
+/// Two calls queued behind one busy worker of a pool of two: the first gets the second worker
+/// (after the pool's short wait for the busy one), the other can only wait for a busy worker,
+/// and its deadline must still end it on time.
+#[test]
+fn a_call_queued_while_the_pool_could_still_grow_meets_its_deadline_once_it_is_full() {
+    let _serial = serial();
+    for mode in BOTH_MODES {
+        let server = Scripted::start(|_| Reply::Hold);
+        let cl = pool_client(&server.url, mode, 0, 2, 10_000);
+        let col = Collector::new();
+        let first = get_connection_info(&cl, &col, None);
+        server.wait_arrived(1, "the first worker busy");
+        let second = get_connection_info(&cl, &col, None);
+        let submitted = Instant::now();
+        let third = get_connection_info(&cl, &col, Some(&options(500)));
+        let (id, r) = completions(&cl, &col, 1).pop().unwrap();
+        let waited = submitted.elapsed();
+        assert_eq!(
+            id, third,
+            "{mode:?}: the call with the deadline completes first"
+        );
+        assert_eq!(r.code(), Code::Timeout, "{mode:?}: {:?}", r.message());
+        assert_eq!(r.attempts(), 0, "{mode:?}: it never reached the server");
+        assert!(
+            waited >= Duration::from_millis(500),
+            "{mode:?}: not before its deadline ({waited:?})"
+        );
+        server.wait_arrived(2, "the second call on the second worker");
+        assert_eq!(col.count(), 0, "{mode:?}: the two held calls still run");
+        server.release();
+        let rest: HashSet<u64> = completions(&cl, &col, 2)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(rest, HashSet::from([first, second]), "{mode:?}");
+        println!("{mode:?}: the third call, 500 ms deadline, ended after {waited:?}");
     }
 }
 

@@ -123,9 +123,9 @@ impl Pool {
     }
 
     /// Queues a job and makes sure a worker will take it: a busy one when it finishes, a
-    /// waiting one, or a new one while below the maximum. Returns false when the job waits for
-    /// a busy worker with no other to add. Also accepted after `close_and_join` began, while
-    /// workers still drain.
+    /// waiting one, or a new one while below the maximum. Returns false when only a busy worker
+    /// may be left for it (the caller then bounds its wait). Also accepted after
+    /// `close_and_join` began, while workers still drain.
     pub fn push(&self, job: Job) -> bool {
         let shared = &self.shared;
         let mut s = lock(&shared.state);
@@ -136,12 +136,17 @@ impl Pool {
         if s.jobs.len() <= s.coming() {
             return true;
         }
-        let can_add = s.idle > s.woken || s.threads < shared.sizing.max || !s.retired.is_empty();
-        if !can_add {
+        // Workers that could still be added: waiting ones not woken yet, and new ones.
+        let addable = s.idle.saturating_sub(s.woken)
+            + shared.sizing.max.saturating_sub(s.threads)
+            + s.retired.len();
+        if addable == 0 {
             return false;
         }
         if s.running > 0 && !s.closed && watch(shared, &mut s) {
-            return true;
+            // Left to a busy worker; the check adds a worker for it if it waits, but only if
+            // one is still left for it then (workers go to the queue in order).
+            return s.jobs.len() - s.coming() <= addable;
         }
         add_worker(shared, &mut s)
     }
