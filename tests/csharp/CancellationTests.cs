@@ -115,6 +115,29 @@ namespace Hathora.Rooms.Tests
                 });
             });
 
+            r.Add("dispose_from_inside_a_completion_in_worker_mode", () =>
+            {
+                // The continuation runs on the native worker that completed the call, inside its
+                // callback: freeing the client there must not wait for that worker.
+                var client = f.Client(DispatchMode.Worker);
+                string suspended = SuspendedRoom(f, client);
+                f.WithFaults("{\"latencyMs\":300}", () =>
+                {
+                    var first = client.GetConnectionInfoAsync("no-room");
+                    var other = client.WaitUntilActiveAsync(suspended, TimeSpan.FromSeconds(30));
+                    var disposedInside = first.ContinueWith(_ =>
+                    {
+                        client.Dispose();
+                        return Thread.CurrentThread.IsThreadPoolThread;
+                    }, TaskContinuationOptions.ExecuteSynchronously);
+                    Assert.True(!first.IsCompleted, "still in flight when the continuation was attached");
+                    Assert.Equal(false, Assert.Result(disposedInside), "disposed from a thread-pool thread");
+                    Assert.True(client.IsDisposed, "disposed from the continuation");
+                    Assert.True(Task.WaitAll(new Task[] { IgnoreFailure(other) }, Assert.Patience), "the other call completed");
+                    Assert.Throws<HathoraShutDownException>(other);
+                });
+            });
+
             r.Add("dispose_from_inside_a_completion_in_poll_mode", () =>
             {
                 var client = f.Client(DispatchMode.Poll);
