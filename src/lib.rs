@@ -25,7 +25,7 @@ mod resolver;
 mod retry;
 mod retry_after;
 mod rooms;
-mod socket_timeouts;
+mod socket_policy;
 mod sync;
 mod transport;
 mod validate;

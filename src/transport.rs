@@ -116,7 +116,7 @@ impl Transport {
         let agent = Agent::with_parts(
             agent_config,
             ureq::unversioned::transport::DefaultConnector::new()
-                .chain(crate::socket_timeouts::SteadyTimeouts),
+                .chain(crate::socket_policy::SocketPolicy),
             crate::resolver::CachingResolver::default(),
         );
         Ok(Transport {
