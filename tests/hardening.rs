@@ -282,12 +282,7 @@ fn dot_segments_are_refused_in_every_path_parameter() {
             "request lines with dot segments were sent: {sent:#?}"
         ));
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -495,12 +490,7 @@ fn a_2xx_body_that_is_not_utf8_is_a_decode_error_with_the_raw_bytes() {
             ));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -548,10 +538,5 @@ fn an_oversized_response_keeps_its_status() {
             "{status_line}: retries are off, one request"
         );
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }

@@ -124,12 +124,7 @@ fn loopback_requests_never_go_through_a_proxy() {
                 .collect::<Vec<_>>()
         ));
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -259,12 +254,7 @@ fn each_scheme_uses_its_own_variable_then_all_proxy() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -291,10 +281,5 @@ fn an_unusable_proxy_is_refused_without_echoing_it() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }

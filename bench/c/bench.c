@@ -18,8 +18,8 @@
 #define _GNU_SOURCE
 
 #include <hathora_rooms.h>
+#include "procstat.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,17 +39,6 @@ static double now_us(void) {
 static void sleep_us(long us) {
     struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
     nanosleep(&ts, NULL);
-}
-
-static int count_threads(void) {
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    struct dirent *e;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') n++;
-    closedir(d);
-    return n;
 }
 
 static int cmp_u32(const void *a, const void *b) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Threads of this process, -1 if /proc is not readable. */
-static int count_threads(void) {
+static inline int count_threads(void) {
     DIR *d = opendir("/proc/self/task");
     int n = 0;
     struct dirent *e;
@@ -20,7 +20,7 @@ static int count_threads(void) {
 }
 
 /* A field of /proc/self/status in kB (VmRSS, VmHWM), -1 if absent. */
-static long status_kb(const char *field) {
+static inline long status_kb(const char *field) {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
     long v = -1;

@@ -348,3 +348,14 @@ pub fn create_room(cl: &CClient, room_config: Option<&str>) -> (String, String) 
         s(conn.process_id).expect("CreateRoom returns the process id"),
     )
 }
+
+/// Fails with every problem a test collected (one per line), instead of stopping at the first.
+#[track_caller]
+pub fn assert_no_problems(problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
