@@ -44,40 +44,19 @@ impl Ops<'_> {
         let (id, cfg) = (room_id.map(c), config.map(c));
         let ips_c: Vec<CString> = ips.iter().map(|s| c(s)).collect();
         let ptrs: Vec<_> = ips_c.iter().map(|s| s.as_ptr()).collect();
-        let (cl, region) = (self.cl.0, HathoraRegion::Chicago as u32);
+        let cl = self.cl.0;
+        // Built once: both forms take the same parameters (borrowing the strings above).
+        let params = HathoraCreateRoomParams {
+            region: HathoraRegion::Chicago as u32,
+            room_id: opt(&id),
+            room_config: opt(&cfg),
+            client_ips: ptrs.as_ptr(),
+            client_ips_count: ptrs.len(),
+            ..hathora_create_room_params_init()
+        };
         self.go(
-            |out| unsafe {
-                hathora_create_room(
-                    cl,
-                    &HathoraCreateRoomParams {
-                        region,
-                        room_id: opt(&id),
-                        room_config: opt(&cfg),
-                        client_ips: ptrs.as_ptr(),
-                        client_ips_count: ptrs.len(),
-                        ..hathora_create_room_params_init()
-                    },
-                    null(),
-                    out,
-                )
-            },
-            |cb, ud, rid| unsafe {
-                hathora_create_room_async(
-                    cl,
-                    &HathoraCreateRoomParams {
-                        region,
-                        room_id: opt(&id),
-                        room_config: opt(&cfg),
-                        client_ips: ptrs.as_ptr(),
-                        client_ips_count: ptrs.len(),
-                        ..hathora_create_room_params_init()
-                    },
-                    null(),
-                    cb,
-                    ud,
-                    rid,
-                )
-            },
+            |out| unsafe { hathora_create_room(cl, &params, null(), out) },
+            |cb, ud, rid| unsafe { hathora_create_room_async(cl, &params, null(), cb, ud, rid) },
         )
     }
 
