@@ -9,9 +9,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
-export CARGO_TARGET_DIR
+# shellcheck source=tests/steps.sh
+source tests/steps.sh  # CARGO_TARGET_DIR, made absolute
 LOGS=$CARGO_TARGET_DIR/run-all
 mkdir -p "$LOGS"
 

@@ -1,6 +1,12 @@
-# Step bookkeeping shared by tests/native/run.sh, tests/packaging/run.sh and tests/python/run.sh (sourced):
+# Step bookkeeping shared by tests/run-all.sh, tests/native/run.sh, tests/packaging/run.sh and tests/python/run.sh (sourced):
 # `step NAME FUNCTION...` runs it with errexit on in a subshell, counts it and goes on; `must`
 # stops the run when it fails; `summary` prints the failed steps and "N passed, M failed".
+# Also sets CARGO_TARGET_DIR (default: target) as an absolute path under $ROOT, which the sourcing
+# script sets first, for the suite and every build it starts.
+CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
+export CARGO_TARGET_DIR
+
 PASSED=0
 FAILED=0
 FAILED_STEPS=()

@@ -11,9 +11,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
-export CARGO_TARGET_DIR
+# step / must / summary / stop_emulator, and CARGO_TARGET_DIR: shared with the other suites' scripts.
+source "$ROOT/tests/steps.sh"
 REL=$CARGO_TARGET_DIR/release
 OUT=$CARGO_TARGET_DIR/native-tests
 STRESS_COUNT=${STRESS_COUNT:-10000}
@@ -26,8 +25,6 @@ LINK=(-L"$REL" -lhathora_rooms -Wl,-rpath,"$REL")
 VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --fair-sched=yes)
 
 EMU_PID=
-# step / must / summary / stop_emulator: the step bookkeeping shared with the other suites' scripts.
-source "$ROOT/tests/steps.sh"
 
 trap stop_emulator EXIT
 

@@ -13,9 +13,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 # shellcheck source=tests/steps.sh
 source tests/steps.sh
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
-export CARGO_TARGET_DIR
 REL=$CARGO_TARGET_DIR/release
 WORK=$(mktemp -d)  # outside the repository: consumers see only the installed prefix
 PREFIX=$WORK/prefix

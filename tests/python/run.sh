@@ -11,9 +11,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 # shellcheck source=tests/steps.sh
 source tests/steps.sh
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$ROOT/$CARGO_TARGET_DIR ;; esac
-export CARGO_TARGET_DIR
 PYTHON=${PYTHON:-python3}
 OUT=$CARGO_TARGET_DIR/python-tests
 VENV=$OUT/venv
