@@ -68,16 +68,13 @@ fn task_names() -> BTreeMap<String, usize> {
 /// at again for up to 2 s, and only those still named so count.
 fn timer_threads(names: &BTreeMap<String, usize>) -> usize {
     const TIMER: &str = "hathora-timer";
-    if names.get(TIMER).copied().unwrap_or(0) <= 1 {
-        return names.get(TIMER).copied().unwrap_or(0);
-    }
-    let mut named = 0;
+    let mut named = names.get(TIMER).copied().unwrap_or(0);
     for _ in 0..20 {
-        named = tasks().into_values().filter(|n| n == TIMER).count();
         if named <= 1 {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
+        named = tasks().into_values().filter(|n| n == TIMER).count();
     }
     named
 }
