@@ -10,6 +10,7 @@
 // An `Outcome` is returned by value on purpose: it is the result object, built once per call.
 #![allow(clippy::result_large_err)]
 
+mod agents;
 mod cancel;
 mod client;
 mod config;
@@ -25,8 +26,8 @@ mod resolver;
 mod retry;
 mod retry_after;
 mod rooms;
-mod socket_policy;
 mod sync;
+mod tcp;
 mod transport;
 mod validate;
 

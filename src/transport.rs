@@ -1,10 +1,11 @@
-//! One HTTP attempt over a shared ureq agent: keep-alive connection reuse, TLS verification
-//! (rustls with the bundled web roots), the auth rule, and per-attempt deadlines.
+//! One HTTP attempt on an agent of its own (see `agents`): keep-alive connection reuse, TLS
+//! verification (rustls with the bundled web roots), the auth rule, and per-attempt deadlines.
 
+use crate::agents::Agents;
 use crate::config::{ClientConfig, Secret};
 use std::time::{Duration, Instant};
 use ureq::Agent;
-use ureq::unversioned::transport::Connector;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -60,13 +61,16 @@ impl From<Failure> for AttemptError {
     }
 }
 
+/// An attempt after `interrupt`, worded as ureq words one whose connection it closed.
+const SHUT_DOWN: &str = "connection failed: the client is shutting down";
+
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// Input and output buffer of each connection.
 const CONNECTION_BUFFER: usize = 16 * 1024;
 
 pub struct Transport {
-    agent: Agent,
+    agents: Agents,
     base_url: String,
     authorization: Option<Secret>,
     /// The client's call deadline and connect deadline, also set on the agent.
@@ -83,8 +87,6 @@ const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(20);
 impl Transport {
     /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
     pub fn new(config: &ClientConfig) -> Result<Self, String> {
-        // One idle connection per worker: the next burst reuses them instead of reconnecting.
-        let pool = config.max_workers.max(8);
         let proxy = crate::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
         if let Some(c) = &proxy {
             crate::log::log_at!(
@@ -103,24 +105,25 @@ impl Transport {
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .max_redirects(0)
-            .max_idle_connections(pool)
-            .max_idle_connections_per_host(pool)
             // ureq's 128 KiB buffers are zero-filled per connection, and a pool at its maximum
             // keeps one connection per worker: RoomsV2 requests and response headers are small
             // (the input buffer grows when a header needs more).
             .input_buffer_size(CONNECTION_BUFFER)
             .output_buffer_size(CONNECTION_BUFFER)
             .timeout_global(Some(config.timeout))
-            .timeout_connect(Some(config.connect_timeout))
-            .build();
-        let agent = Agent::with_parts(
+            .timeout_connect(Some(config.connect_timeout));
+        let agents = Agents::new(
             agent_config,
-            ureq::unversioned::transport::DefaultConnector::new()
-                .chain(crate::socket_policy::SocketPolicy),
+            // ureq's default chain for this build (no SOCKS: `proxy` refuses it), with the
+            // library's TCP layer in place of ureq's.
+            ().chain(ConnectProxyConnector::default())
+                .chain(crate::tcp::TcpConnector)
+                .chain(RustlsConnector::default()),
             crate::resolver::CachingResolver::default(),
+            crate::agents::IDLE,
         );
         Ok(Transport {
-            agent,
+            agents,
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
                 .dev_token
@@ -160,7 +163,7 @@ impl Transport {
     /// Closes every connection, interrupting the attempts in progress at once; later attempts
     /// fail. Used when the client is freed, so that freeing never waits out a slow server.
     pub fn interrupt(&self) {
-        self.agent.clone().shutdown();
+        self.agents.shut_down();
     }
 
     /// The base URL without a trailing `/`.
@@ -178,14 +181,15 @@ impl Transport {
         if remaining.is_zero() {
             return Err(Failure::Timeout("the deadline passed before the attempt".into()).into());
         }
+        let Some(agent) = self.agents.lend() else {
+            return Err(Failure::Connection(SHUT_DOWN.into()).into());
+        };
         let url = req.url.as_str();
         let result = match (req.method, req.body) {
-            (Method::Get, _) => self.prepared(self.agent.get(url), req, remaining).call(),
-            (Method::Post, None) => self
-                .prepared(self.agent.post(url), req, remaining)
-                .send_empty(),
+            (Method::Get, _) => self.prepared(agent.get(url), req, remaining).call(),
+            (Method::Post, None) => self.prepared(agent.post(url), req, remaining).send_empty(),
             (Method::Post, Some(body)) => self
-                .prepared(self.agent.post(url), req, remaining)
+                .prepared(agent.post(url), req, remaining)
                 .header("Content-Type", "application/json")
                 .send(body),
         };
