@@ -3,6 +3,7 @@
 
 use crate::agents::Agents;
 use crate::config::{ClientConfig, Secret};
+use std::io::Read;
 use std::time::{Duration, Instant};
 use ureq::Agent;
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
@@ -200,13 +201,21 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry_after::parse_retry_after);
-        let body = response
+        // Sized from Content-Length up front: growing the buffer as it fills costs reallocations,
+        // and in poll dispatch those contend with the other thread that frees results.
+        let size_hint = response
+            .body()
+            .content_length()
+            .map_or(0, |n| n.min(MAX_BODY) as usize);
+        let mut body = Vec::with_capacity(size_hint);
+        response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
-            .read_to_vec()
+            .reader()
+            .read_to_end(&mut body)
             .map_err(|e| AttemptError {
-                failure: classify(e, deadline),
+                failure: classify(ureq::Error::from(e), deadline),
                 status: Some(status),
             })?;
         Ok(HttpResponse {
