@@ -71,7 +71,11 @@ impl<In: Transport> Connector<In> for TcpConnector {
 /// Tries the host's addresses in order within `timeout`: each gets an equal share of the time
 /// still left (at least `MIN_PER_ADDRESS`), so one that times out leaves time for the next.
 fn connect_any(addrs: &[SocketAddr], timeout: NextTimeout) -> Result<TcpStream, ureq::Error> {
-    let deadline = timeout.not_zero().map(|t| Instant::now() + *t);
+    let deadline = match timeout.after {
+        UreqDuration::NotHappening => None,
+        UreqDuration::Exact(d) if d.is_zero() => return Err(ureq::Error::Timeout(timeout.reason)),
+        UreqDuration::Exact(d) => Some(Instant::now() + d),
+    };
     let mut last = None;
     for (i, addr) in addrs.iter().enumerate() {
         let attempt = match deadline {
@@ -376,5 +380,12 @@ mod tests {
             Err(ureq::Error::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::ConnectionRefused),
             other => panic!("expected the refusal, got {other:?}"),
         }
+        assert!(
+            matches!(
+                connect_any(&[ok], after(Duration::ZERO)),
+                Err(ureq::Error::Timeout(_))
+            ),
+            "no time left: no connect at all"
+        );
     }
 }
