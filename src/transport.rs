@@ -67,6 +67,9 @@ const SHUT_DOWN: &str = "connection failed: the client is shutting down";
 
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
+/// The most a body's buffer reserves before its bytes arrive: far above any RoomsV2 response.
+const PREALLOCATE: u64 = 256 * 1024;
+
 /// Input and output buffer of each connection.
 const CONNECTION_BUFFER: usize = 16 * 1024;
 
@@ -202,11 +205,12 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry_after::parse_retry_after);
         // Sized from Content-Length up front: growing the buffer as it fills costs reallocations,
-        // and in poll dispatch those contend with the other thread that frees results.
+        // and in poll dispatch those contend with the other thread that frees results. Bounded,
+        // so that a Content-Length larger than what follows reserves little.
         let size_hint = response
             .body()
             .content_length()
-            .map_or(0, |n| n.min(MAX_BODY) as usize);
+            .map_or(0, |n| n.min(PREALLOCATE) as usize);
         let mut body = Vec::with_capacity(size_hint);
         response
             .body_mut()
