@@ -123,6 +123,7 @@ impl Agents {
 
     fn give_back(&self, id: u64, agent: Agent) {
         let now = Instant::now();
+        let mut expired = Vec::new();
         let mut s = lock(&self.state);
         s.spare.push_back((now, id, agent));
         // The oldest spare agents come first: drop those unused for `idle`, with their connection.
@@ -130,9 +131,14 @@ impl Agents {
             && now.duration_since(*since) >= self.idle
         {
             let old = *old;
-            s.spare.pop_front();
-            s.all.retain(|(id, _)| *id != old);
+            expired.extend(s.spare.pop_front().map(|(_, _, a)| a));
+            if let Some(i) = s.all.iter().position(|(id, _)| *id == old) {
+                expired.push(s.all.swap_remove(i).1);
+            }
         }
+        drop(s);
+        // Closing their sockets happens here, outside the lock.
+        drop(expired);
     }
 
     /// Closes every connection, interrupting the attempts in progress at once; `lend` refuses
