@@ -129,8 +129,7 @@ impl Transport for TcpTransport {
         self.probe.io();
         let timeout = timeout.for_write();
         let want = wanted(&self.write, &timeout)?;
-        if want != self.write {
-            self.stream.set_write_timeout(want)?;
+        if want != self.write && applied(self.stream.set_write_timeout(want))? {
             self.write = want;
         }
         let output = &self.buffers.output()[..amount];
@@ -143,8 +142,7 @@ impl Transport for TcpTransport {
         self.probe.io();
         let timeout = timeout.for_read();
         let want = wanted(&self.read, &timeout)?;
-        if want != self.read {
-            self.stream.set_read_timeout(want)?;
+        if want != self.read && applied(self.stream.set_read_timeout(want))? {
             self.read = want;
         }
         let started = Instant::now();
@@ -158,8 +156,9 @@ impl Transport for TcpTransport {
                         if left.is_zero() {
                             return Err(ureq::Error::Timeout(timeout.reason));
                         }
-                        self.stream.set_read_timeout(Some(left))?;
-                        self.read = Some(left);
+                        if applied(self.stream.set_read_timeout(Some(left)))? {
+                            self.read = Some(left);
+                        }
                     }
                 }
                 r => break r.map_err(|e| io_error(e, timeout.reason))?,
@@ -188,6 +187,19 @@ fn wanted(last: &Option<Duration>, timeout: &NextTimeout) -> Result<Option<Durat
         Some(prev) if prev.abs_diff(exact) <= slack(exact) => Some(prev),
         _ => Some(exact),
     })
+}
+
+/// Whether a socket timeout was set. Apple systems refuse to change it (`InvalidInput`) on a
+/// socket whose peer closed with request data unread, while the response may still be readable:
+/// there the read or write reports the outcome instead, as in ureq's own transport.
+fn applied(set: io::Result<()>) -> io::Result<bool> {
+    match set {
+        Ok(()) => Ok(true),
+        Err(e) if cfg!(target_vendor = "apple") && e.kind() == io::ErrorKind::InvalidInput => {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A timed-out read or write (the socket timeout reports `WouldBlock` on Unix) is the call's
