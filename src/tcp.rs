@@ -48,7 +48,8 @@ impl<In: Transport> Connector<In> for TcpConnector {
         details: &ConnectionDetails,
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        // A connection made by an earlier connector (none in the library's chain today).
+        // A tunnel through a CONNECT proxy, opened by the connector before this one (its own
+        // connection to the proxy came through here).
         if let Some(c) = chained {
             return Ok(Some(Either::A(c)));
         }
