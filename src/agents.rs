@@ -17,18 +17,15 @@ use ureq::config::{Config, ConfigBuilder};
 use ureq::http::Uri;
 use ureq::typestate::AgentScope;
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, NextTimeout, Transport};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, NextTimeout};
 
 /// ureq's own idle limit for a pooled connection: an agent unused for longer holds a
 /// connection ureq would not reuse anyway.
 pub const IDLE: Duration = Duration::from_secs(15);
 
-type SharedConnector = Arc<dyn Connector<(), Out = Box<dyn Transport>>>;
-
 pub struct Agents {
-    config: Config,
-    connector: SharedConnector,
-    resolver: Arc<dyn Resolver>,
+    /// Makes a new agent on the shared connector chain and resolver.
+    make: Box<dyn Fn() -> Agent + Send + Sync>,
     /// How long a spare agent is kept.
     idle: Duration,
     state: Mutex<State>,
@@ -79,10 +76,16 @@ impl Agents {
             .max_idle_connections_per_host(1)
             .max_idle_age(idle)
             .build();
+        let (connector, resolver) = (Arc::new(connector), Arc::new(resolver));
+        let make = move || {
+            Agent::with_parts(
+                config.clone(),
+                Shared(Arc::clone(&connector)),
+                Shared(Arc::clone(&resolver)),
+            )
+        };
         Agents {
-            config,
-            connector: Arc::new(Boxing(connector)),
-            resolver: Arc::new(resolver),
+            make: Box::new(make),
             idle,
             state: Mutex::new(State {
                 spare: VecDeque::new(),
@@ -103,11 +106,7 @@ impl Agents {
             Some((_, id, agent)) => (id, agent),
             None => {
                 // Made under the lock, so that a `shut_down` running meanwhile reaches it.
-                let agent = Agent::with_parts(
-                    self.config.clone(),
-                    Shared(Arc::clone(&self.connector)),
-                    SharedResolver(Arc::clone(&self.resolver)),
-                );
+                let agent = (self.make)();
                 let id = s.next_id;
                 s.next_id += 1;
                 s.all.push((id, agent.clone()));
@@ -155,46 +154,23 @@ impl Agents {
     }
 }
 
-/// One connector chain for every agent.
+/// One connector chain, or one resolver (and its cache), for every agent.
 #[derive(Debug)]
-struct Shared(SharedConnector);
+struct Shared<T>(Arc<T>);
 
-impl Connector<()> for Shared {
-    type Out = Box<dyn Transport>;
+impl<C: Connector<()>> Connector<()> for Shared<C> {
+    type Out = C::Out;
 
     fn connect(
         &self,
         details: &ConnectionDetails,
         chained: Option<()>,
-    ) -> Result<Option<Self::Out>, ureq::Error> {
+    ) -> Result<Option<C::Out>, ureq::Error> {
         self.0.connect(details, chained)
     }
 }
 
-/// Erases the chain's transport type, so that `Shared` can hold any chain.
-#[derive(Debug)]
-struct Boxing<C>(C);
-
-impl<C: Connector<()>> Connector<()> for Boxing<C> {
-    type Out = Box<dyn Transport>;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<()>,
-    ) -> Result<Option<Self::Out>, ureq::Error> {
-        Ok(self
-            .0
-            .connect(details, chained)?
-            .map(|t| Box::new(t) as Box<dyn Transport>))
-    }
-}
-
-/// One resolver (and its cache) for every agent.
-#[derive(Debug)]
-struct SharedResolver(Arc<dyn Resolver>);
-
-impl Resolver for SharedResolver {
+impl<R: Resolver> Resolver for Shared<R> {
     fn resolve(
         &self,
         uri: &Uri,
