@@ -211,7 +211,8 @@ impl Transport {
             .body()
             .content_length()
             .map_or(0, |n| n.min(PREALLOCATE) as usize);
-        let mut body = Vec::with_capacity(size_hint);
+        // One byte more for the NUL the C result appends, so that is no reallocation either.
+        let mut body = Vec::with_capacity(size_hint + 1);
         response
             .body_mut()
             .with_config()
