@@ -130,9 +130,7 @@ impl Transport for TcpTransport {
         self.probe.io();
         let timeout = timeout.for_write();
         let want = wanted(&self.write, &timeout)?;
-        if want != self.write && applied(self.stream.set_write_timeout(want))? {
-            self.write = want;
-        }
+        set_timeout(&mut self.write, want, |d| self.stream.set_write_timeout(d))?;
         let output = &self.buffers.output()[..amount];
         (&*self.stream)
             .write_all(output)
@@ -143,9 +141,7 @@ impl Transport for TcpTransport {
         self.probe.io();
         let timeout = timeout.for_read();
         let want = wanted(&self.read, &timeout)?;
-        if want != self.read && applied(self.stream.set_read_timeout(want))? {
-            self.read = want;
-        }
+        set_timeout(&mut self.read, want, |d| self.stream.set_read_timeout(d))?;
         let started = Instant::now();
         let input = self.buffers.input_append_buf();
         let amount = loop {
@@ -157,9 +153,9 @@ impl Transport for TcpTransport {
                         if left.is_zero() {
                             return Err(ureq::Error::Timeout(timeout.reason));
                         }
-                        if applied(self.stream.set_read_timeout(Some(left)))? {
-                            self.read = Some(left);
-                        }
+                        set_timeout(&mut self.read, Some(left), |d| {
+                            self.stream.set_read_timeout(d)
+                        })?;
                     }
                 }
                 r => break r.map_err(|e| io_error(e, timeout.reason))?,
@@ -190,17 +186,24 @@ fn wanted(last: &Option<Duration>, timeout: &NextTimeout) -> Result<Option<Durat
     })
 }
 
-/// Whether a socket timeout was set. Apple systems refuse to change it (`InvalidInput`) on a
-/// socket whose peer closed with request data unread, while the response may still be readable:
-/// there the read or write reports the outcome instead, as in ureq's own transport.
-fn applied(set: io::Result<()>) -> io::Result<bool> {
-    match set {
-        Ok(()) => Ok(true),
-        Err(e) if cfg!(target_vendor = "apple") && e.kind() == io::ErrorKind::InvalidInput => {
-            Ok(false)
-        }
-        Err(e) => Err(e),
+/// Sets a socket timeout unless `last` (the one set last) already is `want`, and records it.
+/// Apple systems refuse to change it (`InvalidInput`) on a socket whose peer closed with request
+/// data unread, while the response may still be readable: there the read or write reports the
+/// outcome instead, as in ureq's own transport, and `last` stays as it was.
+fn set_timeout(
+    last: &mut Option<Duration>,
+    want: Option<Duration>,
+    set: impl FnOnce(Option<Duration>) -> io::Result<()>,
+) -> io::Result<()> {
+    if want == *last {
+        return Ok(());
     }
+    match set(want) {
+        Ok(()) => *last = want,
+        Err(e) if cfg!(target_vendor = "apple") && e.kind() == io::ErrorKind::InvalidInput => {}
+        Err(e) => return Err(e),
+    }
+    Ok(())
 }
 
 /// A timed-out read or write (the socket timeout reports `WouldBlock` on Unix) is the call's
