@@ -309,13 +309,21 @@ def targets(rows, res, stripped):
     # Issue 11: at 32 in flight the async form reaches 0.9x raw ureq on 32 threads (this design's
     # ceiling: blocking HTTP on a thread per attempt), in both dispatch modes.
     ureq32 = find(rows, "rust", 32)
+    # Poll dispatch hands every request to a worker and its response back, which no blocking form
+    # does: the hand-off diagnostic measures those two hops on raw ureq, with no library code.
+    floor32 = find(rows, "rustdiag", 32, "hand-off")
     for r in rows:
         if r.group == "c" and r.inflight == 32 and r.pool == "32":
             if ureq32 and ureq32.rps and r.rps:
                 ratio = r.rps / ureq32.rps
+                floor = ""
+                if "poll" in r.label and floor32 and floor32.rps:
+                    floor = ("; raw ureq through the same two hops (no library code): %s req/s = %.2f× raw ureq, "
+                             "so poll dispatch = %.2f× its floor"
+                             % (fmt_rps(floor32.rps), floor32.rps / ureq32.rps, r.rps / floor32.rps))
                 line("c-async-ureq", ratio >= 0.9,
-                     "C async, 32 in flight, %s, pool 32 ≥ 0.9× raw ureq (32 threads): %s / %s req/s = %.2f×"
-                     % (r.label.split(", ")[-1], fmt_rps(r.rps), fmt_rps(ureq32.rps), ratio))
+                     "C async, 32 in flight, %s, pool 32 ≥ 0.9× raw ureq (32 threads): %s / %s req/s = %.2f×%s"
+                     % (r.label.split(", ")[-1], fmt_rps(r.rps), fmt_rps(ureq32.rps), ratio, floor))
             else:
                 line("c-async-ureq", False, "C async, %s, pool 32 ≥ 0.9× raw ureq: not measured" % r.label)
 
@@ -551,7 +559,7 @@ def markdown(rows, res, stripped):
              "or from submit to callback / end of `await` (async). *max threads*: highest `/proc/self/task` count "
              "sampled during the run (C harness only). *× wrk→emulator*: requests/s relative to wrk on the emulator "
              "with the same number of connections (1 or 32). *runs*: rows measured several times, alternating (raw ureq "
-             "and C blocking at 1 in flight; raw ureq, C pool 32, C# pool 32 and default, and HttpClient at 32 in "
+             "and C blocking at 1 in flight; raw ureq, its hand-off diagnostic, C pool 32, C# pool 32 and default, and HttpClient at 32 in "
              "flight), show their median run and every run's requests/s. *pool* `default`: MaxWorkers not set.\n")
 
     w.append("## Targets\n")
@@ -653,6 +661,12 @@ def markdown(rows, res, stripped):
         "the dispatch path, not a frame rate).",
         "- raw ureq: one `ureq::Agent` (idle pool sized to the thread count) shared by 1 or 32 threads, each "
         "reading the whole body; no JSON decoding.",
+        "- raw ureq, two-hop hand-off (`bench_ureq --handoff`): the same requests, but 32 worker threads take "
+        "them from one queue and put each response on a second queue, which the main thread drains like the C "
+        "harness in poll mode (sleeping 20 µs whenever nothing was ready), queueing the next request for each. "
+        "A queued request wakes a waiting worker only when no worker is inside a request or after it has waited "
+        "250 µs, the library pool's rule. It is the cost of poll dispatch's two thread hops without any of the "
+        "library's code: a floor for poll dispatch, not a way to use ureq.",
         "- The *poll dispatch pumped by a spinning thread* C# row is a diagnostic, not a way to use the library "
         "in a game: a dedicated thread calls `client.Poll()` in a loop and only yields when nothing was ready, so "
         "task continuations run on it instead of hopping to the thread pool (and it keeps a CPU awake).",

@@ -3,7 +3,8 @@
 # alternatives? Measures GetConnectionInfo (GET /rooms/v2/app-emulator/connectioninfo/<room>) on
 # one room of one local emulator, side by side in one run:
 #   limit      wrk on the emulator and on nginx serving the same JSON (1 and 32 connections)
-#   raw Rust   examples/bench_ureq.rs: a ureq 3 Agent directly (1 and 32 threads)
+#   raw Rust   examples/bench_ureq.rs: a ureq 3 Agent directly (1 and 32 threads), and the same
+#              requests handed to 32 workers and back through queues (--handoff, poll dispatch's floor)
 #   C          bench/c/bench.c: blocking; async with 32 in flight, pool 4 and 32, worker and poll
 #   C#         bench/csharp/LibBench.cs over bindings/csharp (Task API) under Mono, 1 and 32
 #   managed    bench/csharp/HttpClientBench.cs: HttpClient + DataContractJsonSerializer, 1 and 32
@@ -218,6 +219,7 @@ measure managed "C# HttpClient + DataContractJsonSerializer" 1 - kv -- mono "$OU
 # each side of them alternates REPEAT times; the table shows each one's median run.
 for _ in $(seq 1 "$REPEAT"); do
     measure rust "raw ureq 3 Agent" 32 - kv -- "$UREQ" "$URL" "$ROOM" "$N" 32 "$DURATION"
+    measure rustdiag "raw ureq, two-hop hand-off (the floor of poll dispatch; diagnostic)" 32 - kv -- "$UREQ" "$URL" "$ROOM" "$N" 32 "$DURATION" --handoff
     for mode in worker poll; do
         measure c "C, async, $mode dispatch" 32 32 kv -- "$OUT/bench" async "$URL" "$ROOM" "$N" "$DURATION" 32 32 "$mode"
     done

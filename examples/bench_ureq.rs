@@ -3,12 +3,19 @@
 //! the agent, each sending its requests one after the other on its own keep-alive connection.
 //! Anything built on ureq (this library included) cannot beat this.
 //!
-//! Run: `cargo run --release --example bench_ureq -- URL ROOM N CONCURRENCY [MAX_SECONDS] [WARMUP_SECONDS] [--timeouts]`
+//! Run: `cargo run --release --example bench_ureq -- URL ROOM N CONCURRENCY [MAX_SECONDS] [WARMUP_SECONDS] [--timeouts] [--handoff]`
 //!
 //! N bounds the measured requests (all threads together) and MAX_SECONDS (default 5) bounds the
 //! measured time: the run stops at whichever comes first. A warm-up of WARMUP_SECONDS (default
 //! 0.5, at most 2000 requests) runs first and is not counted. Prints one line of `key=value`
 //! pairs: requests, errors, seconds, requests/s, p50/p99 latency in microseconds.
+//!
+//! `--handoff` is a diagnostic: the floor of poll-style dispatch on blocking ureq, with no library
+//! code at all. CONCURRENCY workers take requests from one queue and hand each response to the
+//! main thread, which (like `bench/c/bench.c` in poll mode) collects the finished ones, sleeping
+//! 20 us whenever none are ready, and queues the next request for each, CONCURRENCY in flight.
+//! A queued request wakes a waiting worker only when no worker is inside a request, or when it
+//! has waited 250 us (the library's pool rule), so busy workers go from one request to the next.
 //!
 //! `--timeouts` is a diagnostic: each request then carries a per-request config with
 //! `timeout_global(15 s)` and `timeout_connect(5 s)`, as the library's transport sets them. With
@@ -33,7 +40,7 @@ fn arg<T: std::str::FromStr>(args: &[String], i: usize, name: &str, default: Opt
 fn usage(msg: &str) -> ! {
     eprintln!("bench_ureq: {msg}");
     eprintln!(
-        "usage: bench_ureq URL ROOM N CONCURRENCY [MAX_SECONDS] [WARMUP_SECONDS] [--timeouts]"
+        "usage: bench_ureq URL ROOM N CONCURRENCY [MAX_SECONDS] [WARMUP_SECONDS] [--timeouts] [--handoff]"
     );
     std::process::exit(2)
 }
@@ -98,6 +105,118 @@ fn phase(
     (all, errors.load(Ordering::Relaxed), start.elapsed())
 }
 
+#[derive(Default)]
+struct Queue {
+    /// Requests to send, each with the time it was queued.
+    jobs: std::collections::VecDeque<Instant>,
+    /// Workers inside a request.
+    running: usize,
+    closed: bool,
+}
+
+/// `--handoff`: like `phase`, but requests pass through a queue to the workers and their
+/// responses back to this thread, one hop each way.
+fn phase_handoff(
+    agent: &Agent,
+    url: &Arc<String>,
+    threads: usize,
+    budget: u64,
+    limit: Duration,
+) -> (Vec<u32>, u64, Duration) {
+    use std::sync::{Condvar, Mutex};
+    const GRACE: Duration = Duration::from_micros(250);
+    let queue = Arc::new((Mutex::new(Queue::default()), Condvar::new()));
+    let done: Arc<Mutex<Vec<(Instant, bool)>>> = Arc::default();
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (agent, url, queue, done) = (
+                agent.clone(),
+                Arc::clone(url),
+                Arc::clone(&queue),
+                Arc::clone(&done),
+            );
+            std::thread::spawn(move || {
+                let (lock, wake) = &*queue;
+                let mut q = lock.lock().unwrap();
+                loop {
+                    let Some(t0) = q.jobs.pop_front() else {
+                        if q.closed {
+                            return;
+                        }
+                        q = wake.wait(q).unwrap();
+                        continue;
+                    };
+                    q.running += 1;
+                    drop(q);
+                    let ok = match agent.get(url.as_str()).call() {
+                        Ok(mut resp) => {
+                            resp.status().as_u16() == 200
+                                && resp.body_mut().read_to_vec().is_ok_and(|b| !b.is_empty())
+                        }
+                        Err(_) => false,
+                    };
+                    done.lock().unwrap().push((t0, ok));
+                    q = lock.lock().unwrap();
+                    q.running -= 1;
+                }
+            })
+        })
+        .collect();
+    let (lock, wake) = &*queue;
+    let start = Instant::now();
+    let until = start + limit;
+    let (mut lat, mut errors, mut sent, mut outstanding) = (Vec::new(), 0u64, 0u64, 0usize);
+    let submit = |q: &mut Queue| {
+        q.jobs.push_back(Instant::now());
+        if q.running == 0 {
+            wake.notify_one();
+        }
+    };
+    {
+        let mut q = lock.lock().unwrap();
+        while sent < budget && (sent as usize) < threads {
+            submit(&mut q);
+            sent += 1;
+            outstanding += 1;
+        }
+    }
+    let mut finished = Vec::new();
+    while outstanding > 0 {
+        std::mem::swap(&mut finished, &mut *done.lock().unwrap());
+        if finished.is_empty() {
+            std::thread::sleep(Duration::from_micros(20));
+        }
+        let now = Instant::now();
+        let mut q = lock.lock().unwrap();
+        for (t0, ok) in finished.drain(..) {
+            outstanding -= 1;
+            if ok {
+                lat.push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+            } else {
+                errors += 1;
+            }
+            if sent < budget && now < until {
+                submit(&mut q);
+                sent += 1;
+                outstanding += 1;
+            }
+        }
+        // The pool rule's backstop: a request that waited GRACE gets a waiting worker.
+        if q.jobs
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= GRACE)
+        {
+            wake.notify_one();
+        }
+    }
+    lock.lock().unwrap().closed = true;
+    wake.notify_all();
+    for w in workers {
+        w.join().expect("bench worker panicked");
+    }
+    (lat, errors, start.elapsed())
+}
+
 fn pct(sorted: &[u32], p: f64) -> u32 {
     if sorted.is_empty() {
         return 0;
@@ -109,6 +228,10 @@ fn pct(sorted: &[u32], p: f64) -> u32 {
 fn main() {
     let all: Vec<String> = std::env::args().skip(1).collect();
     let timeouts = all.iter().any(|a| a == "--timeouts");
+    let handoff = all.iter().any(|a| a == "--handoff");
+    if timeouts && handoff {
+        usage("--timeouts and --handoff are separate diagnostics");
+    }
     let args: Vec<String> = all.into_iter().filter(|a| !a.starts_with("--")).collect();
     let base: String = arg(&args, 0, "URL", None);
     let room: String = arg(&args, 1, "ROOM", None);
@@ -146,19 +269,18 @@ fn main() {
             eprintln!("bench_ureq: {werr} errors during warm-up");
         }
     }
-    let (mut lat, errors, elapsed) = phase(
-        &agent,
-        &url,
-        threads,
-        n,
-        Duration::from_secs_f64(max_secs),
-        timeouts,
-    );
+    let limit = Duration::from_secs_f64(max_secs);
+    let (mut lat, errors, elapsed) = if handoff {
+        phase_handoff(&agent, &url, threads, n, limit)
+    } else {
+        phase(&agent, &url, threads, n, limit, timeouts)
+    };
     lat.sort_unstable();
     let secs = elapsed.as_secs_f64();
     println!(
-        "bench_ureq{} concurrency={} requests={} errors={} seconds={:.3} rps={:.0} p50_us={} p99_us={}",
+        "bench_ureq{}{} concurrency={} requests={} errors={} seconds={:.3} rps={:.0} p50_us={} p99_us={}",
         if timeouts { "-timeouts" } else { "" },
+        if handoff { "-handoff" } else { "" },
         threads,
         lat.len(),
         errors,
