@@ -45,6 +45,22 @@ fn usage(msg: &str) -> ! {
     std::process::exit(2)
 }
 
+/// A 200 answer with a body read to its end.
+fn answered(sent: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> bool {
+    match sent {
+        Ok(mut resp) => {
+            let status = resp.status().as_u16();
+            let body = resp.body_mut().read_to_vec();
+            status == 200 && body.is_ok_and(|b| !b.is_empty())
+        }
+        Err(_) => false,
+    }
+}
+
+fn micros_since(t0: Instant) -> u32 {
+    t0.elapsed().as_micros().min(u32::MAX as u128) as u32
+}
+
 /// One phase: every thread sends until `budget` requests were claimed or `until` passed.
 /// Returns (latencies in microseconds, errors, elapsed).
 fn phase(
@@ -80,16 +96,8 @@ fn phase(
                     } else {
                         req.call()
                     };
-                    let ok = match sent {
-                        Ok(mut resp) => {
-                            let status = resp.status().as_u16();
-                            let body = resp.body_mut().read_to_vec();
-                            status == 200 && body.is_ok_and(|b| !b.is_empty())
-                        }
-                        Err(_) => false,
-                    };
-                    if ok {
-                        lat.push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                    if answered(sent) {
+                        lat.push(micros_since(t0));
                     } else {
                         errors.fetch_add(1, Ordering::Relaxed);
                     }
@@ -148,13 +156,7 @@ fn phase_handoff(
                     };
                     q.running += 1;
                     drop(q);
-                    let ok = match agent.get(url.as_str()).call() {
-                        Ok(mut resp) => {
-                            resp.status().as_u16() == 200
-                                && resp.body_mut().read_to_vec().is_ok_and(|b| !b.is_empty())
-                        }
-                        Err(_) => false,
-                    };
+                    let ok = answered(agent.get(url.as_str()).call());
                     done.lock().unwrap().push((t0, ok));
                     q = lock.lock().unwrap();
                     q.running -= 1;
@@ -191,7 +193,7 @@ fn phase_handoff(
         for (t0, ok) in finished.drain(..) {
             outstanding -= 1;
             if ok {
-                lat.push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                lat.push(micros_since(t0));
             } else {
                 errors += 1;
             }
