@@ -629,7 +629,7 @@ def markdown(rows, res, stripped):
     w.append("Build (release, `CARGO_TARGET_DIR=%s`):\n" % os.path.dirname(os.path.dirname(f.get("lib", "?/release/x"))))
     w.append(fenced("\n".join([
         "cargo build --release --lib -p hathora-rooms-native",
-        "cargo build --release -p hathora-emulator",
+        "cargo build --release -p hathora-rooms-server",
         "cargo build --release --example bench_ureq",
         "strip -o OUT/libhathora_rooms.stripped.so %s" % f.get("lib", "?"),
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/bench.c -o OUT/bench -L$CARGO_TARGET_DIR/release "

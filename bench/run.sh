@@ -75,7 +75,7 @@ OTHERS_BEFORE="$(ps -eo pid=,comm= | awk -v me=$$ '$2 ~ /^(rustc|cargo|mono|mono
 # ---- build (release) --------------------------------------------------------------------------
 log "building the release cdylib, the emulator and examples/bench_ureq (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
 cargo build --release -q --lib -p hathora-rooms-native
-cargo build --release -q -p hathora-emulator
+cargo build --release -q -p hathora-rooms-server
 cargo build --release -q --example bench_ureq
 LIB="$REL/libhathora_rooms.so"
 [ -f "$LIB" ] || die "$LIB was not built"
@@ -118,7 +118,7 @@ free_port() {
 }
 
 log "starting the emulator (--quiet)"
-EMU_CMD=("$REL/hathora-emulator" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet)
+EMU_CMD=("$REL/hathora-rooms-server" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet)
 "${EMU_CMD[@]}" >"$OUT/emulator.out" 2>&1 &
 PIDS+=($!)
 URL=""
@@ -238,7 +238,7 @@ timeout 180 "${FOOT_CMD[@]}" >"$RES/footprint.out" 2>"$RES/footprint.err" || log
 LAT="$RES/latency"
 mkdir -p "$LAT"
 log "latency scenario: a second emulator with --latency-ms 100"
-LAT_CMD=("$REL/hathora-emulator" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet --latency-ms 100)
+LAT_CMD=("$REL/hathora-rooms-server" --port 0 --app-id "$APP" --token emulator-dev-token --activation-delay-ms 0 --quiet --latency-ms 100)
 "${LAT_CMD[@]}" >"$OUT/emulator-latency.out" 2>&1 &
 PIDS+=($!)
 LAT_URL=""

@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run --example quickstart`
 
-use hathora_emulator::{Emulator, EmulatorConfig};
+use hathora_rooms_server::{Emulator, EmulatorConfig};
 use hathora_rooms::{Call, CallOptions, Client, ClientConfig, Outcome, Payload, Secret};
 use std::time::Duration;
 

@@ -8,7 +8,7 @@
 
 mod common;
 use common::*;
-use hathora_emulator::FaultController;
+use hathora_rooms_server::FaultController;
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::{CString, c_void};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -43,8 +43,8 @@ fn code_name(code: Code) -> String {
 
 /// Attempts per operation between two stats snapshots.
 fn op_delta(
-    before: &hathora_emulator::Stats,
-    after: &hathora_emulator::Stats,
+    before: &hathora_rooms_server::Stats,
+    after: &hathora_rooms_server::Stats,
 ) -> BTreeMap<&'static str, u64> {
     ALL_OPS
         .iter()

@@ -322,10 +322,10 @@ fn enums_agree_in_rust_python_and_the_emulator() {
         .iter()
         .map(|r| r.as_str().to_owned())
         .collect();
-    if hathora_emulator::REGIONS.to_vec() != regions {
+    if hathora_rooms_server::REGIONS.to_vec() != regions {
         problems.push(format!(
             "emulator REGIONS {:?}, the library has {regions:?}",
-            hathora_emulator::REGIONS
+            hathora_rooms_server::REGIONS
         ));
     }
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
@@ -342,19 +342,19 @@ fn enums_agree_in_rust_python_and_the_emulator() {
     for (what, emitted, e, exact) in [
         (
             "ROOM_STATUSES",
-            &hathora_emulator::ROOM_STATUSES[..],
+            &hathora_rooms_server::ROOM_STATUSES[..],
             "HathoraRoomStatus",
             true,
         ),
         (
             "READY_STATUSES",
-            &hathora_emulator::READY_STATUSES[..],
+            &hathora_rooms_server::READY_STATUSES[..],
             "HathoraRoomReadyStatus",
             true,
         ),
         (
             "TRANSPORT_TYPES",
-            &hathora_emulator::TRANSPORT_TYPES[..],
+            &hathora_rooms_server::TRANSPORT_TYPES[..],
             "HathoraTransportType",
             false,
         ),

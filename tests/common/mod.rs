@@ -3,7 +3,7 @@
 //! part of it.
 #![allow(dead_code)]
 
-pub use hathora_emulator::{Emulator, EmulatorConfig};
+pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;

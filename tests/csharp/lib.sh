@@ -21,7 +21,7 @@ require_mono() {
 build_native() {
   echo "== building the native library and the emulator (release, CARGO_TARGET_DIR=$target)"
   cargo build --release --lib -p hathora-rooms-native
-  cargo build --release -p hathora-emulator
+  cargo build --release -p hathora-rooms-server
 }
 
 # Sets the array `package` to the package's runtime sources (generated stubs + hand-written
@@ -35,7 +35,7 @@ package_sources() {
 start_emulator() {
   local log="$1/emulator.out"
   rm -f "$log" # a second start must not read the previous emulator's URL
-  "$target/release/hathora-emulator" --port 0 --app-id app-emulator --token emulator-dev-token \
+  "$target/release/hathora-rooms-server" --port 0 --app-id app-emulator --token emulator-dev-token \
       --activation-delay-ms 200 --quiet >"$log" 2>&1 &
   emulator_pid=$!
   trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT

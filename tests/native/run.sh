@@ -52,15 +52,15 @@ build_library() {
 }
 
 build_emulator() {
-    cargo build --release -p hathora-emulator
-    ls -l "$REL/hathora-emulator"
+    cargo build --release -p hathora-rooms-server
+    ls -l "$REL/hathora-rooms-server"
 }
 
 # Runs in the main shell (not a step's subshell), so URL and EMU_PID stay set for later steps.
 spawn_emulator() {
     mkdir -p "$OUT"
     : >"$OUT/emulator.out"
-    "$REL/hathora-emulator" --port 0 --app-id "$APP_ID" --token "$TOKEN" --activation-delay-ms 200 --quiet \
+    "$REL/hathora-rooms-server" --port 0 --app-id "$APP_ID" --token "$TOKEN" --activation-delay-ms 200 --quiet \
         >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
     EMU_PID=$!
     for _ in $(seq 100); do

@@ -3,7 +3,7 @@
 # (tools/install.sh) into a temporary prefix; small consumers outside the repository that find it
 # through CMake's find_package (shared and static) and through pkg-config; the README's C
 # quickstart and the C++ README's quickstart, extracted as they stand, built against that prefix
-# and run against `hathora-emulator` started with its defaults; the C# quickstart under Mono and
+# and run against `hathora-rooms-server` started with its defaults; the C# quickstart under Mono and
 # the Unity quickstart compiled against Unity API stubs; the Unity plugin command; `--version`;
 # and that no Markdown file links outside the repository. Ends with "N passed, M failed".
 # Environment: CARGO_TARGET_DIR (default: target).
@@ -24,13 +24,13 @@ QUICKSTART_ENV=(env -u HATHORA_APP_ID HATHORA_DEV_TOKEN=emulator-dev-token)
 
 build() {
     cargo build --release --lib
-    cargo build --release -p hathora-emulator
+    cargo build --release -p hathora-rooms-server
 }
 
 emulator_version() {
     local want got
-    want="hathora-emulator $(sed -n 's/^version = "\(.*\)"$/\1/p' emulator/Cargo.toml | head -1)"
-    got=$("$REL/hathora-emulator" --version)
+    want="hathora-rooms-server $(sed -n 's/^version = "\(.*\)"$/\1/p' server/Cargo.toml | head -1)"
+    got=$("$REL/hathora-rooms-server" --version)
     echo "$got"
     [ "$got" = "$want" ] || { echo "expected: $want" >&2; return 1; }
 }
@@ -155,10 +155,10 @@ sys.exit(bad)
 }
 
 must "build the release library and the emulator" build
-step "hathora-emulator --version" emulator_version
+step "hathora-rooms-server --version" emulator_version
 must "install step: tools/install.sh into a temporary prefix" install_prefix
-start_default_emulator "$REL/hathora-emulator" "$WORK/emulator.out"
-must "start hathora-emulator with its defaults" check_emulator
+start_default_emulator "$REL/hathora-rooms-server" "$WORK/emulator.out"
+must "start hathora-rooms-server with its defaults" check_emulator
 step "find_package consumer outside the repository (C++ README quickstart, shared + static)" cmake_consumer
 step "pkg-config consumer outside the repository (README C quickstart)" pkg_config_consumer
 stop_emulator

@@ -42,7 +42,7 @@ make_venv() {
 }
 
 build_emulator() {
-    cargo build --release -p hathora-emulator
+    cargo build --release -p hathora-rooms-server
 }
 
 build_wheel() {
@@ -71,7 +71,7 @@ install_package() {
 
 pytest_installed() {
     # From outside the repository, so only the installed package can be imported.
-    (cd "$WORK" && HATHORA_ROOMS_TEST_INSTALLED=1 HATHORA_EMULATOR_BIN="$CARGO_TARGET_DIR/release/hathora-emulator" \
+    (cd "$WORK" && HATHORA_ROOMS_TEST_INSTALLED=1 HATHORA_EMULATOR_BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server" \
         "$VENV/bin/python" -m pytest "$ROOT/bindings/python/tests" -q -p no:cacheprovider -rs)
 }
 
@@ -93,7 +93,7 @@ must "build the emulator" build_emulator
 step "pip wheel ./bindings/python: platform-tagged, library inside" build_wheel
 must "pip install ./bindings/python" install_package
 step "pytest against the installed package" pytest_installed
-start_default_emulator "$CARGO_TARGET_DIR/release/hathora-emulator" "$OUT/emulator.out"
+start_default_emulator "$CARGO_TARGET_DIR/release/hathora-rooms-server" "$OUT/emulator.out"
 must "start the emulator with its defaults" start_emulator_step
 step "README quickstart (bindings/python/README.md)" readme_quickstart
 stop_emulator

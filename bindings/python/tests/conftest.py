@@ -80,9 +80,9 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator():
-    binary = os.environ.get("HATHORA_EMULATOR_BIN") or _built("hathora-emulator")
+    binary = os.environ.get("HATHORA_EMULATOR_BIN") or _built("hathora-rooms-server")
     if not binary:
-        pytest.fail("set HATHORA_EMULATOR_BIN to the hathora-emulator binary")
+        pytest.fail("set HATHORA_EMULATOR_BIN to the hathora-rooms-server binary")
     emu = Emulator(binary)
     yield emu
     emu.stop()

@@ -183,7 +183,7 @@ fn reset_clears_everything() {
     assert_eq!((r.status, r.body.as_str()), (204, ""));
     assert_eq!(
         api.emu.stats(),
-        hathora_emulator::Stats {
+        hathora_rooms_server::Stats {
             by_operation: api
                 .emu
                 .stats()
@@ -226,9 +226,9 @@ fn shutdown_closes_open_connections() {
 #[test]
 fn handles_are_send_and_sync() {
     fn check<T: Send + Sync + 'static>() {}
-    check::<hathora_emulator::Emulator>();
-    check::<hathora_emulator::FaultController>();
-    check::<hathora_emulator::Stats>();
+    check::<hathora_rooms_server::Emulator>();
+    check::<hathora_rooms_server::FaultController>();
+    check::<hathora_rooms_server::Stats>();
 }
 
 #[test]
@@ -238,7 +238,7 @@ fn can_start_and_drop_inside_an_async_runtime() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let emu = hathora_emulator::Emulator::start(Default::default()).unwrap();
+        let emu = hathora_rooms_server::Emulator::start(Default::default()).unwrap();
         assert!(emu.port() > 0);
         drop(emu);
     });

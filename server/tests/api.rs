@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use hathora_emulator::EmulatorConfig;
+use hathora_rooms_server::EmulatorConfig;
 use std::time::Duration;
 
 #[test]
@@ -316,7 +316,7 @@ fn invalid_fields_are_422() {
 fn every_region_is_accepted() {
     let api = Api::with_delay(FOREVER);
     // The list is the library's: tests/binding_drift.rs checks REGIONS against it.
-    for region in hathora_emulator::REGIONS {
+    for region in hathora_rooms_server::REGIONS {
         api.create(region);
     }
     assert_eq!(api.emu.stats().rooms, 14);

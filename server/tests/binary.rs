@@ -1,4 +1,4 @@
-//! The `hathora-emulator` binary: first stdout line is the URL, exits 0 on SIGINT/SIGTERM.
+//! The `hathora-rooms-server` binary: first stdout line is the URL, exits 0 on SIGINT/SIGTERM.
 
 mod common;
 
@@ -16,7 +16,7 @@ struct Bin {
 }
 
 fn spawn(args: &[&str]) -> Bin {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hathora-emulator"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -145,14 +145,14 @@ fn flags_configure_the_emulator() {
 
 #[test]
 fn bad_arguments_exit_non_zero() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hathora-emulator"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
         .args(["--port", "notaport"])
         .stdin(Stdio::null())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
-    let out = Command::new(env!("CARGO_BIN_EXE_hathora-emulator"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
         .arg("--help")
         .output()
         .unwrap();
@@ -163,14 +163,14 @@ fn bad_arguments_exit_non_zero() {
 #[test]
 fn version_prints_the_crate_version_and_exits_0() {
     for flag in ["--version", "-V"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_hathora-emulator"))
+        let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
             .arg(flag)
             .output()
             .expect("runs");
         assert!(out.status.success(), "{flag}: {:?}", out.status);
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
-            format!("hathora-emulator {}\n", env!("CARGO_PKG_VERSION")),
+            format!("hathora-rooms-server {}\n", env!("CARGO_PKG_VERSION")),
             "{flag}"
         );
     }

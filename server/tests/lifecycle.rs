@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use hathora_emulator::EmulatorConfig;
+use hathora_rooms_server::EmulatorConfig;
 use std::collections::HashSet;
 use std::time::Duration;
 

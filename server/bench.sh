@@ -9,7 +9,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/emu}"
 DURATION="${DURATION:-5s}"
-BIN="$CARGO_TARGET_DIR/release/hathora-emulator"
+BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server"
 
 for tool in wrk nginx curl python3; do
     command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt-get install -y wrk nginx curl python3)" >&2; exit 1; }
@@ -48,7 +48,7 @@ create_room() { # base url
 }
 
 echo "building release emulator..." >&2
-(cd "$ROOT" && cargo build --release -q -p hathora-emulator)
+(cd "$ROOT" && cargo build --release -q -p hathora-rooms-server)
 
 # 1. Emulator, --quiet, ephemeral port read from its first stdout line.
 "$BIN" --port 0 --quiet --activation-delay-ms 0 >"$TMP/emu.out" &

@@ -1,4 +1,4 @@
-//! `hathora-emulator`: serve the RoomsV2 emulator until Ctrl-C / SIGTERM.
+//! `hathora-rooms-server`: serve the RoomsV2 emulator until Ctrl-C / SIGTERM.
 //!
 //! The first stdout line is the URL it listens on; the second gives app id and token.
 
@@ -6,10 +6,10 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hathora_emulator::{Emulator, EmulatorConfig};
+use hathora_rooms_server::{Emulator, EmulatorConfig};
 
 const USAGE: &str = "\
-usage: hathora-emulator [options]
+usage: hathora-rooms-server [options]
   --port N                  port to listen on (default 0: a free ephemeral port)
   --host IP                 address to listen on (default 127.0.0.1)
   --app-id ID               application id served (default app-emulator)
@@ -33,18 +33,18 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
-            println!("hathora-emulator {}", env!("CARGO_PKG_VERSION"));
+            println!("hathora-rooms-server {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("hathora-emulator: {e}\n{USAGE}");
+            eprintln!("hathora-rooms-server: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     match run(config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("hathora-emulator: {e}");
+            eprintln!("hathora-rooms-server: {e}");
             ExitCode::FAILURE
         }
     }

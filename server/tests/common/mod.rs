@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use hathora_emulator::{Emulator, EmulatorConfig};
+use hathora_rooms_server::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);

@@ -37,7 +37,7 @@ impl RequestLogger {
         let lost = std::sync::Arc::new(AtomicU64::new(0));
         let lost2 = lost.clone();
         let thread = std::thread::Builder::new()
-            .name("hathora-emulator-log".into())
+            .name("hathora-rooms-server-log".into())
             .spawn(move || run(rx, &lost2))
             .ok();
         RequestLogger {

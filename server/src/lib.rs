@@ -1,7 +1,7 @@
 //! A local emulator of the Hathora Cloud RoomsV2 REST API, for tests and offline development.
 //!
 //! ```no_run
-//! use hathora_emulator::{Emulator, EmulatorConfig};
+//! use hathora_rooms_server::{Emulator, EmulatorConfig};
 //! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
 //! println!("{} app={} token={}", emu.url(), emu.app_id(), emu.token());
 //! emu.faults().fail_next_status(503, 2, Some("1".into()));
@@ -75,7 +75,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
-            .thread_name("hathora-emulator")
+            .thread_name("hathora-rooms-server")
             .enable_all()
             .build()?;
         let listener = {
@@ -93,7 +93,7 @@ impl Emulator {
         let (tx, rx) = oneshot::channel();
         let serve_shared = shared.clone();
         let thread = std::thread::Builder::new()
-            .name("hathora-emulator".into())
+            .name("hathora-rooms-server".into())
             .spawn(move || {
                 runtime.block_on(server::serve(listener, serve_shared, router, rx));
                 // Dropping the runtime cancels every connection task.

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use hathora_emulator::{EmulatorConfig, FaultPlan};
+use hathora_rooms_server::{EmulatorConfig, FaultPlan};
 use std::time::{Duration, Instant};
 
 const LONDON: Option<&str> = Some(r#"{"region":"London"}"#);
