@@ -18,6 +18,15 @@ namespace Hathora.Rooms.Interop
     {
         public static readonly CompletionCallback Callback = OnComplete;
 
+        // Nesting depth of OnComplete on this thread (worker mode runs continuations inside it).
+        [ThreadStatic]
+        static int depth;
+
+        public static bool IsRunningOnThisThread
+        {
+            get { return depth > 0; }
+        }
+
         // The generated stubs type each async function's callback with a delegate of its own
         // (csbindgen names them per function). Each gets a delegate of that type bound to this
         // same static method, made once and held: native code always reaches the one wrapper.
@@ -36,6 +45,7 @@ namespace Hathora.Rooms.Interop
         [MonoPInvokeCallback(typeof(CompletionCallback))]
         static void OnComplete(void* userData, ulong requestId, HathoraResult* result)
         {
+            depth++;
             try
             {
                 GCHandle handle = GCHandle.FromIntPtr((IntPtr)userData);
@@ -63,6 +73,10 @@ namespace Hathora.Rooms.Interop
                     N.hathora_result_free(result);
                 }
                 Diagnostics.ReportUnexpected(e);
+            }
+            finally
+            {
+                depth--;
             }
         }
     }
