@@ -23,6 +23,7 @@ namespace Hathora.Rooms.Tests
             HandleTests.Register(runner, fixture);
             CompletionTests.Register(runner, fixture);
             SeedSnippets.SeedSnippetTests.Register(runner, fixture);
+            SeedSnippets.ModelSurfaceTests.Register(runner, fixture);
             return runner.Run(args.Length > 1 ? args[1] : null);
         }
     }
