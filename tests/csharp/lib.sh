@@ -42,7 +42,7 @@ print("\n".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, b
 # assembly an .asmdef defines: the .cs files of its folder and subfolders except those under a
 # nested .asmdef, its `references` (already in OUT_DIR), unsafe code only if it allows it.
 compile_asmdef() {
-  local def=$1 out=$2 dir name ref prune=() args=() sources=()
+  local def=$1 out=$2 dir name ref nested file prune=() args=() sources=()
   shift 2
   dir=$(dirname "$def")
   name=$(asmdef_field "$def" name)

@@ -17,6 +17,7 @@ cd "$root"
 source tests/csharp/lib.sh
 
 require_mono
+command -v python3 >/dev/null || { echo "error: python3 not found; this script reads the package's .asmdef files with it" >&2; exit 1; }
 build_native
 out="$target/csharp"
 mkdir -p "$out"
@@ -38,7 +39,7 @@ unity_check="$out/unity-check"
 mkdir -p "$unity_check"
 unity_defines="UNITY_5_3_OR_NEWER;UNITY_EDITOR;UNITY_IOS"
 compile_asmdef bindings/csharp/Runtime/Hathora.Rooms.asmdef "$unity_check" -define:"$unity_defines" tests/csharp/UnityStubs/*.cs
-compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$unity_check" -define:"$unity_defines;HATHORACLOUD_COMPAT"
+compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$unity_check" -define:"$unity_defines"
 
 echo "== checking .meta files of the Unity package"
 missing=0

@@ -33,7 +33,7 @@ namespace Hathora.Rooms.Interop
 
         public static NativeClient Create(HathoraRoomsClientOptions options)
         {
-            // Owned by a SafeHandle from the moment the library hands it over.
+            // Made first, so the handle has its owner as soon as the library hands it over.
             var native = new NativeClient();
             native.SetHandle((IntPtr)ClientConfig.NewClient(options));
             return native;
