@@ -120,15 +120,20 @@ unity_quickstart_compiles() {
     echo "compiled the Unity quickstart against the package and the Unity API stubs"
 }
 
+# Into a copy of the package's Plugins/ import settings, so a plugin the user built in
+# bindings/csharp stays as it is; then checks the place the command writes by default.
 unity_plugin() {
-    local plugin
-    plugin=$(bash tools/unity-plugin.sh | tail -1)
+    local package=$WORK/unity-package plugin in_tree
+    mkdir -p "$package"
+    (cd bindings/csharp && git ls-files Plugins | tar -cf - -T -) | tar -xf - -C "$package"
+    plugin=$(bash tools/unity-plugin.sh --package "$package" | tail -1)
     ls -l "$plugin"
     cmp "$plugin" "$REL/libhathora_rooms.so"
-    git ls-files --error-unmatch "$plugin.meta" >/dev/null
-    grep -q "PluginImporter" "$plugin.meta"
-    git check-ignore -q "$plugin" || { echo "$plugin is not git-ignored" >&2; return 1; }
-    echo "$plugin: built, its .meta is committed, the binary is ignored"
+    in_tree=bindings/csharp/${plugin#"$package"/}
+    git ls-files --error-unmatch "$in_tree.meta" >/dev/null
+    grep -q "PluginImporter" "$in_tree.meta"
+    git check-ignore -q "$in_tree" || { echo "$in_tree is not git-ignored" >&2; return 1; }
+    echo "$in_tree: built (into a copy of the package), its .meta is committed, the binary is ignored"
 }
 
 # Every relative Markdown link of a tracked file (outside code) resolves to a file inside the
