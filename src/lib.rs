@@ -17,6 +17,7 @@ mod config;
 mod dispatch;
 mod error;
 pub mod ffi;
+pub mod game_server;
 mod log;
 pub mod model;
 mod outcome;
