@@ -21,6 +21,7 @@ pub mod game_server;
 mod log;
 pub mod model;
 mod outcome;
+pub mod ping;
 mod proxy;
 mod random;
 mod resolver;
