@@ -37,7 +37,8 @@ pub struct Log {
     pub faithful: usize,
     /// Datagrams sent that must never count: corrupted, from another port, replayed.
     pub tampered: usize,
-    /// For each faithful first echo: when its datagram arrived and when the echo left.
+    /// For each faithful first echo: when its datagram arrived (just after the read) and when
+    /// the echo left (just before the send).
     pub holds: Vec<(Instant, Instant)>,
 }
 
@@ -138,8 +139,9 @@ fn serve(socket: UdpSocket, other: UdpSocket, f: Faults, stop: &AtomicBool, log:
         while pending.first().is_some_and(|p| p.due <= now) {
             let p = pending.remove(0);
             let from = if f.wrong_source { &other } else { &socket };
+            // Stamped before the send: once the echo is out, the receiver may run first.
+            let left = Instant::now();
             if from.send_to(&p.bytes, p.to).is_ok() {
-                let left = Instant::now();
                 let mut l = log.lock().unwrap();
                 if p.faithful {
                     l.faithful += 1;
