@@ -28,13 +28,14 @@ pub(super) fn run(
     cancel: &CancelToken,
 ) -> Result<(), PingError> {
     let mut buf = [0u8; RECV_BUF];
+    let open = sockets.open();
     loop {
         if let Some(reason) = cancel.reason() {
             return Err(PingError::Cancelled(reason));
         }
         for i in 0..probes.len() {
             while probes[i].wants_round(Instant::now(), timeout) {
-                send_round(probes, i, sockets, timeout, &mut buf);
+                send_round(probes, i, sockets, &open, timeout, &mut buf);
             }
         }
         let Some(next) = probes.iter().filter_map(|p| p.deadline(timeout)).min() else {
@@ -43,7 +44,6 @@ pub(super) fn run(
         let wait = next
             .saturating_duration_since(Instant::now())
             .min(CANCEL_CHECK);
-        let open = sockets.open();
         let ready = poll::readable(&open, wait)
             .map_err(|e| PingError::Io(format!("waiting for echoes failed: {e}")))?;
         for (socket, _) in open.iter().zip(ready).filter(|(_, r)| *r) {
@@ -56,6 +56,7 @@ fn send_round(
     probes: &mut [&mut Probe],
     i: usize,
     sockets: &Sockets,
+    open: &[&UdpSocket],
     timeout: Duration,
     buf: &mut [u8],
 ) {
@@ -71,7 +72,7 @@ fn send_round(
         Ok(n) => probe.send_failed(format!("sent {n} of {DATAGRAM_LEN} bytes")),
         Err(e) => probe.send_failed(format!("send to {} failed: {e}", probe.addr)),
     }
-    for socket in sockets.open() {
+    for socket in open {
         drain(socket, probes, timeout, buf);
     }
 }
