@@ -31,7 +31,6 @@ mod spawn;
 mod supervise;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -158,8 +157,11 @@ impl Proc {
         }
     }
 
-    /// Asks its supervisor to stop it; the first cause is kept.
+    /// Asks its supervisor to stop it; the first cause is kept. An ended process keeps its own.
     fn request_stop(&mut self, cause: ExitCause) {
+        if self.phase == Phase::Ended {
+            return;
+        }
         self.idle.cancel();
         if self.stop.borrow().is_none() {
             self.stop.send_replace(Some(cause));
@@ -217,6 +219,14 @@ impl LocalFleet {
     }
 }
 
+impl Drop for LocalFleet {
+    /// Without `shutdown`: no new room, and every process is stopped in the background (its
+    /// supervisor holds what it needs). `shutdown` is still the way to wait for them.
+    fn drop(&mut self) {
+        self.inner.close_and_stop_all();
+    }
+}
+
 impl Fleet for LocalFleet {
     fn place(&self, room: PlaceRoom) -> BoxFuture<'_, Result<Placement, FleetError>> {
         Box::pin(self.inner.clone().place(room))
@@ -246,13 +256,7 @@ impl Fleet for LocalFleet {
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            {
-                let mut state = self.inner.state.lock();
-                state.closed = true;
-                for p in state.procs.values_mut() {
-                    p.request_stop(ExitCause::Shutdown);
-                }
-            }
+            self.inner.close_and_stop_all();
             let mut live = self.inner.live.subscribe();
             let _ = live.wait_for(|&n| n == 0).await;
         })
@@ -428,6 +432,14 @@ impl Inner {
         })
     }
 
+    fn close_and_stop_all(&self) {
+        let mut state = self.state.lock();
+        state.closed = true;
+        for p in state.procs.values_mut() {
+            p.request_stop(ExitCause::Shutdown);
+        }
+    }
+
     /// The process now has no room: stop it after the idle timeout unless a room comes first.
     fn arm_idle_timer(self: &Arc<Self>, process_id: &str, p: &mut Proc) {
         p.idle.cancel();
@@ -516,9 +528,7 @@ impl Drop for Inner {
 /// A random (version 4) UUID, as Hathora's process ids are.
 fn new_process_id() -> String {
     let mut b = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .expect("/dev/urandom is readable");
+    getrandom::fill(&mut b).expect("the system's random source works");
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();

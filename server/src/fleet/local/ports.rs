@@ -70,8 +70,9 @@ impl PortPool {
     }
 }
 
-/// Nothing holds the port over TCP or UDP, IPv4 or IPv6 (when the host has IPv6). The probes do
-/// not set SO_REUSEADDR, so a port with connections still in TIME_WAIT counts as held.
+/// Nothing holds the port over TCP or UDP, IPv4 or IPv6 (when the host has IPv6). The TCP probe
+/// sets SO_REUSEADDR as servers do, so that connections of a previous process still in
+/// TIME_WAIT do not hold the port for a minute; a listener or a bound socket does.
 fn free_on_host(port: u16) -> bool {
     let v4 = SocketAddr::from((Ipv4Addr::UNSPECIFIED, port));
     let v6 = SocketAddr::from((Ipv6Addr::UNSPECIFIED, port));
@@ -85,6 +86,9 @@ fn free_on_host(port: u16) -> bool {
 /// `Some(bound?)`, or `None` when no socket of that kind can be made.
 fn bindable(domain: Domain, kind: Type, addr: SocketAddr) -> Option<bool> {
     let socket = Socket::new(domain, kind, None).ok()?;
+    if kind == Type::STREAM {
+        socket.set_reuse_address(true).ok()?;
+    }
     Some(socket.bind(&addr.into()).is_ok())
 }
 
