@@ -40,11 +40,13 @@ async fn measure_place_to_ready() {
         app.rooms_per_process = 2;
         let mut h = Harness::new("measure", config(21800..=21819, vec![app]));
         let (mut total, mut to_start, mut detect, mut join) = (vec![], vec![], vec![], vec![]);
+        let mut spawn = vec![];
         for round in 0..ROUNDS {
             let _ = std::fs::remove_file(&started);
             let _ = std::fs::remove_file(&listened);
             let t0 = monotonic();
             let placed = h.place_ok("app-measure", &format!("r{round}")).await;
+            spawn.push((monotonic() - t0) * 1e3);
             h.expect_ready(&placed.process_id).await;
             let t1 = monotonic();
             let ts: f64 = wait_file(&started, "measure").await.parse().unwrap();
@@ -62,6 +64,7 @@ async fn measure_place_to_ready() {
         }
         println!("{label} ({ROUNDS} rounds):");
         summary("  place -> Ready event", total);
+        summary("  place of a new process returns (exec done)", spawn);
         summary("  place -> game server's first line of Python", to_start);
         summary("  game server listening -> Ready event", detect);
         summary("  place on a process with a free slot (Ready)", join);

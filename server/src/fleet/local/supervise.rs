@@ -183,6 +183,7 @@ impl Supervisor {
             if self.stop.borrow().is_some() {
                 return Some(Ending::Stopped);
             }
+            let probed = tokio::time::Instant::now();
             if ready::listening(self.app.transport, self.port, self.child.pid).await {
                 if self.inner.mark_ready(&self.id) {
                     log::info!(
@@ -213,7 +214,7 @@ impl Supervisor {
                     return Some(Ending::Stopped);
                 }
                 () = sleep(delay) => delay = (delay * 2).min(MAX_PROBE_DELAY),
-                () = self.output.notified() => sleep(OUTPUT_PROBE_GAP).await,
+                () = self.output.notified() => sleep_until(probed + OUTPUT_PROBE_GAP).await,
             }
         }
     }
