@@ -262,3 +262,89 @@ pub(super) fn check_env_name(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fleet_with(app: LocalApp) -> LocalFleetConfig {
+        let mut config = LocalFleetConfig::new("http://127.0.0.1:1/");
+        config.apps = vec![app];
+        config
+    }
+
+    fn refusal(edit: impl FnOnce(&mut LocalApp)) -> String {
+        let mut app = LocalApp::new("app", "/bin/game", "/tmp/logs");
+        edit(&mut app);
+        fleet_with(app).validate().expect_err("refused")
+    }
+
+    #[test]
+    fn port_variables_are_upper_case_with_underscores() {
+        assert_eq!(port_variable("voice-chat"), "HATHORA_VOICE_CHAT_PORT");
+        assert_eq!(port_variable("query2"), "HATHORA_QUERY2_PORT");
+        assert_eq!(port_variable("ü x"), "HATHORA___X_PORT");
+    }
+
+    #[test]
+    fn a_default_app_is_valid() {
+        let app = LocalApp::new("app", "/bin/game", "/tmp/logs");
+        assert_eq!(fleet_with(app).validate(), Ok(()));
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let port = |name: &str| AdditionalPort {
+            name: name.into(),
+            transport: Transport::Udp,
+        };
+        let cases: Vec<(&str, Box<dyn FnOnce(&mut LocalApp)>)> = vec![
+            ("rooms per process", Box::new(|a| a.rooms_per_process = 0)),
+            ("max processes", Box::new(|a| a.max_processes = 0)),
+            (
+                "startup timeout",
+                Box::new(|a| a.startup_timeout = Duration::ZERO),
+            ),
+            ("log size cap", Box::new(|a| a.log_max_bytes = 0)),
+            (
+                "BAD=NAME",
+                Box::new(|a| a.env = vec![("BAD=NAME".into(), "v".into())]),
+            ),
+            (
+                "value of X",
+                Box::new(|a| a.env = vec![("X".into(), "a\0b".into())]),
+            ),
+            ("argument", Box::new(|a| a.args = vec!["a\0b".into()])),
+            (
+                "reserved",
+                Box::new(move |a| a.additional_ports = vec![port("default")]),
+            ),
+            (
+                "same variable",
+                Box::new(move |a| {
+                    a.additional_ports = vec![port("voice-chat"), port("voice_chat")]
+                }),
+            ),
+        ];
+        for (needle, edit) in cases {
+            let message = refusal(edit);
+            assert!(message.contains(needle), "{needle}: got {message:?}");
+        }
+    }
+
+    #[test]
+    fn fleet_wide_settings_are_checked() {
+        let mut config = fleet_with(LocalApp::new("app", "/bin/game", "/tmp/logs"));
+        config.port_range = 30010..=30000;
+        assert!(config.validate().unwrap_err().contains("30010-30000"));
+        config.port_range = 30000..=30000;
+        config.apps[0].additional_ports = vec![AdditionalPort {
+            name: "query".into(),
+            transport: Transport::Udp,
+        }];
+        assert!(config.validate().unwrap_err().contains("needs 2 ports"));
+        config.apps[0].additional_ports.clear();
+        config.apps.push(config.apps[0].clone());
+        assert!(config.validate().unwrap_err().contains("configured twice"));
+    }
+}
