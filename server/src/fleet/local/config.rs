@@ -298,7 +298,8 @@ mod tests {
             name: name.into(),
             transport: Transport::Udp,
         };
-        let cases: Vec<(&str, Box<dyn FnOnce(&mut LocalApp)>)> = vec![
+        type Edit = Box<dyn FnOnce(&mut LocalApp)>;
+        let cases: Vec<(&str, Edit)> = vec![
             ("rooms per process", Box::new(|a| a.rooms_per_process = 0)),
             ("max processes", Box::new(|a| a.max_processes = 0)),
             (
@@ -335,7 +336,7 @@ mod tests {
     #[test]
     fn fleet_wide_settings_are_checked() {
         let mut config = fleet_with(LocalApp::new("app", "/bin/game", "/tmp/logs"));
-        config.port_range = 30010..=30000;
+        config.port_range = RangeInclusive::new(30010, 30000);
         assert!(config.validate().unwrap_err().contains("30010-30000"));
         config.port_range = 30000..=30000;
         config.apps[0].additional_ports = vec![AdditionalPort {
