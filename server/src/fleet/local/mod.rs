@@ -25,6 +25,7 @@ mod config;
 mod env;
 mod output;
 mod ports;
+mod process;
 mod ready;
 mod recover;
 mod spawn;
@@ -37,7 +38,6 @@ use parking_lot::Mutex;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
-use tokio::task::AbortHandle;
 
 pub use config::{
     AdditionalPort, DEFAULT_IDLE_TIMEOUT, DEFAULT_LOG_MAX_BYTES, DEFAULT_MAX_PROCESSES,
@@ -47,11 +47,11 @@ pub use config::{
 pub use env::BASE_PATH;
 
 use super::{
-    BoxFuture, Endpoints, ExitCause, Fleet, FleetError, FleetEvent, KnownProcess, PlaceRoom,
-    Placement, PortInfo, Readiness,
+    BoxFuture, ExitCause, Fleet, FleetError, FleetEvent, KnownProcess, PlaceRoom, Placement,
+    Readiness,
 };
-use child::Child;
 use ports::PortPool;
+use process::{Phase, Proc, SpawnState, new_process_id};
 
 /// Child processes on this machine. See the module documentation.
 pub struct LocalFleet {
@@ -78,98 +78,6 @@ struct State {
     next_seq: u64,
     ports: PortPool,
     closed: bool,
-}
-
-/// One process, from its reservation until it is reaped.
-struct Proc {
-    app: Arc<LocalApp>,
-    region: String,
-    /// Start order: placement prefers the oldest.
-    seq: u64,
-    rooms: HashSet<String>,
-    /// The default port first, then the additional ports in the app's order.
-    ports: Vec<u16>,
-    phase: Phase,
-    child: Option<Child>,
-    spawned: watch::Sender<SpawnState>,
-    /// Why the server stops it; set once.
-    stop: watch::Sender<Option<ExitCause>>,
-    idle: IdleTimer,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Reserved; the spawner thread is starting it.
-    Spawning,
-    /// Running, not listening yet.
-    Starting,
-    Ready,
-    /// The server is stopping it.
-    Stopping,
-    /// It exited; being reaped.
-    Ended,
-}
-
-#[derive(Clone, Debug)]
-enum SpawnState {
-    Pending,
-    Started,
-    Failed(String),
-}
-
-#[derive(Default)]
-struct IdleTimer {
-    /// Bumped on every arm and cancel, so that a timer that already fired does nothing.
-    epoch: u64,
-    task: Option<AbortHandle>,
-}
-
-impl IdleTimer {
-    fn cancel(&mut self) {
-        self.epoch += 1;
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-}
-
-impl Proc {
-    fn takes_rooms(&self) -> bool {
-        matches!(self.phase, Phase::Spawning | Phase::Starting | Phase::Ready)
-    }
-
-    fn endpoints(&self, host: &str) -> Endpoints {
-        let port = |name: &str, transport, port| PortInfo {
-            name: name.to_owned(),
-            transport,
-            host: host.to_owned(),
-            port,
-        };
-        Endpoints {
-            default: port("default", self.app.transport, self.ports[0]),
-            additional: self
-                .app
-                .additional_ports
-                .iter()
-                .zip(&self.ports[1..])
-                .map(|(p, &number)| port(&p.name, p.transport, number))
-                .collect(),
-        }
-    }
-
-    /// Asks its supervisor to stop it; the first cause is kept. An ended process keeps its own.
-    fn request_stop(&mut self, cause: ExitCause) {
-        if self.phase == Phase::Ended {
-            return;
-        }
-        self.idle.cancel();
-        if self.stop.borrow().is_none() {
-            self.stop.send_replace(Some(cause));
-        }
-        if self.takes_rooms() {
-            self.phase = Phase::Stopping;
-        }
-    }
 }
 
 impl LocalFleet {
@@ -397,25 +305,10 @@ impl Inner {
             ))
         })?;
         let process_id = new_process_id();
-        let spawned = watch::Sender::new(SpawnState::Pending);
-        let receiver = spawned.subscribe();
         let seq = state.next_seq;
         state.next_seq += 1;
-        state.procs.insert(
-            process_id.clone(),
-            Proc {
-                app: app.clone(),
-                region: room.region.clone(),
-                seq,
-                rooms: HashSet::from([room.room_id.clone()]),
-                ports: ports.clone(),
-                phase: Phase::Spawning,
-                child: None,
-                spawned,
-                stop: watch::Sender::new(None),
-                idle: IdleTimer::default(),
-            },
-        );
+        let (process, receiver) = Proc::reserve(app.clone(), &room, ports.clone(), seq);
+        state.procs.insert(process_id.clone(), process);
         self.live.send_replace(state.procs.len());
         // A task of its own: the start completes (and is supervised) even if `place` is dropped.
         self.runtime.spawn(supervise::run(
@@ -523,21 +416,4 @@ impl Drop for Inner {
             }
         }
     }
-}
-
-/// A random (version 4) UUID, as Hathora's process ids are.
-fn new_process_id() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the system's random source works");
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
