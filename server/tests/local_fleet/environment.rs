@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use hathora_rooms_server::fleet::local::{AdditionalPort, BASE_PATH, LocalApp};
+use hathora_rooms_server::fleet::local::{AdditionalPort, BASE_PATH, LocalApp, LocalFleet};
 use hathora_rooms_server::fleet::{FleetError, Readiness, Transport};
 
 use crate::Helper;
@@ -150,12 +150,42 @@ async fn inputs_an_environment_cannot_carry_are_refused_before_a_spawn() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_command_fails_to_spawn_and_leaves_its_port_free() {
+async fn a_command_that_is_not_an_executable_file_is_refused_at_construction() {
+    let case = "bad command";
+    let dir = TestDir::new("bad-command");
+    let (tx, _events) = tokio::sync::mpsc::unbounded_channel();
+    let not_executable = dir.file("game.txt");
+    std::fs::write(&not_executable, "not a program").unwrap();
+    for (command, needle) in [
+        ("/nonexistent/game-server".to_owned(), "No such file"),
+        (not_executable, "not an executable file"),
+    ] {
+        let mut app = app("app-bad", case, &dir, &[]);
+        app.command = command.clone().into();
+        let refused = LocalFleet::new(config(21031..=21031, vec![app]), tx.clone()).err();
+        assert!(
+            refused
+                .as_deref()
+                .is_some_and(|e| e.contains(&command) && e.contains(needle)),
+            "{case}: {command}: {refused:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_gone_since_startup_fails_to_spawn_and_leaves_its_port_free() {
     let case = "missing command";
     let dir = TestDir::new("missing-command");
     let marker = "missing-command";
+    let command = dir.file("game-server");
+    std::fs::write(&command, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(
+        &command,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     let mut ghost = app("app-ghost", marker, &dir, &[]);
-    ghost.command = "/nonexistent/game-server".into();
+    ghost.command = command.clone().into();
     // One port in the range: the good app can only start if the failed spawn gave it back.
     let mut h = Harness::new(
         case,
@@ -164,9 +194,10 @@ async fn a_missing_command_fails_to_spawn_and_leaves_its_port_free() {
             vec![ghost, app("app-good", marker, &dir, &[])],
         ),
     );
+    std::fs::remove_file(&command).unwrap();
     match h.place("app-ghost", "room-ghost").await {
         Err(FleetError::Spawn(msg)) => assert!(
-            msg.contains("/nonexistent/game-server") && msg.contains("No such file"),
+            msg.contains(&command) && msg.contains("No such file"),
             "{case}: message {msg:?}"
         ),
         other => panic!("{case}: a missing command gave {other:?}"),

@@ -94,14 +94,8 @@ impl LocalFleet {
         let spawner =
             spawn::Spawner::start().map_err(|e| format!("cannot start the spawner thread: {e}"))?;
         let mut apps = HashMap::new();
-        for mut app in config.apps {
-            // A relative path with a directory is the server's, not the child's working directory.
-            if app.command.components().count() > 1 && app.command.is_relative() {
-                app.command = std::path::absolute(&app.command).map_err(|e| {
-                    format!("app {}: command {}: {e}", app.app_id, app.command.display())
-                })?;
-            }
-            apps.insert(app.app_id.clone(), Arc::new(app));
+        for app in config.apps {
+            apps.insert(app.app_id.clone(), Arc::new(resolve_paths(app)?));
         }
         let inner = Inner {
             apps,
@@ -416,4 +410,32 @@ impl Drop for Inner {
             }
         }
     }
+}
+
+/// Makes the app's paths absolute (a relative one is the server's, not the child's working
+/// directory, which differs) and checks that a command given as a path is an executable file.
+/// A bare name is looked up in the child's `PATH` at each spawn.
+fn resolve_paths(mut app: LocalApp) -> Result<LocalApp, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let absolute = |path: &std::path::Path| {
+        std::path::absolute(path)
+            .map_err(|e| format!("app {}: {}: {e}", app.app_id, path.display()))
+    };
+    app.log_dir = absolute(&app.log_dir)?;
+    if let Some(dir) = &app.working_dir {
+        app.working_dir = Some(absolute(dir)?);
+    }
+    if app.command.components().count() > 1 {
+        app.command = absolute(&app.command)?;
+        let meta = std::fs::metadata(&app.command)
+            .map_err(|e| format!("app {}: command {}: {e}", app.app_id, app.command.display()))?;
+        if !meta.is_file() || meta.permissions().mode() & 0o111 == 0 {
+            return Err(format!(
+                "app {}: command {} is not an executable file",
+                app.app_id,
+                app.command.display()
+            ));
+        }
+    }
+    Ok(app)
 }
