@@ -1,22 +1,8 @@
 //! A process that ends by itself: its cause reported, its ports freed, nothing left behind.
 
-use hathora_rooms_server::fleet::{ExitCause, FleetEvent};
+use hathora_rooms_server::fleet::ExitCause;
 
 use crate::support::*;
-
-/// Events of `process_id` until its `Exited` (a `Ready` may come first).
-async fn exit_cause(h: &mut Harness, process_id: &str) -> ExitCause {
-    loop {
-        match h.next_event("Exited").await {
-            FleetEvent::Ready { process_id: id, .. } if id == process_id => {}
-            FleetEvent::Exited {
-                process_id: id,
-                cause,
-            } if id == process_id => return cause,
-            other => panic!("{}: unexpected {other:?}", h.case),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exits_report_their_cause_and_free_their_port() {
@@ -57,7 +43,7 @@ async fn exits_report_their_cause_and_free_their_port() {
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
         assert_eq!(
-            exit_cause(&mut h, &placed.process_id).await,
+            h.exit_cause(&placed.process_id).await,
             expected,
             "{app_id}: cause"
         );
@@ -78,7 +64,7 @@ async fn what_a_game_server_started_in_its_group_goes_with_it() {
     let mut h = Harness::new(case, config(21310..=21319, vec![app]));
     let placed = h.place_ok("app-parent", "room").await;
     assert_eq!(
-        exit_cause(&mut h, &placed.process_id).await,
+        h.exit_cause(&placed.process_id).await,
         ExitCause::Exited(0),
         "{case}"
     );

@@ -3,23 +3,9 @@
 
 use std::time::Duration;
 
-use hathora_rooms_server::fleet::{ExitCause, FleetEvent};
+use hathora_rooms_server::fleet::ExitCause;
 
 use crate::support::*;
-
-/// Events until the process's `Exited`, whose cause is returned.
-async fn exit_cause(h: &mut Harness, process_id: &str) -> ExitCause {
-    loop {
-        match h.next_event("Exited").await {
-            FleetEvent::Exited {
-                process_id: id,
-                cause,
-            } if id == process_id => return cause,
-            FleetEvent::Ready { .. } => {}
-            other => panic!("{}: unexpected {other:?}", h.case),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stdout_and_stderr_go_to_the_process_log() {
@@ -36,7 +22,7 @@ async fn stdout_and_stderr_go_to_the_process_log() {
     let mut h = Harness::new(case, config(21600..=21609, vec![app]));
     let placed = h.place_ok("app-talk", "room").await;
     assert_eq!(
-        exit_cause(&mut h, &placed.process_id).await,
+        h.exit_cause(&placed.process_id).await,
         ExitCause::Exited(0),
         "{case}"
     );
@@ -84,7 +70,7 @@ async fn a_chatty_process_never_blocks_and_its_log_stays_capped() {
     let mut h = Harness::new(case, config(21610..=21619, vec![app]));
     let placed = h.place_ok("app-chatty", "room").await;
     assert_eq!(
-        exit_cause(&mut h, &placed.process_id).await,
+        h.exit_cause(&placed.process_id).await,
         ExitCause::Exited(0),
         "{case}"
     );

@@ -7,15 +7,19 @@ use hathora_rooms_server::fleet::{ExitCause, Fleet, FleetEvent, Readiness};
 
 use crate::support::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idle_process_is_stopped_with_sigterm() {
-    let case = "idle-sigterm";
+/// Placed, ready, released: the idle reaper stops it, and its log shows what it saw.
+async fn idle_stop(
+    case: &'static str,
+    ports: std::ops::RangeInclusive<u16>,
+    on_term: &str,
+    grace: Duration,
+    seen: &str,
+) {
     let dir = TestDir::new(case);
-    let mut app = app("app-idle", case, &dir, &["--on-term", "exit"]);
+    let mut app = app("app-idle", case, &dir, &["--on-term", on_term]);
     app.idle_timeout = Duration::from_millis(300);
-    // Far beyond WAIT: the stop can only be in time if SIGTERM worked.
-    app.stop_grace = Duration::from_secs(600);
-    let mut h = Harness::new(case, config(21400..=21409, vec![app]));
+    app.stop_grace = grace;
+    let mut h = Harness::new(case, config(ports, vec![app]));
     let placed = h.place_ok("app-idle", "room").await;
     h.expect_ready(&placed.process_id).await;
     h.fleet.release(&placed.process_id, "room");
@@ -24,36 +28,38 @@ async fn an_idle_process_is_stopped_with_sigterm() {
         ExitCause::Idle,
         "{case}"
     );
+    let log = log_of(&dir.logs(), &placed.process_id);
     assert!(
-        log_of(&dir.logs(), &placed.process_id).contains("got SIGTERM"),
-        "{case}: the process did not see SIGTERM"
+        log.contains(seen),
+        "{case}: {seen:?} not in its log {log:?}"
     );
     assert!(marked_processes(case).is_empty(), "{case}: still running");
     h.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_process_is_stopped_with_sigterm() {
+    // A grace period far beyond WAIT: the stop is only in time if SIGTERM worked.
+    idle_stop(
+        "idle-sigterm",
+        21400..=21409,
+        "exit",
+        Duration::from_secs(600),
+        "got SIGTERM",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_that_ignores_sigterm_is_killed_after_the_grace_period() {
-    let case = "idle-sigkill";
-    let dir = TestDir::new(case);
-    let mut app = app("app-stubborn", case, &dir, &["--on-term", "ignore"]);
-    app.idle_timeout = Duration::from_millis(300);
-    app.stop_grace = Duration::from_secs(1);
-    let mut h = Harness::new(case, config(21410..=21419, vec![app]));
-    let placed = h.place_ok("app-stubborn", "room").await;
-    h.expect_ready(&placed.process_id).await;
-    h.fleet.release(&placed.process_id, "room");
-    assert_eq!(
-        h.expect_exited(&placed.process_id).await,
-        ExitCause::Idle,
-        "{case}"
-    );
-    assert!(
-        log_of(&dir.logs(), &placed.process_id).contains("ignored SIGTERM"),
-        "{case}: the process did not see SIGTERM"
-    );
-    assert!(marked_processes(case).is_empty(), "{case}: still running");
-    h.shutdown().await;
+    idle_stop(
+        "idle-sigkill",
+        21410..=21419,
+        "ignore",
+        Duration::from_secs(1),
+        "ignored SIGTERM",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -180,6 +180,20 @@ impl Harness {
         }
     }
 
+    /// Events of `process_id` until its `Exited` (a `Ready` of it may come first); its cause.
+    pub async fn exit_cause(&mut self, process_id: &str) -> hathora_rooms_server::fleet::ExitCause {
+        loop {
+            match self.next_event("Exited").await {
+                FleetEvent::Ready { process_id: id, .. } if id == process_id => {}
+                FleetEvent::Exited {
+                    process_id: id,
+                    cause,
+                } if id == process_id => return cause,
+                other => panic!("{}: unexpected {other:?}", self.case),
+            }
+        }
+    }
+
     /// The next `n` events must be `Exited`; returns them sorted by process id.
     pub async fn expect_exits(
         &mut self,
