@@ -15,8 +15,7 @@ mod clock;
 mod config;
 mod error;
 mod faults;
-#[allow(dead_code)] // the seam of issue 20; wired by the rooms-server work
-mod fleet;
+pub mod fleet;
 mod ids;
 mod logger;
 mod routes;

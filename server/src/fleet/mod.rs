@@ -7,6 +7,9 @@
 //! Hathora), holding up to `roomsPerProcess` rooms; a room's stay on a process is an
 //! *allocation*.
 
+#[cfg(unix)]
+pub mod local;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;
