@@ -11,7 +11,6 @@
 
 #include <hathora_rooms.h>
 
-#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,45 +37,60 @@ static void set_timeouts(int fd, int ms) {
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); /* bounds connect too */
 }
 
-/* A socket of `type` connected to host:port (any of its addresses), or -1. */
-static int connect_to(const char *host, unsigned port, int type) {
+/* Calls use(fd) with a socket of `type` connected to each address of host:port in turn, until
+ * one returns 0. 0, or -1 when none did. */
+static int each_address(const char *host, unsigned port, int type, int (*use)(int fd, void *ctx), void *ctx) {
     char service[8];
     struct addrinfo hints = {.ai_socktype = type}, *addrs, *a;
     snprintf(service, sizeof service, "%u", port);
     if (getaddrinfo(host, service, &hints, &addrs)) return -1;
-    int fd = -1;
-    for (a = addrs; a && fd == -1; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    int rc = -1;
+    for (a = addrs; a && rc != 0; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
         if (fd == -1) continue;
         set_timeouts(fd, 2000);
-        if (connect(fd, a->ai_addr, a->ai_addrlen)) {
-            close(fd);
-            fd = -1;
-        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) rc = use(fd, ctx);
+        close(fd);
     }
     freeaddrinfo(addrs);
-    return fd;
+    return rc;
 }
 
-/* Sends the room id as one request and reads one answer line into answer. 0, or -1. */
-static int ask(const char *host, unsigned port, int type, const char *room_id, char *answer, size_t cap) {
-    int fd = connect_to(host, port, type);
-    if (fd == -1) return -1;
-    char request[HATHORA_ROOM_ID_MAX_LEN + 2];
-    size_t len = (size_t)snprintf(request, sizeof request, "%s\n", room_id);
-    size_t got = 0;
-    /* UDP may drop a datagram (not on loopback): ask up to three times. */
-    for (int attempt = 0; attempt < (type == SOCK_DGRAM ? 3 : 1) && got == 0; attempt++) {
-        if (send(fd, request, len, 0) != (ssize_t)len) break;
-        while (got + 1 < cap && (got == 0 || answer[got - 1] != '\n')) {
-            ssize_t n = recv(fd, answer + got, cap - 1 - got, 0);
+static int connected(int fd, void *ctx) {
+    (void)fd, (void)ctx;
+    return 0;
+}
+
+struct exchange {
+    int udp;
+    const char *request;
+    char *answer;
+    size_t cap;
+};
+
+/* Sends the request and reads one answer line; UDP may drop a datagram (not on loopback), so
+ * over UDP it asks up to three times. */
+static int exchange(int fd, void *ctx) {
+    struct exchange *x = ctx;
+    size_t len = strlen(x->request), got = 0;
+    for (int attempt = 0; attempt < (x->udp ? 3 : 1) && got == 0; attempt++) {
+        if (send(fd, x->request, len, 0) != (ssize_t)len) break;
+        while (got + 1 < x->cap && (got == 0 || x->answer[got - 1] != '\n')) {
+            ssize_t n = recv(fd, x->answer + got, x->cap - 1 - got, 0);
             if (n <= 0) break;
             got += (size_t)n;
         }
     }
-    close(fd);
-    answer[got] = '\0';
-    return got > 0 && answer[got - 1] == '\n' ? 0 : -1;
+    x->answer[got] = '\0';
+    return got > 0 && x->answer[got - 1] == '\n' ? 0 : -1;
+}
+
+/* Sends the room id as one request and reads one answer line into answer. 0, or -1. */
+static int ask(const char *host, unsigned port, int type, const char *room_id, char *answer, size_t cap) {
+    char request[HATHORA_ROOM_ID_MAX_LEN + 2];
+    snprintf(request, sizeof request, "%s\n", room_id);
+    struct exchange x = {type == SOCK_DGRAM, request, answer, cap};
+    return each_address(host, port, type, exchange, &x);
 }
 
 /* Prints the step's outcome; returns 1 when the result is OK. */
@@ -120,7 +134,7 @@ static int play(HathoraClient *client) {
     static const struct { int type; const char *name; } transports[] = {{SOCK_STREAM, "TCP"}, {SOCK_DGRAM, "UDP"}};
     for (int i = 0; i < 2; i++) {
         if (ask(host, port, transports[i].type, room->room_id, answer, sizeof answer)) {
-            printf("%d. %s %s:%u: no answer (%s)\n", 3 + i, transports[i].name, host, port, strerror(errno));
+            printf("%d. %s %s:%u: no answer\n", 3 + i, transports[i].name, host, port);
             goto out;
         }
         printf("%d. %s %s:%u answers: %s", 3 + i, transports[i].name, host, port, answer);
@@ -137,13 +151,10 @@ static int play(HathoraClient *client) {
 
     /* Its process holds no room now: the rooms server stops it after its idle timeout. */
     t0 = seconds();
-    int fd;
-    while ((fd = connect_to(host, port, SOCK_STREAM)) != -1 && seconds() - t0 < 60) {
-        close(fd);
+    int listening;
+    while ((listening = each_address(host, port, SOCK_STREAM, connected, NULL) == 0) && seconds() - t0 < 60)
         nanosleep(&(struct timespec){0, 100 * 1000000L}, NULL);
-    }
-    if (fd != -1) {
-        close(fd);
+    if (listening) {
         printf("6. the game server still listens at %s:%u after 60 s\n", host, port);
         goto out;
     }
