@@ -31,14 +31,14 @@ fn generate(root: &Path) {
     std::fs::create_dir_all(root.join("bindings/csharp/Runtime"))
         .expect("create bindings/csharp/Runtime/");
     let mut cs = csbindgen::Builder::default();
-    for file in ["config.rs", "error.rs", "log.rs"] {
+    for file in ["config.rs", "code.rs", "log.rs"] {
         cs = cs.input_extern_file(Path::new(&crate_dir).join("src").join(file));
     }
     for file in [
         "client.rs",
         "config.rs",
         "enums.rs",
-        "meta.rs",
+        "library.rs",
         "ops.rs",
         "result.rs",
         "view.rs",

@@ -8,7 +8,7 @@
 //! There are as many agents as attempts were ever in flight at once (the pool's maximum at
 //! most); one unused for `IDLE` is dropped with its connection.
 
-use crate::sync::lock;
+use crate::locks::lock;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

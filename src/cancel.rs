@@ -1,7 +1,7 @@
 //! A cancellation flag that also wakes a sleeping retry or poll loop at once.
 
-use crate::error::HathoraResultCode;
-use crate::sync;
+use crate::code::HathoraResultCode;
+use crate::locks;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -37,7 +37,7 @@ impl CancelToken {
             .compare_exchange(LIVE, reason as u32, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
         if won {
-            let _guard = sync::lock(&self.0.lock);
+            let _guard = locks::lock(&self.0.lock);
             self.0.wake.notify_all();
         }
         won
@@ -53,7 +53,7 @@ impl CancelToken {
     /// Sleeps for `d` unless cancelled first; returns the cancel reason if woken by one.
     pub fn sleep(&self, d: Duration) -> Result<(), HathoraResultCode> {
         let until = Instant::now() + d;
-        let mut guard = sync::lock(&self.0.lock);
+        let mut guard = locks::lock(&self.0.lock);
         loop {
             if let Some(r) = self.reason() {
                 return Err(r);
@@ -62,7 +62,7 @@ impl CancelToken {
             if now >= until {
                 return Ok(());
             }
-            guard = sync::wait_timeout(&self.0.wake, guard, until - now).0;
+            guard = locks::wait_timeout(&self.0.wake, guard, until - now).0;
         }
     }
 }

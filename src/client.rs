@@ -4,9 +4,9 @@
 use crate::cancel::CancelToken;
 use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::outcome::Outcome;
-use crate::retry::Retries;
+use crate::http::retry::Retries;
 use crate::rooms::{Call, CallOptions, CallStep, Engine, WaitState, WaitStep};
 use crate::validate;
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 //! short lock, and `set_sink` waits for the references of the hook it replaced to be dropped,
 //! except those held by its own thread, which cannot be waited for without a deadlock.
 
-use crate::sync;
+use crate::locks;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -42,7 +42,7 @@ thread_local! {
 }
 
 fn slot() -> MutexGuard<'static, Option<Arc<Hook>>> {
-    sync::lock(&SLOT)
+    locks::lock(&SLOT)
 }
 
 /// Installs (or with `None`, removes) the hook. On return no call of the previous hook is still
@@ -64,7 +64,7 @@ pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
     let own = IN_CALL.with(|c| c.get()) == Some(Arc::as_ptr(&old));
     let others_done = 1 + usize::from(own);
     while Arc::strong_count(&old) > others_done {
-        guard = sync::wait(&CALL_ENDED, guard);
+        guard = locks::wait(&CALL_ENDED, guard);
     }
     drop(guard);
     // The last reference is usually this one: the hook (and what it captured) is dropped here,

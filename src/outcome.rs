@@ -1,6 +1,6 @@
 //! The result of one call, as the safe Rust API returns it and the C result object wraps it.
 
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::model::{ConnectionInfo, Room};
 
 /// The message of a request ended by freeing its client (`ShutDown`), written once for every layer.

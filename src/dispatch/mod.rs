@@ -7,9 +7,9 @@ mod timer;
 
 use crate::cancel::CancelToken;
 use crate::config::HathoraDispatchMode;
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::outcome::Outcome;
-use crate::sync::{self, lock};
+use crate::locks::{self, lock};
 use pool::Pool;
 pub use pool::Sizing;
 use std::collections::{HashMap, VecDeque};
@@ -504,7 +504,7 @@ impl Dispatcher {
         let mut polling = lock(&core.polling);
         core.draining.store(true, Ordering::Release);
         while polling.iter().any(|t| *t != me) {
-            polling = sync::wait(&core.polled, polling);
+            polling = locks::wait(&core.polled, polling);
         }
     }
 }

@@ -2,9 +2,9 @@
 //! breaking callers. Setters check each value's type and range; `hathora_client_new` checks
 //! the whole configuration.
 
-use super::toolkit::{guard, guard_code, invalid, optional_str, required_str};
+use super::boundary::{guard, guard_code, invalid, optional_str, required_str};
 use crate::config::{ClientConfig, HathoraDispatchMode, Secret};
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use std::ffi::c_char;
 use std::time::Duration;
 

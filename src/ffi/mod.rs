@@ -4,12 +4,12 @@
 pub mod client;
 pub mod config;
 pub mod enums;
-pub mod meta;
+pub mod library;
 pub mod ops;
 pub mod result;
-pub(crate) mod toolkit;
+pub(crate) mod boundary;
 pub mod view;
 
 pub use crate::config::{HATHORA_MAX_RETRIES, HathoraDispatchMode};
-pub use crate::error::HathoraResultCode;
+pub use crate::code::HathoraResultCode;
 pub use crate::log::HathoraLogLevel;

@@ -5,11 +5,11 @@
 
 use super::client::{HathoraClient, lookup};
 use super::result::HathoraResult;
-use super::toolkit::{
+use super::boundary::{
     Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
     write_out,
 };
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::model::Region;
 use crate::outcome::Outcome;
 use crate::rooms::{Call, CallOptions};

@@ -1,8 +1,8 @@
 //! The result object every call produces, and its accessors.
 
-use super::toolkit::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
+use super::boundary::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
 use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::outcome::{Outcome, Payload};
 use std::ffi::{CString, c_char};
 use std::ptr::null;

@@ -2,7 +2,7 @@
 //! method, path, auth and payload; plus the client-side checks and the JSON body of each.
 
 use crate::model::{CreateRoomParams, UpdateRoomConfigParams};
-use crate::transport::Method;
+use crate::http::transport::Method;
 use crate::validate;
 use std::time::Duration;
 

@@ -2,11 +2,11 @@
 //! status, message, body and typed payload.
 
 use super::call::{OpSpec, PayloadKind};
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::model::{ApiErrorBody, ConnectionInfo, Room};
 use crate::outcome::{Outcome, Payload};
-use crate::retry::Attempts;
-use crate::transport::{AttemptError, Failure};
+use crate::http::retry::Attempts;
+use crate::http::transport::{AttemptError, Failure};
 
 /// Turns the retry loop's end into a result: code, status, message, body and payload.
 pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {

@@ -6,10 +6,10 @@
 
 mod call;
 mod decode;
-mod engine;
+mod api;
 mod request;
 mod wait;
 
 pub use call::{Call, CallOptions};
-pub(crate) use engine::{CallStep, Engine};
+pub(crate) use api::{CallStep, Engine};
 pub(crate) use wait::{WaitState, WaitStep};

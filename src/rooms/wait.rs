@@ -2,12 +2,12 @@
 //! one poll per step so that the asynchronous form holds no worker between polls.
 
 use super::call::{Call, CallOptions};
-use super::engine::{CallStep, Engine};
+use super::api::{CallStep, Engine};
 use crate::cancel::CancelToken;
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::model::RoomReadyStatus;
 use crate::outcome::{Outcome, Payload};
-use crate::retry::Retries;
+use crate::http::retry::Retries;
 use std::time::{Duration, Instant};
 
 /// Progress of one wait-until-active: carried from poll to poll.

@@ -7,7 +7,7 @@ pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;
-pub use hathora_rooms::ffi::meta::*;
+pub use hathora_rooms::ffi::library::*;
 pub use hathora_rooms::ffi::ops::*;
 pub use hathora_rooms::ffi::result::*;
 pub use hathora_rooms::ffi::view::*;

@@ -4,7 +4,7 @@
 //! count stays at the pool's size plus its timer in steady state.
 //! (`ureq::unversioned` is outside ureq's semver promise: Cargo.toml pins ureq's minor version.)
 
-use crate::sync;
+use crate::locks;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
@@ -44,13 +44,13 @@ impl Resolver for CachingResolver {
             return Ok(one);
         }
         let key = format!("{host}:{port}");
-        if let Some((at, addrs)) = sync::lock(&self.cache).get(&key)
+        if let Some((at, addrs)) = locks::lock(&self.cache).get(&key)
             && at.elapsed() < CACHE_FOR
         {
             return Ok(addrs.clone());
         }
         let addrs = self.lookup.resolve(uri, config, timeout)?;
-        let mut cache = sync::lock(&self.cache);
+        let mut cache = locks::lock(&self.cache);
         cache.insert(key, (Instant::now(), addrs.clone()));
         Ok(addrs)
     }

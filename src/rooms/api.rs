@@ -7,11 +7,11 @@ use super::decode::interpret;
 use super::request::generate_room_id;
 use crate::cancel::CancelToken;
 use crate::config::{ClientConfig, RetryPolicy};
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::log::log_at;
 use crate::outcome::{Outcome, Payload};
-use crate::retry::{self, Retries};
-use crate::transport::{HttpRequest, Transport};
+use crate::http::retry::{self, Retries};
+use crate::http::transport::{HttpRequest, Transport};
 use crate::validate;
 use std::time::{Duration, Instant};
 

@@ -4,9 +4,9 @@
 
 use crate::cancel::CancelToken;
 use crate::config::RetryPolicy;
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use crate::log::log_at;
-use crate::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
+use crate::http::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
 use std::time::{Duration, Instant};
 
 /// What the loop ended with.

@@ -2,7 +2,7 @@
 //! message, C strings in (NULL and invalid UTF-8 become errors, not crashes) and out, and
 //! out-parameters.
 
-use crate::error::HathoraResultCode;
+use crate::code::HathoraResultCode;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 

@@ -91,7 +91,7 @@ const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(20);
 impl Transport {
     /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
     pub fn new(config: &ClientConfig) -> Result<Self, String> {
-        let proxy = crate::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
+        let proxy = crate::http::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
         if let Some(c) = &proxy {
             crate::log::log_at!(
                 Info,
@@ -123,7 +123,7 @@ impl Transport {
             ().chain(ConnectProxyConnector::default())
                 .chain(crate::tcp::TcpConnector)
                 .chain(RustlsConnector::default()),
-            crate::resolver::CachingResolver::default(),
+            crate::http::resolver::CachingResolver::default(),
             crate::agents::IDLE,
         );
         Ok(Transport {
@@ -203,7 +203,7 @@ impl Transport {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::retry_after::parse_retry_after);
+            .and_then(crate::http::retry_after::parse_retry_after);
         // Sized from Content-Length up front: growing the buffer as it fills costs reallocations,
         // and in poll dispatch those contend with the other thread that frees results. Bounded,
         // so that a Content-Length larger than what follows reserves little.

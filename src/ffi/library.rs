@@ -1,7 +1,7 @@
 //! Library-wide functions: version, code text, last error, log hook, region names.
 
-use super::toolkit::{guard, guard_code, invalid, last_error_ptr, to_cstring};
-use crate::error::HathoraResultCode;
+use super::boundary::{guard, guard_code, invalid, last_error_ptr, to_cstring};
+use crate::code::HathoraResultCode;
 use crate::log::{self, HathoraLogLevel};
 use crate::model::Region;
 use std::ffi::{c_char, c_void};
