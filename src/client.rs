@@ -4,7 +4,7 @@
 use crate::cancel::CancelToken;
 use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::outcome::Outcome;
 use crate::http::retry::Retries;
 use crate::rooms::{Call, CallOptions, CallStep, Engine, WaitState, WaitStep};
@@ -139,7 +139,7 @@ impl Client {
     ) -> Result<u64, Outcome> {
         self.dispatcher.submit(deadline, done, work).map_err(|code| {
             Outcome::failure(code, match code {
-                HathoraResultCode::QueueFull => format!(
+                ResultCode::QueueFull => format!(
                     "the asynchronous queue is full ({} requests in flight); retry after some complete",
                     self.config().queue_capacity
                 ),

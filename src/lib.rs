@@ -28,9 +28,9 @@ mod tcp;
 mod validate;
 
 pub use client::Client;
-pub use config::{ClientConfig, HathoraDispatchMode, RetryPolicy, Secret};
+pub use code::ResultCode;
+pub use config::{ClientConfig, DispatchMode, RetryPolicy, Secret};
 pub use dispatch::Completion;
-pub use code::HathoraResultCode;
-pub use log::{HathoraLogLevel, LogSink, set_sink as set_log_sink};
+pub use log::{LogLevel, LogSink, set_sink as set_log_sink};
 pub use outcome::{Outcome, Payload};
 pub use rooms::{Call, CallOptions};

@@ -1,6 +1,6 @@
 //! The result of one call, as the safe Rust API returns it and the C result object wraps it.
 
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::model::{ConnectionInfo, Room};
 
 /// The message of a request ended by freeing its client (`ShutDown`), written once for every layer.
@@ -23,7 +23,7 @@ pub enum Payload {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    pub code: HathoraResultCode,
+    pub code: ResultCode,
     /// Status of the last HTTP response, 0 when none arrived.
     pub http_status: u16,
     /// The API's error message, or the library's explanation of a failure.
@@ -38,7 +38,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// A failure that carries no HTTP exchange.
-    pub fn failure(code: HathoraResultCode, message: impl Into<String>) -> Self {
+    pub fn failure(code: ResultCode, message: impl Into<String>) -> Self {
         Outcome {
             code,
             http_status: 0,
@@ -50,11 +50,11 @@ impl Outcome {
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::failure(HathoraResultCode::InvalidArgument, message)
+        Self::failure(ResultCode::InvalidArgument, message)
     }
 
     pub fn is_ok(&self) -> bool {
-        self.code == HathoraResultCode::Ok
+        self.code == ResultCode::Ok
     }
 
     /// The body as text, for display: invalid UTF-8 shown as U+FFFD (the bytes stay in `body`).

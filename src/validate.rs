@@ -2,9 +2,9 @@
 //! argument fails at once with a clear message instead of a round trip.
 
 /// Longest roomId the API accepts, in characters of `[a-zA-Z0-9_-]`.
-pub const HATHORA_ROOM_ID_MAX_LEN: usize = 100;
+pub const ROOM_ID_MAX_LEN: usize = 100;
 /// Longest roomConfig the API accepts, in characters.
-pub const HATHORA_ROOM_CONFIG_MAX_CHARS: usize = 10_000;
+pub const ROOM_CONFIG_MAX_CHARS: usize = 10_000;
 const ID_MAX: usize = 256;
 
 /// A value quoted in a message, cut short so that a huge argument makes no huge message.
@@ -18,9 +18,9 @@ pub fn shown(v: &str) -> String {
 
 /// roomId: 1 to 100 characters of `[a-zA-Z0-9_-]`.
 pub fn room_id(name: &str, v: &str) -> Result<(), String> {
-    if v.is_empty() || v.len() > HATHORA_ROOM_ID_MAX_LEN {
+    if v.is_empty() || v.len() > ROOM_ID_MAX_LEN {
         return Err(format!(
-            "{name} must be 1 to {HATHORA_ROOM_ID_MAX_LEN} characters, got {}",
+            "{name} must be 1 to {ROOM_ID_MAX_LEN} characters, got {}",
             v.chars().count()
         ));
     }
@@ -38,9 +38,9 @@ pub fn room_id(name: &str, v: &str) -> Result<(), String> {
 /// roomConfig: at most 10,000 characters.
 pub fn room_config(name: &str, v: &str) -> Result<(), String> {
     let n = v.chars().count();
-    if n > HATHORA_ROOM_CONFIG_MAX_CHARS {
+    if n > ROOM_CONFIG_MAX_CHARS {
         return Err(format!(
-            "{name} must be at most {HATHORA_ROOM_CONFIG_MAX_CHARS} characters, got {n}"
+            "{name} must be at most {ROOM_CONFIG_MAX_CHARS} characters, got {n}"
         ));
     }
     Ok(())

@@ -18,7 +18,7 @@ use hathora_rooms::model::{
     ApiErrorBody, ConnectionInfo, ExposedPort, Region, Room, RoomAllocation, RoomReadyStatus,
     RoomStatus, TransportType,
 };
-use hathora_rooms::{Outcome, Payload};
+use hathora_rooms::{Outcome, Payload, ResultCode};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use serde_json::{Value, json};
@@ -174,7 +174,7 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
         hathora_rooms::ffi::result::HathoraResult::new(
             7,
             Outcome {
-                code: Code::Ok,
+                code: ResultCode::Ok,
                 http_status: 200,
                 message: None,
                 body: body.as_bytes().to_vec(),
@@ -202,7 +202,7 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
         s(v.status_raw).unwrap(),
         c.status.as_str().replace('\0', "\u{FFFD}")
     );
-    assert_eq!(v.status as u32, c.status.ordinal());
+    assert_eq!(v.status, HathoraRoomReadyStatus::of(&c.status));
     assert_eq!(v.exposed_port.is_null(), c.exposed_port.is_none());
     assert_eq!(
         v.additional_exposed_ports_count,
@@ -217,7 +217,7 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
     for (p, cp) in ports {
         let cp = unsafe { &*cp };
         assert_eq!(cp.port, p.port);
-        assert_eq!(cp.transport_type as u32, p.transport_type.ordinal());
+        assert_eq!(cp.transport_type, HathoraTransportType::of(&p.transport_type));
         assert_eq!(
             s(cp.transport_type_raw).unwrap(),
             p.transport_type.as_str().replace('\0', "\u{FFFD}")
@@ -237,7 +237,7 @@ fn check_room_view(r: &hathora_rooms::ffi::view::HathoraRoom, room: &Room) {
         s(r.status_raw).unwrap(),
         room.status.as_str().replace('\0', "\u{FFFD}")
     );
-    assert_eq!(r.status as u32, room.status.ordinal());
+    assert_eq!(r.status, HathoraRoomStatus::of(&room.status));
     assert_eq!(
         s(r.room_config),
         room.room_config
@@ -270,7 +270,7 @@ fn check_rooms_view(rooms: Vec<Room>, body: &str) {
         hathora_rooms::ffi::result::HathoraResult::new(
             0,
             Outcome {
-                code: Code::Ok,
+                code: ResultCode::Ok,
                 http_status: 200,
                 message: None,
                 body: body.as_bytes().to_vec(),
@@ -289,7 +289,7 @@ fn check_rooms_view(rooms: Vec<Room>, body: &str) {
             hathora_rooms::ffi::result::HathoraResult::new(
                 0,
                 Outcome {
-                    code: Code::Ok,
+                    code: ResultCode::Ok,
                     http_status: 200,
                     message: None,
                     body: body.as_bytes().to_vec(),
@@ -384,10 +384,10 @@ proptest! {
         let body = json!({"roomId": "r", "status": status, "exposedPort": port, "additionalExposedPorts": [port]}).to_string();
         let c: ConnectionInfo = serde_json::from_str(&body).expect("a valid shape decodes whatever its enum strings");
         prop_assert_eq!(c.status.as_str(), status.as_str());
-        prop_assert_eq!(c.status.ordinal() == 0, !["starting", "active"].contains(&status.as_str()));
+        prop_assert_eq!(matches!(c.status, RoomReadyStatus::Unknown(_)), !["starting", "active"].contains(&status.as_str()));
         let p = c.exposed_port.as_ref().unwrap();
         prop_assert_eq!(p.transport_type.as_str(), transport.as_str());
-        prop_assert_eq!(p.transport_type.ordinal() == 0, !["tcp", "udp", "tls"].contains(&transport.as_str()));
+        prop_assert_eq!(matches!(p.transport_type, TransportType::Unknown(_)), !["tcp", "udp", "tls"].contains(&transport.as_str()));
         // Re-encoding keeps the raw strings (what the library puts in a resolved CreateRoom body).
         let again: ConnectionInfo = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         prop_assert_eq!(&again, &c);
@@ -397,7 +397,7 @@ proptest! {
         let rooms: Vec<Room> = serde_json::from_str(&room_body).expect("a valid room list decodes");
         prop_assert_eq!(rooms[0].status.as_str(), room_status.as_str());
         prop_assert_eq!(
-            rooms[0].status.ordinal() == 0,
+            matches!(rooms[0].status, RoomStatus::Unknown(_)),
             !["scheduling", "active", "suspended", "destroyed"].contains(&room_status.as_str())
         );
         check_rooms_view(rooms, &room_body);
@@ -614,7 +614,7 @@ proptest! {
         });
         check("CreateRoom", "region", valid, &r, before)?;
         if valid {
-            let known = Region::parse(std::str::from_utf8(&name).unwrap()).ordinal() != 0;
+            let known = !matches!(Region::parse(std::str::from_utf8(&name).unwrap()), Region::Unknown(_));
             // Known regions are created; well-formed unknown ones are the server's 422.
             prop_assert_eq!(r.code() == Code::Ok, known, "{:?} HTTP {} {:?}", r.code(), r.status(), r.message());
         }

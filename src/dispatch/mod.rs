@@ -6,8 +6,8 @@ mod pool;
 mod timer;
 
 use crate::cancel::CancelToken;
-use crate::config::HathoraDispatchMode;
-use crate::code::HathoraResultCode;
+use crate::config::DispatchMode;
+use crate::code::ResultCode;
 use crate::outcome::Outcome;
 use crate::locks::{self, lock};
 use pool::Pool;
@@ -22,7 +22,7 @@ use timer::{Due, Timer};
 pub type Completion = Box<dyn FnOnce(u64, Outcome) + Send + 'static>;
 
 struct Core {
-    mode: HathoraDispatchMode,
+    mode: DispatchMode,
     capacity: usize,
     /// Accepted and not yet delivered; bounded by `capacity`.
     in_flight: AtomicUsize,
@@ -122,7 +122,7 @@ impl Task {
                 drop(stage);
                 // Cancelled while its step ran: end here (finish reports the cancel reason).
                 let mut out =
-                    Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled");
+                    Outcome::failure(ResultCode::Cancelled, "the request was cancelled");
                 out.attempts = attempts;
                 finish(&self.parts.core, &ticket, out);
                 return;
@@ -156,7 +156,7 @@ impl Drop for Task {
                 &self.parts.core,
                 &t,
                 Outcome::failure(
-                    HathoraResultCode::InternalError,
+                    ResultCode::InternalError,
                     "the request ended without a result",
                 ),
             );
@@ -190,7 +190,7 @@ fn enqueue(parts: &Arc<Parts>, ticket: Arc<Ticket>, step: impl FnOnce(Task) + Se
             |s| matches!(s, Stage::Queued { .. }),
             || {
                 Outcome::failure(
-                    HathoraResultCode::Timeout,
+                    ResultCode::Timeout,
                     "the deadline passed while the request waited for a free worker",
                 )
             },
@@ -272,7 +272,7 @@ fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
             && outcome.code != reason
         {
             outcome.message = Some(match reason {
-                HathoraResultCode::ShutDown => crate::outcome::CLIENT_FREED.into(),
+                ResultCode::ShutDown => crate::outcome::CLIENT_FREED.into(),
                 _ => crate::outcome::CANCELLED.into(),
             });
             outcome.code = reason;
@@ -280,8 +280,8 @@ fn finish(core: &Core, ticket: &Ticket, mut outcome: Outcome) {
         tickets.remove(&ticket.id);
     }
     match core.mode {
-        HathoraDispatchMode::Worker => deliver(core, done, ticket.id, outcome),
-        HathoraDispatchMode::Poll => lock(&core.ready).push_back((done, ticket.id, outcome)),
+        DispatchMode::Worker => deliver(core, done, ticket.id, outcome),
+        DispatchMode::Poll => lock(&core.ready).push_back((done, ticket.id, outcome)),
     }
 }
 
@@ -314,7 +314,7 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn start(
-        mode: HathoraDispatchMode,
+        mode: DispatchMode,
         sizing: Sizing,
         capacity: usize,
     ) -> std::io::Result<Dispatcher> {
@@ -355,17 +355,17 @@ impl Dispatcher {
         deadline: Instant,
         done: Completion,
         work: impl FnOnce(Task) + Send + 'static,
-    ) -> Result<u64, HathoraResultCode> {
+    ) -> Result<u64, ResultCode> {
         let core = &self.parts.core;
         let _busy = Busy::enter(core);
         let ticket = {
             let mut tickets = lock(&core.tickets);
             if !core.open.load(Ordering::Acquire) {
-                return Err(HathoraResultCode::ShutDown);
+                return Err(ResultCode::ShutDown);
             }
             if core.in_flight.fetch_add(1, Ordering::AcqRel) >= core.capacity {
                 core.in_flight.fetch_sub(1, Ordering::AcqRel);
-                return Err(HathoraResultCode::QueueFull);
+                return Err(ResultCode::QueueFull);
             }
             let id = core.next_id.fetch_add(1, Ordering::Relaxed);
             let ticket = Arc::new(Ticket {
@@ -395,7 +395,7 @@ impl Dispatcher {
         let ticket = {
             let tickets = lock(&self.parts.core.tickets);
             match tickets.get(&id) {
-                Some(t) if t.cancel.cancel(HathoraResultCode::Cancelled) => Arc::clone(t),
+                Some(t) if t.cancel.cancel(ResultCode::Cancelled) => Arc::clone(t),
                 _ => return false,
             }
         };
@@ -417,7 +417,7 @@ impl Dispatcher {
                     &p,
                     &t,
                     |s| matches!(s, Stage::Queued { .. } | Stage::Waiting { .. }),
-                    || Outcome::failure(HathoraResultCode::Cancelled, "the request was cancelled"),
+                    || Outcome::failure(ResultCode::Cancelled, "the request was cancelled"),
                 )
             });
             if self.parts.timer.schedule(Instant::now(), end).is_err()
@@ -485,7 +485,7 @@ impl Dispatcher {
             let tickets = lock(&self.parts.core.tickets);
             self.parts.core.open.store(false, Ordering::Release);
             for t in tickets.values() {
-                t.cancel.cancel(HathoraResultCode::ShutDown);
+                t.cancel.cancel(ResultCode::ShutDown);
             }
         }
         // A submit or cancel that got past the tickets lock before it closed finishes putting its

@@ -2,7 +2,7 @@
 //! message, C strings in (NULL and invalid UTF-8 become errors, not crashes) and out, and
 //! out-parameters.
 
-use crate::code::HathoraResultCode;
+use super::enums::HathoraResultCode;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 

@@ -6,7 +6,7 @@
 use super::config::HathoraConfig;
 use super::boundary::{guard, guard_code, invalid, set_last_error, write_out};
 use crate::client::Client;
-use crate::code::HathoraResultCode;
+use super::enums::HathoraResultCode;
 use crate::locks;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,7 +4,7 @@
 
 use crate::cancel::CancelToken;
 use crate::config::RetryPolicy;
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::log::log_at;
 use crate::http::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// What the loop ended with.
 pub struct Attempts {
     /// The last attempt's response or failure, or the cancel reason.
-    pub last: Result<Result<HttpResponse, AttemptError>, HathoraResultCode>,
+    pub last: Result<Result<HttpResponse, AttemptError>, ResultCode>,
     pub count: u32,
     /// An earlier attempt may have taken effect without our seeing it: its connection failed
     /// after sending, or the server failed with 500, 502 or 504 (429 and 503 mean "not done").
@@ -37,7 +37,7 @@ impl Retries {
     }
 
     /// The loop's end: `last`, with the attempts made so far.
-    fn end(self, last: Result<Result<HttpResponse, AttemptError>, HathoraResultCode>) -> Attempts {
+    fn end(self, last: Result<Result<HttpResponse, AttemptError>, ResultCode>) -> Attempts {
         Attempts {
             last,
             count: self.count,

@@ -7,7 +7,7 @@ use super::decode::interpret;
 use super::request::generate_room_id;
 use crate::cancel::CancelToken;
 use crate::config::{ClientConfig, RetryPolicy};
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::log::log_at;
 use crate::outcome::{Outcome, Payload};
 use crate::http::retry::{self, Retries};
@@ -175,10 +175,10 @@ impl Engine {
         let spec = call.spec();
         let (count, uncertain) = (attempts.count, attempts.earlier_may_have_applied);
         let mut outcome = interpret(spec, attempts);
-        if outcome.code == HathoraResultCode::TransportError
+        if outcome.code == ResultCode::TransportError
             && self.interrupted.load(std::sync::atomic::Ordering::Acquire)
         {
-            outcome.code = HathoraResultCode::ShutDown;
+            outcome.code = ResultCode::ShutDown;
             outcome.message = Some(crate::outcome::CLIENT_FREED.into());
         }
         log_at!(
@@ -196,15 +196,15 @@ impl Engine {
         } = call
             && matches!(
                 outcome.code,
-                HathoraResultCode::Timeout
-                    | HathoraResultCode::TransportError
-                    | HathoraResultCode::DecodeError
+                ResultCode::Timeout
+                    | ResultCode::TransportError
+                    | ResultCode::DecodeError
             )
         {
             let m = outcome.message.get_or_insert_default();
             m.push_str(&format!(" (the room may exist: roomId {id})"));
         }
-        if outcome.code == HathoraResultCode::ApiError && uncertain {
+        if outcome.code == ResultCode::ApiError && uncertain {
             // Rare (a retry after a lost response): its look-ups run here, blocking.
             return self.resolve_lost_success(call, opts, deadline, cancel, outcome);
         }
@@ -256,7 +256,7 @@ impl Engine {
                     "DestroyRoom {room_id}: a retry found the room gone; an earlier attempt destroyed it"
                 );
                 Outcome {
-                    code: HathoraResultCode::Ok,
+                    code: ResultCode::Ok,
                     http_status: 204,
                     message: None,
                     body: Vec::new(),

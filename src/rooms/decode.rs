@@ -2,7 +2,7 @@
 //! status, message, body and typed payload.
 
 use super::call::{OpSpec, PayloadKind};
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::model::{ApiErrorBody, ConnectionInfo, Room};
 use crate::outcome::{Outcome, Payload};
 use crate::http::retry::Attempts;
@@ -15,15 +15,15 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
         Err(reason) => Outcome::failure(
             reason,
             match reason {
-                HathoraResultCode::ShutDown => crate::outcome::CLIENT_FREED,
+                ResultCode::ShutDown => crate::outcome::CLIENT_FREED,
                 _ => crate::outcome::CANCELLED,
             },
         ),
         Ok(Err(AttemptError { failure, status })) => {
             let mut out = match failure {
-                Failure::Timeout(m) => Outcome::failure(HathoraResultCode::Timeout, m),
+                Failure::Timeout(m) => Outcome::failure(ResultCode::Timeout, m),
                 Failure::Connection(m) | Failure::Fatal(m) => {
-                    Outcome::failure(HathoraResultCode::TransportError, m)
+                    Outcome::failure(ResultCode::TransportError, m)
                 }
             };
             // The status line arrived before the body failed (e.g. it was over the limit).
@@ -33,7 +33,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
         Ok(Ok(resp)) if (200..300).contains(&resp.status) => match decode(spec.payload, &resp.body)
         {
             Ok(payload) => Outcome {
-                code: HathoraResultCode::Ok,
+                code: ResultCode::Ok,
                 http_status: resp.status,
                 message: None,
                 body: resp.body,
@@ -41,7 +41,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 attempts: 0,
             },
             Err(e) => Outcome {
-                code: HathoraResultCode::DecodeError,
+                code: ResultCode::DecodeError,
                 http_status: resp.status,
                 message: Some(format!(
                     "{} answered HTTP {} with a body that is not the expected JSON: {e}",
@@ -57,7 +57,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 .map(|e| e.message)
                 .unwrap_or_else(|_| format!("HTTP {} without an API error body", resp.status));
             Outcome {
-                code: HathoraResultCode::ApiError,
+                code: ResultCode::ApiError,
                 http_status: resp.status,
                 message: Some(message),
                 body: resp.body,

@@ -4,7 +4,7 @@
 use super::call::{Call, CallOptions};
 use super::api::{CallStep, Engine};
 use crate::cancel::CancelToken;
-use crate::code::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::model::RoomReadyStatus;
 use crate::outcome::{Outcome, Payload};
 use crate::http::retry::Retries;
@@ -68,7 +68,7 @@ impl Engine {
         let active =
             matches!(&out.payload, Payload::Connection(c) if c.status == RoomReadyStatus::Active);
         let past_deadline = Instant::now() >= deadline;
-        let timed_out = out.code == HathoraResultCode::Timeout;
+        let timed_out = out.code == ResultCode::Timeout;
         if timed_out && !past_deadline {
             // Only this poll's own timeout: the wait goes on.
             state.attempts = out.attempts;
@@ -92,7 +92,7 @@ impl Engine {
                     .or(Some(out))
             };
             let mut timed_out = last.expect("set above");
-            timed_out.code = HathoraResultCode::Timeout;
+            timed_out.code = ResultCode::Timeout;
             timed_out.message = Some(format!("room {room_id} was not active before the deadline"));
             return WaitStep::Done(timed_out);
         }

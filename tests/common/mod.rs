@@ -1,17 +1,19 @@
 //! Test harness that drives the library through its C ABI, exactly as a C caller would,
 //! against the emulator on 127.0.0.1. Shared by the integration tests; each test binary uses a
 //! part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;
 pub use hathora_rooms::ffi::library::*;
+pub use hathora_rooms::ffi::limits::*;
+pub use hathora_rooms::ffi::log::*;
 pub use hathora_rooms::ffi::ops::*;
 pub use hathora_rooms::ffi::result::*;
 pub use hathora_rooms::ffi::view::*;
-pub use hathora_rooms::{HathoraDispatchMode, HathoraResultCode};
+pub use hathora_rooms::ffi::{HathoraDispatchMode, HathoraResultCode};
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::{Arc, Condvar, Mutex};
