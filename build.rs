@@ -27,9 +27,8 @@ fn ffi_sources(crate_dir: &Path) -> Vec<PathBuf> {
 
 /// Writes include/hathora_rooms.h and bindings/csharp/Runtime/NativeMethods.g.cs under `root`.
 fn generate(root: &Path) {
-    let crate_dir = PathBuf::from(
-        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
-    );
+    let crate_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let config =
         cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     std::fs::create_dir_all(root.join("include")).expect("create include/");

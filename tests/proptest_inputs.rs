@@ -217,7 +217,10 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
     for (p, cp) in ports {
         let cp = unsafe { &*cp };
         assert_eq!(cp.port, p.port);
-        assert_eq!(cp.transport_type, HathoraTransportType::of(&p.transport_type));
+        assert_eq!(
+            cp.transport_type,
+            HathoraTransportType::of(&p.transport_type)
+        );
         assert_eq!(
             s(cp.transport_type_raw).unwrap(),
             p.transport_type.as_str().replace('\0', "\u{FFFD}")

@@ -6,10 +6,10 @@ mod pool;
 mod timer;
 
 use crate::cancel::CancelToken;
-use crate::config::DispatchMode;
 use crate::code::ResultCode;
-use crate::outcome::Outcome;
+use crate::config::DispatchMode;
 use crate::locks::{self, lock};
+use crate::outcome::Outcome;
 use pool::Pool;
 pub use pool::Sizing;
 use std::collections::{HashMap, VecDeque};
@@ -121,8 +121,7 @@ impl Task {
             if ticket.cancel.reason().is_some() {
                 drop(stage);
                 // Cancelled while its step ran: end here (finish reports the cancel reason).
-                let mut out =
-                    Outcome::failure(ResultCode::Cancelled, "the request was cancelled");
+                let mut out = Outcome::failure(ResultCode::Cancelled, "the request was cancelled");
                 out.attempts = attempts;
                 finish(&self.parts.core, &ticket, out);
                 return;

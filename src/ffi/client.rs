@@ -3,10 +3,10 @@
 //! unguessable and never repeat (see `next_handle`), so a stale or uninitialised handle variable
 //! cannot name whichever client happens to be live under a small number.
 
-use super::config::HathoraConfig;
 use super::boundary::{guard, guard_code, invalid, set_last_error, write_out};
-use crate::client::Client;
+use super::config::HathoraConfig;
 use super::enums::HathoraResultCode;
+use crate::client::Client;
 use crate::locks;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

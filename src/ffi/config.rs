@@ -4,8 +4,8 @@
 
 use super::boundary::{guard, guard_code, invalid, optional_str, required_str};
 use super::enums::HathoraDispatchMode;
-use crate::config::{ClientConfig, Secret};
 use super::enums::HathoraResultCode;
+use crate::config::{ClientConfig, Secret};
 use std::ffi::c_char;
 use std::time::Duration;
 
@@ -313,7 +313,9 @@ pub unsafe extern "C" fn hathora_config_set_dispatch_mode(
     unsafe {
         with(config, |c| {
             c.dispatch_mode = HathoraDispatchMode::from_u32(dispatch_mode)
-                .ok_or_else(|| format!("dispatch_mode {dispatch_mode} is not a HathoraDispatchMode"))?
+                .ok_or_else(|| {
+                    format!("dispatch_mode {dispatch_mode} is not a HathoraDispatchMode")
+                })?
                 .into();
             Ok(())
         })

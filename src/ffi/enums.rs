@@ -253,7 +253,9 @@ mod tests {
             }
         };
     }
-    named_by_core!(HathoraResultCode, ResultCode, |c: ResultCode| c.as_str().to_owned());
+    named_by_core!(HathoraResultCode, ResultCode, |c: ResultCode| c
+        .as_str()
+        .to_owned());
     named_by_core!(HathoraDispatchMode, DispatchMode, |m| format!("{m:?}"));
     named_by_core!(HathoraLogLevel, LogLevel, |l| format!("{l:?}"));
 
@@ -261,7 +263,8 @@ mod tests {
         ($c:ident, $model:ident) => {
             impl Named for $c {
                 fn name(self) -> String {
-                    self.known().map_or(String::new(), |m| m.as_str().to_owned())
+                    self.known()
+                        .map_or(String::new(), |m| m.as_str().to_owned())
                 }
                 fn from_u32(raw: u32) -> Option<Self> {
                     $c::from_u32(raw)
@@ -357,13 +360,28 @@ mod tests {
     #[test]
     fn numbers_past_the_table_name_nothing_and_unknown_wire_strings_are_unknown() {
         let past: [(&str, bool); 7] = [
-            ("HathoraResultCode 10", HathoraResultCode::from_u32(10).is_none()),
-            ("HathoraDispatchMode 2", HathoraDispatchMode::from_u32(2).is_none()),
+            (
+                "HathoraResultCode 10",
+                HathoraResultCode::from_u32(10).is_none(),
+            ),
+            (
+                "HathoraDispatchMode 2",
+                HathoraDispatchMode::from_u32(2).is_none(),
+            ),
             ("HathoraLogLevel 5", HathoraLogLevel::from_u32(5).is_none()),
             ("HathoraRegion 15", HathoraRegion::from_u32(15).is_none()),
-            ("HathoraRoomStatus 5", HathoraRoomStatus::from_u32(5).is_none()),
-            ("HathoraRoomReadyStatus 3", HathoraRoomReadyStatus::from_u32(3).is_none()),
-            ("HathoraTransportType 4", HathoraTransportType::from_u32(4).is_none()),
+            (
+                "HathoraRoomStatus 5",
+                HathoraRoomStatus::from_u32(5).is_none(),
+            ),
+            (
+                "HathoraRoomReadyStatus 3",
+                HathoraRoomReadyStatus::from_u32(3).is_none(),
+            ),
+            (
+                "HathoraTransportType 4",
+                HathoraTransportType::from_u32(4).is_none(),
+            ),
         ];
         for (case, none) in past {
             assert!(none, "{case} names a value");
@@ -373,7 +391,11 @@ mod tests {
             HathoraRoomStatus::Unknown,
             "an unknown wire string"
         );
-        assert_eq!(HathoraRegion::Unknown.known(), None, "UNKNOWN names no region");
+        assert_eq!(
+            HathoraRegion::Unknown.known(),
+            None,
+            "UNKNOWN names no region"
+        );
         assert_eq!(HathoraRegion::known_values().count(), 14, "known regions");
     }
 }

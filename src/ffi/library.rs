@@ -51,4 +51,3 @@ pub extern "C" fn hathora_region_name(region: u32) -> *const c_char {
             .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
     })
 }
-

@@ -16,7 +16,7 @@ pub mod view;
 pub(crate) mod boundary;
 
 pub use enums::{
-    HathoraDispatchMode, HathoraLogLevel, HathoraRegion, HathoraResultCode,
-    HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType,
+    HathoraDispatchMode, HathoraLogLevel, HathoraRegion, HathoraResultCode, HathoraRoomReadyStatus,
+    HathoraRoomStatus, HathoraTransportType,
 };
 pub use limits::*;

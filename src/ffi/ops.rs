@@ -3,14 +3,14 @@
 //! contract of both forms is written once, in the header's preamble (cbindgen.toml), and each
 //! operation's doc points to it.
 
-use super::client::{HathoraClient, lookup};
-use super::enums::HathoraRegion;
-use super::result::HathoraResult;
 use super::boundary::{
     Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
     write_out,
 };
+use super::client::{HathoraClient, lookup};
+use super::enums::HathoraRegion;
 use super::enums::HathoraResultCode;
+use super::result::HathoraResult;
 use crate::outcome::Outcome;
 use crate::rooms::{Call, CallOptions};
 use std::ffi::{c_char, c_void};

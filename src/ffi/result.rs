@@ -1,8 +1,8 @@
 //! The result object every call produces, and its accessors.
 
 use super::boundary::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
-use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
 use super::enums::HathoraResultCode;
+use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
 use crate::outcome::{Outcome, Payload};
 use std::ffi::{CString, c_char};
 use std::ptr::null;

@@ -249,7 +249,12 @@ fn model_enums() -> Vec<(&'static str, Vec<ModelValue>)> {
     vec![
         (
             "HathoraRegion",
-            known(HathoraRegion::from_u32, HathoraRegion::known, Region::KNOWN, Region::as_str),
+            known(
+                HathoraRegion::from_u32,
+                HathoraRegion::known,
+                Region::KNOWN,
+                Region::as_str,
+            ),
         ),
         (
             "HathoraRoomStatus",

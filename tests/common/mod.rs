@@ -3,7 +3,6 @@
 //! part of it.
 #![allow(dead_code, unused_imports)]
 
-pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;
@@ -14,6 +13,7 @@ pub use hathora_rooms::ffi::ops::*;
 pub use hathora_rooms::ffi::result::*;
 pub use hathora_rooms::ffi::view::*;
 pub use hathora_rooms::ffi::{HathoraDispatchMode, HathoraResultCode};
+pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::{Arc, Condvar, Mutex};
