@@ -10,7 +10,6 @@
 // An `Outcome` is returned by value on purpose: it is the result object, built once per call.
 #![allow(clippy::result_large_err)]
 
-mod agents;
 mod cancel;
 mod client;
 mod code;
@@ -24,7 +23,6 @@ pub mod model;
 mod outcome;
 mod random;
 mod rooms;
-mod tcp;
 mod validate;
 
 pub use client::Client;

@@ -1,7 +1,11 @@
-//! Name resolution without a thread per connection. ureq's default resolver spawns a lookup
-//! thread for every new connection when a deadline is set, even for an IP address. Here IP
-//! literals need no lookup at all, and a host's addresses are kept for a minute, so the thread
-//! count stays at the pool's size plus its timer in steady state.
+//! Name lookups bounded by the call's deadline, without a thread per request. Once a deadline is
+//! set, ureq's own resolver looks the host up on a new thread for every request (IP literals and
+//! requests that reuse a kept-alive connection included), so the process would hold more threads
+//! than the pool's maximum. Here an IP literal needs no lookup, and a host's addresses are kept
+//! for a minute; a new name is looked up by ureq's resolver, within the deadline.
+//!
+//! A lookup that leaves the call less than `MIN_CONNECT` ends it with a timeout: ureq gives a
+//! connect with no time left a whole second, which would outlive the deadline.
 //! (`ureq::unversioned` is outside ureq's semver promise: Cargo.toml pins ureq's minor version.)
 
 use crate::locks;
@@ -13,8 +17,12 @@ use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
+use ureq::unversioned::transport::time::Duration as UreqDuration;
 
 const CACHE_FOR: Duration = Duration::from_secs(60);
+
+/// The least time a lookup leaves for the connect that follows.
+const MIN_CONNECT: Duration = Duration::from_millis(1);
 
 #[derive(Debug, Default)]
 pub struct CachingResolver {
@@ -49,9 +57,55 @@ impl Resolver for CachingResolver {
         {
             return Ok(addrs.clone());
         }
+        let started = Instant::now();
         let addrs = self.lookup.resolve(uri, config, timeout)?;
-        let mut cache = locks::lock(&self.cache);
-        cache.insert(key, (Instant::now(), addrs.clone()));
+        locks::lock(&self.cache).insert(key, (Instant::now(), addrs.clone()));
+        if let UreqDuration::Exact(left) = timeout.after
+            && started.elapsed() + MIN_CONNECT > left
+        {
+            return Err(ureq::Error::Timeout(timeout.reason));
+        }
         Ok(addrs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(r: &CachingResolver, url: &str) -> Vec<SocketAddr> {
+        let uri: Uri = url.parse().unwrap();
+        let timeout = NextTimeout {
+            after: UreqDuration::Exact(Duration::from_secs(30)),
+            ..NextTimeout::default()
+        };
+        let addrs = r
+            .resolve(&uri, &Config::default(), timeout)
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        addrs.iter().copied().collect()
+    }
+
+    #[test]
+    fn ip_literals_need_no_lookup_and_names_are_kept() {
+        let r = CachingResolver::default();
+        for (url, want) in [
+            ("http://127.0.0.1:8080/x", "127.0.0.1:8080"),
+            ("https://10.1.2.3/", "10.1.2.3:443"),
+            ("http://[::1]:9/", "[::1]:9"),
+        ] {
+            assert_eq!(resolve(&r, url), [want.parse().unwrap()], "{url}");
+        }
+        assert!(
+            locks::lock(&r.cache).is_empty(),
+            "IP literals are not cached"
+        );
+        let first = resolve(&r, "http://localhost:7/");
+        assert!(!first.is_empty(), "localhost resolves");
+        assert_eq!(
+            locks::lock(&r.cache).keys().collect::<Vec<_>>(),
+            ["localhost:7"],
+            "a looked-up name is kept"
+        );
+        assert_eq!(resolve(&r, "http://localhost:7/"), first, "from the cache");
     }
 }

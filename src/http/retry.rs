@@ -2,11 +2,11 @@
 //! (seconds or HTTP date), all capped by the call's deadline and woken by cancellation. One
 //! attempt is one step, so an asynchronous call waits between attempts on the timer.
 
+use super::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
 use crate::cancel::CancelToken;
-use crate::config::RetryPolicy;
 use crate::code::ResultCode;
+use crate::config::RetryPolicy;
 use crate::log::log_at;
-use crate::http::transport::{AttemptError, Failure, HttpRequest, HttpResponse, Transport};
 use std::time::{Duration, Instant};
 
 /// What the loop ended with.
@@ -46,14 +46,15 @@ impl Retries {
     }
 }
 
-/// Where a call stands after one attempt.
-pub enum Step {
-    Done(Attempts),
+/// Where a call's retry loop stands after one attempt.
+pub enum AfterAttempt {
+    /// No more attempts: the loop's end.
+    Finished(Attempts),
     /// Try again after this delay (it ends before the deadline).
-    Again(Duration, Retries),
+    RetryIn(Duration, Retries),
 }
 
-/// Makes one attempt and decides what comes next. The caller waits the delay of `Again`: a
+/// Makes one attempt and decides what comes next. The caller waits the delay of `RetryIn`: a
 /// blocking call sleeps, an asynchronous one schedules its next attempt on the timer.
 pub fn attempt(
     transport: &Transport,
@@ -63,8 +64,8 @@ pub fn attempt(
     cancel: &CancelToken,
     operation: &str,
     mut so_far: Retries,
-) -> Step {
-    let ended = |last, so_far: Retries| Step::Done(so_far.end(last));
+) -> AfterAttempt {
+    let ended = |last, so_far: Retries| AfterAttempt::Finished(so_far.end(last));
     if let Some(reason) = cancel.reason() {
         return ended(Err(reason), so_far);
     }
@@ -76,10 +77,12 @@ pub fn attempt(
             Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
             r.status != 429 && r.status != 503,
         ),
-        Err(AttemptError {
-            failure: Failure::Connection(_),
-            ..
-        }) => (Some(backoff(policy, count)), true),
+        Err(
+            e @ AttemptError {
+                failure: Failure::Connection(_),
+                ..
+            },
+        ) => (Some(backoff(policy, count)), e.may_have_been_sent),
         _ => (None, false),
     };
     let describe = || match &result {
@@ -106,7 +109,7 @@ pub fn attempt(
         describe()
     );
     so_far.earlier_may_have_applied |= may_have_applied;
-    Step::Again(delay, so_far)
+    AfterAttempt::RetryIn(delay, so_far)
 }
 
 /// The whole loop on this thread: attempts, with the waits between them slept here (woken by
@@ -122,8 +125,8 @@ pub fn run(
     let mut so_far = Retries::default();
     loop {
         match attempt(transport, req, policy, deadline, cancel, operation, so_far) {
-            Step::Done(attempts) => return attempts,
-            Step::Again(delay, next) => {
+            AfterAttempt::Finished(attempts) => return attempts,
+            AfterAttempt::RetryIn(delay, next) => {
                 if let Err(reason) = cancel.sleep(delay) {
                     return next.end(Err(reason));
                 }

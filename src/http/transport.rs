@@ -1,12 +1,19 @@
-//! One HTTP attempt on an agent of its own (see `agents`): keep-alive connection reuse, TLS
-//! verification (rustls with the bundled web roots), the auth rule, and per-attempt deadlines.
+//! One HTTP attempt on the client's ureq agent: keep-alive connections, TLS verification (rustls
+//! with the bundled web roots), the auth rule, and the call's deadline on every attempt.
+//!
+//! ureq does the work with its own connector chain (CONNECT proxy, TCP, rustls). The library
+//! plugs in only what users need and ureq does not do:
+//! - `proxy`: the proxy read from the environment as curl reads it, and never one for loopback;
+//! - `resolver`: name lookups bounded by the call's deadline without a thread per request.
+//!
+//! Freeing the client interrupts the attempts in progress with ureq's `Agent::shutdown`, which
+//! shuts down the socket of every connection the agent made.
 
-use crate::agents::Agents;
+use super::resolver::CachingResolver;
 use crate::config::{ClientConfig, Secret};
-use std::io::Read;
 use std::time::{Duration, Instant};
 use ureq::Agent;
-use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+use ureq::unversioned::transport::DefaultConnector;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -45,53 +52,51 @@ pub enum Failure {
     Fatal(String),
 }
 
-/// A failed attempt: why, and the status of the status line when one arrived before the
-/// failure (a body over the limit, cut off, or too slow), so that the result can report it.
+/// A failed attempt: why, the status of the status line when one arrived before the failure (a
+/// body over the limit, cut off, or too slow) so that the result can report it, and whether the
+/// request may have reached the server.
 #[derive(Debug, PartialEq)]
 pub struct AttemptError {
     pub failure: Failure,
     pub status: Option<u16>,
+    /// False only when the connection never opened (refused, unreachable, a name that did not
+    /// resolve, a connect that timed out, a proxy that refused the tunnel): nothing was sent.
+    pub may_have_been_sent: bool,
 }
 
 impl From<Failure> for AttemptError {
+    /// A failure before anything was sent.
     fn from(failure: Failure) -> Self {
         AttemptError {
             failure,
             status: None,
+            may_have_been_sent: false,
         }
     }
 }
 
-/// An attempt after `interrupt`, worded as ureq words one whose connection it closed.
-const SHUT_DOWN: &str = "connection failed: the client is shutting down";
-
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
-/// The most a body's buffer reserves before its bytes arrive: far above any RoomsV2 response.
-const PREALLOCATE: u64 = 256 * 1024;
+/// The least time left for an attempt to start: ureq gives a connect with no time left a whole
+/// second, which would outlive the deadline.
+const MIN_ATTEMPT: Duration = Duration::from_millis(1);
 
-/// Input and output buffer of each connection.
+/// Input and output buffer of each connection: ureq's 128 KiB are zero-filled per connection,
+/// and RoomsV2 requests and response headers are small (the input buffer grows when a header
+/// needs more).
 const CONNECTION_BUFFER: usize = 16 * 1024;
 
 pub struct Transport {
-    agents: Agents,
+    agent: Agent,
     base_url: String,
     authorization: Option<Secret>,
-    /// The client's call deadline and connect deadline, also set on the agent.
-    timeout: Duration,
     connect_timeout: Duration,
 }
-
-/// How late an attempt that uses the agent's own deadline may end (instead of a per-request
-/// deadline, which costs a config copy and two setsockopt calls per request). An asynchronous
-/// call's deadline counts from its submission, so its first attempt starts a little after: 20 ms
-/// keeps those on the agent's deadline, well inside the 10% / 50 ms a deadline is held to.
-const AGENT_DEADLINE_SLACK: Duration = Duration::from_millis(20);
 
 impl Transport {
     /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
     pub fn new(config: &ClientConfig) -> Result<Self, String> {
-        let proxy = crate::http::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
+        let proxy = super::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
         if let Some(c) = &proxy {
             crate::log::log_at!(
                 Info,
@@ -109,38 +114,29 @@ impl Transport {
             .user_agent(concat!("hathora-rooms-native/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .max_redirects(0)
-            // ureq's 128 KiB buffers are zero-filled per connection, and a pool at its maximum
-            // keeps one connection per worker: RoomsV2 requests and response headers are small
-            // (the input buffer grows when a header needs more).
             .input_buffer_size(CONNECTION_BUFFER)
             .output_buffer_size(CONNECTION_BUFFER)
-            .timeout_global(Some(config.timeout))
-            .timeout_connect(Some(config.connect_timeout));
-        let agents = Agents::new(
-            agent_config,
-            // ureq's default chain for this build (no SOCKS: `proxy` refuses it), with the
-            // library's TCP layer in place of ureq's.
-            ().chain(ConnectProxyConnector::default())
-                .chain(crate::tcp::TcpConnector)
-                .chain(RustlsConnector::default()),
-            crate::http::resolver::CachingResolver::default(),
-            crate::agents::IDLE,
-        );
+            // A connection kept per worker: a burst of calls finds its connections open again.
+            .max_idle_connections(config.max_workers)
+            .max_idle_connections_per_host(config.max_workers)
+            .build();
         Ok(Transport {
-            agents,
+            agent: Agent::with_parts(
+                agent_config,
+                DefaultConnector::new(),
+                CachingResolver::default(),
+            ),
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
                 .dev_token
                 .as_ref()
                 .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
-            timeout: config.timeout,
             connect_timeout: config.connect_timeout,
         })
     }
 
-    /// Adds the token when the request needs it, and bounds the request by `remaining`: a first
-    /// attempt under the client's default deadlines uses the agent's timeouts as they are; any
-    /// other gets its own.
+    /// Adds the token when the request needs it, and bounds the attempt by the time `remaining`
+    /// to the call's deadline.
     fn prepared<B>(
         &self,
         b: ureq::RequestBuilder<B>,
@@ -152,12 +148,6 @@ impl Transport {
             _ => b,
         };
         let connect = req.connect_timeout.unwrap_or(self.connect_timeout);
-        if remaining + AGENT_DEADLINE_SLACK >= self.timeout
-            && connect == self.connect_timeout
-            && connect <= remaining
-        {
-            return b;
-        }
         b.config()
             .timeout_global(Some(remaining))
             .timeout_connect(Some(connect.min(remaining)))
@@ -167,7 +157,7 @@ impl Transport {
     /// Closes every connection, interrupting the attempts in progress at once; later attempts
     /// fail. Used when the client is freed, so that freeing never waits out a slow server.
     pub fn interrupt(&self) {
-        self.agents.shut_down();
+        self.agent.clone().shutdown();
     }
 
     /// The base URL without a trailing `/`.
@@ -182,13 +172,11 @@ impl Transport {
     /// Sends one attempt that must finish by `deadline`.
     pub fn send(&self, req: &HttpRequest, deadline: Instant) -> Result<HttpResponse, AttemptError> {
         let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
+        if remaining < MIN_ATTEMPT {
             return Err(Failure::Timeout("the deadline passed before the attempt".into()).into());
         }
-        let Some(agent) = self.agents.lend() else {
-            return Err(Failure::Connection(SHUT_DOWN.into()).into());
-        };
         let url = req.url.as_str();
+        let agent = &self.agent;
         let result = match (req.method, req.body) {
             (Method::Get, _) => self.prepared(agent.get(url), req, remaining).call(),
             (Method::Post, None) => self.prepared(agent.post(url), req, remaining).send_empty(),
@@ -203,25 +191,16 @@ impl Transport {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::http::retry_after::parse_retry_after);
-        // Sized from Content-Length up front: growing the buffer as it fills costs reallocations,
-        // and in poll dispatch those contend with the other thread that frees results. Bounded,
-        // so that a Content-Length larger than what follows reserves little.
-        let size_hint = response
-            .body()
-            .content_length()
-            .map_or(0, |n| n.min(PREALLOCATE) as usize);
-        // One byte more for the NUL the C result appends, so that is no reallocation either.
-        let mut body = Vec::with_capacity(size_hint + 1);
-        response
+            .and_then(super::retry_after::parse_retry_after);
+        let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
-            .reader()
-            .read_to_end(&mut body)
+            .read_to_vec()
             .map_err(|e| AttemptError {
-                failure: classify(ureq::Error::from(e), deadline),
                 status: Some(status),
+                may_have_been_sent: true,
+                ..classify(e, deadline)
             })?;
         Ok(HttpResponse {
             status,
@@ -231,31 +210,127 @@ impl Transport {
     }
 }
 
-/// Sorts a ureq error into what the retry loop needs to know.
-fn classify(e: ureq::Error, deadline: Instant) -> Failure {
+/// Sorts a ureq error into what the retry loop needs to know, and tells a connection that never
+/// opened (nothing sent) from one that failed later.
+fn classify(e: ureq::Error, deadline: Instant) -> AttemptError {
+    use std::io::ErrorKind as K;
     use ureq::Error as E;
+    let not_connected = |why: String| AttemptError {
+        failure: Failure::Connection(format!("could not connect: {why}")),
+        status: None,
+        may_have_been_sent: false,
+    };
+    let sent = |failure| AttemptError {
+        failure,
+        status: None,
+        may_have_been_sent: true,
+    };
     match e {
         // A connect (or lookup) that timed out before the call's deadline is a connection
         // failure like a refused one: worth another attempt while time remains.
-        E::Timeout(t @ (ureq::Timeout::Connect | ureq::Timeout::Resolve))
-            if Instant::now() + Duration::from_millis(1) < deadline =>
-        {
-            Failure::Connection(format!("connection failed: {t} timed out"))
+        E::Timeout(t @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
+            if Instant::now() + Duration::from_millis(1) < deadline {
+                not_connected(format!("{t} timed out"))
+            } else {
+                Failure::Timeout(format!("timed out ({t})")).into()
+            }
         }
-        E::Timeout(t) => Failure::Timeout(format!("timed out ({t})")),
+        E::Timeout(t) => sent(Failure::Timeout(format!("timed out ({t})"))),
+        E::Io(io) if matches!(io.kind(), K::TimedOut | K::WouldBlock) => {
+            sent(Failure::Timeout(format!("timed out ({io})")))
+        }
         E::Io(io)
             if matches!(
                 io.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                K::ConnectionRefused
+                    | K::HostUnreachable
+                    | K::NetworkUnreachable
+                    | K::NetworkDown
+                    | K::AddrNotAvailable
+                    | K::NotConnected
             ) =>
         {
-            Failure::Timeout(format!("timed out ({io})"))
+            not_connected(io.to_string())
         }
-        E::Io(io) => Failure::Connection(format!("connection failed: {io}")),
-        E::HostNotFound => Failure::Connection("host not found".into()),
-        E::ConnectionFailed => Failure::Connection("connection failed".into()),
-        E::Protocol(p) => Failure::Connection(format!("malformed HTTP response: {p}")),
-        E::BodyExceedsLimit(n) => Failure::Fatal(format!("response body larger than {n} bytes")),
-        other => Failure::Fatal(other.to_string()),
+        E::Io(io) => sent(Failure::Connection(format!("connection failed: {io}"))),
+        E::HostNotFound => not_connected("host not found".into()),
+        E::ConnectionFailed => not_connected("connection failed".into()),
+        E::ConnectProxyFailed(why) => AttemptError {
+            failure: Failure::Fatal(format!("the proxy refused the tunnel: {why}")),
+            status: None,
+            may_have_been_sent: false,
+        },
+        E::Protocol(p) => sent(Failure::Connection(format!("malformed HTTP response: {p}"))),
+        E::BodyExceedsLimit(n) => sent(Failure::Fatal(format!(
+            "response body larger than {n} bytes"
+        ))),
+        other => sent(Failure::Fatal(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+    use ureq::Error as E;
+
+    #[derive(Debug, PartialEq)]
+    enum Class {
+        Timeout,
+        Connection,
+        Fatal,
+    }
+
+    #[test]
+    fn failures_tell_a_connection_that_never_opened_from_one_that_may_have_sent() {
+        let later = Instant::now() + Duration::from_secs(60);
+        let passed = Instant::now();
+        #[rustfmt::skip]
+        let cases: Vec<(&str, E, Instant, Class, bool)> = vec![
+            ("refused", E::Io(IoError::from(ErrorKind::ConnectionRefused)), later, Class::Connection, false),
+            ("unreachable", E::Io(IoError::from(ErrorKind::HostUnreachable)), later, Class::Connection, false),
+            ("after shutdown", E::Io(IoError::from(ErrorKind::NotConnected)), later, Class::Connection, false),
+            ("host not found", E::HostNotFound, later, Class::Connection, false),
+            ("connect timed out early", E::Timeout(ureq::Timeout::Connect), later, Class::Connection, false),
+            ("connect timed out at the deadline", E::Timeout(ureq::Timeout::Connect), passed, Class::Timeout, false),
+            ("lookup timed out early", E::Timeout(ureq::Timeout::Resolve), later, Class::Connection, false),
+            ("proxy refused the tunnel", E::ConnectProxyFailed("403".into()), later, Class::Fatal, false),
+            ("reset", E::Io(IoError::from(ErrorKind::ConnectionReset)), later, Class::Connection, true),
+            ("no answer in time", E::Timeout(ureq::Timeout::Global), later, Class::Timeout, true),
+            ("read timed out", E::Io(IoError::from(ErrorKind::WouldBlock)), later, Class::Timeout, true),
+            ("body over the limit", E::BodyExceedsLimit(5), later, Class::Fatal, true),
+        ];
+        for (case, error, deadline, class, sent) in cases {
+            let e = classify(error, deadline);
+            let got = match e.failure {
+                Failure::Timeout(_) => Class::Timeout,
+                Failure::Connection(_) => Class::Connection,
+                Failure::Fatal(_) => Class::Fatal,
+            };
+            assert_eq!((got, e.may_have_been_sent), (class, sent), "{case}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn an_attempt_with_no_time_left_fails_at_once_without_connecting() {
+        // A port that was just free: a connect would be refused, not time out.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut config = ClientConfig::new("app");
+        config.base_url = format!("http://127.0.0.1:{port}");
+        let transport = Transport::new(&config).unwrap();
+        let req = HttpRequest {
+            method: Method::Get,
+            url: format!("{}/x", config.base_url),
+            connect_timeout: None,
+            body: None,
+            auth: false,
+        };
+        let e = transport.send(&req, Instant::now()).unwrap_err();
+        assert!(matches!(e.failure, Failure::Timeout(_)), "{e:?}");
+        assert!(!e.may_have_been_sent, "nothing was sent: {e:?}");
     }
 }

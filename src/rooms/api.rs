@@ -1,40 +1,40 @@
-//! The engine: runs a prepared call through the retry loop and turns the end into a result,
-//! resolving a success whose response was lost (CreateRoom that made its room, DestroyRoom
-//! that destroyed it).
+//! The RoomsV2 API of one client: prepares a call, runs it through the retry loop and turns the
+//! end into a result, resolving a success whose response was lost (CreateRoom that made its
+//! room, DestroyRoom that destroyed it).
 
 use super::call::{Call, CallOptions};
 use super::decode::interpret;
 use super::request::generate_room_id;
 use crate::cancel::CancelToken;
-use crate::config::{ClientConfig, RetryPolicy};
 use crate::code::ResultCode;
-use crate::log::log_at;
-use crate::outcome::{Outcome, Payload};
+use crate::config::{ClientConfig, RetryPolicy};
 use crate::http::retry::{self, Retries};
 use crate::http::transport::{HttpRequest, Transport};
+use crate::log::log_at;
+use crate::outcome::{Outcome, Payload};
 use crate::validate;
 use std::time::{Duration, Instant};
 
 /// Where a call stands after one attempt.
-pub(crate) enum CallStep {
-    Done(Outcome),
+pub(crate) enum CallAfterAttempt {
+    Finished(Outcome),
     /// Make the next attempt after this delay.
-    Again(Duration, Retries),
+    RetryIn(Duration, Retries),
 }
 
-/// Configuration plus transport: everything needed to run a call on any thread.
-pub(crate) struct Engine {
+/// A client's configuration and HTTP transport: everything needed to run a call on any thread.
+pub(crate) struct RoomsApi {
     pub(crate) config: ClientConfig,
     transport: Transport,
     /// Set when the client is freed: attempts cut short by it end as `ShutDown`.
     interrupted: std::sync::atomic::AtomicBool,
 }
 
-impl Engine {
-    pub(crate) fn new(config: ClientConfig) -> Result<Engine, String> {
+impl RoomsApi {
+    pub(crate) fn new(config: ClientConfig) -> Result<RoomsApi, String> {
         config.validate()?;
         let transport = Transport::new(&config)?;
-        Ok(Engine {
+        Ok(RoomsApi {
             config,
             transport,
             interrupted: Default::default(),
@@ -125,7 +125,7 @@ impl Engine {
         deadline: Instant,
         cancel: &CancelToken,
         so_far: Retries,
-    ) -> CallStep {
+    ) -> CallAfterAttempt {
         let body = call.body();
         let req = self.request(call, opts, body.as_deref());
         let policy = self.policy(opts);
@@ -138,10 +138,10 @@ impl Engine {
             call.name(),
             so_far,
         ) {
-            retry::Step::Again(delay, next) => CallStep::Again(delay, next),
-            retry::Step::Done(attempts) => {
-                CallStep::Done(self.conclude(call, opts, deadline, cancel, &req.url, attempts))
-            }
+            retry::AfterAttempt::RetryIn(delay, next) => CallAfterAttempt::RetryIn(delay, next),
+            retry::AfterAttempt::Finished(attempts) => CallAfterAttempt::Finished(
+                self.conclude(call, opts, deadline, cancel, &req.url, attempts),
+            ),
         }
     }
 
@@ -196,9 +196,7 @@ impl Engine {
         } = call
             && matches!(
                 outcome.code,
-                ResultCode::Timeout
-                    | ResultCode::TransportError
-                    | ResultCode::DecodeError
+                ResultCode::Timeout | ResultCode::TransportError | ResultCode::DecodeError
             )
         {
             let m = outcome.message.get_or_insert_default();

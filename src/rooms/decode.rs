@@ -3,10 +3,10 @@
 
 use super::call::{OpSpec, PayloadKind};
 use crate::code::ResultCode;
-use crate::model::{ApiErrorBody, ConnectionInfo, Room};
-use crate::outcome::{Outcome, Payload};
 use crate::http::retry::Attempts;
 use crate::http::transport::{AttemptError, Failure};
+use crate::model::{ApiErrorBody, ConnectionInfo, Room};
+use crate::outcome::{Outcome, Payload};
 
 /// Turns the retry loop's end into a result: code, status, message, body and payload.
 pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
@@ -19,7 +19,9 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 _ => crate::outcome::CANCELLED,
             },
         ),
-        Ok(Err(AttemptError { failure, status })) => {
+        Ok(Err(AttemptError {
+            failure, status, ..
+        })) => {
             let mut out = match failure {
                 Failure::Timeout(m) => Outcome::failure(ResultCode::Timeout, m),
                 Failure::Connection(m) | Failure::Fatal(m) => {
