@@ -475,32 +475,80 @@ fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
     assert_eq!(emu.stats().rooms, 1);
 }
 
+/// The message of a failed CreateRoom names the room it may have made (so the caller can look
+/// it up or destroy it) only when a request may have reached the server.
 #[test]
-fn a_create_that_fails_after_sending_names_the_room_it_may_have_made() {
+fn a_failed_create_names_its_room_only_when_a_request_may_have_reached_the_server() {
     let emu = emulator();
-    let cl = client(&emu, HathoraDispatchMode::Worker);
-    emu.faults().garbage_next(1);
-    let r = blocking(|out| unsafe {
-        hathora_create_room(
-            cl.0,
-            &HathoraCreateRoomParams {
-                region: 1,
-                ..hathora_create_room_params_init()
-            },
-            null(),
-            out,
-        )
+    let closed_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    }; // closed again: every connect is refused
+    let refused = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
+        let url = format!("http://127.0.0.1:{closed_port}");
+        assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
     });
-    assert_eq!((r.code(), r.status()), (Code::DecodeError, 201));
-    let message = r.message().unwrap();
-    let id = message
-        .rsplit("roomId ")
-        .next()
-        .unwrap()
-        .trim_end_matches(')');
-    let info = blocking(|out| unsafe { hathora_get_room_info(cl.0, c(id).as_ptr(), null(), out) });
-    assert_eq!(
-        info.ok().room().map(|r| s(r.room_id)),
-        Some(Some(id.to_owned()))
-    );
+    let reached = client(&emu, HathoraDispatchMode::Worker);
+    let create = |cl: &CClient, timeout_ms: u32| {
+        blocking(|out| unsafe {
+            hathora_create_room(
+                cl.0,
+                &HathoraCreateRoomParams {
+                    region: HathoraRegion::Frankfurt as u32,
+                    ..hathora_create_room_params_init()
+                },
+                &HathoraCallOptions {
+                    timeout_ms,
+                    ..hathora_call_options_init()
+                },
+                out,
+            )
+        })
+    };
+    /// What the message must say about the room: nothing, or its id; and whether the room is
+    /// sure to exist (a timed-out request may have been dropped before the server committed).
+    #[derive(Debug, PartialEq)]
+    enum Says {
+        Nothing,
+        MayExist,
+        MayExistAndDoes,
+    }
+    // (case, client, arm the emulator, per-call deadline, code, HTTP status, what it says)
+    type Case<'a> = (&'a str, &'a CClient, fn(&Emulator), u32, Code, u16, Says);
+    #[rustfmt::skip]
+    let cases: [Case; 3] = [
+        ("refused on every attempt", &refused, |_| {}, 0, Code::TransportError, 0, Says::Nothing),
+        ("a 201 with a garbage body", &reached, |e| e.faults().garbage_next(1), 0, Code::DecodeError, 201, Says::MayExistAndDoes),
+        ("no answer before the deadline", &reached, |e| e.faults().set_latency(Duration::from_millis(1_500)), 600, Code::Timeout, 0, Says::MayExist),
+    ];
+    for (case, cl, arm, timeout_ms, code, status, says) in cases {
+        arm(&emu);
+        let r = create(cl, timeout_ms);
+        emu.faults().clear();
+        let message = r.message().unwrap_or_default();
+        assert_eq!(
+            (r.code(), r.status()),
+            (code, status),
+            "{case}: {message:?}"
+        );
+        let named = message
+            .rsplit_once("(the room may exist: roomId ")
+            .map(|(_, id)| id.trim_end_matches(')').to_owned());
+        assert_eq!(
+            named.is_some(),
+            says != Says::Nothing,
+            "{case}: {message:?}"
+        );
+        if says == Says::MayExistAndDoes {
+            let id = named.unwrap();
+            let info = blocking(|out| unsafe {
+                hathora_get_room_info(reached.0, c(&id).as_ptr(), null(), out)
+            });
+            assert_eq!(
+                info.ok().room().map(|r| s(r.room_id)),
+                Some(Some(id.clone())),
+                "{case}: the named room exists"
+            );
+        }
+    }
 }

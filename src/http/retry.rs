@@ -17,6 +17,9 @@ pub struct Attempts {
     /// An earlier attempt may have taken effect without our seeing it: its connection failed
     /// after sending, or the server failed with 500, 502 or 504 (429 and 503 mean "not done").
     pub earlier_may_have_applied: bool,
+    /// Some attempt may have reached the server: false only when every connection failed to
+    /// open, so that nothing was sent.
+    pub may_have_reached_server: bool,
 }
 
 pub fn is_retryable_status(status: u16) -> bool {
@@ -28,6 +31,7 @@ pub fn is_retryable_status(status: u16) -> bool {
 pub struct Retries {
     count: u32,
     earlier_may_have_applied: bool,
+    may_have_reached_server: bool,
 }
 
 impl Retries {
@@ -42,6 +46,7 @@ impl Retries {
             last,
             count: self.count,
             earlier_may_have_applied: self.earlier_may_have_applied,
+            may_have_reached_server: self.may_have_reached_server,
         }
     }
 }
@@ -72,6 +77,9 @@ pub fn attempt(
     so_far.count += 1;
     let count = so_far.count;
     let result = transport.send(req, deadline);
+    so_far.may_have_reached_server |= result
+        .as_ref()
+        .map_or_else(|e| e.may_have_been_sent, |_| true);
     let (delay, may_have_applied) = match &result {
         Ok(r) if is_retryable_status(r.status) => (
             Some(r.retry_after.unwrap_or_else(|| backoff(policy, count))),
