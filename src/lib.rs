@@ -7,9 +7,6 @@
 //! The Rust API is what this file re-exports, plus `model` (the payload types) and `ffi` (the
 //! C functions and the types they take); every other module is internal.
 
-// An `Outcome` is returned by value on purpose: it is the result object, built once per call.
-#![allow(clippy::result_large_err)]
-
 mod cancel;
 mod client;
 mod code;

@@ -16,8 +16,10 @@ pub enum Payload {
     #[default]
     None,
     /// `RoomConnectionData`, `ConnectionInfoV2` or `RoomAllocationData`.
-    Connection(ConnectionInfo),
-    Room(Room),
+    Connection(Box<ConnectionInfo>),
+    /// Boxed like `Connection`, so that an `Outcome` (returned by value everywhere, failures
+    /// included) stays small.
+    Room(Box<Room>),
     Rooms(Vec<Room>),
 }
 

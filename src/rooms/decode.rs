@@ -102,10 +102,12 @@ fn decode(kind: PayloadKind, bytes: &[u8]) -> Result<Payload, DecodeFailure> {
     let json = |e| DecodeFailure::Json(e);
     Ok(match kind {
         PayloadKind::None => Payload::None,
-        PayloadKind::Connection => {
-            Payload::Connection(serde_json::from_str::<ConnectionInfo>(body).map_err(json)?)
+        PayloadKind::Connection => Payload::Connection(Box::new(
+            serde_json::from_str::<ConnectionInfo>(body).map_err(json)?,
+        )),
+        PayloadKind::Room => {
+            Payload::Room(Box::new(serde_json::from_str::<Room>(body).map_err(json)?))
         }
-        PayloadKind::Room => Payload::Room(serde_json::from_str::<Room>(body).map_err(json)?),
         PayloadKind::Rooms => {
             Payload::Rooms(serde_json::from_str::<Vec<Room>>(body).map_err(json)?)
         }
