@@ -1,8 +1,10 @@
 //! hathora-rooms-native: the Hathora Cloud RoomsV2 API for game engines, through a C ABI.
 //!
-//! Layers, each crossing one module boundary: `ffi` (the C surface) → `client` (blocking and
-//! asynchronous forms) → `rooms` (the operations as data) → `dispatch` (pool, ids, cancellation,
-//! poll queue) → `retry` + `transport` (HTTP) → `model` (wire types) → `outcome`.
+//! Layers, each crossing one module boundary: `ffi` (the C ABI, all of it) → `client` (blocking
+//! and asynchronous forms) → `rooms` (the operations as data) → `dispatch` (pool, ids,
+//! cancellation, poll queue) → `http` (retry loop, transport) → `model` (wire types) →
+//! `outcome`. Beside them: `config`, `code` (the result code), `log`, `validate`, `cancel`,
+//! `locks`, `random`.
 //!
 //! The Rust API is what this file re-exports, plus `model` (the payload types) and `ffi` (the
 //! C functions and the types they take); every other module is internal.
