@@ -4,11 +4,9 @@
 //! Defect 5: an oversized response keeps the HTTP status its status line carried.
 
 mod common;
-#[path = "support/fake_http.rs"]
-mod fake_http;
 
 use common::*;
-use fake_http::{FakeHttp, response};
+use common::fake_http::{FakeHttp, response};
 use std::ffi::{CString, c_char, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,6 +3,8 @@
 //! part of it.
 #![allow(dead_code, unused_imports)]
 
+pub mod fake_http;
+
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-REPO_ROOT = PACKAGE_ROOT.parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = REPO_ROOT / "bindings" / "python"
 # HATHORA_ROOMS_TEST_INSTALLED=1: test the package pip installed (with its bundled library), as
 # CI does; otherwise the source tree with the library cargo built in this checkout.
 INSTALLED = os.environ.get("HATHORA_ROOMS_TEST_INSTALLED") == "1"

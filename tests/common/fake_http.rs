@@ -1,7 +1,6 @@
-//! A scripted HTTP/1.1 server on 127.0.0.1 for the hardening tests: it records every request
+//! A scripted HTTP/1.1 server on 127.0.0.1: it records every request
 //! head it receives and answers each with the same canned bytes, closing the connection. Used
 //! as a hostile server (bodies, oversized responses), as a request counter, and as a proxy.
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -5,11 +5,9 @@
 //! own binary.
 
 mod common;
-#[path = "support/fake_http.rs"]
-mod fake_http;
 
 use common::*;
-use fake_http::{FakeHttp, response};
+use common::fake_http::{FakeHttp, response};
 use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 
