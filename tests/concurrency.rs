@@ -1,4 +1,4 @@
-//! Issue 6, stress: 16 threads × 500 asynchronous requests on one client (GetConnectionInfo
+//! Many threads on one client at once: 16 threads × 500 asynchronous requests on one client (GetConnectionInfo
 //! mostly, some GetRoomInfo and CreateRoom), random cancellations, then `hathora_client_free`
 //! while requests are in flight; 20 repetitions alternating the dispatch modes (a pump thread
 //! polls in poll mode), some with a small queue (QUEUE_FULL) and some freeing while the

@@ -1,15 +1,16 @@
-//! Issue 6, security: the dev token never appears in a log line (hook at DEBUG), a result
-//! message or body, or `hathora_last_error_message`, across a workload with failures (401,
-//! retries, timeouts, lost responses, garbage bodies, transport errors, invalid arguments);
-//! GetConnectionInfo and wait-until-active never send it (emulator stat
-//! `connection_info_with_auth` stays 0); plain http to a host that is not loopback is refused
-//! unless allowed; a client without a token refuses the operations that need one before
-//! sending anything, while GetConnectionInfo works.
+//! The dev token: it never appears in a log line (hook at DEBUG), a result message or body, or
+//! `hathora_last_error_message`, across a workload with failures (401, retries, timeouts, lost
+//! responses, garbage bodies, transport errors, invalid arguments); GetConnectionInfo and
+//! wait-until-active never send it (emulator stat `connection_info_with_auth` stays 0); a client
+//! without a token refuses the operations that need one before sending anything, while
+//! GetConnectionInfo and wait-until-active work. (Plain http to a host that is not loopback,
+//! where a token would travel in clear text, is refused: config.rs.)
 //!
 //! The log hook is process-wide and the tests of one binary run on parallel threads, so every
 //! test here holds `SERIAL`.
 
 mod common;
+use common::ops::{Param, every_operation};
 use common::*;
 use std::ffi::{CStr, c_char, c_void};
 use std::ptr::{null, null_mut};
@@ -390,72 +391,6 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
 }
 
 #[test]
-fn plain_http_only_to_loopback_unless_allowed() {
-    let _g = serial();
-    let try_new = |url: &str, allow: Option<bool>| -> (Code, String) {
-        let cfg = hathora_config_new();
-        unsafe {
-            assert_eq!(hathora_config_set_app_id(cfg, c("app").as_ptr()), Code::Ok);
-            assert_eq!(
-                hathora_config_set_dev_token(cfg, c(TOKEN).as_ptr()),
-                Code::Ok
-            );
-            assert_eq!(hathora_config_set_base_url(cfg, c(url).as_ptr()), Code::Ok);
-            if let Some(a) = allow {
-                assert_eq!(hathora_config_set_allow_insecure_http(cfg, a), Code::Ok);
-            }
-        }
-        let mut raw = null_mut();
-        let code = unsafe { hathora_client_new(cfg, &mut raw) };
-        let msg = last_error();
-        unsafe {
-            hathora_config_free(cfg);
-            hathora_client_free(raw);
-        }
-        (code, msg)
-    };
-    // Not loopback: refused by default and with the opt-in switched off, created with it on.
-    for url in [
-        "http://example.com",
-        "http://api.hathora.dev",
-        "http://10.0.0.1:8080",
-        "http://192.168.1.20:7777/prefix",
-        "http://[2001:db8::1]:80",
-        "http://localhost.example.com",
-        "http://127.0.0.1.nip.io",
-        "http://0.0.0.0:8080",
-    ] {
-        for allow in [None, Some(false)] {
-            let (code, msg) = try_new(url, allow);
-            assert_eq!(code, Code::InvalidArgument, "{url} {allow:?}");
-            assert!(
-                msg.contains("plain http") && msg.contains("allow_insecure_http"),
-                "{url}: {msg}"
-            );
-            assert!(!msg.contains(TOKEN));
-        }
-        assert_eq!(
-            try_new(url, Some(true)).0,
-            Code::Ok,
-            "{url} with allow_insecure_http"
-        );
-    }
-    // Loopback over http, and https anywhere: created without the opt-in.
-    for url in [
-        "http://127.0.0.1:1",
-        "http://127.8.9.10:1",
-        "http://localhost:1",
-        "http://LOCALHOST:1",
-        "http://[::1]:1",
-        "https://example.com",
-        "https://10.0.0.1:8443/x",
-    ] {
-        let (code, msg) = try_new(url, None);
-        assert_eq!(code, Code::Ok, "{url}: {msg}");
-    }
-}
-
-#[test]
 fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_connection_info() {
     let _g = serial();
     let emu = emu_with_token();
@@ -464,142 +399,51 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
     for mode in BOTH_MODES {
         let cl = client_to(&emu.url(), emu.app_id(), None, mode, 10_000);
         let before = emu.stats().requests;
-        type Blocking<'a> = Box<dyn Fn(*mut *mut HathoraResult) -> Code + 'a>;
-        type Async<'a> = Box<dyn Fn(HathoraCallback, *mut c_void, *mut u64) -> Code + 'a>;
-        let cfg = c("{}");
-        let needs_token: Vec<(&str, Blocking, Async)> = vec![
-            (
-                "CreateRoom",
-                Box::new(|o| unsafe {
-                    hathora_create_room(
-                        cl.0,
-                        &HathoraCreateRoomParams {
-                            region: 1,
-                            ..hathora_create_room_params_init()
-                        },
-                        null(),
-                        o,
-                    )
-                }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_create_room_async(
-                        cl.0,
-                        &HathoraCreateRoomParams {
-                            region: 1,
-                            ..hathora_create_room_params_init()
-                        },
-                        null(),
-                        cb,
-                        ud,
-                        id,
-                    )
-                }),
-            ),
-            (
-                "GetRoomInfo",
-                Box::new(|o| unsafe { hathora_get_room_info(cl.0, room.as_ptr(), null(), o) }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_get_room_info_async(cl.0, room.as_ptr(), null(), cb, ud, id)
-                }),
-            ),
-            (
-                "GetActiveRoomsForProcess",
-                Box::new(|o| unsafe {
-                    hathora_get_active_rooms_for_process(cl.0, process.as_ptr(), null(), o)
-                }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_get_active_rooms_for_process_async(
-                        cl.0,
-                        process.as_ptr(),
-                        null(),
-                        cb,
-                        ud,
-                        id,
-                    )
-                }),
-            ),
-            (
-                "GetInactiveRoomsForProcess",
-                Box::new(|o| unsafe {
-                    hathora_get_inactive_rooms_for_process(cl.0, process.as_ptr(), null(), o)
-                }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_get_inactive_rooms_for_process_async(
-                        cl.0,
-                        process.as_ptr(),
-                        null(),
-                        cb,
-                        ud,
-                        id,
-                    )
-                }),
-            ),
-            (
-                "UpdateRoomConfig",
-                Box::new(|o| unsafe {
-                    hathora_update_room_config(cl.0, room.as_ptr(), cfg.as_ptr(), null(), o)
-                }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_update_room_config_async(
-                        cl.0,
-                        room.as_ptr(),
-                        cfg.as_ptr(),
-                        null(),
-                        cb,
-                        ud,
-                        id,
-                    )
-                }),
-            ),
-            (
-                "DestroyRoom",
-                Box::new(|o| unsafe { hathora_destroy_room(cl.0, room.as_ptr(), null(), o) }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_destroy_room_async(cl.0, room.as_ptr(), null(), cb, ud, id)
-                }),
-            ),
-            (
-                "SuspendRoomV2Deprecated",
-                Box::new(|o| unsafe {
-                    hathora_suspend_room_v2_deprecated(cl.0, room.as_ptr(), null(), o)
-                }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_suspend_room_v2_deprecated_async(
-                        cl.0,
-                        room.as_ptr(),
-                        null(),
-                        cb,
-                        ud,
-                        id,
-                    )
-                }),
-            ),
-            (
-                "ResumeRoom",
-                Box::new(|o| unsafe { hathora_resume_room(cl.0, room.as_ptr(), null(), o) }),
-                Box::new(|cb, ud, id| unsafe {
-                    hathora_resume_room_async(cl.0, room.as_ptr(), null(), cb, ud, id)
-                }),
-            ),
-        ];
         let col = Collector::new();
-        for (op, blocking_call, async_call) in &needs_token {
-            let r = blocking(blocking_call);
+        let needs_token: Vec<_> = every_operation().into_iter().filter(|op| op.auth).collect();
+        assert_eq!(
+            needs_token.len(),
+            8,
+            "every operation but GetConnectionInfo"
+        );
+        for op in &needs_token {
+            let (name, param) = (
+                op.name,
+                if op.param == Param::Process {
+                    &process
+                } else {
+                    &room
+                },
+            );
+            let r = blocking(|o| unsafe { (op.blocking)(cl.0, param.as_ptr(), null(), o) });
             assert_eq!(
                 (r.code(), r.attempts(), r.status()),
                 (Code::InvalidArgument, 0, 0),
-                "{op} {mode:?}"
+                "{name} {mode:?}"
             );
             let m = r.message().unwrap();
-            assert!(m.contains(op) && m.contains("dev token"), "{op}: {m}");
-            let mut id = 0;
-            assert_eq!(
-                async_call(Some(collect), col.user_data(), &mut id),
-                Code::InvalidArgument,
-                "{op} async"
+            assert!(
+                m.contains(name) && m.contains("dev token"),
+                "{name} {mode:?}: {m}"
             );
-            assert!(last_error().contains("dev token"), "{op}: {}", last_error());
-            assert_eq!(id, 0);
+            let mut id = 0;
+            let code = unsafe {
+                (op.queued)(
+                    cl.0,
+                    param.as_ptr(),
+                    null(),
+                    Some(collect),
+                    col.user_data(),
+                    &mut id,
+                )
+            };
+            assert_eq!(code, Code::InvalidArgument, "{name} async {mode:?}");
+            assert!(
+                last_error().contains("dev token"),
+                "{name} async {mode:?}: {}",
+                last_error()
+            );
+            assert_eq!(id, 0, "{name} async {mode:?}: no request id");
         }
         assert_eq!(
             emu.stats().requests,
@@ -630,5 +474,30 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
         col.one(&cl, id).ok();
         assert_eq!(col.count(), 0, "refused async calls never called back");
     }
+    assert_eq!(emu.stats().connection_info_with_auth, 0);
+}
+
+#[test]
+fn a_client_without_token_reads_connection_info_only() {
+    let emu = emulator();
+    let admin = client(&emu, HathoraDispatchMode::Worker);
+    let (room, _) = create_room(&admin, None);
+    let game = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
+        assert_eq!(hathora_config_set_dev_token(cfg, null()), Code::Ok);
+    });
+    let before = emu.stats().requests;
+    let refused =
+        blocking(|out| unsafe { hathora_get_room_info(game.0, c(&room).as_ptr(), null(), out) });
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert!(refused.message().unwrap().contains("dev token"));
+    assert_eq!(
+        emu.stats().requests,
+        before,
+        "refused locally, nothing sent"
+    );
+    blocking(|out| unsafe {
+        hathora_wait_until_active(game.0, c(&room).as_ptr(), 10_000, null(), out)
+    })
+    .ok();
     assert_eq!(emu.stats().connection_info_with_auth, 0);
 }

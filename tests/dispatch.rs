@@ -1,12 +1,15 @@
-//! Where and when callbacks run: worker threads vs inside poll, exactly once, never after free,
-//! free from inside a callback, and wait-until-active holding no worker between polls.
+//! Where and when callbacks run: on worker threads, or only inside `poll` on the polling thread;
+//! wait-until-active holding no worker between polls; and backpressure: past the queue's
+//! capacity an asynchronous call is refused at once and never calls back. (Freeing a client is
+//! in shutdown.rs, the worker pool's size in pool.rs.)
 
 mod common;
 use common::*;
+use std::collections::HashSet;
 use std::ffi::c_void;
 use std::ptr::null;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Records the name of the thread each callback ran on.
 /// Keyed by the `user_data` tag, since request ids are only unique per client.
@@ -27,17 +30,6 @@ fn ran_on(tag: usize) -> Option<String> {
         .map(|(_, n)| n.clone())
 }
 
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
-    let end = std::time::Instant::now() + limit;
-    while !done() {
-        assert!(
-            std::time::Instant::now() < end,
-            "condition not reached in {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 #[test]
 fn worker_mode_runs_callbacks_on_worker_threads() {
     let emu = emulator();
@@ -54,7 +46,9 @@ fn worker_mode_runs_callbacks_on_worker_threads() {
         )
     };
     assert_eq!(code, Code::Ok);
-    wait_until(Duration::from_secs(10), || ran_on(tag).is_some());
+    wait_until("the callback ran", Duration::from_secs(10), || {
+        ran_on(tag).is_some()
+    });
     assert!(
         ran_on(tag).unwrap().starts_with("hathora-worker-"),
         "{:?}",
@@ -81,7 +75,7 @@ fn poll_mode_runs_callbacks_only_inside_poll_on_the_polling_thread() {
         assert_eq!(code, Code::Ok);
     }
     // Let the HTTP work finish; nothing may run until the game loop polls.
-    wait_until(Duration::from_secs(10), || {
+    wait_until("three requests served", Duration::from_secs(10), || {
         emu.stats().count("GetConnectionInfo") == 3
     });
     std::thread::sleep(Duration::from_millis(100));
@@ -107,79 +101,6 @@ fn poll_mode_runs_callbacks_only_inside_poll_on_the_polling_thread() {
     );
     assert_eq!(unsafe { hathora_client_poll(cl.0, 0) }, 0);
     assert_eq!(unsafe { hathora_client_pending(cl.0) }, 0);
-}
-
-#[test]
-fn free_with_http_in_flight_completes_each_request_once_and_nothing_after() {
-    for mode in BOTH_MODES {
-        let emu = emulator();
-        emu.faults().set_latency(Duration::from_millis(300));
-        let cl = client(&emu, mode);
-        let col = Collector::new();
-        let r = c("r");
-        let ids: Vec<u64> = (0..40)
-            .map(|_| {
-                submit(&col, |cb, ud, id| unsafe {
-                    hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
-                })
-            })
-            .collect();
-        std::thread::sleep(Duration::from_millis(100));
-        drop(cl);
-        let done = col.take();
-        let mut got: Vec<u64> = done.iter().map(|(id, _)| *id).collect();
-        got.sort();
-        assert_eq!(
-            got, ids,
-            "{mode:?}: every request completed exactly once before free returned"
-        );
-        assert!(
-            done.iter().all(|(_, r)| r.code() == Code::ShutDown),
-            "{mode:?}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-        assert_eq!(col.count(), 0, "{mode:?}: no callback after free");
-    }
-}
-
-/// A callback that frees the client it belongs to.
-extern "C" fn free_own_client(user_data: *mut c_void, _: u64, result: *mut HathoraResult) {
-    unsafe {
-        hathora_result_free(result);
-        hathora_client_free(user_data as *mut HathoraClient);
-    }
-}
-
-#[test]
-fn a_callback_may_free_its_own_client() {
-    for mode in BOTH_MODES {
-        let emu = emulator();
-        let cl = client(&emu, mode);
-        let handle = cl.0;
-        std::mem::forget(cl);
-        let mut id = 0;
-        let code = unsafe {
-            hathora_get_connection_info_async(
-                handle,
-                c("r").as_ptr(),
-                null(),
-                Some(free_own_client),
-                handle.cast(),
-                &mut id,
-            )
-        };
-        assert_eq!(code, Code::Ok);
-        wait_until(Duration::from_secs(10), || {
-            unsafe { hathora_client_poll(handle, 0) };
-            unsafe { hathora_client_pending(handle) == 0 && hathora_client_poll(handle, 0) == 0 }
-        });
-        wait_until(Duration::from_secs(10), || {
-            let mut out = std::ptr::null_mut();
-            let code = unsafe { hathora_get_room_info(handle, c("r").as_ptr(), null(), &mut out) };
-            unsafe { hathora_result_free(out) };
-            code == Code::InvalidArgument
-        });
-    }
 }
 
 #[test]
@@ -222,82 +143,108 @@ fn waiting_for_activation_holds_no_worker() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Backpressure: a full queue refuses at once
+// ---------------------------------------------------------------------------------------------
+
 #[test]
-fn wait_until_active_times_out_with_the_last_connection_data() {
-    let emu = emulator_with(|cfg| cfg.activation_delay = Duration::from_secs(60));
-    let cl = client(&emu, HathoraDispatchMode::Worker);
-    let (room, _) = create_room(&cl, None);
-    let r = blocking(|out| unsafe {
-        hathora_wait_until_active(cl.0, c(&room).as_ptr(), 700, null(), out)
+fn queue_full_fails_fast_without_a_callback() {
+    let emu = emulator();
+    emu.faults().set_latency(Duration::from_millis(500));
+    let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
+        hathora_config_set_queue_capacity(cfg, 2);
     });
-    assert_eq!(r.code(), Code::Timeout);
-    assert_eq!(r.conn().unwrap().status, HathoraRoomReadyStatus::Starting);
-    assert!(r.message().unwrap().contains("not active"));
+    let col = Collector::new();
+    let r = c("room");
+    for _ in 0..2 {
+        submit(&col, |cb, ud, id| unsafe {
+            hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
+        });
+    }
+    let mut id = 0;
+    let code = unsafe {
+        hathora_get_connection_info_async(
+            cl.0,
+            r.as_ptr(),
+            null(),
+            Some(collect),
+            col.user_data(),
+            &mut id,
+        )
+    };
+    assert_eq!((code, id), (Code::QueueFull, 0));
+    assert!(last_error().contains("queue is full"));
+    assert_eq!(unsafe { hathora_client_pending(cl.0) }, 2);
+    col.wait(&cl, 2, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(col.count(), 2, "the refused request never completes");
+    assert_eq!(unsafe { hathora_client_pending(cl.0) }, 0);
+    submit(&col, |cb, ud, id| unsafe {
+        hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
+    });
 }
 
 #[test]
-fn free_interrupts_attempts_instead_of_waiting_for_a_slow_server() {
+fn full_queue_refuses_at_once_and_never_calls_back() {
     for mode in BOTH_MODES {
         let emu = emulator();
-        emu.faults().set_latency(Duration::from_secs(20));
+        let (room, _) = create_room(&client(&emu, mode), None);
+        // 3 s per request on one worker: a submit that waited for a free slot would take
+        // seconds, a refusal takes microseconds; 2 s between them is slack for a loaded machine.
+        emu.faults().set_latency(Duration::from_secs(3));
         let cl = client_with(&emu, mode, |cfg| unsafe {
-            set_timeouts(cfg, 60_000, 5_000);
+            assert_eq!(hathora_config_set_queue_capacity(cfg, 3), Code::Ok);
+            assert_eq!(hathora_config_set_max_workers(cfg, 1), Code::Ok);
         });
         let col = Collector::new();
-        let r = c("r");
-        let ids: Vec<u64> = (0..4)
+        let room_c = c(&room);
+        let ids: Vec<u64> = (0..3)
             .map(|_| {
                 submit(&col, |cb, ud, id| unsafe {
-                    hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
+                    hathora_get_connection_info_async(cl.0, room_c.as_ptr(), null(), cb, ud, id)
                 })
             })
             .collect();
-        wait_until(Duration::from_secs(10), || emu.stats().requests == 4);
-        let started = std::time::Instant::now();
-        drop(cl);
-        let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(10),
-            "{mode:?}: free took {took:?}; the server answers after 20 s"
-        );
+        for _ in 0..5 {
+            let mut id = 12345;
+            let started = Instant::now();
+            let code = unsafe {
+                hathora_get_connection_info_async(
+                    cl.0,
+                    room_c.as_ptr(),
+                    null(),
+                    Some(collect),
+                    col.user_data(),
+                    &mut id,
+                )
+            };
+            assert_eq!(code, Code::QueueFull, "{mode:?}");
+            assert!(
+                started.elapsed() < Duration::from_millis(1_000),
+                "{mode:?}: QUEUE_FULL must not wait ({:?})",
+                started.elapsed()
+            );
+            assert_eq!(id, 12345, "{mode:?}: no id for a refused request");
+            assert!(last_error().contains("queue"), "{}", last_error());
+        }
+        assert_eq!(unsafe { hathora_client_pending(cl.0) }, 3);
+        col.wait(&cl, 3, Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(200));
+        unsafe { hathora_client_poll(cl.0, 0) };
         let done = col.take();
-        assert_eq!(done.len(), ids.len(), "{mode:?}");
-        assert!(
-            done.iter().all(|(_, r)| r.code() == Code::ShutDown),
-            "{mode:?}"
-        );
-    }
-}
-
-#[test]
-fn cancelling_a_wait_ends_it_without_waiting_for_the_next_poll() {
-    for mode in BOTH_MODES {
-        let emu = emulator_with(|cfg| cfg.activation_delay = Duration::from_secs(120));
-        let cl = client(&emu, mode);
-        let (room, _) = create_room(&cl, None);
-        let col = Collector::new();
-        let r = c(&room);
-        let id = submit(&col, |cb, ud, id| unsafe {
-            hathora_wait_until_active_async(cl.0, r.as_ptr(), 120_000, null(), cb, ud, id)
-        });
-        // After the seventh poll the next one is 2 s away (the longest interval).
-        wait_until(Duration::from_secs(30), || {
-            emu.stats().count("GetConnectionInfo") >= 7
-        });
-        let polls = emu.stats().count("GetConnectionInfo");
-        let started = std::time::Instant::now();
-        assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
-        let res = col.one(&cl, id);
-        let took = started.elapsed();
-        assert_eq!(res.code(), Code::Cancelled, "{mode:?}");
-        assert!(
-            took < Duration::from_millis(1_500),
-            "{mode:?}: the cancelled wait ended after {took:?}, not before its next poll"
-        );
+        assert_eq!(done.len(), 3, "{mode:?}: refused requests never call back");
         assert_eq!(
-            emu.stats().count("GetConnectionInfo"),
-            polls,
-            "{mode:?}: no poll after the cancel"
+            done.iter().map(|d| d.0).collect::<HashSet<_>>(),
+            ids.into_iter().collect(),
+            "{mode:?}: the accepted ids"
         );
+        assert!(done.iter().all(|(_, r)| r.code() == Code::Ok), "{mode:?}");
+        // Room again once delivered.
+        emu.faults().set_latency(Duration::ZERO);
+        let id = submit(&col, |cb, ud, id| unsafe {
+            hathora_get_connection_info_async(cl.0, room_c.as_ptr(), null(), cb, ud, id)
+        });
+        col.one(&cl, id).ok();
+        assert_eq!(emu.stats().count("GetConnectionInfo"), 4, "{mode:?}");
     }
 }

@@ -1,11 +1,12 @@
-//! Issue 14, defect 4: client handle values are unguessable. No small integer and no freed
-//! handle's value names a live client, so an uninitialised or stale handle variable gets
-//! `INVALID_ARGUMENT` instead of acting on (or freeing) someone else's client.
-//! Own binary: the free-garbage test would free other tests' clients if handles were guessable.
+//! Client handles: values are unguessable. No small integer and no freed handle's value names a
+//! live client, so an uninitialised or stale handle variable gets `INVALID_ARGUMENT` instead of
+//! acting on (or freeing) someone else's client; a stale handle, a double free and garbage are
+//! refused. Own binary, one test at a time: the free-garbage test would free other tests'
+//! clients if handles were guessable.
 
 mod common;
 use common::*;
-use std::ptr::null_mut;
+use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 
 /// Handles this binary's tests hold: the garbage-freeing test must not run beside the others.
@@ -131,4 +132,24 @@ fn freeing_garbage_handles_frees_no_live_client() {
             cl.0 as usize
         );
     }
+}
+
+#[test]
+fn stale_and_garbage_handles_are_refused() {
+    let _g = serial();
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    let handle = cl.0;
+    drop(cl);
+    let r = blocking(|out| unsafe { hathora_get_room_info(handle, c("r").as_ptr(), null(), out) });
+    assert_eq!(r.code(), Code::InvalidArgument);
+    assert!(r.message().unwrap().contains("not a live client"));
+    unsafe { hathora_client_free(handle) }; // a double free is ignored
+    assert!(last_error().contains("not a live client"));
+    let garbage = 0xdead_beef as *mut HathoraClient;
+    assert_eq!(unsafe { hathora_client_poll(garbage, 0) }, 0);
+    assert_eq!(
+        unsafe { hathora_client_cancel(garbage, 1) },
+        Code::InvalidArgument
+    );
 }

@@ -1,5 +1,5 @@
-//! Issue 6, hostile input: every exported `hathora_*` function of `include/hathora_rooms.h`
-//! called with NULL for each pointer argument in turn, invalid UTF-8, empty, oversized and
+//! Hostile input to every argument: every exported `hathora_*` function of
+//! `include/hathora_rooms.h` called with NULL for each pointer argument in turn, invalid UTF-8, empty, oversized and
 //! malformed strings, out-of-range enum values, a bad `HathoraCallOptions.version`, garbage and
 //! freed client handles and a NULL callback. Zero crashes; every refusal is
 //! `HATHORA_RESULT_CODE_INVALID_ARGUMENT` with a readable message that names the argument.
@@ -9,8 +9,10 @@
 //! row names the argument to break, how, and what the documented rules expect.
 
 mod common;
+use common::fake_http::{FakeHttp, response};
+use common::ops::{Operation, Param, every_operation};
 use common::*;
-use std::ffi::{CStr, c_char, c_void};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -46,12 +48,6 @@ const OPS: [Op; 10] = [
     Op::Resume,
     Op::WaitUntilActive,
 ];
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Form {
-    Blocking,
-    Async,
-}
 
 /// The arguments a table row can break.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -266,17 +262,6 @@ impl Completions {
     }
 }
 
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let end = std::time::Instant::now() + Duration::from_secs(30);
-    while !f() {
-        assert!(
-            std::time::Instant::now() < end,
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Expectations and the row checker
 // ---------------------------------------------------------------------------------------------
@@ -287,32 +272,6 @@ enum Expect {
     Invalid(&'static str),
     /// Documented as acceptable: the call goes ahead (its outcome is the server's business).
     Allowed,
-}
-
-/// Sets this thread's last error to a known sentinel, so a check proves the message is new.
-fn reset_last_error(live: *mut HathoraClient) {
-    assert_eq!(
-        unsafe { hathora_client_cancel(live, 0) },
-        Code::InvalidArgument
-    );
-    assert!(last_error().starts_with("request 0 is unknown"));
-}
-
-fn readable(label: &str, msg: &str, keyword: &str) {
-    assert!(!msg.trim().is_empty(), "{label}: empty message");
-    assert!(
-        msg.contains(keyword),
-        "{label}: message {:?} does not name {keyword:?}",
-        clip(msg)
-    );
-    assert!(
-        !msg.starts_with("internal error"),
-        "{label}: a panic was caught: {msg}"
-    );
-}
-
-fn clip(m: &str) -> String {
-    m.chars().take(160).collect()
 }
 
 /// The fixture every row starts from: a live worker-mode client and valid arguments.
@@ -401,7 +360,7 @@ impl Fixture {
         match form {
             Form::Blocking if a.out_result.is_null() => {
                 assert_eq!(code, Code::InvalidArgument, "{label}");
-                readable(&label, &last_error(), "out_result");
+                assert_readable(&label, &last_error(), "out_result");
             }
             Form::Blocking => {
                 assert!(
@@ -419,8 +378,8 @@ impl Fixture {
                             r.status(),
                             r.message().map(|m| clip(&m))
                         );
-                        readable(&label, &r.message().unwrap_or_default(), k);
-                        readable(&label, &last_error(), k);
+                        assert_readable(&label, &r.message().unwrap_or_default(), k);
+                        assert_readable(&label, &last_error(), k);
                         assert_eq!(
                             (r.status(), r.attempts(), r.body()),
                             (0, 0, String::new()),
@@ -442,7 +401,7 @@ impl Fixture {
             Form::Async => match expect {
                 Expect::Invalid(k) => {
                     assert_eq!(code, Code::InvalidArgument, "{label}");
-                    readable(&label, &last_error(), k);
+                    assert_readable(&label, &last_error(), k);
                     assert_eq!(id, 0, "{label}: no request id for a refused call");
                 }
                 Expect::Allowed => {
@@ -450,13 +409,15 @@ impl Fixture {
                     if a.user_data.is_null() {
                         self.accepted_null_user_data += 1;
                         let want = self.accepted_null_user_data;
-                        wait_until(&label, || {
+                        wait_until(&label, Duration::from_secs(30), || {
                             NULL_USER_DATA_CALLS.load(Ordering::SeqCst) >= want
                         });
                     } else {
                         self.accepted += 1;
                         let want = self.accepted;
-                        wait_until(&label, || self.completions.count() >= want);
+                        wait_until(&label, Duration::from_secs(30), || {
+                            self.completions.count() >= want
+                        });
                         let last = self
                             .completions
                             .done
@@ -574,20 +535,6 @@ fn null_for_each_pointer_argument_in_turn() {
 // ---------------------------------------------------------------------------------------------
 // Strings: invalid UTF-8, empty, oversized, malformed; and the boundaries that must pass
 // ---------------------------------------------------------------------------------------------
-
-const MB: usize = 1 << 20;
-
-/// A NUL-terminated byte string (bytes must not contain NUL).
-fn cbytes(b: &[u8]) -> Vec<u8> {
-    assert!(!b.contains(&0));
-    let mut v = b.to_vec();
-    v.push(0);
-    v
-}
-
-fn invalid_utf8() -> Vec<u8> {
-    b"ab\xff\xfe\xc3(".to_vec()
-}
 
 /// (label, bytes, expectation) for one string slot.
 fn string_rows(slot: Slot) -> Vec<(String, Vec<u8>, Expect)> {
@@ -861,19 +808,19 @@ fn garbage_freed_and_null_client_handles() {
         // The client functions themselves.
         reset_last_error(fx.cl.0);
         assert_eq!(unsafe { hathora_client_poll(h, 0) }, 0, "{label}");
-        readable(&format!("poll {label}"), &last_error(), "client");
+        assert_readable(&format!("poll {label}"), &last_error(), "client");
         reset_last_error(fx.cl.0);
         assert_eq!(
             unsafe { hathora_client_cancel(h, 1) },
             Code::InvalidArgument,
             "{label}"
         );
-        readable(&format!("cancel {label}"), &last_error(), "client");
+        assert_readable(&format!("cancel {label}"), &last_error(), "client");
         assert_eq!(unsafe { hathora_client_pending(h) }, 0, "{label}");
         if !h.is_null() {
             reset_last_error(fx.cl.0);
             unsafe { hathora_client_free(h) }; // ignored, reported
-            readable(&format!("free {label}"), &last_error(), "client");
+            assert_readable(&format!("free {label}"), &last_error(), "client");
         } else {
             unsafe { hathora_client_free(h) }; // NULL: ignored
         }
@@ -885,7 +832,7 @@ fn garbage_freed_and_null_client_handles() {
             unsafe { hathora_client_cancel(fx.cl.0, id) },
             Code::InvalidArgument
         );
-        readable("cancel unknown id", &last_error(), "request");
+        assert_readable("cancel unknown id", &last_error(), "request");
     }
     fx.finish();
 }
@@ -893,443 +840,6 @@ fn garbage_freed_and_null_client_handles() {
 // ---------------------------------------------------------------------------------------------
 // Configuration
 // ---------------------------------------------------------------------------------------------
-
-/// A config change: a setter call that returns its code.
-type Setter = Box<dyn Fn(*mut HathoraConfig) -> Code>;
-
-#[derive(Debug, PartialEq)]
-enum ConfigExpect {
-    /// Refused with INVALID_ARGUMENT, by the setter or at the latest by `hathora_client_new`,
-    /// with a message containing the keyword.
-    Refused(&'static str),
-    Accepted,
-}
-
-fn setter(f: impl Fn(*mut HathoraConfig) -> Code + 'static) -> Setter {
-    Box::new(f)
-}
-
-fn str_setter(
-    f: unsafe extern "C" fn(*mut HathoraConfig, *const c_char) -> Code,
-    bytes: Option<Vec<u8>>,
-) -> Setter {
-    setter(move |cfg| {
-        let owned = bytes.as_ref().map(|b| cbytes(b));
-        unsafe {
-            f(
-                cfg,
-                owned
-                    .as_ref()
-                    .map_or(null(), |o| o.as_ptr() as *const c_char),
-            )
-        }
-    })
-}
-
-#[test]
-fn configuration_setters_and_client_new() {
-    let emu = emulator();
-    let live = client(&emu, HathoraDispatchMode::Worker);
-    let url = emu.url();
-    let big = || vec![b'a'; MB];
-    use ConfigExpect::*;
-    let rows: Vec<(&str, Setter, ConfigExpect)> = vec![
-        (
-            "app_id NULL",
-            str_setter(hathora_config_set_app_id, None),
-            Refused("app_id"),
-        ),
-        (
-            "app_id invalid UTF-8",
-            str_setter(hathora_config_set_app_id, Some(invalid_utf8())),
-            Refused("app_id"),
-        ),
-        (
-            "app_id empty",
-            str_setter(hathora_config_set_app_id, Some(vec![])),
-            Refused("app_id"),
-        ),
-        (
-            "app_id 1 MB",
-            str_setter(hathora_config_set_app_id, Some(big())),
-            Refused("app_id"),
-        ),
-        (
-            "app_id with space",
-            str_setter(hathora_config_set_app_id, Some(b"a b".to_vec())),
-            Refused("app_id"),
-        ),
-        (
-            "dev_token NULL (clears it)",
-            str_setter(hathora_config_set_dev_token, None),
-            Accepted,
-        ),
-        (
-            "dev_token invalid UTF-8",
-            str_setter(hathora_config_set_dev_token, Some(invalid_utf8())),
-            Refused("dev_token"),
-        ),
-        (
-            "dev_token empty",
-            str_setter(hathora_config_set_dev_token, Some(vec![])),
-            Refused("dev_token"),
-        ),
-        (
-            "dev_token with control char",
-            str_setter(hathora_config_set_dev_token, Some(b"tok\x01en".to_vec())),
-            Refused("dev_token"),
-        ),
-        (
-            "dev_token 1 MB",
-            str_setter(hathora_config_set_dev_token, Some(big())),
-            Refused("dev_token"),
-        ),
-        (
-            "base_url NULL (default)",
-            str_setter(hathora_config_set_base_url, None),
-            Accepted,
-        ),
-        (
-            "base_url invalid UTF-8",
-            str_setter(hathora_config_set_base_url, Some(invalid_utf8())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url empty",
-            str_setter(hathora_config_set_base_url, Some(vec![])),
-            Refused("base_url"),
-        ),
-        (
-            "base_url 1 MB",
-            str_setter(hathora_config_set_base_url, Some(big())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url ftp",
-            str_setter(hathora_config_set_base_url, Some(b"ftp://x".to_vec())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url no host",
-            str_setter(hathora_config_set_base_url, Some(b"https://".to_vec())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url port 0",
-            str_setter(hathora_config_set_base_url, Some(b"https://h:0".to_vec())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url port 99999",
-            str_setter(
-                hathora_config_set_base_url,
-                Some(b"https://h:99999".to_vec()),
-            ),
-            Refused("base_url"),
-        ),
-        (
-            "base_url user info",
-            str_setter(hathora_config_set_base_url, Some(b"https://u:p@h".to_vec())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url query",
-            str_setter(
-                hathora_config_set_base_url,
-                Some(b"https://h/x?y=1".to_vec()),
-            ),
-            Refused("base_url"),
-        ),
-        (
-            "base_url unclosed [",
-            str_setter(hathora_config_set_base_url, Some(b"https://[::1".to_vec())),
-            Refused("base_url"),
-        ),
-        (
-            "base_url plain http, not loopback",
-            str_setter(
-                hathora_config_set_base_url,
-                Some(b"http://example.com".to_vec()),
-            ),
-            Refused("base_url"),
-        ),
-        (
-            "timeout_ms 0",
-            setter(|c| unsafe { hathora_config_set_timeout_ms(c, 0) }),
-            Refused("timeout"),
-        ),
-        (
-            "connect_timeout_ms 0",
-            setter(|c| unsafe { hathora_config_set_connect_timeout_ms(c, 0) }),
-            Refused("timeout"),
-        ),
-        (
-            "timeout_ms max, connect_timeout_ms max",
-            setter(|c| unsafe {
-                first_refusal([
-                    hathora_config_set_timeout_ms(c, u32::MAX),
-                    hathora_config_set_connect_timeout_ms(c, u32::MAX),
-                ])
-            }),
-            Accepted,
-        ),
-        (
-            "max_retries 21",
-            setter(|c| unsafe {
-                hathora_config_set_max_retries(c, hathora_rooms::ffi::HATHORA_MAX_RETRIES + 1)
-            }),
-            Refused("max_retries"),
-        ),
-        (
-            "max_retries u32::MAX",
-            setter(|c| unsafe { hathora_config_set_max_retries(c, u32::MAX) }),
-            Refused("max_retries"),
-        ),
-        (
-            "initial backoff > max backoff (refused by client_new)",
-            setter(|c| unsafe {
-                first_refusal([
-                    hathora_config_set_initial_backoff_ms(c, 500),
-                    hathora_config_set_max_backoff_ms(c, 100),
-                ])
-            }),
-            Refused("backoff"),
-        ),
-        (
-            "initial backoff above the default maximum, then a larger maximum",
-            setter(|c| unsafe {
-                first_refusal([
-                    hathora_config_set_initial_backoff_ms(c, 20_000),
-                    hathora_config_set_max_backoff_ms(c, 30_000),
-                ])
-            }),
-            Accepted,
-        ),
-        (
-            "retries and backoffs 0",
-            setter(|c| unsafe {
-                first_refusal([
-                    hathora_config_set_max_retries(c, 0),
-                    hathora_config_set_initial_backoff_ms(c, 0),
-                    hathora_config_set_max_backoff_ms(c, 0),
-                ])
-            }),
-            Accepted,
-        ),
-        (
-            "max_workers 0",
-            setter(|c| unsafe { hathora_config_set_max_workers(c, 0) }),
-            Refused("max_workers"),
-        ),
-        (
-            "max_workers 1025",
-            setter(|c| unsafe { hathora_config_set_max_workers(c, 1025) }),
-            Refused("max_workers"),
-        ),
-        (
-            "max_workers u32::MAX",
-            setter(|c| unsafe { hathora_config_set_max_workers(c, u32::MAX) }),
-            Refused("max_workers"),
-        ),
-        (
-            "min_workers 1025",
-            setter(|c| unsafe { hathora_config_set_min_workers(c, 1025) }),
-            Refused("min_workers"),
-        ),
-        (
-            "min_workers 0",
-            setter(|c| unsafe { hathora_config_set_min_workers(c, 0) }),
-            Accepted,
-        ),
-        (
-            "min_workers 5 above max_workers 4",
-            setter(|c| unsafe {
-                assert_eq!(hathora_config_set_max_workers(c, 4), Code::Ok);
-                hathora_config_set_min_workers(c, 5)
-            }),
-            Refused("must not exceed"),
-        ),
-        (
-            "worker_idle_ms 0",
-            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, 0) }),
-            Refused("worker_idle_ms"),
-        ),
-        (
-            "worker_idle_ms u32::MAX",
-            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, u32::MAX) }),
-            Refused("worker_idle_ms"),
-        ),
-        (
-            "dispatch_mode 2",
-            setter(|c| unsafe { hathora_config_set_dispatch_mode(c, 2) }),
-            Refused("dispatch_mode"),
-        ),
-        (
-            "dispatch_mode 7",
-            setter(|c| unsafe { hathora_config_set_dispatch_mode(c, 7) }),
-            Refused("dispatch_mode"),
-        ),
-        (
-            "dispatch_mode u32::MAX",
-            setter(|c| unsafe { hathora_config_set_dispatch_mode(c, u32::MAX) }),
-            Refused("dispatch_mode"),
-        ),
-        (
-            "queue_capacity 0",
-            setter(|c| unsafe { hathora_config_set_queue_capacity(c, 0) }),
-            Refused("queue_capacity"),
-        ),
-        (
-            "queue_capacity u32::MAX",
-            setter(|c| unsafe { hathora_config_set_queue_capacity(c, u32::MAX) }),
-            Accepted,
-        ),
-    ];
-    let mut refused_by_setter = Vec::new();
-    let mut refused_by_new = Vec::new();
-    for (label, apply, expect) in &rows {
-        let cfg = hathora_config_new();
-        assert!(!cfg.is_null());
-        unsafe {
-            assert_eq!(
-                hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
-                Code::Ok
-            );
-            assert_eq!(
-                hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()),
-                Code::Ok
-            );
-            assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
-        }
-        reset_last_error(live.0);
-        let set = apply(cfg);
-        let mut out = std::ptr::dangling_mut::<HathoraClient>(); // must be overwritten with NULL on refusal
-        let new = if set == Code::Ok {
-            unsafe { hathora_client_new(cfg, &mut out) }
-        } else {
-            Code::InvalidArgument
-        };
-        let msg = last_error();
-        unsafe { hathora_config_free(cfg) };
-        match expect {
-            Refused(k) => {
-                if set == Code::Ok {
-                    assert_eq!(
-                        new,
-                        Code::InvalidArgument,
-                        "{label}: accepted by setter and client_new"
-                    );
-                    assert!(
-                        out.is_null(),
-                        "{label}: out_client must be NULL after a refusal"
-                    );
-                    refused_by_new.push(*label);
-                } else {
-                    assert_eq!(set, Code::InvalidArgument, "{label}");
-                    refused_by_setter.push(*label);
-                }
-                readable(label, &msg, k);
-            }
-            Accepted => {
-                assert_eq!((set, new), (Code::Ok, Code::Ok), "{label}: {}", clip(&msg));
-                assert!(!out.is_null());
-                unsafe { hathora_client_free(out) };
-            }
-        }
-    }
-    println!("refused by the setter: {refused_by_setter:?}");
-    println!("refused by hathora_client_new: {refused_by_new:?}");
-
-    // NULL config to every setter, and to client_new; NULL out_client.
-    let null_cfg: Vec<(&str, Setter)> = vec![
-        (
-            "set_app_id",
-            str_setter(hathora_config_set_app_id, Some(b"a".to_vec())),
-        ),
-        (
-            "set_dev_token",
-            str_setter(hathora_config_set_dev_token, Some(b"t".to_vec())),
-        ),
-        (
-            "set_base_url",
-            str_setter(hathora_config_set_base_url, Some(b"https://h".to_vec())),
-        ),
-        (
-            "set_timeout_ms",
-            setter(|c| unsafe { hathora_config_set_timeout_ms(c, 1) }),
-        ),
-        (
-            "set_connect_timeout_ms",
-            setter(|c| unsafe { hathora_config_set_connect_timeout_ms(c, 1) }),
-        ),
-        (
-            "set_max_retries",
-            setter(|c| unsafe { hathora_config_set_max_retries(c, 1) }),
-        ),
-        (
-            "set_initial_backoff_ms",
-            setter(|c| unsafe { hathora_config_set_initial_backoff_ms(c, 1) }),
-        ),
-        (
-            "set_max_backoff_ms",
-            setter(|c| unsafe { hathora_config_set_max_backoff_ms(c, 1) }),
-        ),
-        (
-            "set_max_workers",
-            setter(|c| unsafe { hathora_config_set_max_workers(c, 1) }),
-        ),
-        (
-            "set_min_workers",
-            setter(|c| unsafe { hathora_config_set_min_workers(c, 1) }),
-        ),
-        (
-            "set_worker_idle_ms",
-            setter(|c| unsafe { hathora_config_set_worker_idle_ms(c, 1) }),
-        ),
-        (
-            "set_dispatch_mode",
-            setter(|c| unsafe { hathora_config_set_dispatch_mode(c, 0) }),
-        ),
-        (
-            "set_queue_capacity",
-            setter(|c| unsafe { hathora_config_set_queue_capacity(c, 1) }),
-        ),
-        (
-            "set_allow_insecure_http",
-            setter(|c| unsafe { hathora_config_set_allow_insecure_http(c, true) }),
-        ),
-    ];
-    for (label, apply) in null_cfg {
-        reset_last_error(live.0);
-        assert_eq!(apply(null_mut()), Code::InvalidArgument, "{label}(NULL)");
-        readable(label, &last_error(), "config");
-    }
-    reset_last_error(live.0);
-    let mut out = std::ptr::dangling_mut::<HathoraClient>();
-    assert_eq!(
-        unsafe { hathora_client_new(null(), &mut out) },
-        Code::InvalidArgument
-    );
-    assert!(out.is_null());
-    readable("client_new(NULL)", &last_error(), "config");
-    let cfg = hathora_config_new();
-    reset_last_error(live.0);
-    assert_eq!(
-        unsafe { hathora_client_new(cfg, null_mut()) },
-        Code::InvalidArgument
-    );
-    readable("client_new(out NULL)", &last_error(), "out_client");
-    // The default config has no app id: refused, not a crash.
-    reset_last_error(live.0);
-    let mut out = null_mut();
-    assert_eq!(
-        unsafe { hathora_client_new(cfg, &mut out) },
-        Code::InvalidArgument
-    );
-    readable("client_new(default config)", &last_error(), "app_id");
-    unsafe { hathora_config_free(cfg) };
-    unsafe { hathora_config_free(null_mut()) };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Library-wide functions and result accessors
@@ -1387,7 +897,7 @@ fn library_wide_functions_with_out_of_range_values() {
         );
         let p = hathora_last_error_message();
         assert!(!p.is_null());
-        readable(
+        assert_readable(
             "last_error_message",
             unsafe { CStr::from_ptr(p) }.to_str().unwrap(),
             "client",
@@ -1412,7 +922,7 @@ fn library_wide_functions_with_out_of_range_values() {
             Code::InvalidArgument,
             "log level {level}"
         );
-        readable("set_log_callback", &last_error(), "max_level");
+        assert_readable("set_log_callback", &last_error(), "max_level");
     }
     let emu = emulator();
     let cl = client(&emu, HathoraDispatchMode::Worker);
@@ -1553,7 +1063,7 @@ fn result_accessors_with_null_and_wrong_kinds() {
     for (label, keyword, call) in &rows {
         reset_last_error(cl.0);
         assert_eq!(call(), Code::InvalidArgument, "{label}");
-        readable(label, &last_error(), keyword);
+        assert_readable(label, &last_error(), keyword);
     }
     drop(rows);
     // Outputs untouched by refusals.
@@ -1569,4 +1079,191 @@ fn result_accessors_with_null_and_wrong_kinds() {
     assert_eq!(refused.code(), Code::InvalidArgument);
     assert_eq!(refused.body(), "");
     assert_eq!(unsafe { hathora_result_body_len(refused.0) }, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dot segments (`.`, `..`) as path parameters: refused before anything is sent
+// ---------------------------------------------------------------------------------------------
+
+fn options_with_app_id(app_id: Option<&CString>) -> HathoraCallOptions {
+    HathoraCallOptions {
+        version: HATHORA_CALL_OPTIONS_VERSION,
+        app_id: app_id.map_or(null(), |a| a.as_ptr()),
+        timeout_ms: 10_000,
+        max_retries: 0,
+        connect_timeout_ms: 0,
+    }
+}
+
+static UNEXPECTED_CALLBACKS: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn must_not_run(_: *mut c_void, _: u64, r: *mut HathoraResult) {
+    UNEXPECTED_CALLBACKS.fetch_add(1, Ordering::SeqCst);
+    unsafe { hathora_result_free(r) };
+}
+
+/// Checks that the blocking and the asynchronous form of `op` refuse the call with
+/// INVALID_ARGUMENT naming `field`; what does not hold is added to `problems`.
+fn check_refused(
+    problems: &mut Vec<String>,
+    cl: &CClient,
+    op: &Operation,
+    param: &CString,
+    opts: &HathoraCallOptions,
+    field: &str,
+    case: &str,
+) {
+    let r = blocking(|out| unsafe { (op.blocking)(cl.0, param.as_ptr(), opts, out) });
+    let m = r.message().unwrap_or_default();
+    if (r.code(), r.status()) != (Code::InvalidArgument, 0) || !m.contains(field) {
+        problems.push(format!(
+            "{} {case}: blocking gave {:?} HTTP {} {m:?}",
+            op.name,
+            r.code(),
+            r.status()
+        ));
+    }
+    let mut id = 0u64;
+    let code = unsafe {
+        (op.queued)(
+            cl.0,
+            param.as_ptr(),
+            opts,
+            Some(must_not_run),
+            null_mut(),
+            &mut id,
+        )
+    };
+    if code != Code::InvalidArgument || !last_error().contains(field) {
+        problems.push(format!(
+            "{} {case}: async gave {code:?} ({:?})",
+            op.name,
+            last_error()
+        ));
+    }
+}
+
+#[test]
+fn dot_segments_are_refused_in_every_path_parameter() {
+    let srv = FakeHttp::start(response(
+        "404 Not Found",
+        "application/json",
+        br#"{"message":"nope"}"#,
+    ));
+    let mut problems = Vec::new();
+    for dots in [".", ".."] {
+        let bad = c(dots);
+        // The client's app id.
+        unsafe {
+            let cfg = hathora_config_new();
+            hathora_config_set_base_url(cfg, c(&srv.url()).as_ptr());
+            let set = hathora_config_set_app_id(cfg, bad.as_ptr());
+            let mut cl = null_mut();
+            let made = hathora_client_new(cfg, &mut cl);
+            hathora_config_free(cfg);
+            if !cl.is_null() {
+                hathora_client_free(cl);
+            }
+            let refused = set == Code::InvalidArgument || made == Code::InvalidArgument;
+            if !refused || !last_error().contains("app_id") {
+                problems.push(format!(
+                    "config app_id {dots:?}: set {set:?}, client_new {made:?}"
+                ));
+            }
+        }
+        let cl = fake_server_client(&srv.url());
+        let good = c("room-1");
+        for op in every_operation() {
+            // The per-call app id, with a valid room or process id.
+            let opts = options_with_app_id(Some(&bad));
+            check_refused(
+                &mut problems,
+                &cl,
+                &op,
+                &good,
+                &opts,
+                "app_id",
+                &format!("options.app_id {dots:?}"),
+            );
+            // The path parameter itself.
+            let field = match op.param {
+                Param::None => continue,
+                Param::Room => "room_id",
+                Param::Process => "process_id",
+            };
+            check_refused(
+                &mut problems,
+                &cl,
+                &op,
+                &bad,
+                &options_with_app_id(None),
+                field,
+                &format!("{field} {dots:?}"),
+            );
+        }
+        // Let the accepted async calls (if any) finish before the client is freed.
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while unsafe { hathora_client_pending(cl.0) } > 0 && std::time::Instant::now() < end {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    if UNEXPECTED_CALLBACKS.load(Ordering::SeqCst) != 0 {
+        problems.push(format!(
+            "{} refused async calls ran their callback",
+            UNEXPECTED_CALLBACKS.load(Ordering::SeqCst)
+        ));
+    }
+    let mut sent: Vec<String> = srv.seen().into_iter().map(|s| s.line).collect();
+    sent.sort();
+    sent.dedup();
+    if !sent.is_empty() {
+        problems.push(format!(
+            "request lines with dot segments were sent: {sent:#?}"
+        ));
+    }
+    assert_no_problems(&problems);
+}
+
+#[test]
+fn ids_that_only_contain_dots_among_other_characters_still_go_out_encoded() {
+    // Only whole segments of dots are special; "a.b" and "..." are ordinary ids and are sent.
+    let srv = FakeHttp::start(response(
+        "404 Not Found",
+        "application/json",
+        br#"{"message":"nope"}"#,
+    ));
+    let cl = fake_server_client(&srv.url());
+    for id in ["a.b", "...", ".x"] {
+        let p = c(id);
+        let r = blocking(|out| unsafe {
+            hathora_get_active_rooms_for_process(cl.0, p.as_ptr(), null(), out)
+        });
+        assert_eq!(
+            (r.code(), r.status()),
+            (Code::ApiError, 404),
+            "process_id {id:?}: {:?}",
+            r.message()
+        );
+        let opts = options_with_app_id(Some(&p));
+        let r =
+            blocking(|out| unsafe { hathora_get_room_info(cl.0, c"room-1".as_ptr(), &opts, out) });
+        assert_eq!(
+            (r.code(), r.status()),
+            (Code::ApiError, 404),
+            "app_id {id:?}: {:?}",
+            r.message()
+        );
+    }
+    let lines: Vec<String> = srv.seen().into_iter().map(|s| s.line).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "GET /rooms/v2/app-x/list/a.b/active HTTP/1.1",
+            "GET /rooms/v2/a.b/info/room-1 HTTP/1.1",
+            "GET /rooms/v2/app-x/list/.../active HTTP/1.1",
+            "GET /rooms/v2/.../info/room-1 HTTP/1.1",
+            "GET /rooms/v2/app-x/list/.x/active HTTP/1.1",
+            "GET /rooms/v2/.x/info/room-1 HTTP/1.1",
+        ]
+    );
 }

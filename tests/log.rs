@@ -1,5 +1,5 @@
-//! Issue 14, defect 2: a log callback may replace or remove the log callback from inside its
-//! own call, and the setter's promise (no call of the previous callback still running on
+//! The log hook: a log callback may replace or remove the log callback from inside its own
+//! call, and the setter's promise (no call of the previous callback still running on
 //! another thread once it returns) still holds. The hook is process-wide, so these tests run
 //! one at a time in their own binary.
 

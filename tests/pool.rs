@@ -1,4 +1,4 @@
-//! Issue 11, through the C ABI: the elastic worker pool and deadlines counted from submission.
+//! The elastic worker pool, through the C ABI, and deadlines counted from submission.
 //! - N concurrent slow calls run on N workers (up to the maximum, never more), and the pool
 //!   shrinks back to its minimum once idle;
 //! - a call queued behind busy workers completes with TIMEOUT at its deadline, and a cancelled
@@ -118,7 +118,7 @@ impl Scripted {
     }
 
     fn wait_arrived(&self, n: usize, what: &str) {
-        wait_for(what, || self.arrived() >= n);
+        wait_until(what, LIMIT, || self.arrived() >= n);
         assert_eq!(
             self.arrived(),
             n,
@@ -132,14 +132,6 @@ impl Drop for Scripted {
         self.release();
         self.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
-    }
-}
-
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let end = Instant::now() + LIMIT;
-    while !cond() {
-        assert!(Instant::now() < end, "{what}: not reached within {LIMIT:?}");
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -199,16 +191,6 @@ fn pool_client(url: &str, mode: HathoraDispatchMode, min: u32, max: u32, idle_ms
     })
 }
 
-fn options(timeout_ms: u32) -> HathoraCallOptions {
-    HathoraCallOptions {
-        version: HATHORA_CALL_OPTIONS_VERSION,
-        app_id: null(),
-        timeout_ms,
-        max_retries: -1,
-        connect_timeout_ms: 0,
-    }
-}
-
 fn get_connection_info(
     cl: &CClient,
     col: &Arc<Collector>,
@@ -241,7 +223,7 @@ fn the_pool_grows_to_the_calls_in_flight_up_to_its_maximum_then_shrinks_back() {
     const TOTAL: usize = 20;
     let server = Scripted::start(|_| Reply::Hold);
     let cl = pool_client(&server.url, HathoraDispatchMode::Worker, 1, MAX as u32, 200);
-    wait_for("one worker at start (the minimum)", || {
+    wait_until("one worker at start (the minimum)", LIMIT, || {
         worker_threads() == 1
     });
     let sampler = Sampler::start();
@@ -286,11 +268,11 @@ fn the_pool_grows_to_the_calls_in_flight_up_to_its_maximum_then_shrinks_back() {
     let peak = sampler.peak();
     assert_eq!(peak, MAX, "peak worker threads");
 
-    wait_for("idle workers retire down to the minimum", || {
+    wait_until("idle workers retire down to the minimum", LIMIT, || {
         worker_threads() == 1
     });
     drop(cl);
-    wait_for("no worker after free", || worker_threads() == 0);
+    wait_until("no worker after free", LIMIT, || worker_threads() == 0);
 }
 
 /// A pool of two workers, both held by a server that does not answer: the calls submitted next
@@ -339,7 +321,7 @@ fn a_queued_call_past_its_deadline_completes_with_timeout_while_every_worker_is_
         let pool = BusyPool::start(mode);
 
         let submitted = Instant::now();
-        let queued = get_connection_info(&pool.cl, &pool.col, Some(&options(500)));
+        let queued = get_connection_info(&pool.cl, &pool.col, Some(&call_options(500, -1)));
         let mut done = completions(&pool.cl, &pool.col, 1);
         let waited = submitted.elapsed();
         let (id, r) = done.pop().unwrap();
@@ -385,7 +367,7 @@ fn a_call_queued_while_the_pool_could_still_grow_meets_its_deadline_once_it_is_f
         server.wait_arrived(1, "the first worker busy");
         let second = get_connection_info(&cl, &col, None);
         let submitted = Instant::now();
-        let third = get_connection_info(&cl, &col, Some(&options(500)));
+        let third = get_connection_info(&cl, &col, Some(&call_options(500, -1)));
         let (id, r) = completions(&cl, &col, 1).pop().unwrap();
         let waited = submitted.elapsed();
         assert_eq!(

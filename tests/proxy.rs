@@ -1,4 +1,4 @@
-//! Issue 14, defect 7: proxies from the environment, through the C ABI. A fake proxy on
+//! Proxies from the environment, through the C ABI. A fake proxy on
 //! 127.0.0.1 counts what reaches it (CONNECT lines). Loopback requests (the emulator) never go
 //! through a proxy; other hosts use the variable of their scheme, then ALL_PROXY, unless
 //! NO_PROXY says otherwise. Environment variables are process-wide: one test at a time, in its
@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::*;
 use common::fake_http::{FakeHttp, response};
+use common::*;
 use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 

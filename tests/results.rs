@@ -1,7 +1,12 @@
 //! Every result class through the C ABI, in both forms and both dispatch modes: invalid
-//! argument, API error, transport error, timeout, decode error, cancelled, shut down, queue full.
+//! argument, API error, transport error, timeout, decode error, cancelled, shut down (queue
+//! full: dispatch.rs); what each result carries (status, message, body as received, structured
+//! views, unknown enum values as raw strings); the message of a failed CreateRoom; the text of
+//! each code.
 
 mod common;
+use common::fake_http::{FakeHttp, response};
+use common::ops::{Param, every_operation};
 use common::*;
 use std::ptr::null;
 use std::time::{Duration, Instant};
@@ -321,67 +326,14 @@ fn cancelled_and_shut_down() {
 }
 
 #[test]
-fn queue_full_fails_fast_without_a_callback() {
-    let emu = emulator();
-    emu.faults().set_latency(Duration::from_millis(500));
-    let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-        hathora_config_set_queue_capacity(cfg, 2);
-    });
-    let col = Collector::new();
-    let r = c("room");
-    for _ in 0..2 {
-        submit(&col, |cb, ud, id| unsafe {
-            hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
-        });
-    }
-    let mut id = 0;
-    let code = unsafe {
-        hathora_get_connection_info_async(
-            cl.0,
-            r.as_ptr(),
-            null(),
-            Some(collect),
-            col.user_data(),
-            &mut id,
-        )
-    };
-    assert_eq!((code, id), (Code::QueueFull, 0));
-    assert!(last_error().contains("queue is full"));
-    assert_eq!(unsafe { hathora_client_pending(cl.0) }, 2);
-    col.wait(&cl, 2, Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(col.count(), 2, "the refused request never completes");
-    assert_eq!(unsafe { hathora_client_pending(cl.0) }, 0);
-    submit(&col, |cb, ud, id| unsafe {
-        hathora_get_connection_info_async(cl.0, r.as_ptr(), null(), cb, ud, id)
-    });
-}
-
-/// A one-shot HTTP server with a canned answer: stands in for a future API version.
-fn canned_server(body: &'static str) -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(4) {
-            let mut s = stream.unwrap();
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    url
-}
-
-#[test]
 fn unknown_enum_values_keep_their_raw_string() {
-    let url = canned_server(
-        r#"{"roomId":"r1","status":"warming","futureField":[1,2],"exposedPort":{"transportType":"quic","port":9000,"host":"h.example","name":"default"},"additionalExposedPorts":[{"transportType":"udp","port":9001,"host":"h.example","name":"voice"}]}"#,
-    );
+    // A server of a later API version: a status and a transport this library does not know.
+    let srv = FakeHttp::start(response(
+        "200 OK",
+        "application/json",
+        br#"{"roomId":"r1","status":"warming","futureField":[1,2],"exposedPort":{"transportType":"quic","port":9000,"host":"h.example","name":"default"},"additionalExposedPorts":[{"transportType":"udp","port":9001,"host":"h.example","name":"voice"}]}"#,
+    ));
+    let url = srv.url();
     let emu = emulator();
     let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
         hathora_config_set_base_url(cfg, c(&url).as_ptr());
@@ -409,70 +361,6 @@ fn unknown_enum_values_keep_their_raw_string() {
         (extra.transport_type, s(extra.name).as_deref()),
         (HathoraTransportType::Udp, Some("voice"))
     );
-}
-
-#[test]
-fn stale_and_garbage_handles_are_refused() {
-    let emu = emulator();
-    let cl = client(&emu, HathoraDispatchMode::Worker);
-    let handle = cl.0;
-    drop(cl);
-    let r = blocking(|out| unsafe { hathora_get_room_info(handle, c("r").as_ptr(), null(), out) });
-    assert_eq!(r.code(), Code::InvalidArgument);
-    assert!(r.message().unwrap().contains("not a live client"));
-    unsafe { hathora_client_free(handle) }; // a double free is ignored
-    assert!(last_error().contains("not a live client"));
-    let garbage = 0xdead_beef as *mut HathoraClient;
-    assert_eq!(unsafe { hathora_client_poll(garbage, 0) }, 0);
-    assert_eq!(
-        unsafe { hathora_client_cancel(garbage, 1) },
-        Code::InvalidArgument
-    );
-}
-
-#[test]
-fn a_retry_resolves_to_success_only_when_an_earlier_attempt_may_have_applied() {
-    let emu = emulator();
-    let cl = client(&emu, HathoraDispatchMode::Worker);
-    let (taken, _) = create_room(&cl, None);
-    let create_taken = || {
-        blocking(|out| unsafe {
-            hathora_create_room(
-                cl.0,
-                &HathoraCreateRoomParams {
-                    region: 1,
-                    room_id: c(&taken).as_ptr(),
-                    ..hathora_create_room_params_init()
-                },
-                null(),
-                out,
-            )
-        })
-    };
-    // 429 and 503 mean "not done": the 422 (taken) that follows is someone else's room, an error.
-    for status in [429, 503] {
-        emu.faults().fail_next_status(status, 1, None);
-        let r = create_taken();
-        assert_eq!(
-            (r.code(), r.status(), r.attempts()),
-            (Code::ApiError, 422, 2),
-            "after {status}"
-        );
-    }
-    emu.faults().fail_next_status(503, 1, None);
-    let r = blocking(|out| unsafe {
-        hathora_destroy_room(cl.0, c("never-existed").as_ptr(), null(), out)
-    });
-    assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
-    // A 500 may have been sent after the work was done: the 422 (taken) then resolves to the room.
-    emu.faults().fail_next_status(500, 1, None);
-    let r = create_taken();
-    assert_eq!(r.code(), Code::Ok);
-    assert_eq!(
-        s(r.conn().unwrap().room_id).as_deref(),
-        Some(taken.as_str())
-    );
-    assert_eq!(emu.stats().rooms, 1);
 }
 
 /// The message of a failed CreateRoom names the room it may have made (so the caller can look
@@ -551,4 +439,250 @@ fn a_failed_create_names_its_room_only_when_a_request_may_have_reached_the_serve
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies as received: not UTF-8, over the limit
+// ---------------------------------------------------------------------------------------------
+
+/// The emulator's declared statuses through the C ABI: a taken roomId is the declared 422 with a
+/// message saying so (and a lost CreateRoom response still resolves to the room: retries.rs),
+/// and resuming a room that is not suspended is the declared 400.
+#[test]
+fn emulator_statuses_through_the_c_abi() {
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    let (room, _) = create_room(&cl, None);
+    let id = c(&room);
+    let r = blocking(|out| unsafe {
+        hathora_create_room(
+            cl.0,
+            &HathoraCreateRoomParams {
+                region: HathoraRegion::London as u32,
+                room_id: id.as_ptr(),
+                ..hathora_create_room_params_init()
+            },
+            null(),
+            out,
+        )
+    });
+    let m = r.message().unwrap_or_default();
+    assert_eq!(
+        (r.code(), r.status()),
+        (Code::ApiError, 422),
+        "taken roomId: {m:?}"
+    );
+    assert!(
+        m.contains(&room) && m.contains("taken"),
+        "taken roomId: {m:?}"
+    );
+    // A lost response: attempt 1 creates the room, attempt 2 finds it taken (422) and the
+    // library resolves to the room it made.
+    emu.faults().drop_after_commit(1);
+    let made = c("lost-response-room");
+    let r = blocking(|out| unsafe {
+        hathora_create_room(
+            cl.0,
+            &HathoraCreateRoomParams {
+                region: HathoraRegion::London as u32,
+                room_id: made.as_ptr(),
+                ..hathora_create_room_params_init()
+            },
+            null(),
+            out,
+        )
+    })
+    .ok();
+    assert_eq!(
+        s(r.conn().unwrap().room_id).as_deref(),
+        Some("lost-response-room")
+    );
+    assert!(
+        s(r.conn().unwrap().process_id).is_some(),
+        "resolved with its process id"
+    );
+    assert_eq!(emu.stats().rooms, 2);
+    // Resume of a room that is not suspended.
+    let r = blocking(|out| unsafe { hathora_resume_room(cl.0, id.as_ptr(), null(), out) });
+    let m = r.message().unwrap_or_default();
+    assert_eq!(
+        (r.code(), r.status()),
+        (Code::ApiError, 400),
+        "resume of a running room: {m:?}"
+    );
+    assert!(m.contains("not suspended"), "{m:?}");
+}
+
+/// The raw bytes of a result's body, read through `hathora_result_body` + `_body_len`.
+fn raw_body(r: &Res) -> Vec<u8> {
+    unsafe {
+        let p = hathora_result_body(r.0);
+        assert!(!p.is_null(), "body is never NULL for a result");
+        std::slice::from_raw_parts(p.cast::<u8>(), hathora_result_body_len(r.0)).to_vec()
+    }
+}
+
+/// A body of valid JSON shape for `op`'s decoder, with one byte (0xFF) that is not UTF-8
+/// inside a string: before the fix it decoded, with U+FFFD in the field.
+fn invalid_utf8_body(op: &str) -> Vec<u8> {
+    let room = r#"{"appId":"app-x","roomId":"r-@","status":"active","roomConfig":null,"currentAllocation":null,"allocations":[]}"#;
+    let conn = r#"{"roomId":"r-@","processId":"p-1","status":"activ@","exposedPort":{"transportType":"tcp","port":7777,"host":"h","name":"default"},"additionalExposedPorts":[]}"#;
+    let text = match op {
+        "GetRoomInfo" => room.to_string(),
+        "GetActiveRoomsForProcess" | "GetInactiveRoomsForProcess" => format!("[{room}]"),
+        _ => conn.to_string(),
+    };
+    text.bytes()
+        .map(|b| if b == b'@' { 0xFF } else { b })
+        .collect()
+}
+
+#[test]
+fn a_2xx_body_that_is_not_utf8_is_a_decode_error_with_the_raw_bytes() {
+    let mut problems = Vec::new();
+    for op in every_operation() {
+        let body = invalid_utf8_body(op.name);
+        let srv = FakeHttp::start(response("200 OK", "application/json", &body));
+        let cl = fake_server_client(&srv.url());
+        let param = c(if op.param == Param::Process {
+            "p-1"
+        } else {
+            "r-1"
+        });
+        let r = blocking(|out| unsafe { (op.blocking)(cl.0, param.as_ptr(), null(), out) });
+        let got = raw_body(&r);
+        let m = r.message().unwrap_or_default();
+        let decodes = !matches!(
+            op.name,
+            "UpdateRoomConfig" | "DestroyRoom" | "SuspendRoomV2Deprecated"
+        );
+        if decodes {
+            // Every decoder: DECODE_ERROR, the status kept, the bytes as received, no view.
+            if (r.code(), r.status()) != (Code::DecodeError, 200) || !m.contains("UTF-8") {
+                problems.push(format!(
+                    "{}: {:?} HTTP {} {m:?}",
+                    op.name,
+                    r.code(),
+                    r.status()
+                ));
+            }
+            if r.conn().is_some() || r.room().is_some() || r.rooms().is_some() {
+                problems.push(format!(
+                    "{}: a structured view of a body that is not UTF-8",
+                    op.name
+                ));
+            }
+        } else if (r.code(), r.status()) != (Code::Ok, 200) {
+            // No payload to decode: the status is the answer; the body is kept as it is.
+            problems.push(format!(
+                "{} (no payload): {:?} HTTP {} {m:?}",
+                op.name,
+                r.code(),
+                r.status()
+            ));
+        }
+        if got != body {
+            problems.push(format!(
+                "{}: body not as received: {} bytes {:?}",
+                op.name,
+                got.len(),
+                String::from_utf8_lossy(&got)
+            ));
+        }
+        // The async form gives the same result.
+        let col = Collector::new();
+        let id = submit(&col, |cb, ud, id| unsafe {
+            (op.queued)(cl.0, param.as_ptr(), null(), cb, ud, id)
+        });
+        let a = col.one(&cl, id);
+        if (a.code(), a.status(), raw_body(&a)) != (r.code(), r.status(), got.clone()) {
+            problems.push(format!(
+                "{}: async gave {:?} HTTP {}",
+                op.name,
+                a.code(),
+                a.status()
+            ));
+        }
+    }
+    assert_no_problems(&problems);
+}
+
+#[test]
+fn an_error_body_that_is_not_utf8_is_kept_as_received() {
+    let body = b"{\"message\":\"no \xFF such room\"}".to_vec();
+    let srv = FakeHttp::start(response("404 Not Found", "application/json", &body));
+    let cl = fake_server_client(&srv.url());
+    let r = blocking(|out| unsafe { hathora_get_room_info(cl.0, c"r-1".as_ptr(), null(), out) });
+    assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
+    assert_eq!(raw_body(&r), body, "error body as received");
+    let m = r.message().unwrap_or_default();
+    assert!(
+        !m.contains('\u{FFFD}'),
+        "message built from a repaired body: {m:?}"
+    );
+}
+
+#[test]
+fn an_oversized_response_keeps_its_status() {
+    // Just over the 16 MiB body limit.
+    let big = vec![b' '; 16 * 1024 * 1024 + 1024];
+    let mut problems = Vec::new();
+    for (status_line, status) in [
+        ("200 OK", 200u16),
+        ("404 Not Found", 404),
+        ("500 Internal Server Error", 500),
+    ] {
+        let srv = FakeHttp::start(response(status_line, "application/json", &big));
+        let cl = fake_server_client(&srv.url());
+        let r =
+            blocking(|out| unsafe { hathora_get_room_info(cl.0, c"r-1".as_ptr(), null(), out) });
+        let m = r.message().unwrap_or_default();
+        if (r.code(), r.status()) != (Code::TransportError, status) || !m.contains("larger than") {
+            problems.push(format!(
+                "{status_line}: {:?} HTTP {} {m:?}",
+                r.code(),
+                r.status()
+            ));
+        }
+        assert_eq!(
+            srv.count(),
+            1,
+            "{status_line}: retries are off, one request"
+        );
+    }
+    assert_no_problems(&problems);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The text of each code
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn version_and_code_text() {
+    assert_eq!(
+        s(hathora_version()).as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let texts: Vec<_> = (0..10)
+        .map(|c| s(hathora_result_code_to_string(c)).unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "ok",
+            "invalid argument",
+            "API error",
+            "transport error",
+            "timeout",
+            "decode error",
+            "cancelled",
+            "shut down",
+            "internal error",
+            "queue full"
+        ]
+    );
+    assert_eq!(
+        s(hathora_result_code_to_string(10)).as_deref(),
+        Some("unknown result code")
+    );
 }

@@ -1,5 +1,6 @@
 //! What the transport promises: connections are kept alive and reused, https verifies the
-//! server's certificate, and plain http is refused for hosts that are not loopback.
+//! server's certificate, and a refused connection is retried, then reported. (Plain http is
+//! refused for hosts that are not loopback: config.rs; proxies: proxy.rs.)
 
 mod common;
 use common::*;
@@ -61,30 +62,6 @@ fn sequential_calls_reuse_one_connection() {
         1,
         "41 requests over one kept-alive connection"
     );
-}
-
-#[test]
-fn plain_http_is_refused_for_remote_hosts_unless_allowed() {
-    let new_client = |url: &str, allow: bool| unsafe {
-        let cfg = hathora_config_new();
-        hathora_config_set_app_id(cfg, c("app").as_ptr());
-        hathora_config_set_base_url(cfg, c(url).as_ptr());
-        hathora_config_set_allow_insecure_http(cfg, allow);
-        let mut client = std::ptr::null_mut();
-        let code = hathora_client_new(cfg, &mut client);
-        hathora_config_free(cfg);
-        hathora_client_free(client);
-        code
-    };
-    assert_eq!(
-        new_client("http://api.example.com", false),
-        Code::InvalidArgument
-    );
-    assert!(last_error().contains("loopback"));
-    assert_eq!(new_client("http://api.example.com", true), Code::Ok);
-    assert_eq!(new_client("http://127.0.0.1:9", false), Code::Ok);
-    assert_eq!(new_client("https://api.example.com", false), Code::Ok);
-    assert_eq!(new_client("api.example.com", false), Code::InvalidArgument);
 }
 
 /// A TLS server with a self-signed certificate (openssl s_server), or None without openssl.
@@ -155,4 +132,40 @@ fn https_rejects_a_certificate_no_authority_signed() {
     assert_eq!((r.code(), r.status()), (Code::TransportError, 0));
     let m = r.message().unwrap().to_lowercase();
     assert!(m.contains("certificate") || m.contains("issuer"), "{m}");
+}
+
+#[test]
+fn transport_error_to_a_closed_port() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    }; // closed again: connects are refused
+    for mode in BOTH_MODES {
+        for form in [Form::Blocking, Form::Async] {
+            let cl = client_at(&format!("http://127.0.0.1:{port}"), |cfg| unsafe {
+                assert_eq!(
+                    hathora_config_set_dev_token(cfg, c("tok").as_ptr()),
+                    Code::Ok
+                );
+                assert_eq!(set_retry(cfg, 3, 10, 50), Code::Ok);
+                assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
+            });
+            // Connection refused is a connection failure: retried 3 times, then reported.
+            let r = create_room_in(&cl, form, None);
+            assert_eq!(
+                (r.code(), r.status(), r.attempts()),
+                (Code::TransportError, 0, 4),
+                "{mode:?} {form:?}: {:?}",
+                r.message()
+            );
+            assert!(!r.message().unwrap().is_empty(), "{mode:?} {form:?}");
+            assert_eq!(r.body(), "", "{mode:?} {form:?}");
+            let r = create_room_in(&cl, form, Some(&call_options(0, 0)));
+            assert_eq!(
+                (r.code(), r.attempts()),
+                (Code::TransportError, 1),
+                "{mode:?} {form:?}"
+            );
+        }
+    }
 }

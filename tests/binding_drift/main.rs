@@ -1,4 +1,4 @@
-//! Issue 13: binding drift is a test failure. include/hathora_rooms.h (generated from src/ffi)
+//! Binding drift is a test failure. include/hathora_rooms.h (generated from src/ffi)
 //! is the reference; each test checks one binding against it and lists every disagreement:
 //! - Python (ctypes): every function declared with the same argument and return types, every
 //!   struct with the same fields and types in order, every per-call option and CreateRoom
