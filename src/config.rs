@@ -270,41 +270,58 @@ mod tests {
         c
     }
 
+    /// (base URL, allow_insecure_http, None when accepted or a word of the refusal)
     #[test]
-    fn urls() {
-        assert!(cfg("https://api.hathora.dev").validate().is_ok());
-        assert!(cfg("http://127.0.0.1:8080").validate().is_ok());
-        assert!(cfg("http://[::1]:8080/prefix").validate().is_ok());
-        assert!(cfg("http://localhost:1").validate().is_ok());
-        assert!(
-            cfg("http://example.com")
-                .validate()
-                .unwrap_err()
-                .contains("loopback")
-        );
-        assert!(cfg("ftp://x").validate().is_err());
-        assert!(cfg("https://").validate().is_err());
-        assert!(cfg("https://h:0").validate().is_err());
-        assert!(cfg("https://h:99999").validate().is_err());
-        assert!(cfg("https://h/x?y").validate().is_err());
-        let mut c = cfg("http://example.com");
-        c.allow_insecure_http = true;
-        assert!(c.validate().is_ok());
+    fn base_urls() {
+        #[rustfmt::skip]
+        let cases: [(&str, bool, Option<&str>); 11] = [
+            ("https://api.hathora.dev", false, None),
+            ("http://127.0.0.1:8080", false, None),
+            ("http://[::1]:8080/prefix", false, None),
+            ("http://localhost:1", false, None),
+            ("http://example.com", false, Some("loopback")),
+            ("http://example.com", true, None),
+            ("ftp://x", false, Some("https://")),
+            ("https://", false, Some("host")),
+            ("https://h:0", false, Some("port")),
+            ("https://h:99999", false, Some("port")),
+            ("https://h/x?y", false, Some("query")),
+        ];
+        for (url, allow_insecure_http, refused) in cases {
+            let mut c = ClientConfig::new("app-1");
+            c.base_url = url.into();
+            c.allow_insecure_http = allow_insecure_http;
+            match (c.validate(), refused) {
+                (Ok(()), None) => {}
+                (Err(e), Some(word)) => assert!(e.contains(word), "{url}: {e}"),
+                (got, _) => panic!("{url} (allow_insecure_http {allow_insecure_http}): {got:?}"),
+            }
+        }
     }
 
     #[test]
     fn refuses_what_cannot_work() {
-        assert!(ClientConfig::new("").validate().is_err());
-        let mut c = ClientConfig::new("a");
-        c.max_workers = 0;
-        assert!(c.validate().unwrap_err().contains("max_workers"));
-        let mut c = ClientConfig::new("a");
-        c.min_workers = 5;
-        c.max_workers = 4;
-        assert!(c.validate().unwrap_err().contains("must not exceed"));
-        let mut c = ClientConfig::new("a");
-        c.worker_idle = Duration::ZERO;
-        assert!(c.validate().unwrap_err().contains("worker_idle_ms"));
+        type Change = fn(&mut ClientConfig);
+        let cases: [(&str, Change, &str); 4] = [
+            ("no app id", |c| c.app_id.clear(), "app_id"),
+            ("no worker", |c| c.max_workers = 0, "max_workers"),
+            (
+                "a minimum above the maximum",
+                |c| (c.min_workers, c.max_workers) = (5, 4),
+                "must not exceed",
+            ),
+            (
+                "no idle time",
+                |c| c.worker_idle = Duration::ZERO,
+                "worker_idle_ms",
+            ),
+        ];
+        for (case, change, word) in cases {
+            let mut c = ClientConfig::new("a");
+            change(&mut c);
+            let e = c.validate().expect_err(case);
+            assert!(e.contains(word), "{case}: {e}");
+        }
     }
 
     #[test]

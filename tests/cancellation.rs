@@ -27,7 +27,11 @@ fn cancelling_a_wait_ends_it_without_waiting_for_the_next_poll() {
         );
         let polls = emu.stats().count("GetConnectionInfo");
         let started = std::time::Instant::now();
-        assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
+        assert_eq!(
+            unsafe { hathora_client_cancel(cl.0, id) },
+            Code::Ok,
+            "{mode:?}"
+        );
         let res = col.one(&cl, id);
         let took = started.elapsed();
         assert_eq!(res.code(), Code::Cancelled, "{mode:?}");
@@ -74,7 +78,11 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
         }
         std::thread::sleep(Duration::from_millis(50));
         let started = Instant::now();
-        assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
+        assert_eq!(
+            unsafe { hathora_client_cancel(cl.0, id) },
+            Code::Ok,
+            "{mode:?}"
+        );
         let r = col.one(&cl, id);
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -85,7 +93,8 @@ fn cancel_wakes_a_request_waiting_for_retry_after() {
         // Cancelling again: already completed.
         assert_eq!(
             unsafe { hathora_client_cancel(cl.0, id) },
-            Code::InvalidArgument
+            Code::InvalidArgument,
+            "{mode:?}"
         );
         assert_eq!(emu.stats().count("CreateRoom"), 1, "{mode:?}");
         assert_eq!(emu.stats().rooms, 0, "{mode:?}");

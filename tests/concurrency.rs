@@ -327,7 +327,8 @@ fn run_rep(
                     if rng.below(50) == 0 {
                         assert_eq!(
                             unsafe { hathora_client_cancel(h.get(), u64::MAX - rng.below(1_000)) },
-                            Code::InvalidArgument
+                            Code::InvalidArgument,
+                            "a cancel of an id never issued"
                         );
                     }
                 }

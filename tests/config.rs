@@ -302,17 +302,23 @@ fn configuration_setters_and_client_new() {
     let mut refused_by_new = Vec::new();
     for (label, apply, expect) in &rows {
         let cfg = hathora_config_new();
-        assert!(!cfg.is_null());
+        assert!(!cfg.is_null(), "{label:?}");
         unsafe {
             assert_eq!(
                 hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
-                Code::Ok
+                Code::Ok,
+                "{label:?}"
             );
             assert_eq!(
                 hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()),
-                Code::Ok
+                Code::Ok,
+                "{label:?}"
             );
-            assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
+            assert_eq!(
+                hathora_config_set_base_url(cfg, c(&url).as_ptr()),
+                Code::Ok,
+                "{label:?}"
+            );
         }
         reset_last_error(live.0);
         let set = apply(cfg);
@@ -345,7 +351,7 @@ fn configuration_setters_and_client_new() {
             }
             Accepted => {
                 assert_eq!((set, new), (Code::Ok, Code::Ok), "{label}: {}", clip(&msg));
-                assert!(!out.is_null());
+                assert!(!out.is_null(), "{label:?}");
                 unsafe { hathora_client_free(out) };
             }
         }

@@ -193,17 +193,27 @@ fn check_connection_view(c: &ConnectionInfo, body: &str) {
     );
     for (p, cp) in ports {
         let cp = unsafe { &*cp };
-        assert_eq!(cp.port, p.port);
+        assert_eq!(cp.port, p.port, "port {p:?}");
         assert_eq!(
             cp.transport_type,
-            HathoraTransportType::of(&p.transport_type)
+            HathoraTransportType::of(&p.transport_type),
+            "port {p:?}"
         );
         assert_eq!(
             s(cp.transport_type_raw).unwrap(),
-            p.transport_type.as_str().replace('\0', "\u{FFFD}")
+            p.transport_type.as_str().replace('\0', "\u{FFFD}"),
+            "port {p:?}"
         );
-        assert_eq!(s(cp.host).unwrap(), p.host.replace('\0', "\u{FFFD}"));
-        assert_eq!(s(cp.name).unwrap(), p.name.replace('\0', "\u{FFFD}"));
+        assert_eq!(
+            s(cp.host).unwrap(),
+            p.host.replace('\0', "\u{FFFD}"),
+            "port {p:?}"
+        );
+        assert_eq!(
+            s(cp.name).unwrap(),
+            p.name.replace('\0', "\u{FFFD}"),
+            "port {p:?}"
+        );
     }
 }
 
@@ -233,13 +243,15 @@ fn check_room_view(r: &hathora_rooms::ffi::view::HathoraRoom, room: &Room) {
         let ca = unsafe { &*r.allocations.add(i) };
         assert_eq!(
             s(ca.room_allocation_id).unwrap(),
-            a.room_allocation_id.replace('\0', "\u{FFFD}")
+            a.room_allocation_id.replace('\0', "\u{FFFD}"),
+            "allocation {i}"
         );
         assert_eq!(
             s(ca.unscheduled_at),
             a.unscheduled_at
                 .as_ref()
-                .map(|u| u.replace('\0', "\u{FFFD}"))
+                .map(|u| u.replace('\0', "\u{FFFD}")),
+            "allocation {i}"
         );
     }
 }
@@ -306,7 +318,11 @@ fn decode_everything(body: &[u8]) {
     .flatten()
     {
         // An enum decodes only from a JSON string, and keeps it.
-        assert_eq!(serde_json::from_slice::<String>(body).unwrap(), raw);
+        assert_eq!(
+            serde_json::from_slice::<String>(body).unwrap(),
+            raw,
+            "enum value {raw:?}"
+        );
     }
     if let Ok(c) = serde_json::from_slice::<ConnectionInfo>(body) {
         check_connection_view(&c, &text);

@@ -219,7 +219,11 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
         seen.result("503 x2", &create(&cl).ok());
         emu.faults().fail_next_status(429, 10, None);
         let r = create(&cl);
-        assert_eq!((r.code(), r.status()), (Code::ApiError, 429));
+        assert_eq!(
+            (r.code(), r.status()),
+            (Code::ApiError, 429),
+            "{mode:?}: 429 until the retries run out"
+        );
         seen.result("429 exhausted", &r);
         emu.faults().clear();
         // Lost responses, resolved.
@@ -234,34 +238,46 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
         // Garbage body: the decode error quotes what it could not read.
         emu.faults().garbage_next(1);
         let r = create(&cl);
-        assert_eq!(r.code(), Code::DecodeError);
+        assert_eq!(r.code(), Code::DecodeError, "{mode:?}: a garbage body");
         seen.result("garbage", &r);
         // Dropped connections until retries run out.
         emu.faults().drop_next(4);
         let r = create(&cl);
-        assert_eq!(r.code(), Code::TransportError);
+        assert_eq!(
+            r.code(),
+            Code::TransportError,
+            "{mode:?}: dropped connections"
+        );
         seen.result("dropped", &r);
         // Timeout, blocking and async.
         emu.faults().set_latency(Duration::from_millis(1_500));
         let r = blocking(|o| unsafe { hathora_get_room_info(cl.0, room2.as_ptr(), &opts(300), o) });
-        assert_eq!(r.code(), Code::Timeout);
+        assert_eq!(r.code(), Code::Timeout, "{mode:?}: a blocking timeout");
         seen.result("timeout", &r);
         let id = submit(&col, |cb, ud, id| unsafe {
             hathora_get_room_info_async(cl.0, room2.as_ptr(), &opts(300), cb, ud, id)
         });
         let r = col.one(&cl, id);
-        assert_eq!(r.code(), Code::Timeout);
+        assert_eq!(r.code(), Code::Timeout, "{mode:?}: an async timeout");
         seen.result("timeout async", &r);
         let r = blocking(|o| unsafe {
             hathora_wait_until_active(cl.0, room2.as_ptr(), 400, &opts(300), o)
         });
-        assert_eq!(r.code(), Code::Timeout);
+        assert_eq!(
+            r.code(),
+            Code::Timeout,
+            "{mode:?}: a wait-until-active timeout"
+        );
         seen.result("wait timeout", &r);
         emu.faults().clear();
         // Invalid arguments, blocking and async.
         let r =
             blocking(|o| unsafe { hathora_get_room_info(cl.0, c("bad id!").as_ptr(), null(), o) });
-        assert_eq!(r.code(), Code::InvalidArgument);
+        assert_eq!(
+            r.code(),
+            Code::InvalidArgument,
+            "{mode:?}: an invalid room id"
+        );
         seen.result("invalid room id", &r);
         let mut id = 0;
         assert_eq!(
@@ -275,7 +291,8 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
                     &mut id,
                 )
             },
-            Code::InvalidArgument
+            Code::InvalidArgument,
+            "{mode:?}: an invalid async call"
         );
         seen.last_error("invalid async");
         // Cancelled and shut down.
@@ -283,7 +300,11 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
         let id = submit(&col, |cb, ud, id| unsafe {
             hathora_get_room_info_async(cl.0, room2.as_ptr(), null(), cb, ud, id)
         });
-        assert_eq!(unsafe { hathora_client_cancel(cl.0, id) }, Code::Ok);
+        assert_eq!(
+            unsafe { hathora_client_cancel(cl.0, id) },
+            Code::Ok,
+            "{mode:?}: cancel"
+        );
         seen.result("cancelled", &col.one(&cl, id));
         emu.faults().clear();
     }
@@ -329,12 +350,21 @@ fn the_token_never_leaks_and_never_goes_to_connection_info() {
     ] {
         let cfg = hathora_config_new();
         unsafe {
-            assert_eq!(hathora_config_set_app_id(cfg, c("app").as_ptr()), Code::Ok);
+            assert_eq!(
+                hathora_config_set_app_id(cfg, c("app").as_ptr()),
+                Code::Ok,
+                "{what}: app id"
+            );
             assert_eq!(
                 hathora_config_set_dev_token(cfg, c(&token).as_ptr()),
-                Code::Ok
+                Code::Ok,
+                "{what}: dev token"
             );
-            assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
+            assert_eq!(
+                hathora_config_set_base_url(cfg, c(&url).as_ptr()),
+                Code::Ok,
+                "{what}: base url"
+            );
         }
         let mut raw = null_mut();
         assert_eq!(
@@ -455,7 +485,10 @@ fn a_client_without_a_token_refuses_auth_operations_before_sending_and_can_get_c
         let r =
             blocking(|o| unsafe { hathora_get_connection_info(cl.0, room.as_ptr(), null(), o) })
                 .ok();
-        assert!(r.conn().is_some());
+        assert!(
+            r.conn().is_some(),
+            "{mode:?}: connection info without a token"
+        );
         let r = blocking(|o| unsafe {
             hathora_wait_until_active(cl.0, room.as_ptr(), 10_000, null(), o)
         })

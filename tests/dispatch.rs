@@ -72,7 +72,7 @@ fn poll_mode_runs_callbacks_only_inside_poll_on_the_polling_thread() {
                 std::ptr::null_mut(),
             )
         };
-        assert_eq!(code, Code::Ok);
+        assert_eq!(code, Code::Ok, "request tagged {tag}: {}", last_error());
     }
     // Let the HTTP work finish; nothing may run until the game loop polls.
     wait_until("three requests served", Duration::from_secs(10), || {
@@ -193,8 +193,12 @@ fn full_queue_refuses_at_once_and_never_calls_back() {
         // seconds, a refusal takes microseconds; 2 s between them is slack for a loaded machine.
         emu.faults().set_latency(Duration::from_secs(3));
         let cl = client_with(&emu, mode, |cfg| unsafe {
-            assert_eq!(hathora_config_set_queue_capacity(cfg, 3), Code::Ok);
-            assert_eq!(hathora_config_set_max_workers(cfg, 1), Code::Ok);
+            assert_eq!(
+                hathora_config_set_queue_capacity(cfg, 3),
+                Code::Ok,
+                "{mode:?}"
+            );
+            assert_eq!(hathora_config_set_max_workers(cfg, 1), Code::Ok, "{mode:?}");
         });
         let col = Collector::new();
         let room_c = c(&room);
@@ -227,7 +231,7 @@ fn full_queue_refuses_at_once_and_never_calls_back() {
             assert_eq!(id, 12345, "{mode:?}: no id for a refused request");
             assert!(last_error().contains("queue"), "{}", last_error());
         }
-        assert_eq!(unsafe { hathora_client_pending(cl.0) }, 3);
+        assert_eq!(unsafe { hathora_client_pending(cl.0) }, 3, "{mode:?}");
         col.wait(&cl, 3, Duration::from_secs(30));
         std::thread::sleep(Duration::from_millis(200));
         unsafe { hathora_client_poll(cl.0, 0) };

@@ -830,7 +830,8 @@ fn garbage_freed_and_null_client_handles() {
         reset_last_error(fx.cl.0);
         assert_eq!(
             unsafe { hathora_client_cancel(fx.cl.0, id) },
-            Code::InvalidArgument
+            Code::InvalidArgument,
+            "cancel of unknown request {id}"
         );
         assert_readable("cancel unknown id", &last_error(), "request");
     }
@@ -863,7 +864,7 @@ fn library_wide_functions_with_out_of_range_values() {
     let mut texts = std::collections::HashSet::new();
     for code in 0..=9 {
         let t = s(hathora_result_code_to_string(code)).unwrap();
-        assert!(!t.is_empty() && t != "unknown result code");
+        assert!(!t.is_empty() && t != "unknown result code", "code {code}");
         texts.insert(t);
     }
     assert_eq!(texts.len(), 10, "each code has its own text");
@@ -876,7 +877,7 @@ fn library_wide_functions_with_out_of_range_values() {
     }
     for region in 1..=14 {
         let name = s(hathora_region_name(region)).unwrap();
-        assert!(!name.is_empty());
+        assert!(!name.is_empty(), "region {region}");
     }
     assert_eq!(
         s(hathora_region_name(HathoraRegion::SaoPaulo as u32)).as_deref(),

@@ -322,7 +322,11 @@ fn every_region_by_enum_and_by_name() {
                 hathora_get_room_info(cl.0, r.conn().unwrap().room_id, null(), out)
             })
             .ok();
-            assert_eq!(info.room().unwrap().status, HathoraRoomStatus::Scheduling);
+            assert_eq!(
+                info.room().unwrap().status,
+                HathoraRoomStatus::Scheduling,
+                "region {region} ({name}): {r:?}"
+            );
         }
     }
     assert_eq!(emu.stats().rooms, 28);
@@ -371,7 +375,7 @@ fn one_client_from_many_threads_at_once() {
                         hathora_get_connection_info(cl.0, c(&room).as_ptr(), null(), out)
                     })
                     .ok();
-                    assert_eq!(s(r.conn().unwrap().room_id).unwrap(), room);
+                    assert_eq!(s(r.conn().unwrap().room_id).unwrap(), room, "{room}");
                 }
             })
         })

@@ -90,7 +90,11 @@ fn loopback_requests_never_go_through_a_proxy() {
         for host in ["127.0.0.1", "localhost"] {
             let url = emu.url().replace("127.0.0.1", host);
             let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
-                assert_eq!(hathora_config_set_base_url(cfg, c(&url).as_ptr()), Code::Ok);
+                assert_eq!(
+                    hathora_config_set_base_url(cfg, c(&url).as_ptr()),
+                    Code::Ok,
+                    "{var} with {host}"
+                );
             });
             let r = blocking(|out| unsafe {
                 hathora_create_room(

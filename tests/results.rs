@@ -32,11 +32,19 @@ fn api_errors_keep_status_message_and_body() {
         let emu = emulator();
         let cl = client(&emu, mode);
         for r in connection_info_both_forms(&cl, "no-such-room", null()) {
-            assert_eq!((r.code(), r.status()), (Code::ApiError, 404));
+            assert_eq!(
+                (r.code(), r.status()),
+                (Code::ApiError, 404),
+                "{mode:?}: {r:?}"
+            );
             let msg = r.message().expect("the API's message");
-            assert_eq!(r.json()["message"].as_str(), Some(msg.as_str()));
-            assert!(r.conn().is_none());
-            assert_eq!(r.attempts(), 1, "404 is not retried");
+            assert_eq!(
+                r.json()["message"].as_str(),
+                Some(msg.as_str()),
+                "{mode:?}: {r:?}"
+            );
+            assert!(r.conn().is_none(), "{mode:?}: {r:?}");
+            assert_eq!(r.attempts(), 1, "{mode:?}: 404 is not retried: {r:?}");
         }
         // 401: a wrong token.
         let bad = client_with(&emu, mode, |cfg| unsafe {
@@ -44,7 +52,7 @@ fn api_errors_keep_status_message_and_body() {
         });
         let r =
             blocking(|out| unsafe { hathora_get_room_info(bad.0, c("x").as_ptr(), null(), out) });
-        assert_eq!((r.code(), r.status()), (Code::ApiError, 401));
+        assert_eq!((r.code(), r.status()), (Code::ApiError, 401), "{mode:?}");
         // 422 (the emulator's declared status for a taken roomId): on the first attempt an
         // error, not a resolution.
         let (room, _) = create_room(&cl, None);
@@ -62,7 +70,8 @@ fn api_errors_keep_status_message_and_body() {
         });
         assert_eq!(
             (r.code(), r.status(), r.attempts()),
-            (Code::ApiError, 422, 1)
+            (Code::ApiError, 422, 1),
+            "{mode:?}"
         );
         assert!(
             r.message().unwrap_or_default().contains("taken"),
@@ -81,8 +90,8 @@ fn api_errors_keep_status_message_and_body() {
                 out,
             )
         });
-        assert_eq!((r.code(), r.status()), (Code::ApiError, 422));
-        assert!(r.message().unwrap().len() > 3);
+        assert_eq!((r.code(), r.status()), (Code::ApiError, 422), "{mode:?}");
+        assert!(r.message().unwrap().len() > 3, "{mode:?}");
     }
 }
 
@@ -228,8 +237,8 @@ fn transport_error_on_a_closed_port() {
                 (Code::TransportError, 0, 3),
                 "{mode:?}"
             );
-            assert!(r.message().unwrap().contains("onnect"), "{:?}", r.message());
-            assert_eq!(r.body(), "");
+            assert!(r.message().unwrap().contains("onnect"), "{mode:?}: {r:?}");
+            assert_eq!(r.body(), "", "{mode:?}: {r:?}");
         }
     }
 }
@@ -263,12 +272,13 @@ fn decode_error_keeps_status_and_body() {
     let (room, _) = create_room(&cl, None);
     emu.faults().garbage_next(2);
     for r in connection_info_both_forms(&cl, &room, null()) {
-        assert_eq!((r.code(), r.status()), (Code::DecodeError, 200));
+        assert_eq!((r.code(), r.status()), (Code::DecodeError, 200), "{r:?}");
         assert!(
-            !r.body().is_empty() && serde_json::from_str::<serde_json::Value>(&r.body()).is_err()
+            !r.body().is_empty() && serde_json::from_str::<serde_json::Value>(&r.body()).is_err(),
+            "{r:?}"
         );
-        assert!(r.message().unwrap().contains("GetConnectionInfo"));
-        assert!(r.conn().is_none());
+        assert!(r.message().unwrap().contains("GetConnectionInfo"), "{r:?}");
+        assert!(r.conn().is_none(), "{r:?}");
     }
 }
 
@@ -284,10 +294,14 @@ fn cancelled_and_shut_down() {
             hathora_wait_until_active_async(cl.0, r.as_ptr(), 60_000, null(), cb, ud, id)
         });
         std::thread::sleep(Duration::from_millis(300));
-        assert_eq!(unsafe { hathora_client_cancel(cl.0, waiting) }, Code::Ok);
+        assert_eq!(
+            unsafe { hathora_client_cancel(cl.0, waiting) },
+            Code::Ok,
+            "{mode:?}"
+        );
         let res = col.one(&cl, waiting);
         assert_eq!(res.code(), Code::Cancelled, "{mode:?}");
-        assert!(res.message().unwrap().contains("cancelled"));
+        assert!(res.message().unwrap().contains("cancelled"), "{mode:?}");
         assert_eq!(
             unsafe { hathora_client_cancel(cl.0, waiting) },
             Code::InvalidArgument,

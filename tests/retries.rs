@@ -610,7 +610,7 @@ fn retries_switched_off_per_client() {
         for form in [Form::Blocking, Form::Async] {
             let emu = emulator();
             let cl = client_with(&emu, mode, |cfg| unsafe {
-                assert_eq!(set_retry(cfg, 0, 20, 200), Code::Ok)
+                assert_eq!(set_retry(cfg, 0, 20, 200), Code::Ok, "{mode:?} {form:?}")
             });
             emu.faults().fail_next_status(503, 1, None);
             let r = create_room_in(&cl, form, None);

@@ -81,8 +81,8 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
         // 1 s per attempt: serving all 40 on two workers would take 20 s.
         emu.faults().set_latency(Duration::from_millis(1_000));
         let cl = client_with(&emu, mode, |cfg| unsafe {
-            assert_eq!(set_timeouts(cfg, 3_000, 1_000), Code::Ok);
-            assert_eq!(hathora_config_set_max_workers(cfg, 2), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 3_000, 1_000), Code::Ok, "{mode:?}");
+            assert_eq!(hathora_config_set_max_workers(cfg, 2), Code::Ok, "{mode:?}");
         });
         let t = Arc::new(Tally::default());
         let ud = Arc::as_ptr(&t) as *mut c_void;
@@ -115,7 +115,7 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
                     )
                 }
             };
-            assert_eq!(code, Code::Ok);
+            assert_eq!(code, Code::Ok, "{mode:?} {i:?}");
             ids.push(id);
         }
         std::thread::sleep(Duration::from_millis(100)); // two attempts are in progress now
@@ -173,7 +173,7 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
             "{mode:?}: callbacks after free"
         );
         assert_eq!(t.seen.lock().unwrap().len(), ids.len(), "{mode:?}");
-        assert_eq!(unsafe { hathora_client_pending(raw) }, 0);
+        assert_eq!(unsafe { hathora_client_pending(raw) }, 0, "{mode:?}");
         let mut id = 0;
         assert_eq!(
             unsafe {
@@ -186,7 +186,8 @@ fn free_with_requests_in_flight_completes_each_once_and_returns_in_bounded_time(
                     &mut id,
                 )
             },
-            Code::InvalidArgument
+            Code::InvalidArgument,
+            "{mode:?}"
         );
         unsafe { hathora_client_free(raw) }; // double free: ignored
         assert!(
@@ -265,7 +266,7 @@ fn a_callback_may_free_its_own_client() {
                 &mut id,
             )
         };
-        assert_eq!(code, Code::Ok);
+        assert_eq!(code, Code::Ok, "{mode:?}");
         wait_until(
             &format!("{mode:?}: the callback ran"),
             Duration::from_secs(10),
@@ -330,7 +331,7 @@ fn free_from_inside_a_callback() {
                     &mut id,
                 )
             };
-            assert_eq!(code, Code::Ok);
+            assert_eq!(code, Code::Ok, "{mode:?}");
         }
         let end = Instant::now() + Duration::from_secs(20);
         while f.calls.load(Ordering::SeqCst) < 5 {
@@ -348,7 +349,7 @@ fn free_from_inside_a_callback() {
             5,
             "{mode:?}: each callback exactly once"
         );
-        assert_eq!(unsafe { hathora_client_pending(raw) }, 0);
+        assert_eq!(unsafe { hathora_client_pending(raw) }, 0, "{mode:?}");
         assert_eq!(
             unsafe { hathora_client_cancel(raw, 1) },
             Code::InvalidArgument,
@@ -369,8 +370,12 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
     };
     for mode in BOTH_MODES {
         let cl = client_at(&format!("http://{addr}"), |cfg| unsafe {
-            assert_eq!(set_timeouts(cfg, 20_000, 1_500), Code::Ok);
-            assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
+            assert_eq!(set_timeouts(cfg, 20_000, 1_500), Code::Ok, "{mode:?}");
+            assert_eq!(
+                hathora_config_set_dispatch_mode(cfg, mode as u32),
+                Code::Ok,
+                "{mode:?}"
+            );
         });
         let t = Arc::new(Tally::default());
         let ud = Arc::as_ptr(&t) as *mut c_void;
@@ -386,7 +391,8 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
                     &mut id,
                 )
             },
-            Code::Ok
+            Code::Ok,
+            "{mode:?}"
         );
         std::thread::sleep(Duration::from_millis(200)); // the worker is inside connect() now
         let started = Instant::now();

@@ -145,10 +145,15 @@ fn transport_error_to_a_closed_port() {
             let cl = client_at(&format!("http://127.0.0.1:{port}"), |cfg| unsafe {
                 assert_eq!(
                     hathora_config_set_dev_token(cfg, c("tok").as_ptr()),
-                    Code::Ok
+                    Code::Ok,
+                    "{mode:?} {form:?}"
                 );
-                assert_eq!(set_retry(cfg, 3, 10, 50), Code::Ok);
-                assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
+                assert_eq!(set_retry(cfg, 3, 10, 50), Code::Ok, "{mode:?} {form:?}");
+                assert_eq!(
+                    hathora_config_set_dispatch_mode(cfg, mode as u32),
+                    Code::Ok,
+                    "{mode:?} {form:?}"
+                );
             });
             // Connection refused is a connection failure: retried 3 times, then reported.
             let r = create_room_in(&cl, form, None);

@@ -166,24 +166,18 @@ mod tests {
             ("HTTPS_PROXY", "http://p:2"),
             ("ALL_PROXY", "http://p:3"),
         ];
-        assert_eq!(
-            choose("https://api.hathora.dev", &all),
-            Ok(Some("HTTPS_PROXY"))
-        );
-        assert_eq!(choose("http://h.example", &all), Ok(Some("HTTP_PROXY")));
-        assert_eq!(choose("https://api.hathora.dev", &all[..1]), Ok(None));
-        assert_eq!(
-            choose("https://a.b", &[("ALL_PROXY", "p:3")]),
-            Ok(Some("ALL_PROXY"))
-        );
-        assert_eq!(
-            choose(
-                "https://a.b",
-                &[("https_proxy", "p:1"), ("HTTPS_PROXY", "p:2")]
-            ),
-            Ok(Some("https_proxy"))
-        );
-        assert_eq!(choose("https://a.b", &[("HTTPS_PROXY", " ")]), Ok(None));
+        #[rustfmt::skip]
+        let cases: [(&str, &[(&str, &str)], Option<&str>); 6] = [
+            ("https://api.hathora.dev", &all, Some("HTTPS_PROXY")),
+            ("http://h.example", &all, Some("HTTP_PROXY")),
+            ("https://api.hathora.dev", &all[..1], None),
+            ("https://a.b", &[("ALL_PROXY", "p:3")], Some("ALL_PROXY")),
+            ("https://a.b", &[("https_proxy", "p:1"), ("HTTPS_PROXY", "p:2")], Some("https_proxy")),
+            ("https://a.b", &[("HTTPS_PROXY", " ")], None),
+        ];
+        for (url, vars, variable) in cases {
+            assert_eq!(choose(url, vars), Ok(variable), "{url} with {vars:?}");
+        }
     }
 
     #[test]
@@ -208,23 +202,36 @@ mod tests {
     #[test]
     fn no_proxy_entries() {
         let p = ("HTTPS_PROXY", "http://p:1");
-        let direct = |host: &str, list: &str| {
-            choose(&format!("https://{host}"), &[p, ("NO_PROXY", list)]) == Ok(None)
-        };
-        assert!(direct("api.hathora.dev", "other, hathora.dev"));
-        assert!(direct("api.hathora.dev", " .hathora.dev "));
-        assert!(direct("api.hathora.dev", "*.hathora.dev"));
-        assert!(direct("hathora.dev", ".hathora.dev"));
-        assert!(direct("api.hathora.dev", "api.hathora.dev:443"));
-        assert!(direct("x.y", "*"));
-        assert!(direct("10.1.2.3", "10.0.0.0/8"));
-        assert!(direct("10.1.2.3", "10.1.2.3"));
-        assert!(direct("[fd00::5]", "fd00::/8"));
-        assert!(!direct("api.hathora.dev", "ora.dev"));
-        assert!(!direct("api.hathora.dev", ""));
-        assert!(!direct("11.1.2.3", "10.0.0.0/8"));
-        assert!(!direct("10.1.2.3", "10.1.2.4"));
-        assert!(choose("https://a.b", &[p, ("no_proxy", "a.b"), ("NO_PROXY", "")]) == Ok(None));
+        // (host, NO_PROXY, whether it goes direct)
+        #[rustfmt::skip]
+        let cases: [(&str, &str, bool); 13] = [
+            ("api.hathora.dev", "other, hathora.dev", true),
+            ("api.hathora.dev", " .hathora.dev ", true),
+            ("api.hathora.dev", "*.hathora.dev", true),
+            ("hathora.dev", ".hathora.dev", true),
+            ("api.hathora.dev", "api.hathora.dev:443", true),
+            ("x.y", "*", true),
+            ("10.1.2.3", "10.0.0.0/8", true),
+            ("10.1.2.3", "10.1.2.3", true),
+            ("[fd00::5]", "fd00::/8", true),
+            ("api.hathora.dev", "ora.dev", false),
+            ("api.hathora.dev", "", false),
+            ("11.1.2.3", "10.0.0.0/8", false),
+            ("10.1.2.3", "10.1.2.4", false),
+        ];
+        for (host, list, direct) in cases {
+            let got = choose(&format!("https://{host}"), &[p, ("NO_PROXY", list)]);
+            assert_eq!(
+                got == Ok(None),
+                direct,
+                "{host} with NO_PROXY={list:?}: {got:?}"
+            );
+        }
+        assert_eq!(
+            choose("https://a.b", &[p, ("no_proxy", "a.b"), ("NO_PROXY", "")]),
+            Ok(None),
+            "lowercase no_proxy first"
+        );
     }
 
     #[test]

@@ -55,16 +55,20 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        let cases: [(&str, Option<Duration>); 4] = [
+            ("3", Some(Duration::from_secs(3))),
+            // A date in the past: retry now.
+            ("Sun, 06 Nov 1994 08:49:37 GMT", Some(Duration::ZERO)),
+            ("soon", None),
+            ("Sun, 06 Nov 1994 08:49:37 PST", None),
+        ];
+        for (value, delay) in cases {
+            assert_eq!(parse_retry_after(value), delay, "{value:?}");
+        }
         assert_eq!(
             parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
+            Some(784_111_777),
+            "the RFC's example"
         );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
     }
 }

@@ -191,6 +191,20 @@ impl Drop for Res {
     }
 }
 
+/// What a failing assertion prints about a result: its code, status, message and request id
+/// (0 for a blocking call).
+impl std::fmt::Debug for Res {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Res")
+            .field("code", &self.code())
+            .field("status", &self.status())
+            .field("message", &self.message())
+            .field("attempts", &self.attempts())
+            .field("request_id", &self.request_id())
+            .finish()
+    }
+}
+
 impl Res {
     pub fn code(&self) -> Code {
         unsafe { hathora_result_code(self.0) }
