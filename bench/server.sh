@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's throughput comparison: GetConnectionInfo on the emulator (quiet, and
+# The server's throughput (server/README.md): GetConnectionInfo on the emulator (quiet, and
 # logging to /dev/null) versus nginx serving the same JSON as a static file, with
 #   wrk -t2 -c32 -d5s URL
 # Needs wrk and nginx (apt-get install -y wrk nginx), curl and python3. Only 127.0.0.1 is used.
@@ -7,12 +7,12 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/emu}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/bench}"
 DURATION="${DURATION:-5s}"
 BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server"
 
 for tool in wrk nginx curl python3; do
-    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt-get install -y wrk nginx curl python3)" >&2; exit 1; }
+    command -v "$tool" >/dev/null || { echo "bench/server.sh: $tool not found (apt-get install -y wrk nginx curl python3)" >&2; exit 1; }
 done
 
 TMP="$(mktemp -d /tmp/hathora-bench.XXXXXX)"
@@ -33,7 +33,7 @@ wait_for() { # url
         curl -s -o /dev/null "$1" && return 0
         sleep 0.05
     done
-    echo "bench.sh: $1 did not come up" >&2
+    echo "bench/server.sh: $1 did not come up" >&2
     exit 1
 }
 
