@@ -519,18 +519,29 @@ def markdown(rows, res, stripped):
     return "\n".join(w)
 
 
+def split_target(text):
+    """A target line as (goal, result): split at the first ": " outside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and text.startswith(": ", i):
+            return text[:i], text[i + 2:]
+    return text, ""
+
+
 def summary(rows, res, stripped):
     """BENCHMARKS.md: the targets as one table, and where the rest is."""
     f = facts(res)
     w = ["# Benchmarks\n",
-         "What the library is held to, measured by `bash bench/run.sh` on %s (`nproc` %s, load average %s at the "
-         "start) against a local emulator; rerun it rather than editing this file. The full report (every row, "
-         "the latency scenario, footprint, commands, method) is [bench/results.md](bench/results.md), the analysis "
-         "by hand [bench/analysis.md](bench/analysis.md).\n"
-         % (f.get("started_at", "?"), f.get("nproc", "?"), f.get("load_before", "?").split(" ")[0]),
+         "What the library is held to, measured by `bash bench/run.sh` on %s (`nproc` %s, 1-minute load average "
+         "%s at the start, %s at the end) against a local emulator; rerun it rather than editing this file. The full "
+         "report (every row, the latency scenario, footprint, commands, method) is [bench/results.md](bench/results.md), "
+         "the analysis by hand [bench/analysis.md](bench/analysis.md).\n"
+         % (f.get("started_at", "?"), f.get("nproc", "?"), f.get("load_before", "?").split(" ")[0],
+            f.get("load_after", "?").split(" ")[0]),
          "| target | result | |", "|---|---|---|"]
     for _, status, text in targets(rows, res, stripped):
-        goal, _, result = text.partition(": ")
+        goal, result = split_target(text)
         w.append("| %s | %s | %s |" % (goal, result.replace("|", "/"), status))
     return "\n".join(w) + "\n"
 

@@ -30,12 +30,9 @@ fn ran_on(tag: usize) -> Option<String> {
         .map(|(_, n)| n.clone())
 }
 
-#[test]
-fn worker_mode_runs_callbacks_on_worker_threads() {
-    let emu = emulator();
-    let cl = client(&emu, HathoraDispatchMode::Worker);
-    let tag = 1000;
-    let code = unsafe {
+/// A GetConnectionInfo whose callback records its thread under `tag`.
+fn submit_tagged(cl: &CClient, tag: usize) -> Code {
+    unsafe {
         hathora_get_connection_info_async(
             cl.0,
             c("r").as_ptr(),
@@ -44,8 +41,16 @@ fn worker_mode_runs_callbacks_on_worker_threads() {
             tag as *mut c_void,
             std::ptr::null_mut(),
         )
-    };
-    assert_eq!(code, Code::Ok);
+    }
+}
+
+#[test]
+fn worker_mode_runs_callbacks_on_worker_threads() {
+    let emu = emulator();
+    let cl = client(&emu, HathoraDispatchMode::Worker);
+    let tag = 1000;
+    let code = submit_tagged(&cl, tag);
+    assert_eq!(code, Code::Ok, "{}", last_error());
     wait_until("the callback ran", Duration::from_secs(10), || {
         ran_on(tag).is_some()
     });
@@ -62,16 +67,7 @@ fn poll_mode_runs_callbacks_only_inside_poll_on_the_polling_thread() {
     let cl = client(&emu, HathoraDispatchMode::Poll);
     let ids = [2001usize, 2002, 2003];
     for tag in ids {
-        let code = unsafe {
-            hathora_get_connection_info_async(
-                cl.0,
-                c("r").as_ptr(),
-                null(),
-                Some(record_thread),
-                tag as *mut c_void,
-                std::ptr::null_mut(),
-            )
-        };
+        let code = submit_tagged(&cl, tag);
         assert_eq!(code, Code::Ok, "request tagged {tag}: {}", last_error());
     }
     // Let the HTTP work finish; nothing may run until the game loop polls.
