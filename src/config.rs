@@ -264,12 +264,6 @@ fn is_loopback(host: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn cfg(url: &str) -> ClientConfig {
-        let mut c = ClientConfig::new("app-1");
-        c.base_url = url.into();
-        c
-    }
-
     /// (base URL, allow_insecure_http, None when accepted or a word of the refusal)
     #[test]
     fn base_urls() {
