@@ -478,8 +478,10 @@ fn plain_http_only_to_loopback_unless_allowed() {
         (code, msg)
     };
     const PLAIN_HTTP: &[&str] = &["plain http", "loopback", "allow_insecure_http"];
-    // (base URL, allow_insecure_http if set, the words of the refusal or None when created)
-    let mut rows: Vec<(&str, Option<bool>, Option<&[&str]>)> = Vec::new();
+    /// The words of a refusal, or None when the client is created.
+    type Refused = Option<&'static [&'static str]>;
+    // (base URL, allow_insecure_http if set, the refusal)
+    let mut rows: Vec<(&str, Option<bool>, Refused)> = Vec::new();
     for url in [
         "http://example.com",
         "http://api.example.com",

@@ -166,8 +166,9 @@ mod tests {
             ("HTTPS_PROXY", "http://p:2"),
             ("ALL_PROXY", "http://p:3"),
         ];
+        type Vars<'a> = &'a [(&'a str, &'a str)];
         #[rustfmt::skip]
-        let cases: [(&str, &[(&str, &str)], Option<&str>); 6] = [
+        let cases: [(&str, Vars, Option<&str>); 6] = [
             ("https://api.hathora.dev", &all, Some("HTTPS_PROXY")),
             ("http://h.example", &all, Some("HTTP_PROXY")),
             ("https://api.hathora.dev", &all[..1], None),
