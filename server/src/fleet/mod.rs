@@ -10,6 +10,20 @@
 #[cfg(unix)]
 pub mod local;
 
+// What the fleets running game servers on this host (child processes, containers) share.
+#[cfg(unix)]
+mod ports;
+#[cfg(unix)]
+mod probe;
+#[cfg(unix)]
+mod process_env;
+#[cfg(unix)]
+mod process_log;
+#[cfg(unix)]
+mod settings;
+#[cfg(unix)]
+mod table;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;

@@ -11,16 +11,13 @@ use tokio::task::JoinHandle;
 use tokio::time::{sleep, sleep_until, timeout};
 
 use super::child::Child;
-use super::env::{ProcessVars, environment};
 use super::spawn::{SpawnJob, Spawned};
-use super::{Inner, LocalApp, Phase, SpawnState, output, ready};
+use super::{Inner, LocalApp, base_environment, output, ready};
 use crate::fleet::{ExitCause, PlaceRoom};
+use crate::fleet::probe::{Backoff, OUTPUT_PROBE_GAP};
+use crate::fleet::process_env::{ProcessVars, environment};
+use crate::fleet::table::Launch;
 
-/// Readiness probes start this soon after the spawn and back off (doubling) up to the cap.
-const FIRST_PROBE: Duration = Duration::from_millis(1);
-const MAX_PROBE_DELAY: Duration = Duration::from_millis(20);
-/// Output wakes the probe at most this often, so that a chatty start costs little.
-const OUTPUT_PROBE_GAP: Duration = Duration::from_millis(1);
 /// How long the log may take to drain once the process group is gone.
 const DRAIN_WAIT: Duration = Duration::from_secs(2);
 
@@ -31,34 +28,25 @@ enum Ending {
     Stopped,
 }
 
-/// Starts the reserved process `id`, then watches it until it is reaped.
-pub(super) async fn run(
-    inner: Arc<Inner>,
-    id: String,
-    app: Arc<LocalApp>,
-    room: PlaceRoom,
-    ports: Vec<u16>,
-) {
+/// Starts the reserved process, then watches it until it is reaped.
+pub(super) async fn run(inner: Arc<Inner>, launch: Launch<LocalApp>) {
     let placed = Instant::now();
+    let Launch {
+        process_id: id,
+        app,
+        room,
+        ports,
+    } = launch;
     let spawned = match start(&inner, &id, &app, &room, &ports).await {
         Ok(spawned) => spawned,
         Err(reason) => {
             log::warn!("could not start a process of app {}: {reason}", app.app_id);
-            inner.forget_unstarted(&id, reason);
+            inner.table.forget_unstarted(&id, reason);
             return;
         }
     };
     let child = spawned.child;
-    let stop = inner
-        .with_proc(&id, |p| {
-            p.child = Some(child);
-            if p.phase == Phase::Spawning {
-                p.phase = Phase::Starting;
-            }
-            p.spawned.send_replace(SpawnState::Started);
-            p.stop.subscribe()
-        })
-        .expect("a reserved process stays until its supervisor ends");
+    let stop = inner.table.started(&id, child);
     log::info!(
         "process {id} of app {} started: pid {}, ports {ports:?}",
         app.app_id,
@@ -101,7 +89,12 @@ async fn start(
         public_host: &inner.public_host,
         base_url: &inner.base_url,
     };
-    let env = environment(app, &vars, inner.process_env.as_ref())?;
+    let env = environment(
+        base_environment(app),
+        app,
+        &vars,
+        inner.process_env.as_ref(),
+    )?;
     let working_dir = app
         .working_dir
         .clone()
@@ -151,7 +144,7 @@ impl Supervisor {
         if let Ending::Stopped = ending {
             self.stop_gracefully(exited.as_mut()).await;
         }
-        self.inner.with_proc(&self.id, |p| p.phase = Phase::Ended);
+        self.inner.table.mark_ended(&self.id);
         let reaped = self.child.sweep_and_reap();
         if timeout(DRAIN_WAIT, &mut drain).await.is_err() {
             // Something outside the group still holds the pipe; the log ends here.
@@ -166,26 +159,20 @@ impl Supervisor {
                 ExitCause::Exited(-1)
             }
         };
-        log::info!(
-            "process {} of app {} {}",
-            self.id,
-            self.app.app_id,
-            describe(&cause)
-        );
-        self.inner.finish(&self.id, cause);
+        self.inner.table.finish(&self.id, cause);
     }
 
     /// Probes until it listens (`None`), exits, is asked to stop, or times out.
     async fn until_ready(&mut self, mut exited: Exit<'_>) -> Option<Ending> {
         let deadline = tokio::time::Instant::from_std(self.started + self.app.startup_timeout);
-        let mut delay = FIRST_PROBE;
+        let mut backoff = Backoff::new();
         loop {
             if self.stop.borrow().is_some() {
                 return Some(Ending::Stopped);
             }
             let probed = tokio::time::Instant::now();
             if ready::listening(self.app.transport, self.port, self.child.pid).await {
-                if self.inner.mark_ready(&self.id) {
+                if self.inner.table.mark_ready(&self.id) {
                     log::info!(
                         "process {} of app {} ready on port {} ({:?}) after {} ms ({} ms since placed)",
                         self.id,
@@ -210,10 +197,10 @@ impl Supervisor {
                         self.app.transport,
                         self.app.startup_timeout
                     );
-                    self.inner.with_proc(&self.id, |p| p.request_stop(ExitCause::StartupTimeout));
+                    self.inner.table.request_stop(&self.id, ExitCause::StartupTimeout);
                     return Some(Ending::Stopped);
                 }
-                () = sleep(delay) => delay = (delay * 2).min(MAX_PROBE_DELAY),
+                () = sleep(backoff.delay()) => backoff.grow(),
                 () = self.output.notified() => sleep_until(probed + OUTPUT_PROBE_GAP).await,
             }
         }
@@ -238,18 +225,5 @@ impl Supervisor {
             self.child.kill();
             exited.await;
         }
-    }
-}
-
-fn describe(cause: &ExitCause) -> String {
-    match cause {
-        ExitCause::Exited(code) => format!("exited with code {code}"),
-        ExitCause::Signaled(signal) => format!("was killed by signal {signal}"),
-        ExitCause::StartupTimeout => {
-            "was stopped: it did not listen within the startup timeout".into()
-        }
-        ExitCause::Idle => "was stopped: idle".into(),
-        ExitCause::Shutdown => "was stopped: the server shuts down".into(),
-        other => format!("ended: {other:?}"),
     }
 }
