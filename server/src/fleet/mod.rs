@@ -7,6 +7,8 @@
 //! Hathora), holding up to `roomsPerProcess` rooms; a room's stay on a process is an
 //! *allocation*.
 
+#[cfg(target_os = "linux")]
+pub mod docker;
 #[cfg(unix)]
 pub mod local;
 
@@ -15,6 +17,8 @@ pub mod local;
 mod ports;
 #[cfg(unix)]
 mod probe;
+#[cfg(target_os = "linux")]
+mod proc_net;
 #[cfg(unix)]
 mod process_env;
 #[cfg(unix)]

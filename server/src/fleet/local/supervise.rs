@@ -13,10 +13,10 @@ use tokio::time::{sleep, sleep_until, timeout};
 use super::child::Child;
 use super::spawn::{SpawnJob, Spawned};
 use super::{Inner, LocalApp, base_environment, output, ready};
-use crate::fleet::{ExitCause, PlaceRoom};
 use crate::fleet::probe::{Backoff, OUTPUT_PROBE_GAP};
 use crate::fleet::process_env::{ProcessVars, environment};
 use crate::fleet::table::Launch;
+use crate::fleet::{ExitCause, PlaceRoom};
 
 /// How long the log may take to drain once the process group is gone.
 const DRAIN_WAIT: Duration = Duration::from_secs(2);

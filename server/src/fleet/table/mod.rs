@@ -330,6 +330,11 @@ impl<A: AppSettings, H: Send + 'static> Table<A, H> {
             .collect()
     }
 
+    /// Every process in the table, reserved ones included.
+    pub(crate) fn process_ids(&self) -> Vec<String> {
+        self.state.lock().procs.keys().cloned().collect()
+    }
+
     /// The fleet started it: its handle is kept, waiting placements learn that it runs, and the
     /// supervisor gets the channel of stop requests (a stop may be asked already).
     pub(crate) fn started(
