@@ -137,3 +137,47 @@ async fn a_missing_image_is_refused_when_pulling_is_off() {
         "{case}: a container was created"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Docker Engine: tests/docker/run.sh"]
+async fn a_container_the_engine_refuses_is_a_spawn_error_that_leaves_nothing() {
+    let case = "engine-refusal";
+    let dir = TestDir::new(case);
+    // More CPUs than this host has: the engine refuses to create the container.
+    let mut greedy = app("app-greedy", &dir, &[]);
+    greedy.cpus = Some(1000.0);
+    let h = Harness::new(
+        case,
+        config(
+            case,
+            32180..=32180,
+            vec![greedy, app("app-fine", &dir, &[])],
+        ),
+    )
+    .await;
+    match h.place("app-greedy", "room").await {
+        Err(FleetError::Spawn(msg)) => assert!(
+            msg.contains("cannot create a container") && msg.contains("CPU"),
+            "{case}: {msg}"
+        ),
+        other => panic!("{case}: got {other:?}"),
+    }
+    assert!(
+        logged()
+            .iter()
+            .any(|l| l.starts_with("WARN") && l.contains("app-greedy")),
+        "{case}: no warning logged"
+    );
+    // Its one port came back: the other app's process gets it.
+    let placed = h.place_ok("app-fine", "room").await;
+    let summary = h.container_of(&placed.process_id).await;
+    let public: Vec<u16> = summary
+        .ports
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.public_port)
+        .collect();
+    assert_eq!(public, [32180], "{case}: the freed port");
+    h.shutdown().await;
+    h.assert_none_left().await;
+}

@@ -8,6 +8,7 @@
 //! runs them (`-- --ignored`). Measurements: `-- --ignored --nocapture measure`.
 
 mod api;
+mod drops;
 mod exits;
 mod lifecycle;
 mod limits;
