@@ -97,6 +97,55 @@ pub(crate) trait AppSettings: Send + Sync + 'static {
     }
 }
 
+/// Implements [`AppSettings`] for an app struct holding the settings under their own names
+/// (`app_id`, `rooms_per_process`, ..., `additional_ports` of items with `name` and
+/// `transport`).
+macro_rules! app_settings_from_fields {
+    ($app:ty) => {
+        impl $crate::fleet::settings::AppSettings for $app {
+            fn app_id(&self) -> &str {
+                &self.app_id
+            }
+            fn rooms_per_process(&self) -> u32 {
+                self.rooms_per_process
+            }
+            fn max_processes(&self) -> usize {
+                self.max_processes
+            }
+            fn startup_timeout(&self) -> std::time::Duration {
+                self.startup_timeout
+            }
+            fn idle_timeout(&self) -> std::time::Duration {
+                self.idle_timeout
+            }
+            fn transport(&self) -> $crate::fleet::Transport {
+                self.transport
+            }
+            fn additional_ports(&self) -> impl Iterator<Item = (&str, $crate::fleet::Transport)> {
+                self.additional_ports
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.transport))
+            }
+            fn env(&self) -> &[(String, String)] {
+                &self.env
+            }
+            fn deployment_id(&self) -> &str {
+                &self.deployment_id
+            }
+            fn build_tag(&self) -> &str {
+                &self.build_tag
+            }
+            fn log_dir(&self) -> &std::path::Path {
+                &self.log_dir
+            }
+            fn log_max_bytes(&self) -> u64 {
+                self.log_max_bytes
+            }
+        }
+    };
+}
+pub(crate) use app_settings_from_fields;
+
 /// The fleet-wide settings, and the apps checked together (unique ids, ports that fit).
 pub(crate) fn validate_fleet<A: AppSettings>(
     port_range: &RangeInclusive<u16>,

@@ -35,10 +35,8 @@ async fn dropping_the_fleet_stops_and_removes_its_containers() {
     .await;
     let placed = h.place_ok("app-drop", "room").await;
     h.expect_ready(&placed.process_id).await;
-    let Harness {
-        fleet, instance, ..
-    } = h;
-    drop(fleet);
+    let instance = h.fleet.instance_id().to_owned();
+    drop(h);
     wait_none_left(&instance, case).await;
 }
 
@@ -58,7 +56,7 @@ fn a_runtime_dropped_under_the_fleet_leaves_no_container() {
     });
     // The supervisors go with the runtime; the fleet's last owner cleans up.
     drop(runtime);
-    let instance = h.instance.clone();
+    let instance = h.fleet.instance_id().to_owned();
     drop(h);
     tokio::runtime::Runtime::new()
         .unwrap()

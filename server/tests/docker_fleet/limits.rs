@@ -86,8 +86,8 @@ async fn cpu_memory_and_published_address_reach_the_engine() {
     let h = Harness::new(case, config(case, 32080..=32089, vec![limited])).await;
     let placed = h.place_ok("app-limited", "room").await;
     let summary = h.container_of(&placed.process_id).await;
-    let inspected = h
-        .docker
+    let inspected = docker()
+        .await
         .inspect_container(
             summary.id.as_deref().unwrap(),
             None::<bollard::query_parameters::InspectContainerOptions>,

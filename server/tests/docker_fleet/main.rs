@@ -17,9 +17,10 @@ mod measure;
 mod recover;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+#[path = "../fleet_harness/mod.rs"]
+mod fleet_harness;
+
+pub use fleet_harness::Helper;
 
 /// Entry point of the helper processes that some tests start (this binary, re-executed with
 /// `FLEET_TEST_HELPER` set). In an ordinary run it does nothing.
@@ -32,55 +33,5 @@ fn helper_process() {
         "fleet" => recover::helper(),
         "hundred" => measure::helper(),
         other => panic!("unknown helper role {other}"),
-    }
-}
-
-/// A helper process running `role`, and its stdout lines.
-pub struct Helper {
-    pub child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Helper {
-    pub fn start(role: &str, envs: &[(&str, &str)]) -> Helper {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["helper_process", "--exact", "--nocapture"])
-            .env("FLEET_TEST_HELPER", role)
-            .envs(envs.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the test binary re-executes");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Helper { child, lines }
-    }
-
-    /// The first stdout line holding `prefix`, from `prefix` on. Bounded wait.
-    pub fn line(&self, prefix: &str, case: &str, wait: std::time::Duration) -> String {
-        let deadline = std::time::Instant::now() + wait;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(at) = line.find(prefix) {
-                        return line[at..].to_owned();
-                    }
-                }
-                Err(e) => panic!("{case}: the helper printed no {prefix:?} line: {e}"),
-            }
-        }
-    }
-}
-
-impl Drop for Helper {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

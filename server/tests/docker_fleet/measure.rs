@@ -6,21 +6,11 @@ use std::time::{Duration, Instant};
 use hathora_rooms_server::fleet::{Fleet, FleetEvent, Readiness};
 
 use crate::Helper;
+use crate::fleet_harness::summary;
 use crate::support::*;
 
 const ROUNDS: usize = 10;
 const HUNDRED: usize = 100;
-
-fn summary(label: &str, mut ms: Vec<f64>) {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{label:<52} median {:8.1} ms  p90 {:8.1} ms  max {:8.1} ms",
-        at(0.5),
-        at(0.9),
-        at(1.0)
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, run on demand"]
@@ -111,8 +101,8 @@ fn measure_hundred_containers() {
     let mut helper = Helper::start("hundred", &[("FLEET_TEST_INSTANCE", &instance(case))]);
     let wait = Duration::from_secs(900);
     println!("100 containers of one fleet, in a helper process:");
-    println!("  {}", helper.line("HUNDRED ", case, wait));
-    println!("  {}", helper.line("SHUTDOWN ", case, wait));
+    println!("  {}", helper.line_within("HUNDRED ", case, wait));
+    println!("  {}", helper.line_within("SHUTDOWN ", case, wait));
     assert!(
         helper.child.wait().unwrap().success(),
         "{case}: the helper failed"

@@ -64,7 +64,7 @@ async fn kill_9_leaves_containers_that_the_next_recover_removes() {
             ("FLEET_TEST_LOGS", &logs),
         ],
     );
-    let placed = helper.line("PLACED ", case, WAIT * 2);
+    let placed = helper.line_within("PLACED ", case, WAIT * 2);
     let ids: Vec<String> = placed
         .split_whitespace()
         .skip(1)

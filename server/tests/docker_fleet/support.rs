@@ -1,11 +1,11 @@
 //! Helpers of the Docker fleet's tests: the test image (built once, cached by content), a fleet
-//! over it with bounded waits for its events, and the engine's view of a test's containers.
+//! over it (with the harness shared with the local fleet's tests), and the engine's view of a
+//! test's containers.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use bollard::Docker;
@@ -15,10 +15,9 @@ use futures_util::StreamExt;
 use hathora_rooms_server::fleet::docker::{
     DockerApp, DockerFleet, DockerFleetConfig, LABEL_INSTANCE, LABEL_PROCESS, PullPolicy,
 };
-use hathora_rooms_server::fleet::{
-    Endpoints, ExitCause, Fleet, FleetError, FleetEvent, PlaceRoom, Placement,
-};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::unbounded_channel;
+
+pub use crate::fleet_harness::{TestDir, capture_logs, log_of, logged};
 
 /// Every wait for something that must happen is bounded by this (generous: containers start
 /// slowly on a loaded machine).
@@ -113,28 +112,6 @@ pub async fn docker() -> Docker {
         .expect("the Docker Engine answers")
 }
 
-/// A directory of its own per test, removed afterwards.
-pub struct TestDir(pub PathBuf);
-
-impl TestDir {
-    pub fn new(case: &str) -> TestDir {
-        let dir = std::env::temp_dir().join(format!("docker-fleet-{case}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TestDir(dir)
-    }
-
-    pub fn logs(&self) -> PathBuf {
-        self.0.join("logs")
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// An app running the test game server with this environment; never pulled.
 pub fn app(app_id: &str, dir: &TestDir, env: &[(&str, &str)]) -> DockerApp {
     let mut app = DockerApp::new(app_id, image(), CONTAINER_PORT, dir.logs());
@@ -161,112 +138,22 @@ pub fn config(case: &str, ports: RangeInclusive<u16>, apps: Vec<DockerApp>) -> D
     config
 }
 
-pub struct Harness {
-    pub fleet: DockerFleet,
-    pub events: UnboundedReceiver<FleetEvent>,
-    /// Names the test in assertion messages.
-    pub case: &'static str,
-    pub instance: String,
-    pub docker: Docker,
-}
+pub type Harness = crate::fleet_harness::Harness<DockerFleet>;
 
 impl Harness {
     pub async fn new(case: &'static str, config: DockerFleetConfig) -> Harness {
         capture_logs();
-        let instance = config.instance_id.clone();
         let (tx, events) = unbounded_channel();
         let fleet = tokio::time::timeout(WAIT, DockerFleet::connect(config, tx))
             .await
             .unwrap_or_else(|_| panic!("{case}: connect did not return"))
             .unwrap_or_else(|e| panic!("{case}: refused: {e}"));
-        Harness {
-            fleet,
-            events,
-            case,
-            instance,
-            docker: docker().await,
-        }
-    }
-
-    pub async fn place(&self, app_id: &str, room_id: &str) -> Result<Placement, FleetError> {
-        self.place_with(app_id, room_id, None).await
-    }
-
-    pub async fn place_with(
-        &self,
-        app_id: &str,
-        room_id: &str,
-        config: Option<&str>,
-    ) -> Result<Placement, FleetError> {
-        let room = PlaceRoom {
-            app_id: app_id.into(),
-            region: "Frankfurt".into(),
-            room_id: room_id.into(),
-            room_config: config.map(str::to_owned),
-        };
-        tokio::time::timeout(WAIT, self.fleet.place(room))
-            .await
-            .unwrap_or_else(|_| panic!("{}: place({room_id}) did not return", self.case))
-    }
-
-    pub async fn place_ok(&self, app_id: &str, room_id: &str) -> Placement {
-        self.place(app_id, room_id)
-            .await
-            .unwrap_or_else(|e| panic!("{}: place({room_id}) failed: {e:?}", self.case))
-    }
-
-    pub async fn next_event(&mut self, what: &str) -> FleetEvent {
-        match tokio::time::timeout(WAIT, self.events.recv()).await {
-            Ok(Some(event)) => event,
-            Ok(None) => panic!("{}: events closed while waiting for {what}", self.case),
-            Err(_) => panic!("{}: no event within {WAIT:?} for {what}", self.case),
-        }
-    }
-
-    /// The next event must be this process's `Ready`.
-    pub async fn expect_ready(&mut self, process_id: &str) -> Endpoints {
-        match self.next_event("Ready").await {
-            FleetEvent::Ready {
-                process_id: id,
-                endpoints,
-            } if id == process_id => endpoints,
-            other => panic!(
-                "{}: expected Ready of {process_id}, got {other:?}",
-                self.case
-            ),
-        }
-    }
-
-    /// Events of `process_id` until its `Exited` (a `Ready` of it may come first); its cause.
-    pub async fn exit_cause(&mut self, process_id: &str) -> ExitCause {
-        loop {
-            match self.next_event("Exited").await {
-                FleetEvent::Ready { process_id: id, .. } if id == process_id => {}
-                FleetEvent::Exited {
-                    process_id: id,
-                    cause,
-                } if id == process_id => return cause,
-                other => panic!("{}: unexpected {other:?}", self.case),
-            }
-        }
-    }
-
-    /// No event arrives during `quiet` (a bound on "not before", never a speed goal).
-    pub async fn expect_no_event(&mut self, quiet: Duration, why: &str) {
-        if let Ok(event) = tokio::time::timeout(quiet, self.events.recv()).await {
-            panic!("{}: {why}: unexpected event {event:?}", self.case);
-        }
-    }
-
-    pub async fn shutdown(&self) {
-        tokio::time::timeout(WAIT * 2, self.fleet.shutdown())
-            .await
-            .unwrap_or_else(|_| panic!("{}: shutdown did not return", self.case));
+        Harness::with_fleet(fleet, events, case, WAIT)
     }
 
     /// The containers (running or not) of this test's fleet.
     pub async fn containers(&self) -> Vec<ContainerSummary> {
-        containers_of(&self.docker, &self.instance).await
+        containers_of(&docker().await, self.fleet.instance_id()).await
     }
 
     /// Asserts that none of this test's containers is left.
@@ -306,13 +193,6 @@ pub async fn containers_of(docker: &Docker, instance: &str) -> Vec<ContainerSumm
         ..Default::default()
     };
     docker.list_containers(Some(options)).await.unwrap()
-}
-
-/// The text of a process's log (and its rotated part, first).
-pub fn log_of(dir: &Path, process_id: &str) -> String {
-    let old = std::fs::read_to_string(dir.join(format!("{process_id}.log.1"))).unwrap_or_default();
-    let new = std::fs::read_to_string(dir.join(format!("{process_id}.log"))).unwrap_or_default();
-    old + &new
 }
 
 /// Asks the game server over TCP; its one answer.
@@ -355,41 +235,4 @@ pub fn parse_env(text: &str) -> HashMap<String, String> {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
-}
-
-/// Every `log` record of this test binary, as "LEVEL message".
-pub fn logged() -> Vec<String> {
-    LOGGER.lines.lock().unwrap().clone()
-}
-
-struct Capture {
-    lines: Mutex<Vec<String>>,
-}
-
-static LOGGER: Capture = Capture {
-    lines: Mutex::new(Vec::new()),
-};
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        // The client library's own records are not the server's log lines.
-        if record.target().starts_with("hathora_rooms_server") {
-            let line = format!("{} {}", record.level(), record.args());
-            self.lines.lock().unwrap().push(line);
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-pub fn capture_logs() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        log::set_logger(&LOGGER).unwrap();
-        log::set_max_level(log::LevelFilter::Info);
-    });
 }

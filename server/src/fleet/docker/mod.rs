@@ -77,7 +77,6 @@ struct Inner {
     public_host: String,
     base_url: String,
     process_env: Option<ProcessEnvHook>,
-    runtime: Handle,
 }
 
 impl DockerFleet {
@@ -110,18 +109,24 @@ impl DockerFleet {
             port_range: config.port_range,
         };
         let inner = Inner {
-            table: Arc::new(Table::new(apps, limits, events, runtime.clone())),
+            table: Arc::new(Table::new(apps, limits, events, runtime)),
             docker,
             instance_id: config.instance_id,
             publish_address: config.publish_address,
             public_host: config.public_host,
             base_url: config.base_url,
             process_env: config.process_env,
-            runtime,
         };
         Ok(DockerFleet {
             inner: Arc::new(inner),
         })
+    }
+}
+
+impl DockerFleet {
+    /// The instance id its containers are labelled with ([`LABEL_INSTANCE`]).
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
     }
 }
 
@@ -143,19 +148,11 @@ impl Drop for DockerFleet {
 
 impl Fleet for DockerFleet {
     fn place(&self, room: PlaceRoom) -> BoxFuture<'_, Result<Placement, FleetError>> {
-        let inner = self.inner.clone();
-        Box::pin(async move {
-            let launcher = inner.clone();
-            inner
+        Box::pin(
+            self.inner
                 .table
-                .place(room, move |launch| {
-                    // A task of its own: the start completes (and is supervised) even if
-                    // `place` is dropped.
-                    let runtime = launcher.runtime.clone();
-                    runtime.spawn(supervise::run(launcher, launch));
-                })
-                .await
-        })
+                .place(room, |launch| supervise::run(self.inner.clone(), launch)),
+        )
     }
 
     fn release(&self, process_id: &str, room_id: &str) {
@@ -174,8 +171,7 @@ impl Fleet for DockerFleet {
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            self.inner.table.close_and_stop_all();
-            self.inner.table.wait_empty().await;
+            self.inner.table.shutdown().await;
         })
     }
 }

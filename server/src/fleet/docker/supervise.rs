@@ -3,7 +3,6 @@
 //! shutdown), and the report of its end (the engine's wait, never polling).
 
 use std::collections::BTreeMap;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,11 +13,11 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, sleep_until, timeout};
+use tokio::time::timeout;
 
 use super::engine::{self, message, short};
 use super::{DockerApp, Inner, container, ready};
-use crate::fleet::probe::{Backoff, OUTPUT_PROBE_GAP};
+use crate::fleet::probe::{self, Startup};
 use crate::fleet::process_env::{ProcessVars, environment};
 use crate::fleet::process_log::CappedLog;
 use crate::fleet::table::Launch;
@@ -57,7 +56,6 @@ pub(super) async fn run(inner: Arc<Inner>, launch: Launch<DockerApp>) {
     let started = match start(&inner, &id, &app, &room, &ports).await {
         Ok(started) => started,
         Err(reason) => {
-            log::warn!("could not start a process of app {}: {reason}", app.app_id);
             inner.table.forget_unstarted(&id, reason);
             return;
         }
@@ -228,17 +226,13 @@ struct Supervisor {
     placed: Instant,
 }
 
-type Exit<'a> = Pin<&'a mut (dyn Future<Output = Option<i64>> + Send)>;
+type Exit<'a> = probe::Exit<'a, Option<i64>>;
 
 impl Supervisor {
     async fn watch(mut self, mut drain: JoinHandle<()>) {
         let exited = engine::wait_exit(self.docker.clone(), self.container.clone());
         tokio::pin!(exited);
-        let ending = match self.until_ready(exited.as_mut()).await {
-            Some(ending) => ending,
-            None => self.until_end(exited.as_mut()).await,
-        };
-        let code = match ending {
+        let code = match self.until_ending(exited.as_mut()).await {
             Ending::Exited(code) => code,
             Ending::Stopped => self.stop_gracefully(exited.as_mut()).await,
         };
@@ -256,71 +250,68 @@ impl Supervisor {
         self.inner.table.finish(&self.id, cause);
     }
 
-    /// Probes until it listens (`None`), exits, is asked to stop, or times out.
-    async fn until_ready(&mut self, mut exited: Exit<'_>) -> Option<Ending> {
+    /// Probes until it listens, then waits for its end; unless a stop is asked or the startup
+    /// timeout passes first.
+    async fn until_ending(&mut self, mut exited: Exit<'_>) -> Ending {
         let deadline = tokio::time::Instant::from_std(self.started + self.app.startup_timeout);
-        let port = self.app.container_port;
-        let mut backoff = Backoff::new();
+        let (transport, port, pid) = (self.app.transport, self.app.container_port, self.pid);
+        let (id, container) = (&self.id, &self.container);
         let mut warned = false;
-        loop {
-            if self.stop.borrow().is_some() {
-                return Some(Ending::Stopped);
-            }
-            let probed = tokio::time::Instant::now();
-            let listening = match self.pid {
-                Some(pid) => ready::listening(self.app.transport, port, pid),
-                None => Ok(false),
-            };
-            match listening {
-                Ok(true) => {
-                    if self.inner.table.mark_ready(&self.id) {
-                        log::info!(
-                            "process {} of app {} ready on container port {port} ({:?}) after {} ms ({} ms since placed)",
-                            self.id,
-                            self.app.app_id,
-                            self.app.transport,
-                            self.started.elapsed().as_millis(),
-                            self.placed.elapsed().as_millis()
+        let listening = || {
+            let found = match pid.map(|pid| ready::listening(transport, port, pid)) {
+                Some(Ok(found)) => found,
+                Some(Err(e)) => {
+                    if !std::mem::replace(&mut warned, true) {
+                        log::warn!(
+                            "process {id}: cannot read the sockets of container {} (pid {pid:?}): {e}",
+                            short(container)
                         );
                     }
-                    return None;
+                    false
                 }
-                Ok(false) => {}
-                Err(e) if !warned => {
-                    warned = true;
-                    log::warn!(
-                        "process {}: cannot read the sockets of container {} (pid {:?}): {e}",
-                        self.id,
-                        short(&self.container),
-                        self.pid
-                    );
-                }
-                Err(_) => {}
-            }
-            tokio::select! {
-                code = &mut exited => return Some(Ending::Exited(code)),
-                Ok(()) = self.stop.changed() => {}
-                () = sleep_until(deadline) => {
-                    log::warn!(
-                        "process {} of app {} did not listen on container port {port} ({:?}) within {:?}: stopping it",
+                // It ended before its pid could be read: its end comes.
+                None => false,
+            };
+            std::future::ready(found)
+        };
+        let startup = probe::until_listening(
+            listening,
+            exited.as_mut(),
+            &mut self.stop,
+            &self.output,
+            deadline,
+        )
+        .await;
+        match startup {
+            Startup::Listening => {
+                if self.inner.table.mark_ready(&self.id) {
+                    log::info!(
+                        "process {} of app {} ready on container port {port} ({transport:?}) after {} ms ({} ms since placed)",
                         self.id,
                         self.app.app_id,
-                        self.app.transport,
-                        self.app.startup_timeout
+                        self.started.elapsed().as_millis(),
+                        self.placed.elapsed().as_millis()
                     );
-                    self.inner.table.request_stop(&self.id, ExitCause::StartupTimeout);
-                    return Some(Ending::Stopped);
                 }
-                () = sleep(backoff.delay()) => backoff.grow(),
-                () = self.output.notified() => sleep_until(probed + OUTPUT_PROBE_GAP).await,
+                match probe::until_end(exited, &mut self.stop).await {
+                    Some(code) => Ending::Exited(code),
+                    None => Ending::Stopped,
+                }
             }
-        }
-    }
-
-    async fn until_end(&mut self, exited: Exit<'_>) -> Ending {
-        tokio::select! {
-            code = exited => Ending::Exited(code),
-            _ = self.stop.wait_for(Option::is_some) => Ending::Stopped,
+            Startup::Exited(code) => Ending::Exited(code),
+            Startup::StopAsked => Ending::Stopped,
+            Startup::TimedOut => {
+                log::warn!(
+                    "process {} of app {} did not listen on container port {port} ({transport:?}) within {:?}: stopping it",
+                    self.id,
+                    self.app.app_id,
+                    self.app.startup_timeout
+                );
+                self.inner
+                    .table
+                    .request_stop(&self.id, ExitCause::StartupTimeout);
+                Ending::Stopped
+            }
         }
     }
 

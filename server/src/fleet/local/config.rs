@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::fleet::Transport;
@@ -12,7 +12,7 @@ use crate::fleet::process_env::ProcessEnvHook;
 use crate::fleet::settings::{
     AppSettings, DEFAULT_IDLE_TIMEOUT, DEFAULT_LOG_MAX_BYTES, DEFAULT_MAX_PROCESSES,
     DEFAULT_PORT_RANGE, DEFAULT_PUBLIC_HOST, DEFAULT_STARTUP_TIMEOUT, DEFAULT_STOP_GRACE,
-    validate_fleet,
+    app_settings_from_fields, validate_fleet,
 };
 
 /// The local fleet's settings.
@@ -107,46 +107,7 @@ impl LocalApp {
     }
 }
 
-impl AppSettings for LocalApp {
-    fn app_id(&self) -> &str {
-        &self.app_id
-    }
-    fn rooms_per_process(&self) -> u32 {
-        self.rooms_per_process
-    }
-    fn max_processes(&self) -> usize {
-        self.max_processes
-    }
-    fn startup_timeout(&self) -> Duration {
-        self.startup_timeout
-    }
-    fn idle_timeout(&self) -> Duration {
-        self.idle_timeout
-    }
-    fn transport(&self) -> Transport {
-        self.transport
-    }
-    fn additional_ports(&self) -> impl Iterator<Item = (&str, Transport)> {
-        self.additional_ports
-            .iter()
-            .map(|p| (p.name.as_str(), p.transport))
-    }
-    fn env(&self) -> &[(String, String)] {
-        &self.env
-    }
-    fn deployment_id(&self) -> &str {
-        &self.deployment_id
-    }
-    fn build_tag(&self) -> &str {
-        &self.build_tag
-    }
-    fn log_dir(&self) -> &Path {
-        &self.log_dir
-    }
-    fn log_max_bytes(&self) -> u64 {
-        self.log_max_bytes
-    }
-}
+app_settings_from_fields!(LocalApp);
 
 impl LocalFleetConfig {
     /// No app yet; the default range, host and limits.

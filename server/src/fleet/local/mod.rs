@@ -58,7 +58,6 @@ struct Inner {
     base_url: String,
     process_env: Option<ProcessEnvHook>,
     sigchld: watch::Receiver<u64>,
-    runtime: Handle,
     spawner: spawn::Spawner,
 }
 
@@ -86,12 +85,11 @@ impl LocalFleet {
             port_range: config.port_range,
         };
         let inner = Inner {
-            table: Arc::new(Table::new(apps, limits, events, runtime.clone())),
+            table: Arc::new(Table::new(apps, limits, events, runtime)),
             public_host: config.public_host,
             base_url: config.base_url,
             process_env: config.process_env,
             sigchld,
-            runtime,
             spawner,
         };
         Ok(LocalFleet {
@@ -110,19 +108,11 @@ impl Drop for LocalFleet {
 
 impl Fleet for LocalFleet {
     fn place(&self, room: PlaceRoom) -> BoxFuture<'_, Result<Placement, FleetError>> {
-        let inner = self.inner.clone();
-        Box::pin(async move {
-            let launcher = inner.clone();
-            inner
+        Box::pin(
+            self.inner
                 .table
-                .place(room, move |launch| {
-                    // A task of its own: the start completes (and is supervised) even if
-                    // `place` is dropped.
-                    let runtime = launcher.runtime.clone();
-                    runtime.spawn(supervise::run(launcher, launch));
-                })
-                .await
-        })
+                .place(room, |launch| supervise::run(self.inner.clone(), launch)),
+        )
     }
 
     fn release(&self, process_id: &str, room_id: &str) {
@@ -142,8 +132,7 @@ impl Fleet for LocalFleet {
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            self.inner.table.close_and_stop_all();
-            self.inner.table.wait_empty().await;
+            self.inner.table.shutdown().await;
         })
     }
 }

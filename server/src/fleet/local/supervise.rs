@@ -2,18 +2,17 @@
 //! the startup timeout, stops asked by the fleet (idle, shutdown), and the report of its end.
 
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, sleep_until, timeout};
+use tokio::time::timeout;
 
 use super::child::Child;
 use super::spawn::{SpawnJob, Spawned};
 use super::{Inner, LocalApp, base_environment, output, ready};
-use crate::fleet::probe::{Backoff, OUTPUT_PROBE_GAP};
+use crate::fleet::probe::{self, Startup};
 use crate::fleet::process_env::{ProcessVars, environment};
 use crate::fleet::table::Launch;
 use crate::fleet::{ExitCause, PlaceRoom};
@@ -40,7 +39,6 @@ pub(super) async fn run(inner: Arc<Inner>, launch: Launch<LocalApp>) {
     let spawned = match start(&inner, &id, &app, &room, &ports).await {
         Ok(spawned) => spawned,
         Err(reason) => {
-            log::warn!("could not start a process of app {}: {reason}", app.app_id);
             inner.table.forget_unstarted(&id, reason);
             return;
         }
@@ -131,16 +129,13 @@ struct Supervisor {
     placed: Instant,
 }
 
-type Exit<'a> = Pin<&'a mut (dyn Future<Output = ()> + Send)>;
+type Exit<'a> = probe::Exit<'a, ()>;
 
 impl Supervisor {
     async fn watch(mut self, mut drain: JoinHandle<()>) {
         let exited = self.child.exited(self.inner.sigchld.clone());
         tokio::pin!(exited);
-        let ending = match self.until_ready(exited.as_mut()).await {
-            Some(ending) => ending,
-            None => self.until_end(exited.as_mut()).await,
-        };
+        let ending = self.until_ending(exited.as_mut()).await;
         if let Ending::Stopped = ending {
             self.stop_gracefully(exited.as_mut()).await;
         }
@@ -162,54 +157,49 @@ impl Supervisor {
         self.inner.table.finish(&self.id, cause);
     }
 
-    /// Probes until it listens (`None`), exits, is asked to stop, or times out.
-    async fn until_ready(&mut self, mut exited: Exit<'_>) -> Option<Ending> {
+    /// Probes until it listens, then waits for its end; unless a stop is asked or the startup
+    /// timeout passes first.
+    async fn until_ending(&mut self, mut exited: Exit<'_>) -> Ending {
         let deadline = tokio::time::Instant::from_std(self.started + self.app.startup_timeout);
-        let mut backoff = Backoff::new();
-        loop {
-            if self.stop.borrow().is_some() {
-                return Some(Ending::Stopped);
-            }
-            let probed = tokio::time::Instant::now();
-            if ready::listening(self.app.transport, self.port, self.child.pid).await {
+        let (transport, port, pid) = (self.app.transport, self.port, self.child.pid);
+        let startup = probe::until_listening(
+            || ready::listening(transport, port, pid),
+            exited.as_mut(),
+            &mut self.stop,
+            &self.output,
+            deadline,
+        )
+        .await;
+        match startup {
+            Startup::Listening => {
                 if self.inner.table.mark_ready(&self.id) {
                     log::info!(
-                        "process {} of app {} ready on port {} ({:?}) after {} ms ({} ms since placed)",
+                        "process {} of app {} ready on port {port} ({transport:?}) after {} ms ({} ms since placed)",
                         self.id,
                         self.app.app_id,
-                        self.port,
-                        self.app.transport,
                         self.started.elapsed().as_millis(),
                         self.placed.elapsed().as_millis()
                     );
                 }
-                return None;
-            }
-            tokio::select! {
-                () = &mut exited => return Some(Ending::Exited),
-                Ok(()) = self.stop.changed() => {}
-                () = sleep_until(deadline) => {
-                    log::warn!(
-                        "process {} of app {} did not listen on port {} ({:?}) within {:?}: stopping it",
-                        self.id,
-                        self.app.app_id,
-                        self.port,
-                        self.app.transport,
-                        self.app.startup_timeout
-                    );
-                    self.inner.table.request_stop(&self.id, ExitCause::StartupTimeout);
-                    return Some(Ending::Stopped);
+                match probe::until_end(exited, &mut self.stop).await {
+                    Some(()) => Ending::Exited,
+                    None => Ending::Stopped,
                 }
-                () = sleep(backoff.delay()) => backoff.grow(),
-                () = self.output.notified() => sleep_until(probed + OUTPUT_PROBE_GAP).await,
             }
-        }
-    }
-
-    async fn until_end(&mut self, exited: Exit<'_>) -> Ending {
-        tokio::select! {
-            () = exited => Ending::Exited,
-            _ = self.stop.wait_for(Option::is_some) => Ending::Stopped,
+            Startup::Exited(()) => Ending::Exited,
+            Startup::StopAsked => Ending::Stopped,
+            Startup::TimedOut => {
+                log::warn!(
+                    "process {} of app {} did not listen on port {port} ({transport:?}) within {:?}: stopping it",
+                    self.id,
+                    self.app.app_id,
+                    self.app.startup_timeout
+                );
+                self.inner
+                    .table
+                    .request_stop(&self.id, ExitCause::StartupTimeout);
+                Ending::Stopped
+            }
         }
     }
 

@@ -109,13 +109,17 @@ impl<A: AppSettings, H: Send + 'static> Table<A, H> {
         }
     }
 
-    /// Puts the room on a process with a free slot, or reserves a new process and gives it to
-    /// `launch` (called once, off the lock, before the first await) to start and supervise.
-    pub(crate) async fn place(
+    /// Puts the room on a process with a free slot, or reserves a new process and runs
+    /// `launch`'s future (which starts and supervises it) as a task of its own, so that the
+    /// start completes, and is supervised, even if `place` is dropped.
+    pub(crate) async fn place<F>(
         self: &Arc<Self>,
         room: PlaceRoom,
-        launch: impl FnOnce(Launch<A>) + Send,
-    ) -> Result<Placement, FleetError> {
+        launch: impl FnOnce(Launch<A>) -> F + Send,
+    ) -> Result<Placement, FleetError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
         let app = self.apps.get(&room.app_id).cloned().ok_or_else(|| {
             FleetError::Spawn(format!(
                 "no game server is configured for app {}",
@@ -142,7 +146,7 @@ impl<A: AppSettings, H: Send + 'static> Table<A, H> {
                 launch: reserved,
             } => {
                 if let Some(reserved) = reserved {
-                    launch(reserved);
+                    self.runtime.spawn(launch(reserved));
                 }
                 (process_id, started, spawned)
             }
@@ -278,8 +282,10 @@ impl<A: AppSettings, H: Send + 'static> Table<A, H> {
         }
     }
 
-    /// Returns once every process has ended and been cleaned up.
-    pub(crate) async fn wait_empty(&self) {
+    /// Stops every process (`close_and_stop_all`) and returns once each has ended and been
+    /// cleaned up.
+    pub(crate) async fn shutdown(&self) {
+        self.close_and_stop_all();
         let mut live = self.live.subscribe();
         let _ = live.wait_for(|&n| n == 0).await;
     }
@@ -358,10 +364,15 @@ impl<A: AppSettings, H: Send + 'static> Table<A, H> {
         self.with_proc(process_id, |p| p.request_stop(cause));
     }
 
-    /// The start failed: the reservation and its ports go, and waiting placements get `reason`.
+    /// The start failed: it is logged, the reservation and its ports go, and waiting
+    /// placements get `reason`.
     pub(crate) fn forget_unstarted(&self, process_id: &str, reason: String) {
         let mut state = self.state.lock();
         if let Some(p) = state.procs.remove(process_id) {
+            log::warn!(
+                "could not start a process of app {}: {reason}",
+                p.app.app_id()
+            );
             state.ports.give_back(&p.ports);
             p.spawned.send_replace(SpawnState::Failed(reason));
         }
