@@ -214,10 +214,16 @@ impl Inner {
 impl Drop for Inner {
     /// Reached with containers left only when the runtime was dropped under their supervisors:
     /// remove them here (on a runtime of its own, on a thread of its own, as this may run
-    /// inside the dying runtime), so that none outlives the fleet.
+    /// inside the dying runtime), so that none outlives the fleet. By name, so that one whose
+    /// start was under way goes too.
     fn drop(&mut self) {
-        let containers = self.table.handles();
-        if containers.is_empty() {
+        let names: Vec<String> = self
+            .table
+            .process_ids()
+            .iter()
+            .map(|id| container::name(id))
+            .collect();
+        if names.is_empty() {
             return;
         }
         let docker = self.docker.clone();
@@ -226,7 +232,7 @@ impl Drop for Inner {
                 .enable_all()
                 .build()?;
             runtime.block_on(futures_util::future::join_all(
-                containers.iter().map(|c| engine::remove(&docker, c)),
+                names.iter().map(|name| engine::remove(&docker, name)),
             ));
             Ok::<_, std::io::Error>(())
         });
