@@ -21,7 +21,9 @@
 //!   timeout) and removes them; `recover` removes every container of this instance that the
 //!   current run did not start, i.e. what a crashed or `kill -9`ed previous run left.
 //! - **Logs**: each container's stdout and stderr, attached before it starts, go to its own
-//!   size-capped file (the engine keeps none); environment values never reach the server log.
+//!   size-capped file (the engine keeps none); this fleet never logs an environment value.
+//!   The server's log backend must drop `bollard`'s records below `info`: at `debug` that
+//!   client logs request bodies, containers' environments (process tokens) included.
 //!
 //! Requirements: the engine runs on this host (the server publishes host ports it checks free
 //! here, and reads the containers' sockets in /proc, so it must see the engine's processes: run
