@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use socket2::{Domain, Socket, Type};
 
-pub(super) struct PortPool {
+pub(crate) struct PortPool {
     first: u16,
     /// Indexed by `port - first`.
     taken: Vec<bool>,
@@ -16,7 +16,7 @@ pub(super) struct PortPool {
 }
 
 impl PortPool {
-    pub(super) fn new(range: &RangeInclusive<u16>) -> Self {
+    pub(crate) fn new(range: &RangeInclusive<u16>) -> Self {
         let len = usize::from(range.end() - range.start()) + 1;
         PortPool {
             first: *range.start(),
@@ -26,7 +26,7 @@ impl PortPool {
     }
 
     /// `n` ports free here and on the host, or `None` (nothing taken) when the range has fewer.
-    pub(super) fn take(&mut self, n: usize) -> Option<Vec<u16>> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<Vec<u16>> {
         self.take_with(n, free_on_host)
     }
 
@@ -49,7 +49,7 @@ impl PortPool {
         None
     }
 
-    pub(super) fn give_back(&mut self, ports: &[u16]) {
+    pub(crate) fn give_back(&mut self, ports: &[u16]) {
         for &port in ports {
             if let Some(slot) = port
                 .checked_sub(self.first)
@@ -61,7 +61,7 @@ impl PortPool {
     }
 
     /// `FIRST-LAST`, for error messages.
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "{}-{}",
             self.first,

@@ -1,5 +1,6 @@
-//! One process of the table, from its reservation until it is reaped: its rooms, ports and
-//! phase, and the channels its supervisor and waiting placements listen on.
+//! One process of the table, from its reservation until it has ended: its rooms, ports and
+//! phase, the fleet's handle on it, and the channels its supervisor and waiting placements
+//! listen on.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -7,56 +8,57 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
-use super::LocalApp;
-use super::child::Child;
+use crate::fleet::settings::AppSettings;
 use crate::fleet::{Endpoints, ExitCause, PlaceRoom, PortInfo};
 
-/// One process, from its reservation until it is reaped.
-pub(super) struct Proc {
-    pub(super) app: Arc<LocalApp>,
-    pub(super) region: String,
+/// One process, from its reservation until it has ended. `H` is the fleet's handle on what
+/// runs it (a child process, a container).
+pub(crate) struct Proc<A, H> {
+    pub(crate) app: Arc<A>,
+    pub(crate) region: String,
     /// Start order: placement prefers the oldest.
-    pub(super) seq: u64,
-    pub(super) rooms: HashSet<String>,
+    pub(crate) seq: u64,
+    pub(crate) rooms: HashSet<String>,
     /// The default port first, then the additional ports in the app's order.
-    pub(super) ports: Vec<u16>,
-    pub(super) phase: Phase,
-    pub(super) child: Option<Child>,
-    pub(super) spawned: watch::Sender<SpawnState>,
+    pub(crate) ports: Vec<u16>,
+    pub(crate) phase: Phase,
+    /// Set once it has been started.
+    pub(crate) handle: Option<H>,
+    pub(crate) spawned: watch::Sender<SpawnState>,
     /// Why the server stops it; set once.
-    pub(super) stop: watch::Sender<Option<ExitCause>>,
-    pub(super) idle: IdleTimer,
+    pub(crate) stop: watch::Sender<Option<ExitCause>>,
+    pub(crate) idle: IdleTimer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Phase {
-    /// Reserved; the spawner thread is starting it.
+pub(crate) enum Phase {
+    /// Reserved; the fleet is starting it.
     Spawning,
     /// Running, not listening yet.
     Starting,
     Ready,
     /// The server is stopping it.
     Stopping,
-    /// It exited; being reaped.
+    /// It has ended; being cleaned up.
     Ended,
 }
 
 #[derive(Clone, Debug)]
-pub(super) enum SpawnState {
+pub(crate) enum SpawnState {
     Pending,
     Started,
     Failed(String),
 }
 
 #[derive(Default)]
-pub(super) struct IdleTimer {
+pub(crate) struct IdleTimer {
     /// Bumped on every arm and cancel, so that a timer that already fired does nothing.
-    pub(super) epoch: u64,
-    pub(super) task: Option<AbortHandle>,
+    pub(crate) epoch: u64,
+    pub(crate) task: Option<AbortHandle>,
 }
 
 impl IdleTimer {
-    pub(super) fn cancel(&mut self) {
+    pub(crate) fn cancel(&mut self) {
         self.epoch += 1;
         if let Some(task) = self.task.take() {
             task.abort();
@@ -64,14 +66,14 @@ impl IdleTimer {
     }
 }
 
-impl Proc {
-    /// A new process holding `room`, about to be spawned; and the channel of its spawn outcome.
-    pub(super) fn reserve(
-        app: Arc<LocalApp>,
+impl<A: AppSettings, H> Proc<A, H> {
+    /// A new process holding `room`, about to be started; and the channel of its start outcome.
+    pub(crate) fn reserve(
+        app: Arc<A>,
         room: &PlaceRoom,
         ports: Vec<u16>,
         seq: u64,
-    ) -> (Proc, watch::Receiver<SpawnState>) {
+    ) -> (Self, watch::Receiver<SpawnState>) {
         let spawned = watch::Sender::new(SpawnState::Pending);
         let receiver = spawned.subscribe();
         let process = Proc {
@@ -81,7 +83,7 @@ impl Proc {
             rooms: HashSet::from([room.room_id.clone()]),
             ports,
             phase: Phase::Spawning,
-            child: None,
+            handle: None,
             spawned,
             stop: watch::Sender::new(None),
             idle: IdleTimer::default(),
@@ -89,11 +91,11 @@ impl Proc {
         (process, receiver)
     }
 
-    pub(super) fn takes_rooms(&self) -> bool {
+    pub(crate) fn takes_rooms(&self) -> bool {
         matches!(self.phase, Phase::Spawning | Phase::Starting | Phase::Ready)
     }
 
-    pub(super) fn endpoints(&self, host: &str) -> Endpoints {
+    pub(crate) fn endpoints(&self, host: &str) -> Endpoints {
         let port = |name: &str, transport, port| PortInfo {
             name: name.to_owned(),
             transport,
@@ -101,19 +103,18 @@ impl Proc {
             port,
         };
         Endpoints {
-            default: port("default", self.app.transport, self.ports[0]),
+            default: port("default", self.app.transport(), self.ports[0]),
             additional: self
                 .app
-                .additional_ports
-                .iter()
+                .additional_ports()
                 .zip(&self.ports[1..])
-                .map(|(p, &number)| port(&p.name, p.transport, number))
+                .map(|((name, transport), &number)| port(name, transport, number))
                 .collect(),
         }
     }
 
     /// Asks its supervisor to stop it; the first cause is kept. An ended process keeps its own.
-    pub(super) fn request_stop(&mut self, cause: ExitCause) {
+    pub(crate) fn request_stop(&mut self, cause: ExitCause) {
         if self.phase == Phase::Ended {
             return;
         }
@@ -128,7 +129,7 @@ impl Proc {
 }
 
 /// A random (version 4) UUID, as Hathora's process ids are.
-pub(super) fn new_process_id() -> String {
+pub(crate) fn new_process_id() -> String {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).expect("the system's random source works");
     b[6] = (b[6] & 0x0f) | 0x40;
