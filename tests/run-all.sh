@@ -90,6 +90,7 @@ suite "c, c++, valgrind (tests/native/run.sh)" step_counts bash tests/native/run
 suite "python, installed in a venv (tests/python/run.sh)" python_counts bash tests/python/run.sh
 suite "c# under mono (tests/csharp/run.sh)" step_counts bash tests/csharp/run.sh
 suite "packaging and quickstarts (tests/packaging/run.sh)" step_counts bash tests/packaging/run.sh
+suite "docker fleet (tests/docker/run.sh)" step_counts bash tests/docker/run.sh
 
 echo
 echo "======== summary"
