@@ -7,6 +7,8 @@
 //! Hathora), holding up to `roomsPerProcess` rooms; a room's stay on a process is an
 //! *allocation*.
 
+pub mod simulated;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;

@@ -2,6 +2,8 @@
 //! statuses into errors, a raw-socket request helper, and JSON shape assertions.
 #![allow(dead_code)]
 
+pub mod bin;
+
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
