@@ -275,9 +275,7 @@ type Selected = (Arc<dyn Fleet>, Option<Arc<SimulatedFleet>>);
 /// ─── Fleet selection point ───────────────────────────────────────────────────────────────
 /// The one place that decides where rooms run. `Mode::Local` (apps with a command) is where
 /// the local child-process fleet (`fleet/local/`) is wired in.
-fn select_fleet(
-    context: &FleetContext,
-) -> Result<Selected, StartError> {
+fn select_fleet(context: &FleetContext) -> Result<Selected, StartError> {
     let config = context.config;
     match config.mode() {
         Mode::Simulated => {

@@ -198,9 +198,25 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
         set(&mut config);
     }
     let flag_token = app.token.is_some();
-    let target = target_app(&mut config, &app, config_file.is_some())?;
+    let in_file = |e: ConfigError| match &config_file {
+        Some(path) => ConfigError(format!(
+            "{e} (config file {}, with the flags applied)",
+            path.display()
+        )),
+        None => e,
+    };
+    if config_file.is_some()
+        && config.apps.is_empty()
+        && app.app_id.is_none()
+        && app.token.is_none()
+    {
+        return Err(in_file(ConfigError(
+            "no app is configured: add an [[apps]] entry, or give --app-id and --token".into(),
+        )));
+    }
+    let target = target_app(&mut config, &app, config_file.is_some()).map_err(in_file)?;
     apply(&mut config.apps[target], app)?;
-    config.validate()?;
+    config.validate().map_err(in_file)?;
     let second_line = second_line(&config, target, flag_token || config_file.is_none());
     Ok(Command::Serve(Box::new(Launch {
         config,

@@ -129,7 +129,8 @@ fn app(a: AppSection, dir: &Path) -> Result<AppConfig, ConfigError> {
         } else {
             program.clone()
         };
-        let program = resolve_program(&program).map_err(|e| at("command", e.0))?;
+        let program =
+            resolve_program(&program).map_err(|e| ConfigError(format!("app {id:?}: {}", e.0)))?;
         c.command = Some(GameServerCommand {
             program,
             args: args.to_vec(),
@@ -225,7 +226,11 @@ fn describe(file: &str, text: &str, e: &toml::de::Error) -> String {
     } else {
         e.message().to_string()
     };
-    format!("config file {file}: line {line}, column {column}: {message}")
+    if key.is_empty() || message.starts_with(&key) {
+        format!("config file {file}: line {line}, column {column}: {message}")
+    } else {
+        format!("config file {file}: line {line}, column {column}: {key}: {message}")
+    }
 }
 
 #[cfg(test)]

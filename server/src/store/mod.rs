@@ -125,6 +125,8 @@ impl Store {
         let Some(path) = path else {
             let conn = Connection::open_in_memory()
                 .map_err(|e| StoreError(format!("in-memory state: {e}")))?;
+            conn.execute_batch("PRAGMA foreign_keys = ON;")
+                .map_err(|e| StoreError(format!("in-memory state: {e}")))?;
             let mut store = Store { conn };
             store.migrate(Path::new(":memory:"))?;
             return Ok(store);
@@ -133,6 +135,9 @@ impl Store {
         let fail =
             |what: &str, e: rusqlite::Error| StoreError(format!("state file {shown}: {what}: {e}"));
         let conn = Connection::open(path).map_err(|e| fail("cannot open", e))?;
+        // Another server holds the file for as long as it runs: no point waiting long.
+        conn.busy_timeout(std::time::Duration::from_secs(1))
+            .map_err(|e| fail("cannot configure", e))?;
         // Any byte of a file that is not an SQLite database, or a damaged one, fails here.
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
@@ -142,6 +147,10 @@ impl Store {
                 "state file {shown} is damaged: {check}"
             )));
         }
+        let mut store = Store { conn };
+        // Refuse a file of another schema before anything is written to it.
+        store.check_version(path)?;
+        let conn = &store.conn;
         conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA foreign_keys = ON;")
             .map_err(|e| fail("cannot configure", e))?;
         let mode: String = conn
@@ -154,15 +163,14 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous = FULL; BEGIN EXCLUSIVE; COMMIT;")
             .map_err(|e| lock_or(path, e, "cannot lock"))?;
-        let mut store = Store { conn };
         store.migrate(path)?;
         Ok(store)
     }
 
-    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+    /// The schema version, when this server can use it (0: a new, empty file).
+    fn check_version(&self, path: &Path) -> Result<usize, StoreError> {
         let shown = path.display();
-        let fail =
-            |e: rusqlite::Error| StoreError(format!("state file {shown}: migration failed: {e}"));
+        let fail = |e: rusqlite::Error| lock_or(path, e, "cannot read the schema version");
         let version: usize = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
@@ -186,6 +194,14 @@ impl Store {
                 )));
             }
         }
+        Ok(version)
+    }
+
+    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+        let shown = path.display();
+        let fail =
+            |e: rusqlite::Error| StoreError(format!("state file {shown}: migration failed: {e}"));
+        let version = self.check_version(path)?;
         for (i, migration) in schema::MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self.conn.transaction().map_err(fail)?;
             tx.execute_batch(migration).map_err(fail)?;
