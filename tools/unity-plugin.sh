@@ -7,9 +7,19 @@
 #   Windows x86_64 -> bindings/csharp/Plugins/Windows/x86_64/hathora_rooms.dll  (Git Bash / MSYS2)
 # Each platform is built on its own kind of host; the other platforms of Plugins/README.md need
 # their own toolchains. Honours CARGO_TARGET_DIR. Prints the path of the installed plugin.
+# Usage: tools/unity-plugin.sh [--package DIR]
+#   --package DIR  install into DIR/Plugins/... instead, a copy of the package that holds the
+#                  same .meta files (tests use one under target/, so a plugin the user built stays)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+package=bindings/csharp  # relative to the repository root
+case ${1:-} in
+"") ;;
+--package) [ -d "${2:-}" ] || { echo "unity-plugin: --package needs an existing folder" >&2; exit 2; }; package=$(cd "$2" && pwd) ;;
+-h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+*) echo "unity-plugin: unknown argument $1 (usage: tools/unity-plugin.sh [--package DIR])" >&2; exit 2 ;;
+esac
 cd "$root"
 target=${CARGO_TARGET_DIR:-target}
 case $target in /*) ;; *) target=$root/$target ;; esac
@@ -26,7 +36,7 @@ arm64 | aarch64) arch=arm64 ;;
 *) echo "unity-plugin: unsupported CPU $(uname -m)" >&2; exit 1 ;;
 esac
 
-dest=bindings/csharp/Plugins/$platform/$arch
+dest=$package/Plugins/$platform/$arch
 if [ ! -f "$dest/$built.meta" ]; then
     echo "unity-plugin: $platform $arch has no committed import settings ($dest/$built.meta);" >&2
     echo "  see bindings/csharp/Plugins/README.md for that platform's settings" >&2

@@ -20,7 +20,10 @@ namespace Hathora.Rooms.Tests
             DispatchTests.Register(runner, fixture);
             UnityHookTests.Register(runner, fixture);
             LogTests.Register(runner, fixture);
+            HandleTests.Register(runner, fixture);
+            CompletionTests.Register(runner, fixture);
             SeedSnippets.SeedSnippetTests.Register(runner, fixture);
+            SeedSnippets.ModelSurfaceTests.Register(runner, fixture);
             return runner.Run(args.Length > 1 ? args[1] : null);
         }
     }

@@ -25,10 +25,32 @@ build_native() {
 }
 
 # Sets the array `package` to the package's runtime sources (generated stubs + hand-written
-# layer). A read loop rather than mapfile, which macOS's bash 3.2 lacks.
+# layer), every assembly of it together. A read loop rather than mapfile, which macOS's bash 3.2 lacks.
 package_sources() {
   package=()
   while IFS= read -r file; do package+=("$file"); done < <(find bindings/csharp/Runtime -name '*.cs' | sort)
+}
+
+# A field of an .asmdef: a string, or a list printed one item per line.
+asmdef_field() {
+  python3 -c 'import json, sys
+v = json.load(open(sys.argv[1], encoding="utf-8")).get(sys.argv[2], "")
+print("\n".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
+}
+
+# compile_asmdef ASMDEF OUT_DIR [MCS_ARGS...]: builds OUT_DIR/NAME.dll the way Unity builds the
+# assembly an .asmdef defines: the .cs files of its folder and subfolders except those under a
+# nested .asmdef, its `references` (already in OUT_DIR), unsafe code only if it allows it.
+compile_asmdef() {
+  local def=$1 out=$2 dir name ref nested file prune=() args=() sources=()
+  shift 2
+  dir=$(dirname "$def")
+  name=$(asmdef_field "$def" name)
+  while IFS= read -r ref; do [ -z "$ref" ] || args+=("-r:$out/$ref.dll"); done < <(asmdef_field "$def" references)
+  [ "$(asmdef_field "$def" allowUnsafeCode)" != true ] || args+=(-unsafe)
+  while IFS= read -r nested; do prune+=(-path "$(dirname "$nested")" -prune -o); done < <(find "$dir" -mindepth 2 -name '*.asmdef')
+  while IFS= read -r file; do sources+=("$file"); done < <(find "$dir" "${prune[@]}" -name '*.cs' -print | sort)
+  mcs -nologo -warnaserror -target:library -out:"$out/$name.dll" "${args[@]}" "$@" "${sources[@]}"
 }
 
 # Starts the emulator on an ephemeral port; sets emulator_url. A trap stops it on any exit.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the native library and the emulator, compiles the C# package and its tests with Mono's
-# mcs (the language level Unity users have), then runs the tests against a fresh emulator.
-# Also compile-checks the Unity-only code against API stubs, and that every package file has
-# the .meta file Unity needs for immutable (git/registry) packages. The tests (the official SDK's
-# seed snippets among them) run twice: under the JIT, then under `mono --full-aot` from a copy of
-# Mono's prefix in $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes).
+# Builds the native library and the emulator, compiles the C# package with Mono's mcs (the
+# language level Unity users have) into the assemblies its .asmdef files define (Hathora.Rooms,
+# and HathoraCloud referencing it), the official SDK's seed snippets into an assembly of their own
+# and the tests into a third, then runs the tests against a fresh emulator. Also compile-checks
+# the Unity-only code against API stubs, and that every package file has the .meta file Unity
+# needs for immutable (git/registry) packages, each with its own GUID. Everything it builds goes
+# under $CARGO_TARGET_DIR/csharp. The tests (the seed snippets among them) run twice: under the
+# JIT, then under `mono --full-aot` from a copy of Mono's prefix in
+# $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes).
 # Usage: tests/csharp/run.sh [TEST_NAME_FILTER]     Honours CARGO_TARGET_DIR (default: target).
 set -euo pipefail
 
@@ -14,17 +17,29 @@ cd "$root"
 source tests/csharp/lib.sh
 
 require_mono
+command -v python3 >/dev/null || { echo "error: python3 not found; this script reads the package's .asmdef files with it" >&2; exit 1; }
 build_native
 out="$target/csharp"
 mkdir -p "$out"
 
-echo "== compiling the package and the tests (mcs)"
-package_sources
-mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" "${package[@]}" tests/csharp/*.cs tests/csharp/Seed/*.cs
+echo "== compiling the package's assemblies as Unity does (one per .asmdef), the seed snippets and the tests (mcs)"
+compile_asmdef bindings/csharp/Runtime/Hathora.Rooms.asmdef "$out"
+compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$out"
+# The official SDK's snippets are user code: an assembly of their own, over the public surface.
+mcs -nologo -warnaserror -target:library -out:"$out/SeedSnippets.dll" -r:"$out/HathoraCloud.dll" -r:"$out/Hathora.Rooms.dll" \
+    tests/csharp/Seed/*Snippet.cs
+seed_tests=()
+for file in tests/csharp/Seed/*.cs; do case $file in *Snippet.cs) ;; *) seed_tests+=("$file") ;; esac; done
+mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" \
+    -r:"$out/Hathora.Rooms.dll" -r:"$out/HathoraCloud.dll" -r:"$out/SeedSnippets.dll" \
+    tests/csharp/*.cs "${seed_tests[@]}"
 
 echo "== compile-checking the Unity-only code (UNITY_5_3_OR_NEWER, UNITY_EDITOR, UNITY_IOS) against API stubs"
-mcs -unsafe -nologo -warnaserror -target:library -define:"UNITY_5_3_OR_NEWER;UNITY_EDITOR;UNITY_IOS" \
-    -out:"$out/HathoraRooms.UnityCheck.dll" "${package[@]}" tests/csharp/UnityStubs/*.cs
+unity_check="$out/unity-check"
+mkdir -p "$unity_check"
+unity_defines="UNITY_5_3_OR_NEWER;UNITY_EDITOR;UNITY_IOS"
+compile_asmdef bindings/csharp/Runtime/Hathora.Rooms.asmdef "$unity_check" -define:"$unity_defines" tests/csharp/UnityStubs/*.cs
+compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$unity_check" -define:"$unity_defines"
 
 echo "== checking .meta files of the Unity package"
 missing=0
@@ -32,6 +47,9 @@ while IFS= read -r -d '' path; do
   if [ ! -f "$path.meta" ]; then echo "missing: $path.meta"; missing=1; fi
 done < <(find bindings/csharp -mindepth 1 -not -name '*.meta' -print0)
 [ "$missing" -eq 0 ] || { echo "every file and folder under bindings/csharp needs a .meta (Unity ignores it otherwise)"; exit 1; }
+# Unity identifies assets by GUID: two files with one GUID break references to either.
+reused=$(find bindings/csharp -name '*.meta' -exec sed -n 's/^guid: //p' {} + | sort | uniq -d)
+[ -z "$reused" ] || { echo "GUIDs used by more than one .meta file: $reused"; exit 1; }
 
 # Each mode gets a fresh emulator: the seed snippets use the page's fixed room id.
 check_emulator() {
@@ -52,9 +70,9 @@ stop_emulator
 if [ "${HATHORA_CSHARP_FULL_AOT:-1}" != 0 ]; then
   aot_started=$SECONDS
   prepare_full_aot "$out/mono-full-aot"
-  echo "== full AOT: compiling the test assembly and the JIT canary (mono --aot=full)"
+  echo "== full AOT: compiling the package's assemblies, the tests and the JIT canary (mono --aot=full)"
   mcs -nologo -warnaserror -out:"$out/JitCanary.exe" tests/csharp/FullAot/JitCanary.cs
-  for exe in "$out/HathoraRooms.Tests.exe" "$out/JitCanary.exe"; do
+  for exe in "$out"/{Hathora.Rooms,HathoraCloud,SeedSnippets}.dll "$out/HathoraRooms.Tests.exe" "$out/JitCanary.exe"; do
     if ! aot_mono --aot=full "$exe" >"$exe.aot.log" 2>&1; then
       echo "error: mono --aot=full $exe failed:" >&2
       tail -n 20 "$exe.aot.log" >&2

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hathora.Rooms.Interop;
 using Hathora.Rooms.Native;
+using N = Hathora.Rooms.Native.NativeMethods;
 
 namespace Hathora.Rooms
 {
@@ -33,7 +34,7 @@ namespace Hathora.Rooms
                     {
                         ipList[i] = (IntPtr)(ipText + offsets[i]);
                     }
-                    HathoraCreateRoomParams native = NativeMethods.hathora_create_room_params_init();
+                    HathoraCreateRoomParams native = N.hathora_create_room_params_init();
                     native.region = (uint)p.Region;
                     native.region_name = regionName;
                     native.room_id = id;
@@ -41,7 +42,7 @@ namespace Hathora.Rooms
                     native.deployment_id = deployment;
                     native.client_ips = (byte**)ipList;
                     native.client_ips_count = NativeSize.From(offsets.Length);
-                    return NativeMethods.hathora_create_room_async(client, &native, opts, Trampolines.CreateRoom, userData, requestId);
+                    return N.hathora_create_room_async(client, &native, opts, Completion.As<N.hathora_create_room_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -53,7 +54,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_get_room_info_async(client, id, opts, Trampolines.GetRoomInfo, userData, requestId);
+                    return N.hathora_get_room_info_async(client, id, opts, Completion.As<N.hathora_get_room_info_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -65,7 +66,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return NativeMethods.hathora_get_active_rooms_for_process_async(client, id, opts, Trampolines.GetActiveRoomsForProcess, userData, requestId);
+                    return N.hathora_get_active_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_active_rooms_for_process_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -77,7 +78,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return NativeMethods.hathora_get_inactive_rooms_for_process_async(client, id, opts, Trampolines.GetInactiveRoomsForProcess, userData, requestId);
+                    return N.hathora_get_inactive_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_inactive_rooms_for_process_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -89,7 +90,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_get_connection_info_async(client, id, opts, Trampolines.GetConnectionInfo, userData, requestId);
+                    return N.hathora_get_connection_info_async(client, id, opts, Completion.As<N.hathora_get_connection_info_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -101,7 +102,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"), config = Utf8.Encode(roomConfig, "roomConfig"))
                 {
-                    return NativeMethods.hathora_update_room_config_async(client, id, config, opts, Trampolines.UpdateRoomConfig, userData, requestId);
+                    return N.hathora_update_room_config_async(client, id, config, opts, Completion.As<N.hathora_update_room_config_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -113,7 +114,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_destroy_room_async(client, id, opts, Trampolines.DestroyRoom, userData, requestId);
+                    return N.hathora_destroy_room_async(client, id, opts, Completion.As<N.hathora_destroy_room_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -126,7 +127,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_suspend_room_v2_deprecated_async(client, id, opts, Trampolines.SuspendRoomV2Deprecated, userData, requestId);
+                    return N.hathora_suspend_room_v2_deprecated_async(client, id, opts, Completion.As<N.hathora_suspend_room_v2_deprecated_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -138,7 +139,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_resume_room_async(client, id, opts, Trampolines.ResumeRoom, userData, requestId);
+                    return N.hathora_resume_room_async(client, id, opts, Completion.As<N.hathora_resume_room_async_callback_delegate>(), userData, requestId);
                 }
             });
         }
@@ -161,7 +162,7 @@ namespace Hathora.Rooms
                 uint timeoutMs = Millis.From(timeout, "timeout");
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return NativeMethods.hathora_wait_until_active_async(client, id, timeoutMs, opts, Trampolines.WaitUntilActive, userData, requestId);
+                    return N.hathora_wait_until_active_async(client, id, timeoutMs, opts, Completion.As<N.hathora_wait_until_active_async_callback_delegate>(), userData, requestId);
                 }
             });
         }

@@ -82,8 +82,8 @@ namespace Hathora.Rooms
         /// <summary>Allows http:// to hosts that are not loopback (the token would travel in clear).</summary>
         public bool? AllowInsecureHttp { get; set; }
 
-        // A copy with the same settings (HathoraCloudSDK derives one per dev token from it).
-        internal HathoraRoomsClientOptions Clone()
+        /// <summary>A copy with the same settings (HathoraCloudSDK derives one per dev token from it).</summary>
+        public HathoraRoomsClientOptions Clone()
         {
             return (HathoraRoomsClientOptions)MemberwiseClone();
         }

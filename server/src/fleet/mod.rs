@@ -7,6 +7,8 @@
 //! Hathora), holding up to `roomsPerProcess` rooms; a room's stay on a process is an
 //! *allocation*.
 
+#[cfg(unix)]
+pub mod local;
 pub mod simulated;
 
 use std::future::Future;

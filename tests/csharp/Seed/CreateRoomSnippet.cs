@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class CreateRoomSnippet
+    public static class CreateRoomSnippet
     {
         public static async Task<CreateRoomResponse> Run(string serverUrl)
         {

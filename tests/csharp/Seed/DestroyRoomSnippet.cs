@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class DestroyRoomSnippet
+    public static class DestroyRoomSnippet
     {
         public static async Task<DestroyRoomResponse> Run(string serverUrl)
         {

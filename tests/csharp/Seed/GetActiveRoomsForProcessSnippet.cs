@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class GetActiveRoomsForProcessSnippet
+    public static class GetActiveRoomsForProcessSnippet
     {
         public static async Task<GetActiveRoomsForProcessResponse> Run(string serverUrl, string processId = "cbfcddd2-0006-43ae-996c-995fff7bed2e")
         {

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class GetConnectionInfoSnippet
+    public static class GetConnectionInfoSnippet
     {
         public static async Task<GetConnectionInfoResponse> Run(string serverUrl)
         {

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class GetRoomInfoSnippet
+    public static class GetRoomInfoSnippet
     {
         public static async Task<GetRoomInfoResponse> Run(string serverUrl)
         {

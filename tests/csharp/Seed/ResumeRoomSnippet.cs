@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class ResumeRoomSnippet
+    public static class ResumeRoomSnippet
     {
         public static async Task<ResumeRoomResponse> Run(string serverUrl)
         {

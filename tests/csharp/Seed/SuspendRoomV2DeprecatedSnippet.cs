@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class SuspendRoomV2DeprecatedSnippet
+    public static class SuspendRoomV2DeprecatedSnippet
     {
         public static async Task<SuspendRoomV2DeprecatedResponse> Run(string serverUrl)
         {

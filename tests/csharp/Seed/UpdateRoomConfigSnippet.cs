@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 
 namespace SeedSnippets
 {
-    internal static class UpdateRoomConfigSnippet
+    public static class UpdateRoomConfigSnippet
     {
         public static async Task<UpdateRoomConfigResponse> Run(string serverUrl)
         {

@@ -1,125 +1,90 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Hathora.Rooms.Native;
 using N = Hathora.Rooms.Native.NativeMethods;
 
 namespace Hathora.Rooms.Interop
 {
-    // Owns one native client handle: builds it from the options, frees it exactly once.
-    internal sealed unsafe class NativeClient
+    // The native client handle, freed exactly once: by Dispose, or by the runtime's critical
+    // finalizer when nobody disposed it (a request in flight keeps its client reachable through
+    // its GCHandle, so that happens only once nothing is pending). Every native call holds a
+    // Lease, and the handle is never freed while one is out: a Dispose that meets a call in
+    // progress on another thread leaves the free to that call's Lease.Dispose, then waits for it.
+    internal sealed unsafe class NativeClient : SafeHandle
     {
-        IntPtr handle;
+        readonly ReleaseSignal released = new ReleaseSignal();
 
-        NativeClient(HathoraClient* client)
+        NativeClient()
+            : base(IntPtr.Zero, true)
         {
-            handle = (IntPtr)client;
         }
 
-        // A client nobody disposed is freed by the finalizer. Requests in flight keep their client
-        // reachable (through their GCHandle), so this only runs once nothing is pending.
-        ~NativeClient()
+        public override bool IsInvalid
         {
-            Free();
+            get { return handle == IntPtr.Zero; }
         }
 
-        // NULL once freed: the library refuses it instead of touching a dead client.
-        public HathoraClient* Handle
+        // Counts the hathora_client_free calls of this handle (one, once freed).
+        public ReleaseSignal Released
         {
-            get { return (HathoraClient*)Volatile.Read(ref handle); }
-        }
-
-        public bool IsFreed
-        {
-            get { return Volatile.Read(ref handle) == IntPtr.Zero; }
+            get { return released; }
         }
 
         public static NativeClient Create(HathoraRoomsClientOptions options)
         {
-            HathoraConfig* config = N.hathora_config_new();
-            if (config == null)
+            // Made first, so the handle has its owner as soon as the library hands it over.
+            var native = new NativeClient();
+            native.SetHandle((IntPtr)ClientConfig.NewClient(options));
+            return native;
+        }
+
+        // The handle for one native call; NULL once disposed, which every native function
+        // refuses (INVALID_ARGUMENT) or ignores, as hathora_rooms.h documents.
+        public Lease Lease()
+        {
+            if (IsClosed)
             {
-                throw new OutOfMemoryException("hathora_config_new returned NULL");
+                return default(Lease);
             }
+            bool added = false;
             try
             {
-                Configure(config, options);
-                HathoraClient* client;
-                Check(N.hathora_client_new(config, &client));
-                return new NativeClient(client);
+                DangerousAddRef(ref added);
             }
-            finally
+            catch (ObjectDisposedException)
             {
-                N.hathora_config_free(config);
+                // Disposed since the check above.
             }
-        }
-
-        static void Configure(HathoraConfig* config, HathoraRoomsClientOptions o)
-        {
-            fixed (byte* appId = Utf8.Encode(o.AppId, "AppId"), token = Utf8.Encode(o.DevToken, "DevToken"), url = Utf8.Encode(o.ServerUrl, "ServerUrl"))
-            {
-                if (appId != null)
-                {
-                    Check(N.hathora_config_set_app_id(config, appId));
-                }
-                Check(N.hathora_config_set_dev_token(config, token));
-                if (url != null)
-                {
-                    Check(N.hathora_config_set_base_url(config, url));
-                }
-            }
-            // One native setter per option; an option left null keeps the native default.
-            Set(config, N.hathora_config_set_timeout_ms, Millis.FromNullable(o.Timeout, "Timeout"));
-            Set(config, N.hathora_config_set_connect_timeout_ms, Millis.FromNullable(o.ConnectTimeout, "ConnectTimeout"));
-            Set(config, N.hathora_config_set_max_retries, NonNegative(o.MaxRetries, "MaxRetries"));
-            Set(config, N.hathora_config_set_initial_backoff_ms, Millis.FromNullableOrZero(o.InitialBackoff, "InitialBackoff"));
-            Set(config, N.hathora_config_set_max_backoff_ms, Millis.FromNullableOrZero(o.MaxBackoff, "MaxBackoff"));
-            Set(config, N.hathora_config_set_min_workers, NonNegative(o.MinWorkers, "MinWorkers"));
-            Set(config, N.hathora_config_set_max_workers, NonNegative(o.MaxWorkers, "MaxWorkers"));
-            Set(config, N.hathora_config_set_worker_idle_ms, Millis.FromNullable(o.WorkerIdle, "WorkerIdle"));
-            Set(config, N.hathora_config_set_dispatch_mode, (uint)o.DispatchMode);
-            Set(config, N.hathora_config_set_queue_capacity, NonNegative(o.QueueCapacity, "QueueCapacity"));
-            if (o.AllowInsecureHttp.HasValue)
-            {
-                Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp.Value));
-            }
-        }
-
-        delegate HathoraResultCode UIntSetter(HathoraConfig* config, uint value);
-
-        // Calls the setter when the option is set; a refusal throws with the native message.
-        static void Set(HathoraConfig* config, UIntSetter setter, uint? value)
-        {
-            if (value.HasValue)
-            {
-                Check(setter(config, value.Value));
-            }
-        }
-
-        public void Free()
-        {
-            IntPtr h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-            if (h != IntPtr.Zero)
-            {
-                // Returns once every callback of this client has run.
-                N.hathora_client_free((HathoraClient*)h);
-                GC.SuppressFinalize(this);
-            }
+            return added ? new Lease(this, (HathoraClient*)handle) : default(Lease);
         }
 
         public int Poll(int maxCallbacks)
         {
-            return NativeSize.ToInt(N.hathora_client_poll(Handle, NativeSize.From(maxCallbacks)));
+            using (Lease lease = Lease())
+            {
+                return NativeSize.ToInt(N.hathora_client_poll(lease.Client, NativeSize.From(maxCallbacks)));
+            }
         }
 
-        // Best effort: an id that already completed (or a freed client) is simply refused.
+        // Best effort: an id that already completed (or a disposed client) is simply refused.
         public void Cancel(ulong requestId)
         {
-            N.hathora_client_cancel(Handle, requestId);
+            using (Lease lease = Lease())
+            {
+                N.hathora_client_cancel(lease.Client, requestId);
+            }
         }
 
         public int Pending
         {
-            get { return NativeSize.ToInt(N.hathora_client_pending(Handle)); }
+            get
+            {
+                using (Lease lease = Lease())
+                {
+                    return NativeSize.ToInt(N.hathora_client_pending(lease.Client));
+                }
+            }
         }
 
         // Valid right after a failing call, on the thread that made it.
@@ -128,21 +93,83 @@ namespace Hathora.Rooms.Interop
             return Utf8.Decode(N.hathora_last_error_message()) ?? "no message";
         }
 
-        static void Check(HathoraResultCode code)
+        // Returns once every callback of this client has run (in poll mode, on this thread).
+        protected override bool ReleaseHandle()
         {
-            if (code != HathoraResultCode.Ok)
+            N.hathora_client_free((HathoraClient*)handle);
+            released.Set();
+            return true;
+        }
+
+        // After Dispose returns no callback of this client runs again (domain reloads rely on it),
+        // also when a call on another thread held the handle and freed it as its lease ended. Not
+        // inside a completion, though: the free may have to join the very worker running it.
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing && !IsInvalid && !Completion.IsRunningOnThisThread)
             {
-                throw new HathoraInvalidArgumentException(LastError());
+                released.Wait();
             }
         }
 
-        static uint? NonNegative(int? value, string name)
+        internal sealed class ReleaseSignal
         {
-            if (value < 0)
+            readonly object gate = new object();
+            int count;
+
+            public int Count
             {
-                throw new HathoraInvalidArgumentException(name + " must not be negative, got " + value);
+                get
+                {
+                    lock (gate)
+                    {
+                        return count;
+                    }
+                }
             }
-            return (uint?)value;
+
+            public void Set()
+            {
+                lock (gate)
+                {
+                    count++;
+                    Monitor.PulseAll(gate);
+                }
+            }
+
+            public void Wait()
+            {
+                lock (gate)
+                {
+                    while (count == 0)
+                    {
+                        Monitor.Wait(gate);
+                    }
+                }
+            }
+        }
+    }
+
+    // One native call's hold on the client handle (SafeHandle's reference count).
+    internal unsafe struct Lease : IDisposable
+    {
+        readonly NativeClient owner;
+
+        public readonly HathoraClient* Client;
+
+        public Lease(NativeClient owner, HathoraClient* client)
+        {
+            this.owner = owner;
+            Client = client;
+        }
+
+        public void Dispose()
+        {
+            if (owner != null)
+            {
+                owner.DangerousRelease();
+            }
         }
     }
 }

@@ -111,12 +111,25 @@ namespace Hathora.Rooms.Interop
             }
         }
 
-        // Pins the per-call options (if any) around the native call.
+        // Holds the handle for the native call: it cannot be freed before the call returns.
         HathoraResultCode StartNative(CallOptions options, NativeStart start, IntPtr userData, ulong* id)
+        {
+            using (Lease lease = native.Lease())
+            {
+                if (lease.Client == null)
+                {
+                    throw new ObjectDisposedException(typeof(HathoraRoomsClient).Name);
+                }
+                return Start(lease.Client, options, start, userData, id);
+            }
+        }
+
+        // Pins the per-call options (if any) around the native call.
+        static HathoraResultCode Start(HathoraClient* client, CallOptions options, NativeStart start, IntPtr userData, ulong* id)
         {
             if (options == null)
             {
-                return start(native.Handle, null, (void*)userData, id);
+                return start(client, null, (void*)userData, id);
             }
             if (options.MaxRetries < 0)
             {
@@ -139,7 +152,7 @@ namespace Hathora.Rooms.Interop
             fixed (byte* appId = Utf8.Encode(options.AppId, "options.AppId"))
             {
                 callOptions.app_id = appId;
-                return start(native.Handle, &callOptions, (void*)userData, id);
+                return start(client, &callOptions, (void*)userData, id);
             }
         }
 
@@ -202,7 +215,7 @@ namespace Hathora.Rooms.Interop
             {
                 return;
             }
-            native.Free();
+            native.Dispose();
             FinishReady();
         }
 

@@ -49,40 +49,21 @@ namespace HathoraCloud.Internal
 
         public static S.ConnectionInfoV2 ConnectionInfo(R.ConnectionInfoV2 c)
         {
-            return new S.ConnectionInfoV2
-            {
-                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
-                ExposedPort = Port(c.ExposedPort),
-                RoomId = c.RoomId,
-                Status = ReadyStatus(c.Status),
-                StatusRaw = c.StatusRaw,
-            };
+            return Connection(new S.ConnectionInfoV2(), c);
         }
 
         public static S.RoomConnectionData RoomConnectionData(R.RoomConnectionData c)
         {
-            return new S.RoomConnectionData
-            {
-                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
-                ExposedPort = Port(c.ExposedPort),
-                ProcessId = c.ProcessId,
-                RoomId = c.RoomId,
-                Status = ReadyStatus(c.Status),
-                StatusRaw = c.StatusRaw,
-            };
+            S.RoomConnectionData data = Connection(new S.RoomConnectionData(), c);
+            data.ProcessId = c.ProcessId;
+            return data;
         }
 
         public static S.RoomAllocationData RoomAllocationData(R.RoomConnectionData c)
         {
-            return new S.RoomAllocationData
-            {
-                AdditionalExposedPorts = Ports(c.AdditionalExposedPorts),
-                ExposedPort = Port(c.ExposedPort),
-                ProcessId = c.ProcessId,
-                RoomId = c.RoomId,
-                Status = ReadyStatus(c.Status),
-                StatusRaw = c.StatusRaw,
-            };
+            S.RoomAllocationData data = Connection(new S.RoomAllocationData(), c);
+            data.ProcessId = c.ProcessId;
+            return data;
         }
 
         public static S.Room Room(R.Room r)
@@ -90,14 +71,13 @@ namespace HathoraCloud.Internal
             var allocations = new List<S.RoomAllocation>(r.Allocations.Count);
             foreach (R.RoomAllocation a in r.Allocations)
             {
-                allocations.Add(new S.RoomAllocation { ProcessId = a.ProcessId, RoomAllocationId = a.RoomAllocationId, ScheduledAt = Utc(a.ScheduledAt), UnscheduledAt = Utc(a.UnscheduledAt) });
+                allocations.Add(Allocation(new S.RoomAllocation(), a));
             }
-            R.RoomAllocation c = r.CurrentAllocation;
             return new S.Room
             {
                 Allocations = allocations,
                 AppId = r.AppId,
-                CurrentAllocation = c == null ? null : new S.CurrentAllocation { ProcessId = c.ProcessId, RoomAllocationId = c.RoomAllocationId, ScheduledAt = Utc(c.ScheduledAt), UnscheduledAt = Utc(c.UnscheduledAt) },
+                CurrentAllocation = r.CurrentAllocation == null ? null : Allocation(new S.CurrentAllocation(), r.CurrentAllocation),
                 RoomConfig = r.RoomConfig,
                 RoomId = r.RoomId,
                 Status = Status(r.Status),
@@ -110,11 +90,10 @@ namespace HathoraCloud.Internal
             var list = new List<S.RoomWithoutAllocations>(rooms.Count);
             foreach (R.RoomWithoutAllocations r in rooms)
             {
-                R.RoomAllocation c = r.CurrentAllocation;
                 list.Add(new S.RoomWithoutAllocations
                 {
                     AppId = r.AppId,
-                    CurrentAllocation = c == null ? null : new S.RoomWithoutAllocationsCurrentAllocation { ProcessId = c.ProcessId, RoomAllocationId = c.RoomAllocationId, ScheduledAt = Utc(c.ScheduledAt), UnscheduledAt = Utc(c.UnscheduledAt) },
+                    CurrentAllocation = r.CurrentAllocation == null ? null : Allocation(new S.RoomWithoutAllocationsCurrentAllocation(), r.CurrentAllocation),
                     RoomConfig = r.RoomConfig,
                     RoomId = r.RoomId,
                     Status = Status(r.Status),
@@ -122,6 +101,28 @@ namespace HathoraCloud.Internal
                 });
             }
             return list;
+        }
+
+        // The official SDK's three connection classes and three allocation classes share their
+        // fields; each is filled here once. The caller makes the instance (no `new T()`: IL2CPP
+        // stripping keeps only the constructors it sees called).
+        static T Connection<T>(T target, R.ConnectionInfoV2 c) where T : S.ConnectionInfoBase
+        {
+            target.AdditionalExposedPorts = Ports(c.AdditionalExposedPorts);
+            target.ExposedPort = Port(c.ExposedPort);
+            target.RoomId = c.RoomId;
+            target.Status = ReadyStatus(c.Status);
+            target.StatusRaw = c.StatusRaw;
+            return target;
+        }
+
+        static T Allocation<T>(T target, R.RoomAllocation a) where T : S.AllocationBase
+        {
+            target.ProcessId = a.ProcessId;
+            target.RoomAllocationId = a.RoomAllocationId;
+            target.ScheduledAt = a.ScheduledAt.UtcDateTime;
+            target.UnscheduledAt = a.UnscheduledAt.HasValue ? a.UnscheduledAt.Value.UtcDateTime : (DateTime?)null;
+            return target;
         }
 
         // "suspended" has no member in the official enum: it decodes as Unknown, raw string kept.
@@ -174,16 +175,6 @@ namespace HathoraCloud.Internal
                 list.Add(Port(p));
             }
             return list;
-        }
-
-        static DateTime Utc(DateTimeOffset time)
-        {
-            return time.UtcDateTime;
-        }
-
-        static DateTime? Utc(DateTimeOffset? time)
-        {
-            return time.HasValue ? time.Value.UtcDateTime : (DateTime?)null;
         }
     }
 }

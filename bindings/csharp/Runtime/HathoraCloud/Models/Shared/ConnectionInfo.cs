@@ -14,11 +14,18 @@ namespace HathoraCloud.Models.Shared
         public string TransportTypeRaw { get; set; }
     }
 
-    /// <summary>GetConnectionInfo's answer. <see cref="ExposedPort"/> is null until the room is active.</summary>
-    public class ConnectionInfoV2
+    /// <summary>
+    /// What <see cref="ConnectionInfoV2"/>, <see cref="RoomConnectionData"/> and
+    /// <see cref="RoomAllocationData"/> have in common. Not in the official SDK, whose three
+    /// classes each repeat these properties, with these names and types.
+    /// </summary>
+    public abstract class ConnectionInfoBase
     {
         public List<ExposedPort> AdditionalExposedPorts { get; set; }
+
+        /// <summary>Null until the room is active.</summary>
         public ExposedPort ExposedPort { get; set; }
+
         public string RoomId { get; set; }
         public RoomReadyStatus Status { get; set; }
 
@@ -26,29 +33,20 @@ namespace HathoraCloud.Models.Shared
         public string StatusRaw { get; set; }
     }
 
-    /// <summary>CreateRoom's answer: connection info plus the process the room was scheduled on.</summary>
-    public class RoomConnectionData
+    /// <summary>GetConnectionInfo's answer.</summary>
+    public class ConnectionInfoV2 : ConnectionInfoBase
     {
-        public List<ExposedPort> AdditionalExposedPorts { get; set; }
-        public ExposedPort ExposedPort { get; set; }
-        public string ProcessId { get; set; }
-        public string RoomId { get; set; }
-        public RoomReadyStatus Status { get; set; }
+    }
 
-        /// <summary>The wire value of <see cref="Status"/>. Not in the official SDK.</summary>
-        public string StatusRaw { get; set; }
+    /// <summary>CreateRoom's answer: connection info plus the process the room was scheduled on.</summary>
+    public class RoomConnectionData : ConnectionInfoBase
+    {
+        public string ProcessId { get; set; }
     }
 
     /// <summary>ResumeRoom's answer; <see cref="ProcessId"/> may be null.</summary>
-    public class RoomAllocationData
+    public class RoomAllocationData : ConnectionInfoBase
     {
-        public List<ExposedPort> AdditionalExposedPorts { get; set; }
-        public ExposedPort ExposedPort { get; set; }
         public string ProcessId { get; set; }
-        public string RoomId { get; set; }
-        public RoomReadyStatus Status { get; set; }
-
-        /// <summary>The wire value of <see cref="Status"/>. Not in the official SDK.</summary>
-        public string StatusRaw { get; set; }
     }
 }

@@ -3,11 +3,13 @@ using System.Collections.Generic;
 
 namespace HathoraCloud.Models.Shared
 {
-    // The three allocation classes have the same shape, as in the official SDK. Times are UTC
-    // (DateTimeKind.Utc), converted from the API's ISO-8601 timestamps.
-
-    /// <summary>One scheduling of a room on a process (an entry of <see cref="Room.Allocations"/>).</summary>
-    public class RoomAllocation
+    /// <summary>
+    /// What <see cref="RoomAllocation"/>, <see cref="CurrentAllocation"/> and
+    /// <see cref="RoomWithoutAllocationsCurrentAllocation"/> have in common: all of it, as in the
+    /// official SDK, whose three classes each repeat these properties with these names and types.
+    /// Not in the official SDK. Times are UTC (DateTimeKind.Utc), from the API's ISO-8601 timestamps.
+    /// </summary>
+    public abstract class AllocationBase
     {
         public string ProcessId { get; set; }
         public string RoomAllocationId { get; set; }
@@ -17,22 +19,19 @@ namespace HathoraCloud.Models.Shared
         public DateTime? UnscheduledAt { get; set; }
     }
 
-    /// <summary>The allocation a <see cref="Room"/> is scheduled on now.</summary>
-    public class CurrentAllocation
+    /// <summary>One scheduling of a room on a process (an entry of <see cref="Room.Allocations"/>).</summary>
+    public class RoomAllocation : AllocationBase
     {
-        public string ProcessId { get; set; }
-        public string RoomAllocationId { get; set; }
-        public DateTime ScheduledAt { get; set; }
-        public DateTime? UnscheduledAt { get; set; }
+    }
+
+    /// <summary>The allocation a <see cref="Room"/> is scheduled on now.</summary>
+    public class CurrentAllocation : AllocationBase
+    {
     }
 
     /// <summary>The allocation a <see cref="RoomWithoutAllocations"/> is scheduled on now.</summary>
-    public class RoomWithoutAllocationsCurrentAllocation
+    public class RoomWithoutAllocationsCurrentAllocation : AllocationBase
     {
-        public string ProcessId { get; set; }
-        public string RoomAllocationId { get; set; }
-        public DateTime ScheduledAt { get; set; }
-        public DateTime? UnscheduledAt { get; set; }
     }
 
     /// <summary>GetRoomInfo's answer, with every allocation the room has had.</summary>

@@ -1,0 +1,90 @@
+using System;
+using Hathora.Rooms.Native;
+using N = Hathora.Rooms.Native.NativeMethods;
+
+namespace Hathora.Rooms.Interop
+{
+    // Creates a native client from the options: one native setter per option that is set.
+    internal static unsafe class ClientConfig
+    {
+        // The caller owns the returned handle. A setting the library refuses throws with its message.
+        public static HathoraClient* NewClient(HathoraRoomsClientOptions options)
+        {
+            HathoraConfig* config = N.hathora_config_new();
+            if (config == null)
+            {
+                throw new OutOfMemoryException("hathora_config_new returned NULL");
+            }
+            try
+            {
+                Configure(config, options);
+                HathoraClient* client;
+                Check(N.hathora_client_new(config, &client));
+                return client;
+            }
+            finally
+            {
+                N.hathora_config_free(config);
+            }
+        }
+
+        static void Configure(HathoraConfig* config, HathoraRoomsClientOptions o)
+        {
+            fixed (byte* appId = Utf8.Encode(o.AppId, "AppId"), token = Utf8.Encode(o.DevToken, "DevToken"), url = Utf8.Encode(o.ServerUrl, "ServerUrl"))
+            {
+                if (appId != null)
+                {
+                    Check(N.hathora_config_set_app_id(config, appId));
+                }
+                Check(N.hathora_config_set_dev_token(config, token));
+                if (url != null)
+                {
+                    Check(N.hathora_config_set_base_url(config, url));
+                }
+            }
+            // An option left null keeps the native default.
+            Set(config, N.hathora_config_set_timeout_ms, Millis.FromNullable(o.Timeout, "Timeout"));
+            Set(config, N.hathora_config_set_connect_timeout_ms, Millis.FromNullable(o.ConnectTimeout, "ConnectTimeout"));
+            Set(config, N.hathora_config_set_max_retries, NonNegative(o.MaxRetries, "MaxRetries"));
+            Set(config, N.hathora_config_set_initial_backoff_ms, Millis.FromNullableOrZero(o.InitialBackoff, "InitialBackoff"));
+            Set(config, N.hathora_config_set_max_backoff_ms, Millis.FromNullableOrZero(o.MaxBackoff, "MaxBackoff"));
+            Set(config, N.hathora_config_set_min_workers, NonNegative(o.MinWorkers, "MinWorkers"));
+            Set(config, N.hathora_config_set_max_workers, NonNegative(o.MaxWorkers, "MaxWorkers"));
+            Set(config, N.hathora_config_set_worker_idle_ms, Millis.FromNullable(o.WorkerIdle, "WorkerIdle"));
+            Set(config, N.hathora_config_set_dispatch_mode, (uint)o.DispatchMode);
+            Set(config, N.hathora_config_set_queue_capacity, NonNegative(o.QueueCapacity, "QueueCapacity"));
+            if (o.AllowInsecureHttp.HasValue)
+            {
+                Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp.Value));
+            }
+        }
+
+        delegate HathoraResultCode UIntSetter(HathoraConfig* config, uint value);
+
+        // Calls the setter when the option is set; a refusal throws with the native message.
+        static void Set(HathoraConfig* config, UIntSetter setter, uint? value)
+        {
+            if (value.HasValue)
+            {
+                Check(setter(config, value.Value));
+            }
+        }
+
+        static void Check(HathoraResultCode code)
+        {
+            if (code != HathoraResultCode.Ok)
+            {
+                throw new HathoraInvalidArgumentException(NativeClient.LastError());
+            }
+        }
+
+        static uint? NonNegative(int? value, string name)
+        {
+            if (value < 0)
+            {
+                throw new HathoraInvalidArgumentException(name + " must not be negative, got " + value);
+            }
+            return (uint?)value;
+        }
+    }
+}
