@@ -140,9 +140,13 @@ impl RoomsServer {
             url,
             events,
         };
-        let (fleet, simulated) = match make_fleet {
-            Some(make) => (make(&context), None),
-            None => select_fleet(&context)?,
+        let (fleet, simulated) = {
+            // A fleet may start tasks: build it inside the runtime that runs it.
+            let _guard = runtime.enter();
+            match make_fleet {
+                Some(make) => (make(&context), None),
+                None => select_fleet(&context)?,
+            }
         };
         drop(context);
         let metrics = Arc::new(Metrics::new(&Operation::METRIC_NAMES));
@@ -273,26 +277,106 @@ async fn apply_events(
 type Selected = (Arc<dyn Fleet>, Option<Arc<SimulatedFleet>>);
 
 /// ─── Fleet selection point ───────────────────────────────────────────────────────────────
-/// The one place that decides where rooms run. `Mode::Local` (apps with a command) is where
-/// the local child-process fleet (`fleet/local/`) is wired in.
+/// The one place that decides where rooms run: apps with a command run real game servers as
+/// child processes of this machine (`fleet/local/`), apps without one the simulated fleet.
+/// Another fleet (containers, Agones) is chosen here too.
 fn select_fleet(context: &FleetContext) -> Result<Selected, StartError> {
     let config = context.config;
     match config.mode() {
         Mode::Simulated => {
-            let fleet = Arc::new(SimulatedFleet::new(simulated_settings(config), context.events.clone()));
+            let settings = simulated_settings(config);
+            let fleet = Arc::new(SimulatedFleet::new(settings, context.events.clone()));
             Ok((fleet.clone(), Some(fleet)))
         }
-        // Integration: `Mode::Local => Ok((Arc::new(LocalFleet::new(...context...)), None))`.
-        Mode::Local => Err(StartError::Config(ConfigError(
-            "running game-server processes (-- COMMAND, or apps with a command) needs the local process fleet, which this build does not include yet".into(),
-        ))),
+        Mode::Local => Ok((local_fleet(context)?, None)),
     }
+}
+
+#[cfg(unix)]
+fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
+    use crate::fleet::local::{AdditionalPort, LocalApp, LocalFleet, LocalFleetConfig};
+    let config = context.config;
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| context.url.clone());
+    let mut local = LocalFleetConfig::new(base_url);
+    local.port_range = config.port_range.0..=config.port_range.1;
+    local.public_host = config.public_host().to_string();
+    local.max_processes = config.max_processes.unwrap_or(usize::MAX);
+    for app in &config.apps {
+        let Some(command) = &app.command else {
+            return Err(StartError::Config(ConfigError(format!(
+                "app {:?} has no command, and other apps run real game servers",
+                app.app_id
+            ))));
+        };
+        let log_dir = app
+            .log_dir
+            .clone()
+            .unwrap_or_else(|| default_log_dir(config, &app.app_id));
+        log::info!(
+            "game server logs of app {}: {}",
+            app.app_id,
+            log_dir.display()
+        );
+        let mut l = LocalApp::new(&app.app_id, &command.program, log_dir);
+        l.args = command.args.clone();
+        l.env = app
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        l.rooms_per_process = u32::try_from(app.rooms_per_process).unwrap_or(u32::MAX);
+        l.transport = app.transport;
+        l.additional_ports = app
+            .additional_ports
+            .iter()
+            .map(|p| AdditionalPort {
+                name: p.name.clone(),
+                transport: p.transport,
+            })
+            .collect();
+        l.max_processes = app.max_processes.unwrap_or(usize::MAX);
+        l.startup_timeout = app.startup_timeout;
+        l.idle_timeout = app.idle_timeout;
+        l.stop_grace = app.stop_grace;
+        l.deployment_id = app.deployment_id.clone();
+        l.build_tag = app.build_tag.clone();
+        l.log_max_bytes = app.log_max_bytes;
+        local.apps.push(l);
+    }
+    let fleet = LocalFleet::new(local, context.events.clone())
+        .map_err(|e| StartError::Config(ConfigError(e)))?;
+    Ok(Arc::new(fleet))
+}
+
+#[cfg(not(unix))]
+fn local_fleet(_context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
+    Err(StartError::Config(ConfigError(
+        "running game servers as child processes needs a Unix system".into(),
+    )))
+}
+
+/// Where an app's game-server logs go unless configured: `logs/APP` beside the state file, or
+/// under the temporary directory without one.
+fn default_log_dir(config: &ServerConfig, app_id: &str) -> std::path::PathBuf {
+    let base = match &config.state {
+        Some(state) => std::path::absolute(state)
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join("logs")))
+            .unwrap_or_else(|| "logs".into()),
+        None => std::env::temp_dir()
+            .join("hathora-rooms-server")
+            .join("logs"),
+    };
+    base.join(app_id)
 }
 
 fn simulated_settings(config: &ServerConfig) -> SimulatedSettings {
     SimulatedSettings {
         activation_delay: config.simulated.activation_delay,
-        public_host: config.public_host.clone(),
+        public_host: config.public_host().to_string(),
         max_processes: config.max_processes,
         apps: config
             .apps

@@ -23,7 +23,7 @@ fn two_apps() -> RoomsServer {
     }];
     let mut config = ServerConfig {
         apps: vec![a, b],
-        public_host: "play.example".into(),
+        public_host: Some("play.example".into()),
         ..ServerConfig::default()
     };
     config.simulated.activation_delay = Duration::ZERO;

@@ -1,6 +1,7 @@
 //! An idle server does not wake up: no tick loop, no timer unless something is due. Measured
 //! as the CPU time (utime + stime, in clock ticks) /proc/PID/stat reports over 10 seconds in
-//! which nothing happens, after rooms were created, suspended and destroyed on a state file.
+//! which nothing happens: in the simulated mode after rooms were created, suspended and
+//! destroyed on a state file; with a real game server that holds a room and is ready.
 
 mod common;
 
@@ -17,6 +18,14 @@ fn cpu_ticks(pid: i32) -> u64 {
     let fields: Vec<&str> = rest.split(' ').collect();
     // State is field 3 of the full line, so utime (14) and stime (15) are 11 and 12 here.
     fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// CPU ticks `bin` uses over 10 s in which nothing happens, after 1 s to settle.
+fn idle_ticks(bin: &Bin) -> u64 {
+    std::thread::sleep(Duration::from_secs(1));
+    let before = cpu_ticks(bin.pid());
+    std::thread::sleep(Duration::from_secs(10));
+    cpu_ticks(bin.pid()) - before
 }
 
 #[test]
@@ -39,18 +48,45 @@ fn an_idle_server_uses_no_cpu() {
     c.post(&c.api("/suspend/r1"), None);
     c.post(&c.api("/destroy/r2"), None);
     c.request("GET", "/metrics", None, None);
-    // Let what the requests started settle (keep-alive connections close with the client).
+    // Keep-alive connections close with the client.
     drop(c);
-    std::thread::sleep(Duration::from_secs(1));
-
-    let before = cpu_ticks(bin.pid());
-    std::thread::sleep(Duration::from_secs(10));
-    let used = cpu_ticks(bin.pid()) - before;
+    let used = idle_ticks(&bin);
     drop(bin);
     let _ = std::fs::remove_dir_all(&dir);
     // A tick is 10 ms: one stray tick is allowed for accounting at the edges of the window.
     assert!(
         used <= 1,
-        "the idle server used {used} clock ticks of CPU in 10 s"
+        "simulated: the idle server used {used} clock ticks of CPU in 10 s"
+    );
+}
+
+#[test]
+fn an_idle_server_with_a_ready_game_server_uses_no_cpu() {
+    let game_server = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/local_fleet/game_server.py"
+    );
+    let first = 20_000 + (std::process::id() % 200) * 50 + 45;
+    let range = format!("{first}-{}", first + 4);
+    let bin = Bin::spawn(&[
+        "--token",
+        "t",
+        "--quiet",
+        "--port-range",
+        &range,
+        "--",
+        "python3",
+        game_server,
+    ]);
+    let c = Client::new(&bin.url, "app-emulator", "t");
+    c.create_id("r", "London");
+    c.wait_active("r");
+    drop(c);
+    let used = idle_ticks(&bin);
+    // The game server is the server's child: it dies with it.
+    drop(bin);
+    assert!(
+        used <= 1,
+        "local: the idle server used {used} clock ticks of CPU in 10 s"
     );
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use super::file::{parse_port_range, parse_transport_of};
 use super::validate::resolve_program;
 use super::{
-    AppConfig, ConfigError, DEFAULT_APP_ID, DEFAULT_TOKEN, GameServerCommand, ServerConfig, Token,
+    AppConfig, ConfigError, DEFAULT_APP_ID, DEFAULT_TOKEN, GameServerCommand, Mode, ServerConfig,
+    Token,
 };
 
 pub const USAGE: &str = "\
@@ -87,6 +88,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     let mut config_file: Option<PathBuf> = None;
     let mut server: Vec<ServerFlag> = Vec::new();
     let mut app = AppFlags::default();
+    // The first flag that only the simulated mode takes, if any.
+    let mut simulated_only: Option<&str> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--" {
@@ -128,7 +131,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
             }
             "--public-host" => {
                 let host = value()?;
-                server.push(Box::new(move |c| c.public_host = host));
+                server.push(Box::new(move |c| c.public_host = Some(host)));
             }
             "--port-range" => {
                 let range = parse_port_range(&value()?)
@@ -140,14 +143,17 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                 server.push(Box::new(move |c| c.max_processes = Some(n)));
             }
             "--activation-delay-ms" => {
+                simulated_only.get_or_insert("--activation-delay-ms");
                 let d = Duration::from_millis(num(&flag, &value()?)?);
                 server.push(Box::new(move |c| c.simulated.activation_delay = d));
             }
             "--latency-ms" => {
+                simulated_only.get_or_insert("--latency-ms");
                 let d = Duration::from_millis(num(&flag, &value()?)?);
                 server.push(Box::new(move |c| c.simulated.faults.latency = d));
             }
             "--fail-next" => {
+                simulated_only.get_or_insert("--fail-next");
                 let v = value()?;
                 let (status, count) = v.split_once(':').ok_or_else(|| {
                     ConfigError(format!("--fail-next wants STATUS:COUNT, got {v:?}"))
@@ -159,10 +165,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                 }));
             }
             "--retry-after" => {
+                simulated_only.get_or_insert("--retry-after");
                 let v = value()?;
                 server.push(Box::new(move |c| c.simulated.faults.retry_after = Some(v)));
             }
             "--drop-rate" => {
+                simulated_only.get_or_insert("--drop-rate");
                 let rate: f64 = num(&flag, &value()?)?;
                 if !(0.0..=1.0).contains(&rate) {
                     return Err(ConfigError(format!(
@@ -172,6 +180,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                 server.push(Box::new(move |c| c.simulated.faults.drop_rate = rate));
             }
             "--drop-seed" => {
+                simulated_only.get_or_insert("--drop-seed");
                 let seed: u64 = num(&flag, &value()?)?;
                 server.push(Box::new(move |c| c.simulated.drop_seed = seed));
             }
@@ -216,6 +225,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     }
     let target = target_app(&mut config, &app, config_file.is_some()).map_err(in_file)?;
     apply(&mut config.apps[target], app)?;
+    if let Some(flag) = simulated_only
+        && config.mode() == Mode::Local
+    {
+        return Err(ConfigError(format!(
+            "{flag} is for the simulated mode only, not with game-server commands"
+        )));
+    }
     config.validate().map_err(in_file)?;
     let second_line = second_line(&config, target, flag_token || config_file.is_none());
     Ok(Command::Serve(Box::new(Launch {

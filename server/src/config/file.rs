@@ -99,7 +99,7 @@ fn convert(file: File, dir: &Path) -> Result<ServerConfig, ConfigError> {
     c.state = s.state.map(|p| dir.join(p));
     c.log_requests = !s.quiet.unwrap_or(false);
     if let Some(h) = s.public_host {
-        c.public_host = h;
+        c.public_host = Some(h);
     }
     if let Some(r) = s.port_range {
         c.port_range =

@@ -63,8 +63,10 @@ pub struct ServerConfig {
     pub state: Option<PathBuf>,
     /// One log line per API request (lifecycle lines are logged either way).
     pub log_requests: bool,
-    /// Host name clients connect to, in `exposedPort.host` and `HATHORA_HOSTNAME`.
-    pub public_host: String,
+    /// Host name clients connect to, in `exposedPort.host` and `HATHORA_HOSTNAME`; `None`:
+    /// `localhost` in the simulated mode, `127.0.0.1` with real game servers (which mostly
+    /// listen on IPv4 only, while `localhost` may resolve to `::1` first).
+    pub public_host: Option<String>,
     /// Ports handed to game-server processes (first, last), one per port a process exposes.
     pub port_range: (u16, u16),
     /// Processes of every app together; `None`: no limit but the port range.
@@ -84,7 +86,7 @@ impl Default for ServerConfig {
             port: 0,
             state: None,
             log_requests: false,
-            public_host: "localhost".into(),
+            public_host: None,
             port_range: (7777, 8776),
             max_processes: None,
             base_url: None,
@@ -109,6 +111,15 @@ impl ServerConfig {
             Mode::Local
         } else {
             Mode::Simulated
+        }
+    }
+
+    /// The configured public host, or the mode's default.
+    pub fn public_host(&self) -> &str {
+        match (&self.public_host, self.mode()) {
+            (Some(host), _) => host,
+            (None, Mode::Simulated) => "localhost",
+            (None, Mode::Local) => "127.0.0.1",
         }
     }
 

@@ -82,13 +82,10 @@ pub(super) fn server(c: &ServerConfig) -> Result<(), ConfigError> {
     if c.max_processes == Some(0) {
         return err("max_processes must be at least 1 (leave it out for no limit)".into());
     }
-    if c.public_host.is_empty()
-        || c.public_host
-            .contains(|ch: char| ch.is_whitespace() || ch == '/')
-    {
+    let host = c.public_host();
+    if host.is_empty() || host.contains(|ch: char| ch.is_whitespace() || ch == '/') {
         return err(format!(
-            "public_host {:?} is not a host name or address",
-            c.public_host
+            "public_host {host:?} is not a host name or address"
         ));
     }
     if let Some(url) = &c.base_url

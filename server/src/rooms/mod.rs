@@ -83,7 +83,7 @@ impl Rooms {
         }
         let alive = self.fleet.recover(previous.clone()).await;
         log::info!(
-            "state: {} processes of the previous run, {} still serve",
+            "state: processes of the previous run: {}, still serving: {}",
             previous.len(),
             alive.len()
         );
@@ -302,13 +302,6 @@ impl Rooms {
             Ok(p) => {
                 if p.started {
                     self.metrics.spawned();
-                    log::info!(
-                        "process {} started for app {} in {} (first room {})",
-                        p.process_id,
-                        room.app_id,
-                        room.region,
-                        room.room_id
-                    );
                 }
                 Ok(p)
             }
@@ -381,11 +374,6 @@ impl Rooms {
             return;
         }
         let app_id = p.app_id.clone();
-        log::info!(
-            "process {process_id} of app {app_id} ready at {}:{}",
-            endpoints.default.host,
-            endpoints.default.port
-        );
         st.commit_event(&[Write::ProcessEndpoints {
             process_id: process_id.to_string(),
             endpoints: endpoints.clone(),
@@ -410,10 +398,6 @@ impl Rooms {
         let mut guard = self.state.lock();
         let st = &mut *guard;
         let Some(p) = st.index.processes.get(process_id) else {
-            log::info!(
-                "process {process_id} ended ({}) before any room was recorded on it",
-                describe(&cause)
-            );
             st.index
                 .early
                 .insert(process_id.to_string(), Early::Ended(cause));
@@ -459,6 +443,10 @@ impl Rooms {
                 a.unscheduled_at = Some(at.clone());
             }
             room.destroyed = true;
+        }
+        // The fleet logs its processes' lives; this says which rooms an end destroyed.
+        if open.is_empty() && cause != ExitCause::ServerRestart {
+            return;
         }
         let line = format!(
             "process {process_id} of app {app_id} ended ({}); rooms destroyed: {}",

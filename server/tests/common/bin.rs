@@ -23,8 +23,14 @@ impl Bin {
     /// Starts the binary and reads its two banner lines (panics naming `args` if it exits
     /// first).
     pub fn spawn(args: &[&str]) -> Bin {
+        Bin::spawn_with_env(args, &[])
+    }
+
+    /// [`Bin::spawn`] with variables added to the server's environment.
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> Bin {
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
