@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Reproduces the README's throughput comparison: GetConnectionInfo on the emulator (quiet, and
-# logging to /dev/null) versus nginx serving the same JSON as a static file, with
+# Reproduces the README's throughput comparison: GetConnectionInfo on the server in its simulated
+# mode (quiet, and logging to /dev/null) versus nginx serving the same JSON as a static file, with
 #   wrk -t2 -c32 -d5s URL
 # Needs wrk and nginx (apt-get install -y wrk nginx), curl and python3. Only 127.0.0.1 is used.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/emu}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 DURATION="${DURATION:-5s}"
 BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server"
 
@@ -47,10 +47,10 @@ create_room() { # base url
         -d '{"region":"London"}' >/dev/null
 }
 
-echo "building release emulator..." >&2
+echo "building the release server..." >&2
 (cd "$ROOT" && cargo build --release -q -p hathora-rooms-server)
 
-# 1. Emulator, --quiet, ephemeral port read from its first stdout line.
+# 1. The server, --quiet, ephemeral port read from its first stdout line.
 "$BIN" --port 0 --quiet --activation-delay-ms 0 >"$TMP/emu.out" &
 PIDS+=($!)
 for _ in $(seq 1 200); do [ -s "$TMP/emu.out" ] && break; sleep 0.05; done
@@ -61,7 +61,7 @@ curl -s "$EMU_URL$CI_PATH" >"$TMP/connectioninfo.json"
 QUIET="$(rps "$EMU_URL$CI_PATH")"
 kill -INT "${PIDS[-1]}"; wait "${PIDS[-1]}" || true
 
-# 2. Emulator logging every request to /dev/null.
+# 2. The server logging every request to /dev/null.
 PORT="$(free_port)"
 "$BIN" --port "$PORT" --activation-delay-ms 0 >/dev/null &
 PIDS+=($!)
@@ -103,6 +103,6 @@ wait_for "http://127.0.0.1:$NPORT/connectioninfo.json"
 NGINX="$(rps "http://127.0.0.1:$NPORT/connectioninfo.json")"
 
 echo "wrk -t2 -c32 -d$DURATION, GetConnectionInfo (${DURATION}):"
-printf '  emulator --quiet          %12s req/s\n' "$QUIET"
-printf '  emulator logging (/dev/null) %9s req/s\n' "$LOGGING"
+printf '  server --quiet            %12s req/s\n' "$QUIET"
+printf '  server logging (/dev/null) %11s req/s\n' "$LOGGING"
 printf '  nginx static JSON         %12s req/s\n' "$NGINX"
