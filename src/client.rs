@@ -2,18 +2,18 @@
 //! asynchronously on its pool. The C surface in `ffi` is a thin layer over this type.
 
 use crate::cancel::CancelToken;
+use crate::code::ResultCode;
 use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
-use crate::error::HathoraResultCode;
+use crate::http::retry::Retries;
 use crate::outcome::Outcome;
-use crate::retry::Retries;
-use crate::rooms::{Call, CallOptions, CallStep, Engine, WaitState, WaitStep};
+use crate::rooms::{Call, CallAfterAttempt, CallOptions, RoomsApi, WaitAfterAttempt, WaitState};
 use crate::validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct Client {
-    engine: Arc<Engine>,
+    api: Arc<RoomsApi>,
     dispatcher: Dispatcher,
 }
 
@@ -26,20 +26,20 @@ impl Client {
             max: config.max_workers,
             idle: config.worker_idle,
         };
-        let engine = Arc::new(Engine::new(config)?);
+        let api = Arc::new(RoomsApi::new(config)?);
         let dispatcher = Dispatcher::start(mode, sizing, capacity)
             .map_err(|e| format!("could not start worker threads: {e}"))?;
-        Ok(Client { engine, dispatcher })
+        Ok(Client { api, dispatcher })
     }
 
     pub fn config(&self) -> &ClientConfig {
-        &self.engine.config
+        &self.api.config
     }
 
     /// Runs one operation on this thread and returns its outcome.
     pub fn call(&self, call: Call, opts: &CallOptions) -> Outcome {
-        match self.engine.prepare(call, opts) {
-            Ok(call) => self.engine.execute(&call, opts, &CancelToken::default()),
+        match self.api.prepare(call, opts) {
+            Ok(call) => self.api.execute(&call, opts, &CancelToken::default()),
             Err(refused) => refused,
         }
     }
@@ -47,12 +47,12 @@ impl Client {
     /// Queues one operation; `done` runs exactly once with its outcome. On refusal (invalid
     /// argument, queue full, shut down) `done` never runs and the outcome says why.
     pub fn submit(&self, call: Call, opts: CallOptions, done: Completion) -> Result<u64, Outcome> {
-        let call = self.engine.prepare(call, &opts)?;
-        let engine = Arc::clone(&self.engine);
+        let call = self.api.prepare(call, &opts)?;
+        let api = Arc::clone(&self.api);
         // The overall deadline counts from now, not from when a worker picks the call up.
         let deadline = Instant::now() + opts.timeout.unwrap_or(self.config().timeout);
         self.dispatch(deadline, done, move |task| {
-            call_task(engine, call, opts, Retries::default(), task)
+            call_task(api, call, opts, Retries::default(), task)
         })
     }
 
@@ -67,7 +67,7 @@ impl Client {
         if let Err(refused) = self.check_wait(room_id, timeout, opts) {
             return refused;
         }
-        self.engine
+        self.api
             .wait_until_active(room_id, timeout, opts, &CancelToken::default())
     }
 
@@ -80,13 +80,13 @@ impl Client {
         done: Completion,
     ) -> Result<u64, Outcome> {
         self.check_wait(room_id, timeout, &opts)?;
-        let (engine, room_id, deadline) = (
-            Arc::clone(&self.engine),
+        let (api, room_id, deadline) = (
+            Arc::clone(&self.api),
             room_id.to_owned(),
             Instant::now() + timeout,
         );
         self.dispatch(deadline, done, move |task| {
-            wait_task(engine, room_id, opts, deadline, WaitState::default(), task)
+            wait_task(api, room_id, opts, deadline, WaitState::default(), task)
         })
     }
 
@@ -108,7 +108,7 @@ impl Client {
     /// Cancels everything in flight, runs each callback once, joins the threads. Idempotent;
     /// also done on drop.
     pub fn shutdown(&self) {
-        self.dispatcher.shutdown(|| self.engine.interrupt());
+        self.dispatcher.shutdown(|| self.api.interrupt());
     }
 
     fn check_wait(
@@ -121,7 +121,7 @@ impl Client {
         if timeout.is_zero() {
             return Err(Outcome::invalid("timeout must be greater than zero"));
         }
-        self.engine
+        self.api
             .prepare(
                 Call::GetConnectionInfo {
                     room_id: room_id.to_owned(),
@@ -139,7 +139,7 @@ impl Client {
     ) -> Result<u64, Outcome> {
         self.dispatcher.submit(deadline, done, work).map_err(|code| {
             Outcome::failure(code, match code {
-                HathoraResultCode::QueueFull => format!(
+                ResultCode::QueueFull => format!(
                     "the asynchronous queue is full ({} requests in flight); retry after some complete",
                     self.config().queue_capacity
                 ),
@@ -157,27 +157,29 @@ impl Drop for Client {
 
 /// One attempt of an asynchronous call; the wait before the next is the timer's. The call moves
 /// from step to step inside each step's job.
-fn call_task(engine: Arc<Engine>, call: Call, opts: CallOptions, so_far: Retries, task: Task) {
-    match engine.attempt(&call, &opts, task.deadline(), task.cancel_token(), so_far) {
-        CallStep::Done(out) => task.complete(out),
-        CallStep::Again(delay, next) => task.after(delay, next.count(), move |t| {
-            call_task(engine, call, opts, next, t)
+fn call_task(api: Arc<RoomsApi>, call: Call, opts: CallOptions, so_far: Retries, task: Task) {
+    match api.attempt(&call, &opts, task.deadline(), task.cancel_token(), so_far) {
+        CallAfterAttempt::Finished(out) => task.complete(out),
+        CallAfterAttempt::RetryIn(delay, next) => task.after(delay, next.count(), move |t| {
+            call_task(api, call, opts, next, t)
         }),
     }
 }
 
 fn wait_task(
-    engine: Arc<Engine>,
+    api: Arc<RoomsApi>,
     room_id: String,
     opts: CallOptions,
     deadline: Instant,
     state: WaitState,
     task: Task,
 ) {
-    match engine.wait_step(&room_id, &opts, deadline, state, task.cancel_token()) {
-        WaitStep::Done(out) => task.complete(out),
-        WaitStep::Again(delay, next) => task.after(delay, next.attempts(), move |t| {
-            wait_task(engine, room_id, opts, deadline, next, t)
-        }),
+    match api.wait_step(&room_id, &opts, deadline, state, task.cancel_token()) {
+        WaitAfterAttempt::Finished(out) => task.complete(out),
+        WaitAfterAttempt::NextAttemptIn(delay, next) => {
+            task.after(delay, next.attempts(), move |t| {
+                wait_task(api, room_id, opts, deadline, next, t)
+            })
+        }
     }
 }

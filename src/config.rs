@@ -6,13 +6,12 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 /// Where completion callbacks of asynchronous calls run.
-#[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HathoraDispatchMode {
+pub enum DispatchMode {
     /// On one of the client's worker threads, as soon as the request completes.
-    Worker = 0,
-    /// Queued; they run only inside `hathora_client_poll`, on the thread that calls it.
-    Poll = 1,
+    Worker,
+    /// Queued; they run only inside `Client::poll`, on the thread that calls it.
+    Poll,
 }
 
 /// Retry policy for 429, 500, 502, 503, 504 and connection failures.
@@ -77,7 +76,7 @@ pub struct ClientConfig {
     pub max_workers: usize,
     /// How long a worker above `min_workers` stays without work before it exits.
     pub worker_idle: Duration,
-    pub dispatch_mode: HathoraDispatchMode,
+    pub dispatch_mode: DispatchMode,
     /// Most asynchronous requests accepted and not yet completed; more fail with `QueueFull`.
     pub queue_capacity: usize,
     /// Allows `http://` to a host that is not loopback.
@@ -93,10 +92,10 @@ impl ClientConfig {
             timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
-            min_workers: HATHORA_DEFAULT_MIN_WORKERS as usize,
-            max_workers: HATHORA_DEFAULT_MAX_WORKERS as usize,
+            min_workers: DEFAULT_MIN_WORKERS,
+            max_workers: DEFAULT_MAX_WORKERS,
             worker_idle: DEFAULT_WORKER_IDLE,
-            dispatch_mode: HathoraDispatchMode::Worker,
+            dispatch_mode: DispatchMode::Worker,
             queue_capacity: 65_536,
             allow_insecure_http: false,
         }
@@ -126,34 +125,33 @@ impl ClientConfig {
 }
 
 /// Most retries a client or a call may ask for.
-pub const HATHORA_MAX_RETRIES: u32 = 20;
+pub const MAX_RETRIES: u32 = 20;
 
 /// One worker per call in flight: 256 calls at a realistic 100 ms round trip finish in about
 /// one round trip. A busy worker costs about its touched stack and TLS state (see BENCHMARKS.md).
-pub const HATHORA_DEFAULT_MAX_WORKERS: u32 = 256;
+pub const DEFAULT_MAX_WORKERS: usize = 256;
 /// One warm worker: a game's occasional call starts without spawning a thread.
-pub const HATHORA_DEFAULT_MIN_WORKERS: u32 = 1;
+pub const DEFAULT_MIN_WORKERS: usize = 1;
 /// Long enough that a matchmaker's bursts a few seconds apart reuse their workers.
-pub const HATHORA_DEFAULT_WORKER_IDLE_MS: u32 = 10_000;
-const DEFAULT_WORKER_IDLE: Duration = Duration::from_millis(HATHORA_DEFAULT_WORKER_IDLE_MS as u64);
-/// Upper bound of `max_workers`.
-pub const HATHORA_MAX_WORKERS_LIMIT: u32 = 1024;
+pub const DEFAULT_WORKER_IDLE: Duration = Duration::from_secs(10);
+/// Upper bound of `max_workers` (and `min_workers`).
+pub const MAX_WORKERS_LIMIT: usize = 1024;
 /// Upper bound of `worker_idle`.
 pub const MAX_WORKER_IDLE: Duration = Duration::from_secs(3600);
 
 pub fn check_max_workers(n: usize) -> Result<(), String> {
-    if !(1..=HATHORA_MAX_WORKERS_LIMIT as usize).contains(&n) {
+    if !(1..=MAX_WORKERS_LIMIT).contains(&n) {
         return Err(format!(
-            "max_workers must be 1 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
+            "max_workers must be 1 to {MAX_WORKERS_LIMIT}, got {n}"
         ));
     }
     Ok(())
 }
 
 pub fn check_min_workers(n: usize) -> Result<(), String> {
-    if n > HATHORA_MAX_WORKERS_LIMIT as usize {
+    if n > MAX_WORKERS_LIMIT {
         return Err(format!(
-            "min_workers must be 0 to {HATHORA_MAX_WORKERS_LIMIT}, got {n}"
+            "min_workers must be 0 to {MAX_WORKERS_LIMIT}, got {n}"
         ));
     }
     Ok(())
@@ -191,9 +189,9 @@ pub fn check_queue_capacity(n: usize) -> Result<(), String> {
 }
 
 pub fn check_max_retries(n: u32) -> Result<(), String> {
-    if n > HATHORA_MAX_RETRIES {
+    if n > MAX_RETRIES {
         return Err(format!(
-            "max_retries must be at most {HATHORA_MAX_RETRIES}, got {n}"
+            "max_retries must be at most {MAX_RETRIES}, got {n}"
         ));
     }
     Ok(())
@@ -266,47 +264,58 @@ fn is_loopback(host: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn cfg(url: &str) -> ClientConfig {
-        let mut c = ClientConfig::new("app-1");
-        c.base_url = url.into();
-        c
-    }
-
+    /// (base URL, allow_insecure_http, None when accepted or a word of the refusal)
     #[test]
-    fn urls() {
-        assert!(cfg("https://api.hathora.dev").validate().is_ok());
-        assert!(cfg("http://127.0.0.1:8080").validate().is_ok());
-        assert!(cfg("http://[::1]:8080/prefix").validate().is_ok());
-        assert!(cfg("http://localhost:1").validate().is_ok());
-        assert!(
-            cfg("http://example.com")
-                .validate()
-                .unwrap_err()
-                .contains("loopback")
-        );
-        assert!(cfg("ftp://x").validate().is_err());
-        assert!(cfg("https://").validate().is_err());
-        assert!(cfg("https://h:0").validate().is_err());
-        assert!(cfg("https://h:99999").validate().is_err());
-        assert!(cfg("https://h/x?y").validate().is_err());
-        let mut c = cfg("http://example.com");
-        c.allow_insecure_http = true;
-        assert!(c.validate().is_ok());
+    fn base_urls() {
+        #[rustfmt::skip]
+        let cases: [(&str, bool, Option<&str>); 11] = [
+            ("https://api.hathora.dev", false, None),
+            ("http://127.0.0.1:8080", false, None),
+            ("http://[::1]:8080/prefix", false, None),
+            ("http://localhost:1", false, None),
+            ("http://example.com", false, Some("loopback")),
+            ("http://example.com", true, None),
+            ("ftp://x", false, Some("https://")),
+            ("https://", false, Some("host")),
+            ("https://h:0", false, Some("port")),
+            ("https://h:99999", false, Some("port")),
+            ("https://h/x?y", false, Some("query")),
+        ];
+        for (url, allow_insecure_http, refused) in cases {
+            let mut c = ClientConfig::new("app-1");
+            c.base_url = url.into();
+            c.allow_insecure_http = allow_insecure_http;
+            match (c.validate(), refused) {
+                (Ok(()), None) => {}
+                (Err(e), Some(word)) => assert!(e.contains(word), "{url}: {e}"),
+                (got, _) => panic!("{url} (allow_insecure_http {allow_insecure_http}): {got:?}"),
+            }
+        }
     }
 
     #[test]
     fn refuses_what_cannot_work() {
-        assert!(ClientConfig::new("").validate().is_err());
-        let mut c = ClientConfig::new("a");
-        c.max_workers = 0;
-        assert!(c.validate().unwrap_err().contains("max_workers"));
-        let mut c = ClientConfig::new("a");
-        c.min_workers = 5;
-        c.max_workers = 4;
-        assert!(c.validate().unwrap_err().contains("must not exceed"));
-        let mut c = ClientConfig::new("a");
-        c.worker_idle = Duration::ZERO;
-        assert!(c.validate().unwrap_err().contains("worker_idle_ms"));
+        type Change = fn(&mut ClientConfig);
+        let cases: [(&str, Change, &str); 4] = [
+            ("no app id", |c| c.app_id.clear(), "app_id"),
+            ("no worker", |c| c.max_workers = 0, "max_workers"),
+            (
+                "a minimum above the maximum",
+                |c| (c.min_workers, c.max_workers) = (5, 4),
+                "must not exceed",
+            ),
+            (
+                "no idle time",
+                |c| c.worker_idle = Duration::ZERO,
+                "worker_idle_ms",
+            ),
+        ];
+        for (case, change, word) in cases {
+            let mut c = ClientConfig::new("a");
+            change(&mut c);
+            let e = c.validate().expect_err(case);
+            assert!(e.contains(word), "{case}: {e}");
+        }
     }
 
     #[test]

@@ -6,26 +6,25 @@
 //! short lock, and `set_sink` waits for the references of the hook it replaced to be dropped,
 //! except those held by its own thread, which cannot be waited for without a deadlock.
 
-use crate::sync;
+use crate::locks;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Severity of a log message; a hook receives messages at or below its level.
-#[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HathoraLogLevel {
-    Off = 0,
-    Error = 1,
-    Warn = 2,
-    Info = 3,
-    Debug = 4,
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
 }
 
-pub type LogSink = Box<dyn Fn(HathoraLogLevel, &str) + Send + Sync>;
+pub type LogSink = Box<dyn Fn(LogLevel, &str) + Send + Sync>;
 
 struct Hook {
-    level: HathoraLogLevel,
+    level: LogLevel,
     sink: LogSink,
 }
 
@@ -42,15 +41,15 @@ thread_local! {
 }
 
 fn slot() -> MutexGuard<'static, Option<Arc<Hook>>> {
-    sync::lock(&SLOT)
+    locks::lock(&SLOT)
 }
 
 /// Installs (or with `None`, removes) the hook. On return no call of the previous hook is still
 /// running on another thread. Called from inside a hook call, that call itself of course still
 /// runs (on this thread) until it returns.
-pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
+pub fn set_sink(level: LogLevel, sink: Option<LogSink>) {
     let new = sink
-        .filter(|_| level != HathoraLogLevel::Off)
+        .filter(|_| level != LogLevel::Off)
         .map(|sink| Arc::new(Hook { level, sink }));
     let mut guard = slot();
     MAX_LEVEL.store(
@@ -64,7 +63,7 @@ pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
     let own = IN_CALL.with(|c| c.get()) == Some(Arc::as_ptr(&old));
     let others_done = 1 + usize::from(own);
     while Arc::strong_count(&old) > others_done {
-        guard = sync::wait(&CALL_ENDED, guard);
+        guard = locks::wait(&CALL_ENDED, guard);
     }
     drop(guard);
     // The last reference is usually this one: the hook (and what it captured) is dropped here,
@@ -75,8 +74,8 @@ pub fn set_sink(level: HathoraLogLevel, sink: Option<LogSink>) {
 /// Formats and emits only when a hook wants this level. A line logged by the library while
 /// this thread is already inside the hook (a library call made by the hook) is dropped rather
 /// than delivered re-entrantly.
-pub fn emit(level: HathoraLogLevel, message: impl FnOnce() -> String) {
-    if level == HathoraLogLevel::Off || level as u32 > MAX_LEVEL.load(Ordering::Acquire) {
+pub fn emit(level: LogLevel, message: impl FnOnce() -> String) {
+    if level == LogLevel::Off || level as u32 > MAX_LEVEL.load(Ordering::Acquire) {
         return;
     }
     if IN_CALL.with(|c| c.get()).is_some() {
@@ -99,7 +98,7 @@ pub fn emit(level: HathoraLogLevel, message: impl FnOnce() -> String) {
 
 macro_rules! log_at {
     ($level:ident, $($arg:tt)*) => {
-        $crate::log::emit($crate::log::HathoraLogLevel::$level, || format!($($arg)*))
+        $crate::log::emit($crate::log::LogLevel::$level, || format!($($arg)*))
     };
 }
 pub(crate) use log_at;

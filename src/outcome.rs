@@ -1,6 +1,6 @@
 //! The result of one call, as the safe Rust API returns it and the C result object wraps it.
 
-use crate::error::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::model::{ConnectionInfo, Room};
 
 /// The message of a request ended by freeing its client (`ShutDown`), written once for every layer.
@@ -16,14 +16,16 @@ pub enum Payload {
     #[default]
     None,
     /// `RoomConnectionData`, `ConnectionInfoV2` or `RoomAllocationData`.
-    Connection(ConnectionInfo),
-    Room(Room),
+    Connection(Box<ConnectionInfo>),
+    /// Boxed like `Connection`, so that an `Outcome` (returned by value everywhere, failures
+    /// included) stays small.
+    Room(Box<Room>),
     Rooms(Vec<Room>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    pub code: HathoraResultCode,
+    pub code: ResultCode,
     /// Status of the last HTTP response, 0 when none arrived.
     pub http_status: u16,
     /// The API's error message, or the library's explanation of a failure.
@@ -38,7 +40,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// A failure that carries no HTTP exchange.
-    pub fn failure(code: HathoraResultCode, message: impl Into<String>) -> Self {
+    pub fn failure(code: ResultCode, message: impl Into<String>) -> Self {
         Outcome {
             code,
             http_status: 0,
@@ -50,11 +52,11 @@ impl Outcome {
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::failure(HathoraResultCode::InvalidArgument, message)
+        Self::failure(ResultCode::InvalidArgument, message)
     }
 
     pub fn is_ok(&self) -> bool {
-        self.code == HathoraResultCode::Ok
+        self.code == ResultCode::Ok
     }
 
     /// The body as text, for display: invalid UTF-8 shown as U+FFFD (the bytes stay in `body`).

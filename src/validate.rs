@@ -2,9 +2,9 @@
 //! argument fails at once with a clear message instead of a round trip.
 
 /// Longest roomId the API accepts, in characters of `[a-zA-Z0-9_-]`.
-pub const HATHORA_ROOM_ID_MAX_LEN: usize = 100;
+pub const ROOM_ID_MAX_LEN: usize = 100;
 /// Longest roomConfig the API accepts, in characters.
-pub const HATHORA_ROOM_CONFIG_MAX_CHARS: usize = 10_000;
+pub const ROOM_CONFIG_MAX_CHARS: usize = 10_000;
 const ID_MAX: usize = 256;
 
 /// A value quoted in a message, cut short so that a huge argument makes no huge message.
@@ -18,9 +18,9 @@ pub fn shown(v: &str) -> String {
 
 /// roomId: 1 to 100 characters of `[a-zA-Z0-9_-]`.
 pub fn room_id(name: &str, v: &str) -> Result<(), String> {
-    if v.is_empty() || v.len() > HATHORA_ROOM_ID_MAX_LEN {
+    if v.is_empty() || v.len() > ROOM_ID_MAX_LEN {
         return Err(format!(
-            "{name} must be 1 to {HATHORA_ROOM_ID_MAX_LEN} characters, got {}",
+            "{name} must be 1 to {ROOM_ID_MAX_LEN} characters, got {}",
             v.chars().count()
         ));
     }
@@ -38,9 +38,9 @@ pub fn room_id(name: &str, v: &str) -> Result<(), String> {
 /// roomConfig: at most 10,000 characters.
 pub fn room_config(name: &str, v: &str) -> Result<(), String> {
     let n = v.chars().count();
-    if n > HATHORA_ROOM_CONFIG_MAX_CHARS {
+    if n > ROOM_CONFIG_MAX_CHARS {
         return Err(format!(
-            "{name} must be at most {HATHORA_ROOM_CONFIG_MAX_CHARS} characters, got {n}"
+            "{name} must be at most {ROOM_CONFIG_MAX_CHARS} characters, got {n}"
         ));
     }
     Ok(())
@@ -93,41 +93,41 @@ pub fn client_ip(name: &str, v: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// (check, value, None when accepted or a word of the refusal)
     #[test]
-    fn room_id_limits() {
-        assert!(room_id("roomId", "a").is_ok());
-        assert!(room_id("roomId", &"a".repeat(100)).is_ok());
-        assert!(room_id("roomId", &"a".repeat(101)).is_err());
-        assert!(room_id("roomId", "").is_err());
-        assert!(room_id("roomId", "a b").unwrap_err().contains("' '"));
-        assert!(room_id("roomId", "é").is_err());
-    }
-
-    #[test]
-    fn room_config_counts_characters() {
-        assert!(room_config("roomConfig", &"é".repeat(10_000)).is_ok());
-        assert!(room_config("roomConfig", &"a".repeat(10_001)).is_err());
-    }
-
-    #[test]
-    fn dot_segments_are_not_ids() {
-        assert!(app_id("app_id", ".").unwrap_err().contains("dot segment"));
-        assert!(
-            app_id("process_id", "..")
-                .unwrap_err()
-                .contains("process_id")
-        );
-        for ok in ["...", "a.b", ".x", "x."] {
-            assert!(app_id("app_id", ok).is_ok(), "{ok}");
+    fn each_check_accepts_and_refuses_what_the_documented_limits_say() {
+        type Check = fn(&str, &str) -> Result<(), String>;
+        let (a100, a101) = ("a".repeat(100), "a".repeat(101));
+        let (e10k, a10k1) = ("é".repeat(10_000), "a".repeat(10_001));
+        #[rustfmt::skip]
+        let cases: Vec<(&str, Check, &str, Option<&str>)> = vec![
+            ("room_id", room_id, "a", None),
+            ("room_id", room_id, &a100, None),
+            ("room_id", room_id, &a101, Some("1 to 100")),
+            ("room_id", room_id, "", Some("1 to 100")),
+            ("room_id", room_id, "a b", Some("' '")),
+            ("room_id", room_id, "é", Some("[a-zA-Z0-9_-]")),
+            ("room_config", room_config, &e10k, None),
+            ("room_config", room_config, &a10k1, Some("10000")),
+            ("app_id", app_id, ".", Some("dot segment")),
+            ("process_id", app_id, "..", Some("process_id")),
+            ("app_id", app_id, "...", None),
+            ("app_id", app_id, "a.b", None),
+            ("app_id", app_id, ".x", None),
+            ("app_id", app_id, "x.", None),
+            ("region", region_name, "Sao_Paulo", None),
+            ("region", region_name, "Mars_1", None),
+            ("region", region_name, "", Some("not a region name")),
+            ("region", region_name, "Sao Paulo", Some("not a region name")),
+            ("region", region_name, "1x", Some("not a region name")),
+        ];
+        for (name, check, value, refused) in cases {
+            let case = format!("{name} {}", shown(value));
+            match (check(name, value), refused) {
+                (Ok(()), None) => {}
+                (Err(e), Some(word)) => assert!(e.contains(word), "{case}: {e}"),
+                (got, _) => panic!("{case}: {got:?}"),
+            }
         }
-    }
-
-    #[test]
-    fn regions() {
-        assert!(region_name("region", "Sao_Paulo").is_ok());
-        assert!(region_name("region", "Mars_1").is_ok());
-        assert!(region_name("region", "").is_err());
-        assert!(region_name("region", "Sao Paulo").is_err());
-        assert!(region_name("region", "1x").is_err());
     }
 }

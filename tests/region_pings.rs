@@ -5,7 +5,7 @@
 
 mod udp_beacon;
 
-use hathora_rooms::HathoraResultCode;
+use hathora_rooms::ResultCode;
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingEndpoint, PingError, PingOptions, RegionPing, measure};
 use std::time::{Duration, Instant};
@@ -296,7 +296,7 @@ fn cancel_from_another_thread_ends_the_call() {
         let cancel = cancel.clone();
         std::thread::spawn(move || {
             std::thread::sleep(ms(300));
-            cancel.cancel(HathoraResultCode::Cancelled);
+            cancel.cancel(ResultCode::Cancelled);
         })
     };
     let t0 = Instant::now();
@@ -308,8 +308,8 @@ fn cancel_from_another_thread_ends_the_call() {
     let took = t0.elapsed();
     canceller.join().unwrap();
     let err = r.expect_err("a cancelled call has no result");
-    assert_eq!(err, PingError::Cancelled(HathoraResultCode::Cancelled));
-    assert_eq!(err.code(), HathoraResultCode::Cancelled);
+    assert_eq!(err, PingError::Cancelled(ResultCode::Cancelled));
+    assert_eq!(err.code(), ResultCode::Cancelled);
     assert!(
         took < Duration::from_secs(5),
         "cancel after 300 ms of a 30 s call ended it after {took:?}"
@@ -324,13 +324,13 @@ fn cancel_from_another_thread_ends_the_call() {
 fn an_already_cancelled_token_sends_nothing() {
     let b = Beacon::v4(Faults::default());
     let cancel = CancelToken::default();
-    cancel.cancel(HathoraResultCode::ShutDown);
+    cancel.cancel(ResultCode::ShutDown);
     let r = measure(
         &[b.endpoint(Region::Dubai)],
         &PingOptions::default(),
         &cancel,
     );
-    assert_eq!(r, Err(PingError::Cancelled(HathoraResultCode::ShutDown)));
+    assert_eq!(r, Err(PingError::Cancelled(ResultCode::ShutDown)));
     std::thread::sleep(ms(100));
     assert_eq!(b.log(|l| l.received), 0, "nothing was sent");
 }
@@ -388,7 +388,7 @@ fn options_out_of_range_are_refused() {
         ),
     ] {
         let err = measure(&[], &opts, &CancelToken::default()).expect_err(case);
-        assert_eq!(err.code(), HathoraResultCode::InvalidArgument, "{case}");
+        assert_eq!(err.code(), ResultCode::InvalidArgument, "{case}");
         assert!(err.to_string().contains(says), "{case}: {err}");
     }
     assert_eq!(

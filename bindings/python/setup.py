@@ -4,6 +4,9 @@
 in the checkout this directory belongs to (CARGO_TARGET_DIR is honoured) and copy the library
 into `hathora_rooms/`. The wheel is tagged for this platform (py3-none-<platform>): it holds a
 native library but no Python extension, so it fits every Python 3 on that platform.
+
+Everything the build writes goes under cargo's target directory (target/python-build), not into
+the source tree: setuptools' build/ and the .egg-info metadata included.
 """
 
 from __future__ import annotations
@@ -39,11 +42,16 @@ def _checkout() -> Path:
     return root
 
 
-def build_native_library() -> Path:
+def _target() -> Path:
+    """Cargo's target directory of the checkout (CARGO_TARGET_DIR, relative to the checkout)."""
     root = _checkout()
     target = Path(os.environ.get("CARGO_TARGET_DIR") or root / "target")
-    if not target.is_absolute():
-        target = root / target
+    return target if target.is_absolute() else root / target
+
+
+def build_native_library() -> Path:
+    root = _checkout()
+    target = _target()
     cargo = os.environ.get("CARGO", "cargo")
     command = [cargo, "build", "--release", "--lib", "--manifest-path", str(root / "Cargo.toml")]
     print("hathora-rooms: " + " ".join(command), flush=True)
@@ -80,4 +88,11 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", platform
 
 
-setup(distclass=NativeDistribution, cmdclass={"build_py": BuildPyWithNativeLibrary, "bdist_wheel": PlatformWheel})
+BUILD_DIR = _target() / "python-build"
+BUILD_DIR.mkdir(parents=True, exist_ok=True)  # egg_info wants its egg_base to exist
+
+setup(
+    distclass=NativeDistribution,
+    cmdclass={"build_py": BuildPyWithNativeLibrary, "bdist_wheel": PlatformWheel},
+    options={"build": {"build_base": str(BUILD_DIR / "build")}, "egg_info": {"egg_base": str(BUILD_DIR)}},
+)

@@ -11,7 +11,7 @@
 //! thread hand-off costs more than the job), while at real network latency every job of a burst
 //! still gets its own worker within `BACKSTOP`.
 
-use crate::sync::{self, lock};
+use crate::locks::{self, lock};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
@@ -312,7 +312,7 @@ fn work(shared: &Arc<Shared>, me: u64) {
         s.idle += 1;
         let live = s.threads - s.retired.len();
         if live > shared.sizing.min {
-            let (g, waited) = sync::wait_timeout(&shared.wake, s, shared.sizing.idle);
+            let (g, waited) = locks::wait_timeout(&shared.wake, s, shared.sizing.idle);
             s = g;
             s.idle -= 1;
             s.woken = s.woken.saturating_sub(1);
@@ -323,7 +323,7 @@ fn work(shared: &Arc<Shared>, me: u64) {
             }
         } else {
             // At the minimum: sleep until there is work, with no periodic wake-up.
-            s = sync::wait(&shared.wake, s);
+            s = locks::wait(&shared.wake, s);
             s.idle -= 1;
             s.woken = s.woken.saturating_sub(1);
         }

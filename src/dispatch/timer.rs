@@ -4,7 +4,7 @@
 //! started, on time even while every worker is busy.
 
 use super::pool::Job;
-use crate::sync::{self, lock};
+use crate::locks::{self, lock};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
@@ -148,8 +148,8 @@ fn run(shared: &(Mutex<Timers>, Condvar)) {
         }
         t.wakes_at = t.due.peek().map(|&Reverse((at, _))| at);
         t = match t.wakes_at {
-            Some(at) => sync::wait_timeout(cv, t, at.saturating_duration_since(now)).0,
-            None => sync::wait(cv, t),
+            Some(at) => locks::wait_timeout(cv, t, at.saturating_duration_since(now)).0,
+            None => locks::wait(cv, t),
         };
     }
 }

@@ -3,11 +3,11 @@
 //! unguessable and never repeat (see `next_handle`), so a stale or uninitialised handle variable
 //! cannot name whichever client happens to be live under a small number.
 
+use super::boundary::{guard, guard_code, invalid, set_last_error, write_out};
 use super::config::HathoraConfig;
-use super::toolkit::{guard, guard_code, invalid, set_last_error, write_out};
+use super::enums::HathoraResultCode;
 use crate::client::Client;
-use crate::error::HathoraResultCode;
-use crate::sync;
+use crate::locks;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
@@ -76,7 +76,7 @@ pub(super) fn lookup(
     if handle.is_null() {
         return Err(invalid("client must not be NULL"));
     }
-    let clients = sync::read(&CLIENTS);
+    let clients = locks::read(&CLIENTS);
     clients
         .get(&(handle as usize))
         .cloned()
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn hathora_client_new(
         let cfg = unsafe { config.as_ref() }.ok_or_else(|| invalid("config must not be NULL"))?;
         let client = Client::new(cfg.config.clone()).map_err(invalid)?;
         let handle = {
-            let mut clients = sync::write(&CLIENTS);
+            let mut clients = locks::write(&CLIENTS);
             // Only a 32-bit counter that wrapped could meet a live value; skip it if so.
             let handle = std::iter::repeat_with(next_handle)
                 .find(|h| !clients.contains_key(h))
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn hathora_client_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_client_free(client: *mut HathoraClient) {
     guard((), || {
-        let removed = sync::write(&CLIENTS).remove(&(client as usize));
+        let removed = locks::write(&CLIENTS).remove(&(client as usize));
         match removed {
             Some(c) => c.shutdown(),
             None if client.is_null() => {}

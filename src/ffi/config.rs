@@ -2,9 +2,10 @@
 //! breaking callers. Setters check each value's type and range; `hathora_client_new` checks
 //! the whole configuration.
 
-use super::toolkit::{guard, guard_code, invalid, optional_str, required_str};
-use crate::config::{ClientConfig, HathoraDispatchMode, Secret};
-use crate::error::HathoraResultCode;
+use super::boundary::{guard, guard_code, invalid, optional_str, required_str};
+use super::enums::HathoraDispatchMode;
+use super::enums::HathoraResultCode;
+use crate::config::{ClientConfig, Secret};
 use std::ffi::c_char;
 use std::time::Duration;
 
@@ -311,15 +312,11 @@ pub unsafe extern "C" fn hathora_config_set_dispatch_mode(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.dispatch_mode = match dispatch_mode {
-                0 => HathoraDispatchMode::Worker,
-                1 => HathoraDispatchMode::Poll,
-                other => {
-                    return Err(format!(
-                        "dispatch_mode {other} is not a HathoraDispatchMode"
-                    ));
-                }
-            };
+            c.dispatch_mode = HathoraDispatchMode::from_u32(dispatch_mode)
+                .ok_or_else(|| {
+                    format!("dispatch_mode {dispatch_mode} is not a HathoraDispatchMode")
+                })?
+                .into();
             Ok(())
         })
     }

@@ -1,15 +1,22 @@
-//! The C ABI. Every unsafe pointer dereference of the library is in this module, every exported
-//! body runs inside a panic boundary, and every function has one uniform shape per kind.
+//! The C ABI, and all of it: every exported function, every type and number the header shows.
+//! Every unsafe pointer dereference of the library is here, every exported body runs inside a
+//! panic boundary, and every function has one uniform shape per kind. build.rs generates the C
+//! header and the C# stubs from this folder alone.
 
 pub mod client;
 pub mod config;
 pub mod enums;
-pub mod meta;
+pub mod library;
+pub mod limits;
+pub mod log;
 pub mod ops;
 pub mod result;
-pub(crate) mod toolkit;
 pub mod view;
 
-pub use crate::config::{HATHORA_MAX_RETRIES, HathoraDispatchMode};
-pub use crate::error::HathoraResultCode;
-pub use crate::log::HathoraLogLevel;
+pub(crate) mod boundary;
+
+pub use enums::{
+    HathoraDispatchMode, HathoraLogLevel, HathoraRegion, HathoraResultCode, HathoraRoomReadyStatus,
+    HathoraRoomStatus, HathoraTransportType,
+};
+pub use limits::*;

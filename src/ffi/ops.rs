@@ -3,14 +3,14 @@
 //! contract of both forms is written once, in the header's preamble (cbindgen.toml), and each
 //! operation's doc points to it.
 
-use super::client::{HathoraClient, lookup};
-use super::result::HathoraResult;
-use super::toolkit::{
+use super::boundary::{
     Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
     write_out,
 };
-use crate::error::HathoraResultCode;
-use crate::model::Region;
+use super::client::{HathoraClient, lookup};
+use super::enums::HathoraRegion;
+use super::enums::HathoraResultCode;
+use super::result::HathoraResult;
 use crate::outcome::Outcome;
 use crate::rooms::{Call, CallOptions};
 use std::ffi::{c_char, c_void};
@@ -156,7 +156,7 @@ unsafe fn blocking(
                 Err(m) => Outcome::invalid(m),
             },
         };
-        let code = outcome.code;
+        let code = HathoraResultCode::from(outcome.code);
         if let Some(m) = outcome
             .message
             .as_deref()
@@ -206,7 +206,7 @@ unsafe fn asynchronous(
         });
         let id = submit(&client, opts, done)
             .map_err(invalid)?
-            .map_err(|o| -> Refusal { (o.code, o.message.unwrap_or_default()) })?;
+            .map_err(|o| -> Refusal { (o.code.into(), o.message.unwrap_or_default()) })?;
         unsafe { write_optional(out_request_id, id) };
         Ok(HathoraResultCode::Ok)
     })
@@ -275,7 +275,8 @@ unsafe fn create_call(params: *const HathoraCreateRoomParams) -> Result<Call, St
     )?;
     let region = match unsafe { optional_str(p.region_name, "params.region_name") }? {
         Some(name) => name,
-        None => Region::from_ordinal(p.region)
+        None => HathoraRegion::from_u32(p.region)
+            .and_then(HathoraRegion::known)
             .ok_or_else(|| format!("params.region {} is not a HathoraRegion; set params.region_name for regions this library does not know", p.region))?
             .as_str()
             .to_owned(),

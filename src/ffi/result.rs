@@ -1,8 +1,8 @@
 //! The result object every call produces, and its accessors.
 
-use super::toolkit::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
+use super::boundary::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
+use super::enums::HathoraResultCode;
 use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
-use crate::error::HathoraResultCode;
 use crate::outcome::{Outcome, Payload};
 use std::ffi::{CString, c_char};
 use std::ptr::null;
@@ -49,7 +49,7 @@ impl HathoraResult {
         };
         Box::new(HathoraResult {
             request_id,
-            code: outcome.code,
+            code: outcome.code.into(),
             http_status: outcome.http_status,
             attempts: outcome.attempts,
             message: outcome.message.map(into_cstring),

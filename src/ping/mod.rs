@@ -17,7 +17,7 @@ mod resolve;
 mod sockets;
 
 pub use crate::cancel::CancelToken;
-use crate::error::HathoraResultCode;
+use crate::code::ResultCode;
 use crate::model::Region;
 use std::fmt;
 use std::net::SocketAddr;
@@ -124,18 +124,18 @@ pub enum PingError {
     /// message says which and why.
     InvalidArgument(String),
     /// The token was cancelled, with this reason (`Cancelled` or `ShutDown`).
-    Cancelled(HathoraResultCode),
+    Cancelled(ResultCode),
     /// The system refused to wait for the sockets.
     Io(String),
 }
 
 impl PingError {
     /// The result code a C caller sees.
-    pub fn code(&self) -> HathoraResultCode {
+    pub fn code(&self) -> ResultCode {
         match self {
-            Self::InvalidArgument(_) => HathoraResultCode::InvalidArgument,
+            Self::InvalidArgument(_) => ResultCode::InvalidArgument,
             Self::Cancelled(reason) => *reason,
-            Self::Io(_) => HathoraResultCode::TransportError,
+            Self::Io(_) => ResultCode::TransportError,
         }
     }
 }

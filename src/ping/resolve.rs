@@ -8,7 +8,7 @@
 
 use super::{CANCEL_CHECK, PingError};
 use crate::cancel::CancelToken;
-use crate::sync;
+use crate::locks;
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -53,7 +53,7 @@ fn resolve_with<'a>(
             Ok(answers) => {
                 let waited = await_lookups(&answers, &names, &mut results, deadline, cancel);
                 // Names nobody has taken yet are not looked up any more.
-                sync::lock(&queue).clear();
+                locks::lock(&queue).clear();
                 waited?;
             }
             Err(why) => {
@@ -131,7 +131,7 @@ fn start_lookups(
             .spawn(move || {
                 loop {
                     // Its own statement, so the lock is released before the lookup.
-                    let next = sync::lock(&queue).pop();
+                    let next = locks::lock(&queue).pop();
                     let Some((n, name, port)) = next else { return };
                     if tx.send((n, lookup(&name, port))).is_err() {
                         return; // nobody waits any more
@@ -192,7 +192,7 @@ fn fill(results: &mut [Option<Lookup>], ids: &[usize], r: Lookup) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::HathoraResultCode;
+    use crate::code::ResultCode;
 
     fn slow_or_fast(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
         match host {
@@ -287,7 +287,7 @@ mod tests {
         let c2 = cancel.clone();
         let h = thread::spawn(move || {
             thread::sleep(Duration::from_millis(100));
-            c2.cancel(HathoraResultCode::ShutDown);
+            c2.cancel(ResultCode::ShutDown);
         });
         let t0 = Instant::now();
         let r = resolve_with(
@@ -299,7 +299,7 @@ mod tests {
         h.join().unwrap();
         assert!(matches!(
             r,
-            Err(PingError::Cancelled(HathoraResultCode::ShutDown))
+            Err(PingError::Cancelled(ResultCode::ShutDown))
         ));
         assert!(t0.elapsed() < Duration::from_secs(4));
     }

@@ -1,8 +1,8 @@
 //! The nine RoomsV2 operations as data: each call's arguments, and the contract's table of
 //! method, path, auth and payload; plus the client-side checks and the JSON body of each.
 
+use crate::http::transport::Method;
 use crate::model::{CreateRoomParams, UpdateRoomConfigParams};
-use crate::transport::Method;
 use crate::validate;
 use std::time::Duration;
 

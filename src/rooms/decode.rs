@@ -2,11 +2,11 @@
 //! status, message, body and typed payload.
 
 use super::call::{OpSpec, PayloadKind};
-use crate::error::HathoraResultCode;
+use crate::code::ResultCode;
+use crate::http::retry::Attempts;
+use crate::http::transport::{AttemptError, Failure};
 use crate::model::{ApiErrorBody, ConnectionInfo, Room};
 use crate::outcome::{Outcome, Payload};
-use crate::retry::Attempts;
-use crate::transport::{AttemptError, Failure};
 
 /// Turns the retry loop's end into a result: code, status, message, body and payload.
 pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
@@ -15,15 +15,17 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
         Err(reason) => Outcome::failure(
             reason,
             match reason {
-                HathoraResultCode::ShutDown => crate::outcome::CLIENT_FREED,
+                ResultCode::ShutDown => crate::outcome::CLIENT_FREED,
                 _ => crate::outcome::CANCELLED,
             },
         ),
-        Ok(Err(AttemptError { failure, status })) => {
+        Ok(Err(AttemptError {
+            failure, status, ..
+        })) => {
             let mut out = match failure {
-                Failure::Timeout(m) => Outcome::failure(HathoraResultCode::Timeout, m),
+                Failure::Timeout(m) => Outcome::failure(ResultCode::Timeout, m),
                 Failure::Connection(m) | Failure::Fatal(m) => {
-                    Outcome::failure(HathoraResultCode::TransportError, m)
+                    Outcome::failure(ResultCode::TransportError, m)
                 }
             };
             // The status line arrived before the body failed (e.g. it was over the limit).
@@ -33,7 +35,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
         Ok(Ok(resp)) if (200..300).contains(&resp.status) => match decode(spec.payload, &resp.body)
         {
             Ok(payload) => Outcome {
-                code: HathoraResultCode::Ok,
+                code: ResultCode::Ok,
                 http_status: resp.status,
                 message: None,
                 body: resp.body,
@@ -41,7 +43,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 attempts: 0,
             },
             Err(e) => Outcome {
-                code: HathoraResultCode::DecodeError,
+                code: ResultCode::DecodeError,
                 http_status: resp.status,
                 message: Some(format!(
                     "{} answered HTTP {} with a body that is not the expected JSON: {e}",
@@ -57,7 +59,7 @@ pub(super) fn interpret(spec: &OpSpec, attempts: Attempts) -> Outcome {
                 .map(|e| e.message)
                 .unwrap_or_else(|_| format!("HTTP {} without an API error body", resp.status));
             Outcome {
-                code: HathoraResultCode::ApiError,
+                code: ResultCode::ApiError,
                 http_status: resp.status,
                 message: Some(message),
                 body: resp.body,
@@ -100,10 +102,12 @@ fn decode(kind: PayloadKind, bytes: &[u8]) -> Result<Payload, DecodeFailure> {
     let json = |e| DecodeFailure::Json(e);
     Ok(match kind {
         PayloadKind::None => Payload::None,
-        PayloadKind::Connection => {
-            Payload::Connection(serde_json::from_str::<ConnectionInfo>(body).map_err(json)?)
+        PayloadKind::Connection => Payload::Connection(Box::new(
+            serde_json::from_str::<ConnectionInfo>(body).map_err(json)?,
+        )),
+        PayloadKind::Room => {
+            Payload::Room(Box::new(serde_json::from_str::<Room>(body).map_err(json)?))
         }
-        PayloadKind::Room => Payload::Room(serde_json::from_str::<Room>(body).map_err(json)?),
         PayloadKind::Rooms => {
             Payload::Rooms(serde_json::from_str::<Vec<Room>>(body).map_err(json)?)
         }

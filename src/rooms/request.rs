@@ -66,28 +66,28 @@ mod tests {
 
     #[test]
     fn paths_are_encoded() {
-        let c = Call::GetActiveRoomsForProcess {
-            process_id: "p/1 x".into(),
-        };
-        assert_eq!(
-            c.url("http://h", "app 1"),
-            "http://h/rooms/v2/app%201/list/p%2F1%20x/active"
-        );
-        let c = Call::CreateRoom {
+        let create = Call::CreateRoom {
             region: "Tokyo".into(),
             room_id: Some("r-1".into()),
             room_config: None,
             deployment_id: None,
             client_ips: None,
         };
-        assert_eq!(c.url("", "a"), "/rooms/v2/a/create?roomId=r-1");
-        assert_eq!(
-            Call::ResumeRoom {
-                room_id: "r".into()
-            }
-            .url("", "a"),
-            "/rooms/v2/a/resume/r"
-        );
+        let active = Call::GetActiveRoomsForProcess {
+            process_id: "p/1 x".into(),
+        };
+        let resume = Call::ResumeRoom {
+            room_id: "r".into(),
+        };
+        #[rustfmt::skip]
+        let cases = [
+            (&active, "http://h", "app 1", "http://h/rooms/v2/app%201/list/p%2F1%20x/active"),
+            (&create, "", "a", "/rooms/v2/a/create?roomId=r-1"),
+            (&resume, "", "a", "/rooms/v2/a/resume/r"),
+        ];
+        for (call, base, app, url) in cases {
+            assert_eq!(call.url(base, app), url, "{}", call.name());
+        }
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Wait-until-active: GetConnectionInfo polled with growing delays until the room is active,
 //! one poll per step so that the asynchronous form holds no worker between polls.
 
+use super::api::{CallAfterAttempt, RoomsApi};
 use super::call::{Call, CallOptions};
-use super::engine::{CallStep, Engine};
 use crate::cancel::CancelToken;
-use crate::error::HathoraResultCode;
+use crate::code::ResultCode;
+use crate::http::retry::Retries;
 use crate::model::RoomReadyStatus;
 use crate::outcome::{Outcome, Payload};
-use crate::retry::Retries;
 use std::time::{Duration, Instant};
 
 /// Progress of one wait-until-active: carried from poll to poll.
@@ -28,18 +28,18 @@ impl WaitState {
     }
 }
 
-/// Where the wait-until-active loop stands after one poll.
-pub(crate) enum WaitStep {
-    Done(Outcome),
-    /// Not active yet: poll again after the delay.
-    Again(Duration, WaitState),
+/// Where the wait-until-active loop stands after one attempt of a poll.
+pub(crate) enum WaitAfterAttempt {
+    Finished(Outcome),
+    /// Not active yet (or the poll's attempt is retried): the next attempt after the delay.
+    NextAttemptIn(Duration, WaitState),
 }
 
 /// First and largest delay between two GetConnectionInfo polls of wait-until-active.
 const WAIT_FIRST_DELAY: Duration = Duration::from_millis(200);
 const WAIT_MAX_DELAY: Duration = Duration::from_secs(2);
 
-impl Engine {
+impl RoomsApi {
     /// One poll of wait-until-active.
     pub(crate) fn wait_step(
         &self,
@@ -48,7 +48,7 @@ impl Engine {
         deadline: Instant,
         mut state: WaitState,
         cancel: &CancelToken,
-    ) -> WaitStep {
+    ) -> WaitAfterAttempt {
         let call = Call::GetConnectionInfo {
             room_id: room_id.to_owned(),
         };
@@ -58,21 +58,21 @@ impl Engine {
             (Retries::default(), deadline.min(per_call))
         });
         let mut out = match self.attempt(&call, opts, poll_deadline, cancel, so_far) {
-            CallStep::Again(delay, next) => {
+            CallAfterAttempt::RetryIn(delay, next) => {
                 state.poll = Some((next, poll_deadline));
-                return WaitStep::Again(delay, state);
+                return WaitAfterAttempt::NextAttemptIn(delay, state);
             }
-            CallStep::Done(out) => out,
+            CallAfterAttempt::Finished(out) => out,
         };
         out.attempts += state.attempts;
         let active =
             matches!(&out.payload, Payload::Connection(c) if c.status == RoomReadyStatus::Active);
         let past_deadline = Instant::now() >= deadline;
-        let timed_out = out.code == HathoraResultCode::Timeout;
+        let timed_out = out.code == ResultCode::Timeout;
         if timed_out && !past_deadline {
             // Only this poll's own timeout: the wait goes on.
             state.attempts = out.attempts;
-            return WaitStep::Again(
+            return WaitAfterAttempt::NextAttemptIn(
                 WAIT_FIRST_DELAY.min(deadline.saturating_duration_since(Instant::now())),
                 state,
             );
@@ -92,12 +92,12 @@ impl Engine {
                     .or(Some(out))
             };
             let mut timed_out = last.expect("set above");
-            timed_out.code = HathoraResultCode::Timeout;
+            timed_out.code = ResultCode::Timeout;
             timed_out.message = Some(format!("room {room_id} was not active before the deadline"));
-            return WaitStep::Done(timed_out);
+            return WaitAfterAttempt::Finished(timed_out);
         }
         if !out.is_ok() || active {
-            return WaitStep::Done(out);
+            return WaitAfterAttempt::Finished(out);
         }
         let delay = WAIT_FIRST_DELAY
             .mul_f64(1.5f64.powi(state.polls.min(20) as i32))
@@ -108,7 +108,7 @@ impl Engine {
             last: Some(out),
             poll: None,
         };
-        WaitStep::Again(
+        WaitAfterAttempt::NextAttemptIn(
             delay.min(deadline.saturating_duration_since(Instant::now())),
             state,
         )
@@ -126,8 +126,8 @@ impl Engine {
         let mut state = WaitState::default();
         loop {
             match self.wait_step(room_id, opts, deadline, state, cancel) {
-                WaitStep::Done(out) => return out,
-                WaitStep::Again(delay, next) => {
+                WaitAfterAttempt::Finished(out) => return out,
+                WaitAfterAttempt::NextAttemptIn(delay, next) => {
                     if let Err(reason) = cancel.sleep(delay) {
                         let mut out = Outcome::failure(reason, "wait-until-active was cancelled");
                         out.attempts = next.attempts();

@@ -1,4 +1,4 @@
-//! Issue 13: binding drift is a test failure. include/hathora_rooms.h (generated from src/ffi)
+//! Binding drift is a test failure. include/hathora_rooms.h (generated from src/ffi)
 //! is the reference; each test checks one binding against it and lists every disagreement:
 //! - Python (ctypes): every function declared with the same argument and return types, every
 //!   struct with the same fields and types in order, every per-call option and CreateRoom
@@ -15,6 +15,9 @@
 mod header;
 mod sources;
 
+use hathora_rooms::ffi::{
+    HathoraRegion, HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType,
+};
 use hathora_rooms::model::{Region, RoomReadyStatus, RoomStatus, TransportType};
 use header::{Header, norm};
 use serde_json::Value;
@@ -218,30 +221,67 @@ fn python_fills_in_every_option_and_reads_every_view_field() {
 
 // --- Enums: Rust model, Python, emulator --------------------------------------------------------
 
-/// One known value of a Rust model enum: (ordinal, Debug name, wire string).
+/// One known value of a Rust model enum: (its C number, Debug name, wire string).
 type ModelValue = (i64, String, String);
 
-/// The wire enums of the Rust model, as (header enum, known values).
+/// The wire enums of the Rust model with the C numbers src/ffi/enums.rs gives them, as (header
+/// enum, known values); each list also holds every value the model knows.
 fn model_enums() -> Vec<(&'static str, Vec<ModelValue>)> {
-    fn known<T: std::fmt::Debug>(all: &[T], wire: impl Fn(&T) -> &str) -> Vec<ModelValue> {
-        all.iter()
-            .enumerate()
-            .map(|(i, v)| (i as i64 + 1, format!("{v:?}"), wire(v).to_owned()))
+    fn known<C: Copy, M: std::fmt::Debug + PartialEq>(
+        from_u32: fn(u32) -> Option<C>,
+        to_model: fn(C) -> Option<M>,
+        all: &[M],
+        wire: fn(&M) -> &str,
+    ) -> Vec<ModelValue> {
+        let values: Vec<(u32, M)> = (1u32..)
+            .map_while(|n| from_u32(n).map(|c| (n, to_model(c).expect("a known C value"))))
+            .collect();
+        assert_eq!(
+            values.len(),
+            all.len(),
+            "every value the model knows has a C number: {values:?}"
+        );
+        values
+            .into_iter()
+            .map(|(n, m)| (i64::from(n), format!("{m:?}"), wire(&m).to_owned()))
             .collect()
     }
     vec![
-        ("HathoraRegion", known(Region::KNOWN, Region::as_str)),
+        (
+            "HathoraRegion",
+            known(
+                HathoraRegion::from_u32,
+                HathoraRegion::known,
+                Region::KNOWN,
+                Region::as_str,
+            ),
+        ),
         (
             "HathoraRoomStatus",
-            known(RoomStatus::KNOWN, RoomStatus::as_str),
+            known(
+                HathoraRoomStatus::from_u32,
+                HathoraRoomStatus::known,
+                RoomStatus::KNOWN,
+                RoomStatus::as_str,
+            ),
         ),
         (
             "HathoraRoomReadyStatus",
-            known(RoomReadyStatus::KNOWN, RoomReadyStatus::as_str),
+            known(
+                HathoraRoomReadyStatus::from_u32,
+                HathoraRoomReadyStatus::known,
+                RoomReadyStatus::KNOWN,
+                RoomReadyStatus::as_str,
+            ),
         ),
         (
             "HathoraTransportType",
-            known(TransportType::KNOWN, TransportType::as_str),
+            known(
+                HathoraTransportType::from_u32,
+                HathoraTransportType::known,
+                TransportType::KNOWN,
+                TransportType::as_str,
+            ),
         ),
     ]
 }
@@ -271,7 +311,7 @@ fn enums_agree_in_rust_python_and_the_emulator() {
             .and_then(|(_, m)| m.iter().find(|(o, _, _)| *o == ordinal))
             .map(|(_, _, w)| w.clone())
     };
-    // Rust: the model's known values are the C enum's members 1.. in order.
+    // Rust: the model's known values, by their C numbers, are the C enum's members 1.. in order.
     for (e, known) in &model {
         let c: Vec<(i64, String)> = h.enums[*e]
             .iter()

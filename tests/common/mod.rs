@@ -1,18 +1,24 @@
 //! Test harness that drives the library through its C ABI, exactly as a C caller would,
 //! against the emulator on 127.0.0.1. Shared by the integration tests; each test binary uses a
 //! part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
-pub use hathora_rooms_server::{Emulator, EmulatorConfig};
+pub mod fake_http;
+pub mod ops;
+
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;
-pub use hathora_rooms::ffi::meta::*;
+pub use hathora_rooms::ffi::library::*;
+pub use hathora_rooms::ffi::limits::*;
+pub use hathora_rooms::ffi::log::*;
 pub use hathora_rooms::ffi::ops::*;
 pub use hathora_rooms::ffi::result::*;
 pub use hathora_rooms::ffi::view::*;
-pub use hathora_rooms::{HathoraDispatchMode, HathoraResultCode};
+pub use hathora_rooms::ffi::{HathoraDispatchMode, HathoraResultCode};
+pub use hathora_rooms_server::{Emulator, EmulatorConfig};
 use std::ffi::{CStr, CString, c_char, c_void};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::ptr::{null, null_mut};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -159,6 +165,17 @@ pub fn client_at(url: &str, tweak: impl FnOnce(*mut HathoraConfig)) -> CClient {
     })
 }
 
+/// A client with a dev token and no retries for a scripted server at `url` (`FakeHttp`).
+pub fn fake_server_client(url: &str) -> CClient {
+    client_at(url, |cfg| unsafe {
+        assert_eq!(
+            hathora_config_set_dev_token(cfg, c"token".as_ptr()),
+            Code::Ok
+        );
+        assert_eq!(set_retry(cfg, 0, 10, 10), Code::Ok);
+    })
+}
+
 pub fn client(emu: &Emulator, mode: HathoraDispatchMode) -> CClient {
     client_with(emu, mode, |_| {})
 }
@@ -171,6 +188,20 @@ unsafe impl Send for Res {}
 impl Drop for Res {
     fn drop(&mut self) {
         unsafe { hathora_result_free(self.0) }
+    }
+}
+
+/// What a failing assertion prints about a result: its code, status, message and request id
+/// (0 for a blocking call).
+impl std::fmt::Debug for Res {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Res")
+            .field("code", &self.code())
+            .field("status", &self.status())
+            .field("message", &self.message())
+            .field("attempts", &self.attempts())
+            .field("request_id", &self.request_id())
+            .finish()
     }
 }
 
@@ -358,4 +389,136 @@ pub fn assert_no_problems(problems: &[String]) {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// How a test runs an operation: its blocking form, or its asynchronous form through a
+/// collector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Form {
+    Blocking,
+    Async,
+}
+
+pub const BOTH_FORMS: [Form; 2] = [Form::Blocking, Form::Async];
+
+/// Per-call options with a deadline (0: the client's) and a retry count (-1: the client's).
+pub fn call_options(timeout_ms: u32, max_retries: i32) -> HathoraCallOptions {
+    HathoraCallOptions {
+        timeout_ms,
+        max_retries,
+        ..hathora_call_options_init()
+    }
+}
+
+/// One CreateRoom in Frankfurt in the given form; returns the result.
+pub fn create_room_in(cl: &CClient, form: Form, opts: Option<&HathoraCallOptions>) -> Res {
+    let o = opts.map_or(null(), |o| o as *const _);
+    let params = HathoraCreateRoomParams {
+        region: HathoraRegion::Frankfurt as u32,
+        ..hathora_create_room_params_init()
+    };
+    match form {
+        Form::Blocking => blocking(|out| unsafe { hathora_create_room(cl.0, &params, o, out) }),
+        Form::Async => {
+            let col = Collector::new();
+            let id = submit(&col, |cb, ud, id| unsafe {
+                hathora_create_room_async(cl.0, &params, o, cb, ud, id)
+            });
+            col.one(cl, id)
+        }
+    }
+}
+
+/// Waits until `done` holds, checking every 2 ms; fails naming `what` after `limit`.
+#[track_caller]
+pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let end = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < end, "{what}: not reached within {limit:?}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A listener whose accept queue is full: the next connect to it hangs (the kernel drops the
+/// SYN), which is how an unreachable server looks. std listens with a backlog of 128; the
+/// queue holds backlog + 1 connections. Returns the listener and the connections filling it,
+/// or None when the kernel never fills the queue (then the test says it skipped).
+pub fn hanging_listener() -> Option<(TcpListener, Vec<TcpStream>, SocketAddr)> {
+    let listener = TcpListener::bind("127.0.0.1:0").ok()?;
+    let addr = listener.local_addr().ok()?;
+    let mut held = Vec::new();
+    for _ in 0..2_000 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            Ok(s) => held.push(s),
+            Err(_) => return Some((listener, held, addr)),
+        }
+    }
+    None
+}
+
+/// A port on 127.0.0.1 that was just free: a connect to it is refused.
+pub fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Sets this thread's last error to a known sentinel, so that a check proves the message is new.
+pub fn reset_last_error(live: *mut HathoraClient) {
+    assert_eq!(
+        unsafe { hathora_client_cancel(live, 0) },
+        Code::InvalidArgument
+    );
+    assert!(last_error().starts_with("request 0 is unknown"));
+}
+
+/// A refusal's message: not empty, naming `keyword`, and not a caught panic.
+#[track_caller]
+pub fn assert_readable(label: &str, msg: &str, keyword: &str) {
+    assert!(!msg.trim().is_empty(), "{label}: empty message");
+    assert!(
+        msg.contains(keyword),
+        "{label}: message {:?} does not name {keyword:?}",
+        clip(msg)
+    );
+    assert!(
+        !msg.starts_with("internal error"),
+        "{label}: a panic was caught: {msg}"
+    );
+}
+
+/// The start of a message, short enough to print in a failure.
+pub fn clip(m: &str) -> String {
+    m.chars().take(160).collect()
+}
+
+pub const MB: usize = 1 << 20;
+
+/// A NUL-terminated byte string (bytes must not contain NUL).
+pub fn cbytes(b: &[u8]) -> Vec<u8> {
+    assert!(!b.contains(&0));
+    let mut v = b.to_vec();
+    v.push(0);
+    v
+}
+
+/// Bytes that are not UTF-8.
+pub fn invalid_utf8() -> Vec<u8> {
+    b"ab\xff\xfe\xc3(".to_vec()
+}
+
+/// The seed of every property test: each run is the same (change it to explore further).
+pub const PROPTEST_SEED: u64 = 0x4A7_4084;
+
+/// A proptest configuration of `cases` cases from `PROPTEST_SEED`.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        // Shrunk failures are printed; no regression files are written into the repository.
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(PROPTEST_SEED),
+        ..proptest::test_runner::Config::default()
+    }
 }

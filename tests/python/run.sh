@@ -72,7 +72,7 @@ install_package() {
 pytest_installed() {
     # From outside the repository, so only the installed package can be imported.
     (cd "$WORK" && HATHORA_ROOMS_TEST_INSTALLED=1 HATHORA_EMULATOR_BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server" \
-        "$VENV/bin/python" -m pytest "$ROOT/bindings/python/tests" -q -p no:cacheprovider -rs)
+        "$VENV/bin/python" -m pytest "$ROOT/tests/python" -q -p no:cacheprovider -rs)
 }
 
 start_emulator_step() {

@@ -41,6 +41,14 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public const uint HATHORA_MAX_WORKERS_LIMIT = 1024;
         /// <summary>
+        ///  Longest roomId the API accepts, in characters of `[a-zA-Z0-9_-]`.
+        /// </summary>
+        public const uint HATHORA_ROOM_ID_MAX_LEN = 100;
+        /// <summary>
+        ///  Longest roomConfig the API accepts, in characters.
+        /// </summary>
+        public const uint HATHORA_ROOM_CONFIG_MAX_CHARS = 10000;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
@@ -928,21 +936,6 @@ namespace Hathora.Rooms.Native
 
 
     /// <summary>
-    ///  Where completion callbacks of asynchronous calls run.
-    /// </summary>
-    public enum HathoraDispatchMode : uint
-    {
-        /// <summary>
-        ///  On one of the client's worker threads, as soon as the request completes.
-        /// </summary>
-        Worker = 0,
-        /// <summary>
-        ///  Queued; they run only inside `hathora_client_poll`, on the thread that calls it.
-        /// </summary>
-        Poll = 1,
-    }
-
-    /// <summary>
     ///  Outcome class of every call, blocking or asynchronous.
     /// </summary>
     public enum HathoraResultCode : uint
@@ -988,6 +981,21 @@ namespace Hathora.Rooms.Native
         ///  The asynchronous queue is full: the request was refused and no callback will run.
         /// </summary>
         QueueFull = 9,
+    }
+
+    /// <summary>
+    ///  Where completion callbacks of asynchronous calls run.
+    /// </summary>
+    public enum HathoraDispatchMode : uint
+    {
+        /// <summary>
+        ///  On one of the client's worker threads, as soon as the request completes.
+        /// </summary>
+        Worker = 0,
+        /// <summary>
+        ///  Queued; they run only inside `hathora_client_poll`, on the thread that calls it.
+        /// </summary>
+        Poll = 1,
     }
 
     /// <summary>

@@ -7,9 +7,27 @@
 //! Hathora), holding up to `roomsPerProcess` rooms; a room's stay on a process is an
 //! *allocation*.
 
+#[cfg(target_os = "linux")]
+pub mod docker;
 #[cfg(unix)]
 pub mod local;
 pub mod simulated;
+
+// What the fleets running game servers on this host (child processes, containers) share.
+#[cfg(unix)]
+mod ports;
+#[cfg(unix)]
+mod probe;
+#[cfg(target_os = "linux")]
+mod proc_net;
+#[cfg(unix)]
+mod process_env;
+#[cfg(unix)]
+mod process_log;
+#[cfg(unix)]
+mod settings;
+#[cfg(unix)]
+mod table;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -5,21 +5,11 @@ use std::time::{Duration, Instant};
 
 use hathora_rooms_server::fleet::{Fleet, Readiness};
 
+use crate::fleet_harness::summary;
 use crate::readiness::monotonic;
 use crate::support::*;
 
 const ROUNDS: usize = 30;
-
-fn summary(label: &str, mut ms: Vec<f64>) {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{label:<48} median {:7.2} ms  p90 {:7.2} ms  max {:7.2} ms",
-        at(0.5),
-        at(0.9),
-        at(1.0)
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, run on demand"]

@@ -1,15 +1,17 @@
-//! Helpers of the local fleet's tests: a fleet over the Python stand-in game server, bounded
-//! waits for its events, and /proc look-ups of the processes a test started.
+//! Helpers of the local fleet's tests: a fleet over the Python stand-in game server (with the
+//! harness shared with the Docker fleet's tests), and /proc look-ups of the processes a test
+//! started.
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use hathora_rooms_server::fleet::local::{LocalApp, LocalFleet, LocalFleetConfig};
-use hathora_rooms_server::fleet::{Fleet, FleetError, FleetEvent, PlaceRoom, Placement};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::unbounded_channel;
+
+pub use crate::fleet_harness::{TestDir, log_of, logged};
 
 /// Every wait for something that must happen is bounded by this (generous on a loaded machine).
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -38,32 +40,6 @@ pub fn game_server() -> String {
     .to_owned()
 }
 
-/// A directory of its own per test, removed afterwards.
-pub struct TestDir(pub PathBuf);
-
-impl TestDir {
-    pub fn new(case: &str) -> TestDir {
-        let dir = std::env::temp_dir().join(format!("local-fleet-{case}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TestDir(dir)
-    }
-
-    pub fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-
-    pub fn logs(&self) -> PathBuf {
-        self.0.join("logs")
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// An app running the stand-in game server with these arguments. Its processes carry
 /// `FLEET_TEST_MARKER=<marker>` so that a test can find them (and only them) in /proc.
 pub fn app(app_id: &str, marker: &str, dir: &TestDir, args: &[&str]) -> LocalApp {
@@ -85,142 +61,14 @@ pub fn config(ports: RangeInclusive<u16>, apps: Vec<LocalApp>) -> LocalFleetConf
     config
 }
 
-pub struct Harness {
-    pub fleet: LocalFleet,
-    pub events: UnboundedReceiver<FleetEvent>,
-    /// Names the test in assertion messages.
-    pub case: &'static str,
-}
+pub type Harness = crate::fleet_harness::Harness<LocalFleet>;
 
 impl Harness {
     pub fn new(case: &'static str, config: LocalFleetConfig) -> Harness {
-        capture_logs();
         let (tx, events) = unbounded_channel();
         let fleet =
             LocalFleet::new(config, tx).unwrap_or_else(|e| panic!("{case}: config refused: {e}"));
-        Harness {
-            fleet,
-            events,
-            case,
-        }
-    }
-
-    pub async fn place(&self, app_id: &str, room_id: &str) -> Result<Placement, FleetError> {
-        self.place_with(app_id, room_id, None).await
-    }
-
-    pub async fn place_with(
-        &self,
-        app_id: &str,
-        room_id: &str,
-        config: Option<&str>,
-    ) -> Result<Placement, FleetError> {
-        let room = PlaceRoom {
-            app_id: app_id.into(),
-            region: "Frankfurt".into(),
-            room_id: room_id.into(),
-            room_config: config.map(str::to_owned),
-        };
-        tokio::time::timeout(WAIT, self.fleet.place(room))
-            .await
-            .unwrap_or_else(|_| panic!("{}: place({room_id}) did not return", self.case))
-    }
-
-    pub async fn place_ok(&self, app_id: &str, room_id: &str) -> Placement {
-        self.place(app_id, room_id)
-            .await
-            .unwrap_or_else(|e| panic!("{}: place({room_id}) failed: {e:?}", self.case))
-    }
-
-    pub async fn next_event(&mut self, what: &str) -> FleetEvent {
-        match tokio::time::timeout(WAIT, self.events.recv()).await {
-            Ok(Some(event)) => event,
-            Ok(None) => panic!(
-                "{}: event channel closed while waiting for {what}",
-                self.case
-            ),
-            Err(_) => panic!(
-                "{}: no event within {WAIT:?} while waiting for {what}",
-                self.case
-            ),
-        }
-    }
-
-    /// The next event must be this process's `Ready`.
-    pub async fn expect_ready(
-        &mut self,
-        process_id: &str,
-    ) -> hathora_rooms_server::fleet::Endpoints {
-        match self.next_event("Ready").await {
-            FleetEvent::Ready {
-                process_id: id,
-                endpoints,
-            } if id == process_id => endpoints,
-            other => panic!(
-                "{}: expected Ready of {process_id}, got {other:?}",
-                self.case
-            ),
-        }
-    }
-
-    /// The next event must be this process's `Exited`; returns its cause.
-    pub async fn expect_exited(
-        &mut self,
-        process_id: &str,
-    ) -> hathora_rooms_server::fleet::ExitCause {
-        match self.next_event("Exited").await {
-            FleetEvent::Exited {
-                process_id: id,
-                cause,
-            } if id == process_id => cause,
-            other => panic!(
-                "{}: expected Exited of {process_id}, got {other:?}",
-                self.case
-            ),
-        }
-    }
-
-    /// Events of `process_id` until its `Exited` (a `Ready` of it may come first); its cause.
-    pub async fn exit_cause(&mut self, process_id: &str) -> hathora_rooms_server::fleet::ExitCause {
-        loop {
-            match self.next_event("Exited").await {
-                FleetEvent::Ready { process_id: id, .. } if id == process_id => {}
-                FleetEvent::Exited {
-                    process_id: id,
-                    cause,
-                } if id == process_id => return cause,
-                other => panic!("{}: unexpected {other:?}", self.case),
-            }
-        }
-    }
-
-    /// The next `n` events must be `Exited`; returns them sorted by process id.
-    pub async fn expect_exits(
-        &mut self,
-        n: usize,
-    ) -> Vec<(String, hathora_rooms_server::fleet::ExitCause)> {
-        let mut ended = Vec::new();
-        for _ in 0..n {
-            match self.next_event("Exited").await {
-                FleetEvent::Exited { process_id, cause } => ended.push((process_id, cause)),
-                other => panic!("{}: expected Exited, got {other:?}", self.case),
-            }
-        }
-        ended.sort_by(|a, b| a.0.cmp(&b.0));
-        ended
-    }
-
-    /// No event arrives during `quiet` (a bound on "not before", never a speed goal).
-    pub async fn expect_no_event(&mut self, quiet: Duration, why: &str) {
-        if let Ok(event) = tokio::time::timeout(quiet, self.events.recv()).await {
-            panic!("{}: {why}: unexpected event {event:?}", self.case);
-        }
-    }
-
-    pub async fn shutdown(&self) {
-        tokio::time::timeout(WAIT * 2, self.fleet.shutdown())
-            .await
-            .unwrap_or_else(|_| panic!("{}: shutdown did not return", self.case));
+        Harness::with_fleet(fleet, events, case, WAIT)
     }
 }
 
@@ -286,47 +134,6 @@ pub fn read_pid(path: &str, case: &str) -> i32 {
         .trim()
         .parse()
         .unwrap()
-}
-
-/// The text of a process's log (and its rotated part, first).
-pub fn log_of(dir: &Path, process_id: &str) -> String {
-    let old = std::fs::read_to_string(dir.join(format!("{process_id}.log.1"))).unwrap_or_default();
-    let new = std::fs::read_to_string(dir.join(format!("{process_id}.log"))).unwrap_or_default();
-    old + &new
-}
-
-/// Every `log` record of this test binary, as "LEVEL message".
-pub fn logged() -> Vec<String> {
-    LOGGER.lines.lock().unwrap().clone()
-}
-
-struct Capture {
-    lines: Mutex<Vec<String>>,
-}
-
-static LOGGER: Capture = Capture {
-    lines: Mutex::new(Vec::new()),
-};
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        let line = format!("{} {}", record.level(), record.args());
-        self.lines.lock().unwrap().push(line);
-    }
-
-    fn flush(&self) {}
-}
-
-fn capture_logs() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        log::set_logger(&LOGGER).unwrap();
-        log::set_max_level(log::LevelFilter::Info);
-    });
 }
 
 /// The environment dumped by `--env-dump`.

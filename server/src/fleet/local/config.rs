@@ -2,36 +2,18 @@
 //! The server's config layer fills these plain structs; [`LocalFleetConfig::validate`] names
 //! the first problem so that a bad config is refused before anything starts.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fleet::Transport;
-
-/// Ports handed to game servers unless configured otherwise (below Linux's ephemeral range).
-pub const DEFAULT_PORT_RANGE: RangeInclusive<u16> = 30000..=30999;
-pub const DEFAULT_PUBLIC_HOST: &str = "127.0.0.1";
-pub const DEFAULT_MAX_PROCESSES: usize = 500;
-pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
-/// Hathora's documented idle time before an empty process is stopped.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(10);
-pub const DEFAULT_LOG_MAX_BYTES: u64 = 10 * 1024 * 1024;
-
-/// What the server knows of a process about to start, for [`ProcessEnvHook`].
-#[derive(Clone, Debug)]
-pub struct NewProcess<'a> {
-    pub process_id: &'a str,
-    pub app_id: &'a str,
-    pub region: &'a str,
-}
-
-/// Variables the server adds to one new process's environment (e.g. a per-process token).
-/// Called once per spawn, off the fleet's lock; it must not block. Its values are never logged.
-pub type ProcessEnvHook = Arc<dyn Fn(&NewProcess<'_>) -> Vec<(String, String)> + Send + Sync>;
+use crate::fleet::process_env::ProcessEnvHook;
+use crate::fleet::settings::{
+    AppSettings, DEFAULT_IDLE_TIMEOUT, DEFAULT_LOG_MAX_BYTES, DEFAULT_MAX_PROCESSES,
+    DEFAULT_PORT_RANGE, DEFAULT_PUBLIC_HOST, DEFAULT_STARTUP_TIMEOUT, DEFAULT_STOP_GRACE,
+    app_settings_from_fields, validate_fleet,
+};
 
 /// The local fleet's settings.
 #[derive(Clone)]
@@ -112,70 +94,20 @@ impl LocalApp {
         }
     }
 
-    /// Ports one process of this app takes from the range.
-    pub(super) fn ports_per_process(&self) -> usize {
-        1 + self.additional_ports.len()
-    }
-
     fn validate(&self) -> Result<(), String> {
+        self.validate_common()?;
         let app = &self.app_id;
-        if app.is_empty() || app.contains('\0') {
-            return Err(format!("app id {app:?} is empty or holds a NUL"));
-        }
         if self.command.as_os_str().is_empty() {
             return Err(format!("app {app}: the command is empty"));
-        }
-        if self.rooms_per_process == 0 {
-            return Err(format!("app {app}: rooms per process must be at least 1"));
-        }
-        if self.max_processes == 0 {
-            return Err(format!("app {app}: max processes must be at least 1"));
-        }
-        if self.startup_timeout.is_zero() {
-            return Err(format!("app {app}: the startup timeout must be above zero"));
-        }
-        if self.log_max_bytes == 0 {
-            return Err(format!("app {app}: the log size cap must be above zero"));
-        }
-        if self.log_dir.as_os_str().is_empty() {
-            return Err(format!("app {app}: the log directory is empty"));
         }
         if let Some(arg) = self.args.iter().find(|a| a.contains('\0')) {
             return Err(format!("app {app}: argument {arg:?} holds a NUL"));
         }
-        for (name, value) in &self.env {
-            check_env_name(name).map_err(|e| format!("app {app}: {e}"))?;
-            if value.contains('\0') {
-                return Err(format!("app {app}: the value of {name} holds a NUL"));
-            }
-        }
-        for (what, value) in [
-            ("deployment id", &self.deployment_id),
-            ("build tag", &self.build_tag),
-        ] {
-            if value.contains('\0') {
-                return Err(format!("app {app}: the {what} holds a NUL"));
-            }
-        }
-        let mut vars = HashSet::new();
-        for port in &self.additional_ports {
-            if port.name.is_empty() || port.name.eq_ignore_ascii_case("default") {
-                return Err(format!(
-                    "app {app}: additional port name {:?} is empty or reserved",
-                    port.name
-                ));
-            }
-            if !vars.insert(port_variable(&port.name)) {
-                return Err(format!(
-                    "app {app}: additional port {:?} gives the same variable {} as another port",
-                    port.name,
-                    port_variable(&port.name)
-                ));
-            }
-        }
         Ok(())
     }
 }
+
+app_settings_from_fields!(LocalApp);
 
 impl LocalFleetConfig {
     /// No app yet; the default range, host and limits.
@@ -192,35 +124,14 @@ impl LocalFleetConfig {
 
     /// The first problem of the config, named, or `Ok`.
     pub fn validate(&self) -> Result<(), String> {
-        let (lo, hi) = (*self.port_range.start(), *self.port_range.end());
-        if lo == 0 || lo > hi {
-            return Err(format!("port range {lo}-{hi} is empty or starts at 0"));
-        }
-        if self.public_host.is_empty() || self.public_host.contains('\0') {
-            return Err("the public host name is empty or holds a NUL".into());
-        }
-        if self.base_url.contains('\0') {
-            return Err("the base URL holds a NUL".into());
-        }
-        if self.max_processes == 0 {
-            return Err("max processes must be at least 1".into());
-        }
-        let mut ids = HashSet::new();
-        for app in &self.apps {
-            app.validate()?;
-            if !ids.insert(app.app_id.as_str()) {
-                return Err(format!("app {} is configured twice", app.app_id));
-            }
-            let range = usize::from(hi - lo) + 1;
-            if app.ports_per_process() > range {
-                return Err(format!(
-                    "app {}: a process needs {} ports, the range {lo}-{hi} has {range}",
-                    app.app_id,
-                    app.ports_per_process()
-                ));
-            }
-        }
-        Ok(())
+        validate_fleet(
+            &self.port_range,
+            &self.public_host,
+            &self.base_url,
+            self.max_processes,
+            &self.apps,
+            LocalApp::validate,
+        )
     }
 }
 
@@ -237,32 +148,6 @@ impl fmt::Debug for LocalFleetConfig {
     }
 }
 
-/// `HATHORA_<NAME>_PORT` for an additional port: the name upper-cased, every character other
-/// than an ASCII letter or digit replaced by `_` (`voice-chat` → `HATHORA_VOICE_CHAT_PORT`).
-pub fn port_variable(name: &str) -> String {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("HATHORA_{name}_PORT")
-}
-
-/// A name `execve` can carry: not empty, no `=`, no NUL.
-pub(super) fn check_env_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
-        return Err(format!(
-            "environment variable name {name:?} is empty or holds '=' or a NUL"
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,13 +162,6 @@ mod tests {
         let mut app = LocalApp::new("app", "/bin/game", "/tmp/logs");
         edit(&mut app);
         fleet_with(app).validate().expect_err("refused")
-    }
-
-    #[test]
-    fn port_variables_are_upper_case_with_underscores() {
-        assert_eq!(port_variable("voice-chat"), "HATHORA_VOICE_CHAT_PORT");
-        assert_eq!(port_variable("query2"), "HATHORA_QUERY2_PORT");
-        assert_eq!(port_variable("ü x"), "HATHORA___X_PORT");
     }
 
     #[test]

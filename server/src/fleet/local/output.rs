@@ -1,16 +1,16 @@
 //! A process's stdout and stderr: one pipe shared by both (so lines keep the order the process
-//! wrote them in), drained by a task into a size-capped file. The task reads whatever arrives,
-//! so the process never blocks on a full pipe, and holds one small buffer.
+//! wrote them in), drained by a task into its size-capped log (`fleet::process_log`). The task
+//! reads whatever arrives, so the process never blocks on a full pipe, and holds one small
+//! buffer.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, PipeReader, Write};
+use std::io::{self, PipeReader};
 use std::os::fd::OwnedFd;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::net::unix::pipe;
 use tokio::sync::Notify;
+
+use crate::fleet::process_log::CappedLog;
 
 const BUFFER: usize = 8 * 1024;
 
@@ -57,63 +57,9 @@ pub(super) async fn drain(
         if !failed && let Err(e) = log.write(&buf[..n]) {
             log::warn!(
                 "process {process_id}: writing its log {} failed: {e}",
-                log.path.display()
+                log.path().display()
             );
             failed = true;
         }
     }
-}
-
-/// A process's stdout and stderr, kept to `NAME` up to the cap, then rotated once to `NAME.1`.
-pub(super) struct CappedLog {
-    path: PathBuf,
-    file: File,
-    written: u64,
-    cap: u64,
-}
-
-impl CappedLog {
-    pub(super) fn create(dir: &Path, name: &str, cap: u64) -> io::Result<CappedLog> {
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(name);
-        Ok(CappedLog {
-            file: open_log(&path)?,
-            path,
-            written: 0,
-            cap,
-        })
-    }
-
-    fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
-        while !data.is_empty() {
-            if self.written >= self.cap {
-                self.rotate()?;
-            }
-            let room = usize::try_from(self.cap - self.written).unwrap_or(usize::MAX);
-            let (now, later) = data.split_at(room.min(data.len()));
-            self.file.write_all(now)?;
-            self.written += now.len() as u64;
-            data = later;
-        }
-        Ok(())
-    }
-
-    fn rotate(&mut self) -> io::Result<()> {
-        let mut old = self.path.clone().into_os_string();
-        old.push(".1");
-        std::fs::rename(&self.path, old)?;
-        self.file = open_log(&self.path)?;
-        self.written = 0;
-        Ok(())
-    }
-}
-
-fn open_log(path: &Path) -> io::Result<File> {
-    // Owner only: a game server may print what it should not.
-    OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
 }

@@ -45,30 +45,17 @@ fn udp_bound_by(port: u16, _leader: libc::pid_t) -> bool {
 mod proc {
     use std::fs;
 
+    use crate::fleet::proc_net;
+
     /// Inodes of the UDP sockets (IPv4 and IPv6) bound to this local port.
     pub(super) fn udp_socket_inodes(port: u16) -> Vec<u64> {
-        let mut inodes = Vec::new();
-        for table in ["/proc/net/udp", "/proc/net/udp6"] {
-            let Ok(text) = fs::read_to_string(table) else {
-                continue;
-            };
-            // `sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...`
-            for line in text.lines().skip(1) {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                let local_port = fields
-                    .get(1)
-                    .and_then(|a| a.rsplit_once(':'))
-                    .and_then(|(_, p)| u16::from_str_radix(p, 16).ok());
-                let inode = fields.get(9).and_then(|i| i.parse::<u64>().ok());
-                if let (Some(p), Some(inode)) = (local_port, inode)
-                    && p == port
-                    && inode != 0
-                {
-                    inodes.push(inode);
-                }
-            }
-        }
-        inodes
+        ["/proc/net/udp", "/proc/net/udp6"]
+            .into_iter()
+            .filter_map(|table| proc_net::sockets(table).ok())
+            .flatten()
+            .filter(|s| s.local_port == port && s.inode != 0)
+            .map(|s| s.inode)
+            .collect()
     }
 
     /// One of the process's descriptors is one of these sockets.

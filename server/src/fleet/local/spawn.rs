@@ -17,7 +17,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 use super::child::Child;
-use super::output::CappedLog;
+use crate::fleet::process_log::CappedLog;
 
 /// How to start one process.
 pub(super) struct SpawnJob {

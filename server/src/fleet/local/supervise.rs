@@ -2,25 +2,21 @@
 //! the startup timeout, stops asked by the fleet (idle, shutdown), and the report of its end.
 
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, sleep_until, timeout};
+use tokio::time::timeout;
 
 use super::child::Child;
-use super::env::{ProcessVars, environment};
 use super::spawn::{SpawnJob, Spawned};
-use super::{Inner, LocalApp, Phase, SpawnState, output, ready};
+use super::{Inner, LocalApp, base_environment, output, ready};
+use crate::fleet::probe::{self, Startup};
+use crate::fleet::process_env::{ProcessVars, environment};
+use crate::fleet::table::Launch;
 use crate::fleet::{ExitCause, PlaceRoom};
 
-/// Readiness probes start this soon after the spawn and back off (doubling) up to the cap.
-const FIRST_PROBE: Duration = Duration::from_millis(1);
-const MAX_PROBE_DELAY: Duration = Duration::from_millis(20);
-/// Output wakes the probe at most this often, so that a chatty start costs little.
-const OUTPUT_PROBE_GAP: Duration = Duration::from_millis(1);
 /// How long the log may take to drain once the process group is gone.
 const DRAIN_WAIT: Duration = Duration::from_secs(2);
 
@@ -31,34 +27,24 @@ enum Ending {
     Stopped,
 }
 
-/// Starts the reserved process `id`, then watches it until it is reaped.
-pub(super) async fn run(
-    inner: Arc<Inner>,
-    id: String,
-    app: Arc<LocalApp>,
-    room: PlaceRoom,
-    ports: Vec<u16>,
-) {
+/// Starts the reserved process, then watches it until it is reaped.
+pub(super) async fn run(inner: Arc<Inner>, launch: Launch<LocalApp>) {
     let placed = Instant::now();
+    let Launch {
+        process_id: id,
+        app,
+        room,
+        ports,
+    } = launch;
     let spawned = match start(&inner, &id, &app, &room, &ports).await {
         Ok(spawned) => spawned,
         Err(reason) => {
-            log::warn!("could not start a process of app {}: {reason}", app.app_id);
-            inner.forget_unstarted(&id, reason);
+            inner.table.forget_unstarted(&id, reason);
             return;
         }
     };
     let child = spawned.child;
-    let stop = inner
-        .with_proc(&id, |p| {
-            p.child = Some(child);
-            if p.phase == Phase::Spawning {
-                p.phase = Phase::Starting;
-            }
-            p.spawned.send_replace(SpawnState::Started);
-            p.stop.subscribe()
-        })
-        .expect("a reserved process stays until its supervisor ends");
+    let stop = inner.table.started(&id, child);
     log::info!(
         "process {id} of app {} started: pid {}, ports {ports:?}",
         app.app_id,
@@ -101,7 +87,12 @@ async fn start(
         public_host: &inner.public_host,
         base_url: &inner.base_url,
     };
-    let env = environment(app, &vars, inner.process_env.as_ref())?;
+    let env = environment(
+        base_environment(app),
+        app,
+        &vars,
+        inner.process_env.as_ref(),
+    )?;
     let working_dir = app
         .working_dir
         .clone()
@@ -138,20 +129,17 @@ struct Supervisor {
     placed: Instant,
 }
 
-type Exit<'a> = Pin<&'a mut (dyn Future<Output = ()> + Send)>;
+type Exit<'a> = probe::Exit<'a, ()>;
 
 impl Supervisor {
     async fn watch(mut self, mut drain: JoinHandle<()>) {
         let exited = self.child.exited(self.inner.sigchld.clone());
         tokio::pin!(exited);
-        let ending = match self.until_ready(exited.as_mut()).await {
-            Some(ending) => ending,
-            None => self.until_end(exited.as_mut()).await,
-        };
+        let ending = self.until_ending(exited.as_mut()).await;
         if let Ending::Stopped = ending {
             self.stop_gracefully(exited.as_mut()).await;
         }
-        self.inner.with_proc(&self.id, |p| p.phase = Phase::Ended);
+        self.inner.table.mark_ended(&self.id);
         let reaped = self.child.sweep_and_reap();
         if timeout(DRAIN_WAIT, &mut drain).await.is_err() {
             // Something outside the group still holds the pipe; the log ends here.
@@ -166,63 +154,52 @@ impl Supervisor {
                 ExitCause::Exited(-1)
             }
         };
-        log::info!(
-            "process {} of app {} {}",
-            self.id,
-            self.app.app_id,
-            describe(&cause)
-        );
-        self.inner.finish(&self.id, cause);
+        self.inner.table.finish(&self.id, cause);
     }
 
-    /// Probes until it listens (`None`), exits, is asked to stop, or times out.
-    async fn until_ready(&mut self, mut exited: Exit<'_>) -> Option<Ending> {
+    /// Probes until it listens, then waits for its end; unless a stop is asked or the startup
+    /// timeout passes first.
+    async fn until_ending(&mut self, mut exited: Exit<'_>) -> Ending {
         let deadline = tokio::time::Instant::from_std(self.started + self.app.startup_timeout);
-        let mut delay = FIRST_PROBE;
-        loop {
-            if self.stop.borrow().is_some() {
-                return Some(Ending::Stopped);
-            }
-            let probed = tokio::time::Instant::now();
-            if ready::listening(self.app.transport, self.port, self.child.pid).await {
-                if self.inner.mark_ready(&self.id) {
+        let (transport, port, pid) = (self.app.transport, self.port, self.child.pid);
+        let startup = probe::until_listening(
+            || ready::listening(transport, port, pid),
+            exited.as_mut(),
+            &mut self.stop,
+            &self.output,
+            deadline,
+        )
+        .await;
+        match startup {
+            Startup::Listening => {
+                if self.inner.table.mark_ready(&self.id) {
                     log::info!(
-                        "process {} of app {} ready on port {} ({:?}) after {} ms ({} ms since placed)",
+                        "process {} of app {} ready on port {port} ({transport:?}) after {} ms ({} ms since placed)",
                         self.id,
                         self.app.app_id,
-                        self.port,
-                        self.app.transport,
                         self.started.elapsed().as_millis(),
                         self.placed.elapsed().as_millis()
                     );
                 }
-                return None;
-            }
-            tokio::select! {
-                () = &mut exited => return Some(Ending::Exited),
-                Ok(()) = self.stop.changed() => {}
-                () = sleep_until(deadline) => {
-                    log::warn!(
-                        "process {} of app {} did not listen on port {} ({:?}) within {:?}: stopping it",
-                        self.id,
-                        self.app.app_id,
-                        self.port,
-                        self.app.transport,
-                        self.app.startup_timeout
-                    );
-                    self.inner.with_proc(&self.id, |p| p.request_stop(ExitCause::StartupTimeout));
-                    return Some(Ending::Stopped);
+                match probe::until_end(exited, &mut self.stop).await {
+                    Some(()) => Ending::Exited,
+                    None => Ending::Stopped,
                 }
-                () = sleep(delay) => delay = (delay * 2).min(MAX_PROBE_DELAY),
-                () = self.output.notified() => sleep_until(probed + OUTPUT_PROBE_GAP).await,
             }
-        }
-    }
-
-    async fn until_end(&mut self, exited: Exit<'_>) -> Ending {
-        tokio::select! {
-            () = exited => Ending::Exited,
-            _ = self.stop.wait_for(Option::is_some) => Ending::Stopped,
+            Startup::Exited(()) => Ending::Exited,
+            Startup::StopAsked => Ending::Stopped,
+            Startup::TimedOut => {
+                log::warn!(
+                    "process {} of app {} did not listen on port {port} ({transport:?}) within {:?}: stopping it",
+                    self.id,
+                    self.app.app_id,
+                    self.app.startup_timeout
+                );
+                self.inner
+                    .table
+                    .request_stop(&self.id, ExitCause::StartupTimeout);
+                Ending::Stopped
+            }
         }
     }
 
@@ -238,18 +215,5 @@ impl Supervisor {
             self.child.kill();
             exited.await;
         }
-    }
-}
-
-fn describe(cause: &ExitCause) -> String {
-    match cause {
-        ExitCause::Exited(code) => format!("exited with code {code}"),
-        ExitCause::Signaled(signal) => format!("was killed by signal {signal}"),
-        ExitCause::StartupTimeout => {
-            "was stopped: it did not listen within the startup timeout".into()
-        }
-        ExitCause::Idle => "was stopped: idle".into(),
-        ExitCause::Shutdown => "was stopped: the server shuts down".into(),
-        other => format!("ended: {other:?}"),
     }
 }
