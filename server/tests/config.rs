@@ -4,41 +4,15 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 
 use common::bin::{Bin, run_to_end};
 use common::*;
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("hathora-config-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    /// Writes `name` with `text` and returns its path as a string.
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const SECRET: &str = "never-print-this-token";
 
 #[test]
 fn bad_flags_exit_2_naming_the_problem() {
-    let dir = Dir::new("flags");
+    let dir = TempDir::new("flags");
     let not_executable = dir.write("game.sh", "#!/bin/sh\nexit 0\n");
     std::fs::set_permissions(&not_executable, std::fs::Permissions::from_mode(0o644)).unwrap();
     let folder = dir.0.to_str().unwrap().to_string();
@@ -176,7 +150,7 @@ fn bad_flags_exit_2_naming_the_problem() {
 
 #[test]
 fn bad_config_files_exit_2_naming_file_line_and_key() {
-    let dir = Dir::new("files");
+    let dir = TempDir::new("files");
     let app = |extra: &str| format!("[[apps]]\napp_id = \"a\"\ntokens = [\"{SECRET}\"]\n{extra}");
     // (case, file content, extra arguments, words stderr must hold)
     let cases: Vec<(&str, String, Vec<&str>, Vec<&str>)> = vec![
@@ -343,7 +317,7 @@ fn bad_config_files_exit_2_naming_file_line_and_key() {
 
 #[test]
 fn a_config_file_serves_its_apps_without_printing_their_tokens() {
-    let dir = Dir::new("apps");
+    let dir = TempDir::new("apps");
     let file = dir.write(
         "rooms.toml",
         &format!(
@@ -396,7 +370,7 @@ transport = "udp"
 
 #[test]
 fn flags_override_the_file_and_a_flag_token_is_printed() {
-    let dir = Dir::new("override");
+    let dir = TempDir::new("override");
     let file = dir.write(
         "one.toml",
         &format!("[[apps]]\napp_id = \"solo\"\ntokens = [\"{SECRET}\"]\nrooms_per_process = 1\n"),

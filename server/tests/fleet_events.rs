@@ -24,14 +24,6 @@ fn port_json(process: &str) -> (Value, Value) {
     )
 }
 
-/// `/metrics` sample value of `series` (exact series text), 0 when absent.
-fn metric(c: &Client, series: &str) -> f64 {
-    let text = c.request("GET", "/metrics", None, None).body;
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or(0.0)
-}
-
 #[test]
 fn a_room_is_starting_until_its_process_is_ready_then_active_at_its_endpoints() {
     let (server, fleet) = start(test_config(), &[]);
@@ -85,7 +77,7 @@ fn an_exited_process_destroys_every_room_on_it_and_no_other() {
     assert_eq!(c.post(&c.api("/suspend/a3"), None).status, 204);
 
     fleet.exited("pa", ExitCause::Exited(3));
-    c.eventually("a1 and a2 destroyed", || {
+    eventually("a1 and a2 destroyed", || {
         c.info("a1")["status"] == "destroyed" && c.info("a2")["status"] == "destroyed"
     });
     for room in ["a1", "a2"] {
@@ -118,7 +110,7 @@ fn an_exited_process_destroys_every_room_on_it_and_no_other() {
         "another process's room is untouched"
     );
     assert_eq!(
-        metric(&c, r#"hathora_process_exits_total{cause="exited"}"#),
+        c.metric(r#"hathora_process_exits_total{cause="exited"}"#),
         1.0
     );
     // Only the suspend released a slot: nothing is released on a process that is gone.
@@ -146,8 +138,8 @@ fn an_exited_event_before_the_placement_is_recorded_leaves_the_room_destroyed() 
             c.post(&c.api("/create?roomId=late"), Some(r#"{"region":"Dubai"}"#))
         })
     };
-    c.eventually("the exit applied", || {
-        metric(&c, r#"hathora_process_exits_total{cause="signaled"}"#) == 1.0
+    eventually("the exit applied", || {
+        c.metric(r#"hathora_process_exits_total{cause="signaled"}"#) == 1.0
     });
     gate.notify_one();
     let r = creating.join().unwrap();
@@ -282,8 +274,8 @@ fn fleet_errors_answer_429_or_500_and_change_nothing() {
     assert!(r.retry_after.is_some());
     assert_eq!(c.info("x")["status"], "suspended");
     assert_eq!(c.info("x")["allocations"].as_array().unwrap().len(), 1);
-    assert_eq!(metric(&c, "hathora_process_spawn_failures_total"), 1.0);
-    assert_eq!(metric(&c, "hathora_process_spawns_total"), 1.0);
+    assert_eq!(c.metric("hathora_process_spawn_failures_total"), 1.0);
+    assert_eq!(c.metric("hathora_process_spawns_total"), 1.0);
 }
 
 #[test]
@@ -300,7 +292,7 @@ fn no_lock_is_held_while_the_fleet_places_a_room() {
             c.post(&c.api("/create?roomId=slow"), Some(r#"{"region":"Tokyo"}"#))
         })
     };
-    c.eventually("the slow placement began", || fleet.places().len() == 2);
+    eventually("the slow placement began", || fleet.places().len() == 2);
     // While it waits: reads, writes and another placement all answer.
     assert_eq!(c.connection_info("before")["status"], "active");
     assert_eq!(
@@ -337,7 +329,7 @@ fn a_resume_racing_a_destroy_releases_its_new_slot() {
         let c = Client::new(&c.base, &c.app_id, &c.token);
         std::thread::spawn(move || c.post(&c.api("/resume/r"), None))
     };
-    c.eventually("the resume's placement began", || fleet.places().len() == 2);
+    eventually("the resume's placement began", || fleet.places().len() == 2);
     // A second resume while the first places: refused, nothing changes.
     c.post(&c.api("/resume/r"), None).assert_error(400);
     assert_eq!(c.post(&c.api("/destroy/r"), None).status, 204);

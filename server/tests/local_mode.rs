@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use common::bin::Bin;
@@ -18,27 +18,6 @@ const GAME_SERVER: &str = concat!(
     "/tests/local_fleet/game_server.py"
 );
 const TOKEN: &str = "local-token";
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("hathora-local-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// 20 ports of their own for each test (`slot`), below Linux's ephemeral range.
 fn port_range(slot: u32) -> String {
@@ -63,16 +42,9 @@ fn read_pid(path: &str) -> i32 {
         .unwrap()
 }
 
-fn metric(c: &Client, series: &str) -> f64 {
-    let text = c.request("GET", "/metrics", None, None).body;
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
-}
-
 #[test]
 fn a_room_runs_on_a_real_process_that_gets_its_config_and_the_server_url() {
-    let dir = Dir::new("env");
+    let dir = TempDir::new("env");
     let env_dump = dir.path("env.json");
     let range = port_range(0);
     let mut bin = Bin::spawn_with_env(
@@ -144,7 +116,7 @@ fn a_room_runs_on_a_real_process_that_gets_its_config_and_the_server_url() {
 }
 
 /// A config file with a serving app and a crashing one, limits, and pid files.
-fn two_app_config(dir: &Dir, range: &str, pid_file: &str) -> String {
+fn two_app_config(dir: &TempDir, range: &str, pid_file: &str) -> String {
     let text = format!(
         r#"
 [server]
@@ -171,7 +143,7 @@ command = ["python3", "{GAME_SERVER}", "--exit", "3"]
 
 #[test]
 fn crashes_limits_and_kill_9_with_real_processes() {
-    let dir = Dir::new("crash");
+    let dir = TempDir::new("crash");
     let pid_file = dir.path("stable.pid");
     let config = two_app_config(&dir, &port_range(1), &pid_file);
     let state = dir.path("state.db");
@@ -184,7 +156,7 @@ fn crashes_limits_and_kill_9_with_real_processes() {
     eventually("the crashed room destroyed", || {
         crashy.info("doomed")["status"] == "destroyed"
     });
-    assert!(metric(&crashy, r#"hathora_process_exits_total{cause="exited"}"#) >= 1.0);
+    assert!(crashy.metric(r#"hathora_process_exits_total{cause="exited"}"#) >= 1.0);
 
     // One process of one room at most for "stable": the second room is refused with 429.
     stable.create_id("kept", "Tokyo");

@@ -5,37 +5,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::bin::{Bin, run_to_end};
 use common::*;
 use serde_json::Value;
 
 const TOKEN: &str = "state-token";
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("hathora-state-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    fn file(&self) -> PathBuf {
-        self.0.join("rooms.db")
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn serve(state: &Path) -> (Bin, Client) {
-    let state = state.to_str().unwrap();
+fn serve(state: &str) -> (Bin, Client) {
     let bin = Bin::spawn(&[
         "--state",
         state,
@@ -51,17 +27,10 @@ fn serve(state: &Path) -> (Bin, Client) {
     (bin, client)
 }
 
-fn metric(c: &Client, series: &str) -> f64 {
-    let text = c.request("GET", "/metrics", None, None).body;
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
-}
-
 #[test]
 fn kill_9_then_restart_destroys_rooms_of_dead_processes_and_keeps_ids_taken() {
-    let dir = Dir::new("kill");
-    let (mut bin, c) = serve(&dir.file());
+    let dir = TempDir::new("kill");
+    let (mut bin, c) = serve(&dir.path("rooms.db"));
     let live1 = c.create_id("live1", "London");
     let live2 = c.create_id("live2", "London");
     assert_eq!(live1["processId"], live2["processId"]);
@@ -85,7 +54,7 @@ fn kill_9_then_restart_destroys_rooms_of_dead_processes_and_keeps_ids_taken() {
 
     let status = bin.signal_and_wait(libc::SIGKILL);
     assert_eq!(status.code(), None, "killed");
-    let (_bin, c) = serve(&dir.file());
+    let (_bin, c) = serve(&dir.path("rooms.db"));
 
     for (room, was) in ["live1", "live2"].iter().zip(&before) {
         let info = c.info(room);
@@ -124,10 +93,10 @@ fn kill_9_then_restart_destroys_rooms_of_dead_processes_and_keeps_ids_taken() {
     // Both processes of the previous run (one held live1 and live2, one held nothing) ended
     // with it.
     assert_eq!(
-        metric(&c, r#"hathora_process_exits_total{cause="server_restart"}"#),
+        c.metric(r#"hathora_process_exits_total{cause="server_restart"}"#),
         2.0
     );
-    assert_eq!(metric(&c, r#"hathora_rooms{status="destroyed"}"#), 3.0);
+    assert_eq!(c.metric(r#"hathora_rooms{status="destroyed"}"#), 3.0);
 
     // Every id stays taken; new rooms work; the suspended room resumes on a new process.
     for room in ["live1", "live2", "gone", "napping"] {
@@ -152,15 +121,15 @@ fn kill_9_then_restart_destroys_rooms_of_dead_processes_and_keeps_ids_taken() {
 
 #[test]
 fn a_graceful_stop_ends_the_processes_and_the_restart_finds_nothing_running() {
-    let dir = Dir::new("graceful");
-    let (mut bin, c) = serve(&dir.file());
+    let dir = TempDir::new("graceful");
+    let (mut bin, c) = serve(&dir.path("rooms.db"));
     c.create_id("r", "Tokyo");
     assert_eq!(bin.signal_and_wait(libc::SIGTERM).code(), Some(0));
-    let (_bin, c) = serve(&dir.file());
+    let (_bin, c) = serve(&dir.path("rooms.db"));
     let info = c.info("r");
     assert_eq!(info["status"], "destroyed", "{info}");
     assert_eq!(
-        metric(&c, r#"hathora_process_exits_total{cause="server_restart"}"#),
+        c.metric(r#"hathora_process_exits_total{cause="server_restart"}"#),
         0.0
     );
     c.post(&c.api("/create?roomId=r"), Some(r#"{"region":"Tokyo"}"#))
@@ -169,11 +138,11 @@ fn a_graceful_stop_ends_the_processes_and_the_restart_finds_nothing_running() {
 
 #[test]
 fn a_state_file_in_use_by_another_server_is_refused() {
-    let dir = Dir::new("locked");
-    let (_bin, c) = serve(&dir.file());
+    let dir = TempDir::new("locked");
+    let (_bin, c) = serve(&dir.path("rooms.db"));
     c.create_id("kept", "London");
-    let file = dir.file();
-    let (code, _, stderr) = run_to_end(&["--state", file.to_str().unwrap(), "--quiet"]);
+    let file = dir.path("rooms.db");
+    let (code, _, stderr) = run_to_end(&["--state", &file, "--quiet"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("in use") && stderr.contains("rooms.db"),
@@ -188,11 +157,11 @@ fn a_state_file_in_use_by_another_server_is_refused() {
 
 #[test]
 fn a_state_file_that_cannot_be_used_exits_2_naming_the_problem() {
-    let dir = Dir::new("bad");
+    let dir = TempDir::new("bad");
     // A real state file to damage in different ways.
     let good = dir.0.join("good.db");
     {
-        let (mut bin, c) = serve(&good);
+        let (mut bin, c) = serve(good.to_str().unwrap());
         for i in 0..50 {
             c.create_id(&format!("room{i}"), "London");
         }

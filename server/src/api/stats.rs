@@ -36,25 +36,22 @@ impl Operation {
 
     /// Names under which `/metrics` counts requests: the nine, then `unknown` for a
     /// `/rooms/v2/...` request that is no operation.
-    pub(crate) const METRIC_NAMES: [&'static str; 10] = [
-        "CreateRoom",
-        "GetRoomInfo",
-        "GetActiveRoomsForProcess",
-        "GetInactiveRoomsForProcess",
-        "DestroyRoom",
-        "SuspendRoomV2Deprecated",
-        "ResumeRoom",
-        "GetConnectionInfo",
-        "UpdateRoomConfig",
-        "unknown",
-    ];
+    pub(crate) const METRIC_NAMES: [&'static str; 10] = {
+        let mut names = ["unknown"; 10];
+        let mut i = 0;
+        while i < Operation::ALL.len() {
+            names[i] = Operation::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
 
     /// Index in [`Operation::METRIC_NAMES`].
     pub(crate) fn metric_index(op: Option<Operation>) -> usize {
         op.map_or(9, |op| op as usize)
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Operation::CreateRoom => "CreateRoom",
             Operation::GetRoomInfo => "GetRoomInfo",

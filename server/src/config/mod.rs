@@ -123,10 +123,6 @@ impl ServerConfig {
         }
     }
 
-    pub fn app(&self, app_id: &str) -> Option<&AppConfig> {
-        self.apps.iter().find(|a| a.app_id == app_id)
-    }
-
     /// Every rule a config must follow; the error names the app, the key and the value.
     pub fn validate(&self) -> Result<(), ConfigError> {
         validate::server(self)

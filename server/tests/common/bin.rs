@@ -73,20 +73,6 @@ impl Bin {
         self.child.id() as i32
     }
 
-    /// The next stdout line that satisfies `want`, skipping others (lifecycle lines between
-    /// request lines); panics after [`TIMEOUT`].
-    pub fn line_where(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if want(&line) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no stdout line {what} within {TIMEOUT:?}"),
-            }
-        }
-    }
-
     /// Every stdout line available now, without waiting.
     pub fn drain(&self) -> Vec<String> {
         self.lines.try_iter().collect()
