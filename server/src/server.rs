@@ -14,7 +14,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
 
 use crate::api::{self, ApiState, Auth, Counters, FaultController, Operation, Simulated};
-use crate::config::{ConfigError, Mode, ServerConfig};
+use crate::config::{AppConfig, ConfigError, Mode, ServerConfig};
 use crate::fleet::simulated::{SimulatedApp, SimulatedFleet, SimulatedSettings};
 use crate::fleet::{Fleet, FleetEvent};
 use crate::rooms::Rooms;
@@ -128,16 +128,10 @@ impl RoomsServer {
             let _guard = runtime.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        if let Some(banner) = banner {
-            let mut out = io::stdout().lock();
-            out.write_all(banner(&url).as_bytes())?;
-            out.flush()?;
-        }
-
         let (events, events_rx) = unbounded_channel();
         let context = FleetContext {
             config: &config,
-            url,
+            url: url.clone(),
             events,
         };
         let (fleet, simulated) = {
@@ -149,6 +143,20 @@ impl RoomsServer {
             }
         };
         drop(context);
+        // The fleet is built before the banner (a fleet that refuses its config exits before
+        // a URL is printed); what is logged comes after it (the URL is the first line).
+        if let Some(banner) = banner {
+            let mut out = io::stdout().lock();
+            out.write_all(banner(&url).as_bytes())?;
+            out.flush()?;
+        }
+        if config.mode() == Mode::Local {
+            for app in &config.apps {
+                let dir = game_server_log_dir(&config, app);
+                log::info!("game server logs of app {}: {}", app.app_id, dir.display());
+            }
+        }
+
         let metrics = Arc::new(Metrics::new(&Operation::METRIC_NAMES));
         let regions: HashMap<String, Vec<String>> = config
             .apps
@@ -311,15 +319,7 @@ fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
                 app.app_id
             ))));
         };
-        let log_dir = app
-            .log_dir
-            .clone()
-            .unwrap_or_else(|| default_log_dir(config, &app.app_id));
-        log::info!(
-            "game server logs of app {}: {}",
-            app.app_id,
-            log_dir.display()
-        );
+        let log_dir = game_server_log_dir(config, app);
         let mut l = LocalApp::new(&app.app_id, &command.program, log_dir);
         l.args = command.args.clone();
         l.env = app
@@ -358,9 +358,12 @@ fn local_fleet(_context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
     )))
 }
 
-/// Where an app's game-server logs go unless configured: `logs/APP` beside the state file, or
+/// Where an app's game-server logs go: its `log_dir`, else `logs/APP` beside the state file, or
 /// under the temporary directory without one.
-fn default_log_dir(config: &ServerConfig, app_id: &str) -> std::path::PathBuf {
+fn game_server_log_dir(config: &ServerConfig, app: &AppConfig) -> std::path::PathBuf {
+    if let Some(dir) = &app.log_dir {
+        return dir.clone();
+    }
     let base = match &config.state {
         Some(state) => std::path::absolute(state)
             .ok()
@@ -370,7 +373,7 @@ fn default_log_dir(config: &ServerConfig, app_id: &str) -> std::path::PathBuf {
             .join("hathora-rooms-server")
             .join("logs"),
     };
-    base.join(app_id)
+    base.join(&app.app_id)
 }
 
 fn simulated_settings(config: &ServerConfig) -> SimulatedSettings {
