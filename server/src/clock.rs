@@ -1,22 +1,10 @@
-//! Timestamps: a monotonic instant for lifecycle decisions plus its RFC 3339 wall-clock text.
+//! Wall-clock timestamps as the API writes them.
 
-use std::time::Instant;
 use time::OffsetDateTime;
 
-#[derive(Clone, Debug)]
-pub(crate) struct Stamp {
-    pub(crate) at: Instant,
-    /// e.g. `2026-11-28T16:06:48.123Z` (UTC, millisecond precision).
-    pub(crate) text: String,
-}
-
-impl Stamp {
-    pub(crate) fn now() -> Self {
-        Stamp {
-            at: Instant::now(),
-            text: rfc3339_millis(OffsetDateTime::now_utc()),
-        }
-    }
+/// Now, e.g. `2026-11-28T16:06:48.123Z` (UTC, millisecond precision).
+pub(crate) fn now_text() -> String {
+    rfc3339_millis(OffsetDateTime::now_utc())
 }
 
 pub(crate) fn rfc3339_millis(t: OffsetDateTime) -> String {

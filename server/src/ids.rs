@@ -58,11 +58,10 @@ impl SplitMix64 {
     }
 }
 
-/// True when `id` is 1 to 100 characters of `[a-zA-Z0-9_-]`.
-pub(crate) fn valid_room_id(id: &str) -> bool {
-    (1..=100).contains(&id.len())
-        && id
-            .bytes()
+/// True when `s` is 1 to `max` characters of `[a-zA-Z0-9_-]` (room ids, app ids, port names).
+pub(crate) fn valid_name(s: &str, max: usize) -> bool {
+    (1..=max).contains(&s.len())
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
@@ -75,13 +74,13 @@ mod tests {
         let mut rng = SplitMix64::new(1);
         let id = rng.room_id();
         assert_eq!(id.len(), 13);
-        assert!(valid_room_id(&id));
+        assert!(valid_name(&id, 100));
         let u = rng.uuid();
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
-        assert!(valid_room_id(&"a".repeat(100)));
-        assert!(!valid_room_id(&"a".repeat(101)));
-        assert!(!valid_room_id(""));
-        assert!(!valid_room_id("a b"));
+        assert!(valid_name(&"a".repeat(100), 100));
+        assert!(!valid_name(&"a".repeat(101), 100));
+        assert!(!valid_name("", 100));
+        assert!(!valid_name("a b", 100));
     }
 }

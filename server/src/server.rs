@@ -1,176 +1,400 @@
-//! Accept loop and the per-request wrapper: statistics, faults, logging, JSON-only errors.
-//!
-//! Connections are served by hyper's HTTP/1 connection builder. A request whose fault says
-//! "drop" makes the service return `Err`, on which hyper closes the connection without writing
-//! a single byte of response.
+//! The composition root: opens the state, binds, picks the fleet, recovers what the previous
+//! run left, then serves until stopped. Stopping (drop, or the binary's SIGINT/SIGTERM) stops
+//! accepting, shuts the fleet down (every process stopped and waited for), applies the fleet's
+//! last events, and returns.
 
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::thread::JoinHandle;
+use std::time::Instant;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderValue, Request, Response, StatusCode, header};
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
-use tower::ServiceExt;
 
-use crate::error::json_message;
-use crate::faults::Fault;
-use crate::shared::Shared;
-use crate::stats::Operation;
+use crate::api::{self, ApiState, Auth, Counters, FaultController, Operation, Simulated};
+use crate::config::{AppConfig, ConfigError, Mode, ServerConfig};
+use crate::fleet::simulated::{SimulatedApp, SimulatedFleet, SimulatedSettings};
+use crate::fleet::{Fleet, FleetEvent};
+use crate::rooms::Rooms;
+use crate::store::{Store, StoreError};
+use crate::telemetry::{Metrics, logger};
 
-/// The service's error: hyper aborts the connection without a response.
+/// Why a server did not start.
 #[derive(Debug)]
-pub(crate) struct DroppedConnection;
+pub enum StartError {
+    /// The configuration cannot run (the binary exits 2).
+    Config(ConfigError),
+    /// The state file cannot be used: damaged, newer, in use (the binary exits 2).
+    State(StoreError),
+    /// Binding, threads (the binary exits 1).
+    Io(io::Error),
+}
 
-impl std::fmt::Display for DroppedConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by fault injection")
+impl StartError {
+    /// The binary's exit status for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartError::Config(_) | StartError::State(_) => 2,
+            StartError::Io(_) => 1,
+        }
     }
 }
 
-impl std::error::Error for DroppedConnection {}
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Config(e) => e.fmt(f),
+            StartError::State(e) => e.fmt(f),
+            StartError::Io(e) => e.fmt(f),
+        }
+    }
+}
 
-pub(crate) async fn serve(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    router: Router,
-    mut shutdown: oneshot::Receiver<()>,
+impl std::error::Error for StartError {}
+
+impl From<io::Error> for StartError {
+    fn from(e: io::Error) -> Self {
+        StartError::Io(e)
+    }
+}
+
+/// What a fleet is built with.
+pub struct FleetContext<'a> {
+    pub config: &'a ServerConfig,
+    /// The URL the API is served at (`HATHORA_BASE_URL` unless the config names another).
+    pub url: String,
+    /// Where the fleet reports processes ready and ended, in order.
+    pub events: UnboundedSender<FleetEvent>,
+}
+
+type MakeFleet<'a> = Box<dyn FnOnce(&FleetContext) -> Arc<dyn Fleet> + 'a>;
+type Banner<'a> = Box<dyn FnOnce(&str) -> String + 'a>;
+
+/// A running server. Dropping it stops it the way [`RoomsServer::shutdown`] does.
+pub struct RoomsServer {
+    addr: SocketAddr,
+    api: Arc<ApiState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RoomsServer {
+    /// Starts serving on a background thread with its own tokio runtime (2 workers), on the
+    /// fleet the config calls for. Returns once the previous run's state is recovered and the
+    /// socket listens.
+    pub fn start(config: ServerConfig) -> Result<RoomsServer, StartError> {
+        Self::launch(config, None, None)
+    }
+
+    /// Like [`RoomsServer::start`], writing `banner(url)` to stdout (flushed) before anything
+    /// is logged or served: the binary's first stdout line is the URL.
+    pub fn start_with_banner(
+        config: ServerConfig,
+        banner: impl FnOnce(&str) -> String,
+    ) -> Result<RoomsServer, StartError> {
+        Self::launch(config, Some(Box::new(banner)), None)
+    }
+
+    /// Like [`RoomsServer::start`], on the fleet `make_fleet` builds (tests, other fleets).
+    pub fn start_with_fleet(
+        config: ServerConfig,
+        make_fleet: impl FnOnce(&FleetContext) -> Arc<dyn Fleet>,
+    ) -> Result<RoomsServer, StartError> {
+        Self::launch(config, None, Some(Box::new(make_fleet)))
+    }
+
+    fn launch(
+        config: ServerConfig,
+        banner: Option<Banner>,
+        make_fleet: Option<MakeFleet>,
+    ) -> Result<RoomsServer, StartError> {
+        config.validate().map_err(StartError::Config)?;
+        if config.log_requests {
+            logger::install(log::LevelFilter::Info);
+        }
+        let store = Store::open(config.state.as_deref()).map_err(StartError::State)?;
+        let listener = std::net::TcpListener::bind((config.host, config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("hathora-rooms-server")
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (events, events_rx) = unbounded_channel();
+        let context = FleetContext {
+            config: &config,
+            url: url.clone(),
+            events,
+        };
+        let (fleet, simulated) = {
+            // A fleet may start tasks: build it inside the runtime that runs it.
+            let _guard = runtime.enter();
+            match make_fleet {
+                Some(make) => (make(&context), None),
+                None => select_fleet(&context)?,
+            }
+        };
+        drop(context);
+        // The fleet is built before the banner (a fleet that refuses its config exits before
+        // a URL is printed); what is logged comes after it (the URL is the first line).
+        if let Some(banner) = banner {
+            let mut out = io::stdout().lock();
+            out.write_all(banner(&url).as_bytes())?;
+            out.flush()?;
+        }
+        if config.mode() == Mode::Local {
+            for app in &config.apps {
+                let dir = game_server_log_dir(&config, app);
+                log::info!("game server logs of app {}: {}", app.app_id, dir.display());
+            }
+        }
+
+        let metrics = Arc::new(Metrics::new(&Operation::METRIC_NAMES));
+        let regions: HashMap<String, Vec<String>> = config
+            .apps
+            .iter()
+            .map(|a| (a.app_id.clone(), a.regions.clone()))
+            .collect();
+        let rooms = Arc::new(
+            Rooms::new(store, fleet.clone(), regions, metrics.clone())
+                .map_err(StartError::State)?,
+        );
+        let api = Arc::new(ApiState {
+            rooms: rooms.clone(),
+            auth: Auth::new(&config.apps),
+            metrics,
+            log_requests: config.log_requests,
+            started: Instant::now(),
+            simulated: simulated.map(|fleet| Simulated {
+                faults: FaultController::new(
+                    config.simulated.faults.clone(),
+                    config.simulated.drop_seed,
+                ),
+                counters: Counters::default(),
+                reset_fleet: Box::new(move || fleet.reset()),
+            }),
+        });
+        let router = api::router(api.clone());
+        let (shutdown, shutdown_rx) = oneshot::channel();
+        let (ready, serving) = std::sync::mpsc::channel();
+        let serve_api = api.clone();
+        let thread = std::thread::Builder::new()
+            .name("hathora-rooms-server".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let (stop_events, stop_rx) = oneshot::channel();
+                    let applier = tokio::spawn(apply_events(rooms.clone(), events_rx, stop_rx));
+                    rooms.recover().await;
+                    let _ = ready.send(());
+                    api::serve(listener, serve_api, router, shutdown_rx).await;
+                    fleet.shutdown().await;
+                    let _ = stop_events.send(());
+                    let _ = applier.await;
+                });
+                // Dropping the runtime cancels every connection task.
+                drop(runtime);
+            })?;
+        let server = RoomsServer {
+            addr,
+            api,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        };
+        serving
+            .recv()
+            .map_err(|_| io::Error::other("the server thread ended while starting"))?;
+        Ok(server)
+    }
+
+    /// `http://HOST:PORT`, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Stops serving, shuts the fleet down (every process stopped), and waits for it.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+
+    pub(crate) fn api(&self) -> &ApiState {
+        &self.api
+    }
+
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        logger::flush();
+    }
+}
+
+impl Drop for RoomsServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl std::fmt::Debug for RoomsServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomsServer")
+            .field("url", &self.url())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Applies the fleet's events one at a time, in order, until told to stop; then applies what
+/// is still queued (the fleet's shutdown sent its processes' ends before it returned).
+async fn apply_events(
+    rooms: Arc<Rooms>,
+    mut events: UnboundedReceiver<FleetEvent>,
+    mut stop: oneshot::Receiver<()>,
 ) {
     loop {
-        let stream = tokio::select! {
-            _ = &mut shutdown => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    // e.g. out of file descriptors: back off briefly instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                }
+        tokio::select! {
+            biased;
+            event = events.recv() => match event {
+                Some(event) => rooms.apply(event),
+                None => return,
             },
+            _ = &mut stop => {
+                while let Ok(event) = events.try_recv() {
+                    rooms.apply(event);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// The fleet, and the simulated fleet again when it is that one (for its admin endpoints).
+type Selected = (Arc<dyn Fleet>, Option<Arc<SimulatedFleet>>);
+
+/// ─── Fleet selection point ───────────────────────────────────────────────────────────────
+/// The one place that decides where rooms run: apps with a command run real game servers as
+/// child processes of this machine (`fleet/local/`), apps without one the simulated fleet.
+/// Another fleet (containers, Agones) is chosen here too.
+fn select_fleet(context: &FleetContext) -> Result<Selected, StartError> {
+    let config = context.config;
+    match config.mode() {
+        Mode::Simulated => {
+            let settings = simulated_settings(config);
+            let fleet = Arc::new(SimulatedFleet::new(settings, context.events.clone()));
+            Ok((fleet.clone(), Some(fleet)))
+        }
+        Mode::Local => Ok((local_fleet(context)?, None)),
+    }
+}
+
+#[cfg(unix)]
+fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
+    use crate::fleet::local::{AdditionalPort, LocalApp, LocalFleet, LocalFleetConfig};
+    let config = context.config;
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| context.url.clone());
+    let mut local = LocalFleetConfig::new(base_url);
+    local.port_range = config.port_range.0..=config.port_range.1;
+    local.public_host = config.public_host().to_string();
+    local.max_processes = config.max_processes.unwrap_or(usize::MAX);
+    for app in &config.apps {
+        let Some(command) = &app.command else {
+            return Err(StartError::Config(ConfigError(format!(
+                "app {:?} has no command, and other apps run real game servers",
+                app.app_id
+            ))));
         };
-        let _ = stream.set_nodelay(true);
-        let shared = shared.clone();
-        let router = router.clone();
-        tokio::spawn(async move {
-            let svc = service_fn(move |req| handle(shared.clone(), router.clone(), req));
-            let _ = http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
-        });
+        let log_dir = game_server_log_dir(config, app);
+        let mut l = LocalApp::new(&app.app_id, &command.program, log_dir);
+        l.args = command.args.clone();
+        l.env = app
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        l.rooms_per_process = u32::try_from(app.rooms_per_process).unwrap_or(u32::MAX);
+        l.transport = app.transport;
+        l.additional_ports = app
+            .additional_ports
+            .iter()
+            .map(|p| AdditionalPort {
+                name: p.name.clone(),
+                transport: p.transport,
+            })
+            .collect();
+        l.max_processes = app.max_processes.unwrap_or(usize::MAX);
+        l.startup_timeout = app.startup_timeout;
+        l.idle_timeout = app.idle_timeout;
+        l.stop_grace = app.stop_grace;
+        l.deployment_id = app.deployment_id.clone();
+        l.build_tag = app.build_tag.clone();
+        l.log_max_bytes = app.log_max_bytes;
+        local.apps.push(l);
     }
+    let fleet = LocalFleet::new(local, context.events.clone())
+        .map_err(|e| StartError::Config(ConfigError(e)))?;
+    Ok(Arc::new(fleet))
 }
 
-async fn handle(
-    shared: Arc<Shared>,
-    router: Router,
-    req: Request<Incoming>,
-) -> Result<Response<Body>, DroppedConnection> {
-    let Some(logger) = &shared.logger else {
-        return dispatch(&shared, router, req).await;
+#[cfg(not(unix))]
+fn local_fleet(_context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
+    Err(StartError::Config(ConfigError(
+        "running game servers as child processes needs a Unix system".into(),
+    )))
+}
+
+/// Where an app's game-server logs go: its `log_dir`, else `logs/APP` beside the state file, or
+/// under the temporary directory without one.
+fn game_server_log_dir(config: &ServerConfig, app: &AppConfig) -> std::path::PathBuf {
+    if let Some(dir) = &app.log_dir {
+        return dir.clone();
+    }
+    let base = match &config.state {
+        Some(state) => std::path::absolute(state)
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join("logs")))
+            .unwrap_or_else(|| "logs".into()),
+        None => std::env::temp_dir()
+            .join("hathora-rooms-server")
+            .join("logs"),
     };
-    let started = Instant::now();
-    let method = req.method().clone();
-    let target = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let result = dispatch(&shared, router, req).await;
-    let status = result.as_ref().ok().map(|r| r.status().as_u16());
-    logger.log(method, target, status, started.elapsed());
-    result
+    base.join(&app.app_id)
 }
 
-async fn dispatch(
-    shared: &Shared,
-    router: Router,
-    req: Request<Incoming>,
-) -> Result<Response<Body>, DroppedConnection> {
-    if !req.uri().path().starts_with("/rooms/v2/") {
-        return Ok(call(router, req).await);
+fn simulated_settings(config: &ServerConfig) -> SimulatedSettings {
+    SimulatedSettings {
+        activation_delay: config.simulated.activation_delay,
+        public_host: config.public_host().to_string(),
+        max_processes: config.max_processes,
+        apps: config
+            .apps
+            .iter()
+            .map(|a| SimulatedApp {
+                app_id: a.app_id.clone(),
+                rooms_per_process: a.rooms_per_process,
+                max_processes: a.max_processes,
+                transport: a.transport,
+                additional_ports: a
+                    .additional_ports
+                    .iter()
+                    .map(|p| (p.name.clone(), p.transport))
+                    .collect(),
+            })
+            .collect(),
     }
-    let op = Operation::classify(req.method(), req.uri().path());
-    shared
-        .counters
-        .record(op, req.headers().contains_key(header::AUTHORIZATION));
-    let (fault, latency) = shared.faults.next();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    match fault {
-        None => Ok(call(router, req).await),
-        Some(Fault::Drop) => Err(DroppedConnection),
-        Some(Fault::Status {
-            status,
-            retry_after,
-        }) => {
-            // Read the request as a real server would: hyper closes a connection whose request
-            // body was not read, and a client would then find its pooled connection dead.
-            let _ = req.into_body().collect().await;
-            Ok(injected(status, retry_after))
-        }
-        Some(Fault::DropAfterCommit) => {
-            let _ = call(router, req).await;
-            Err(DroppedConnection)
-        }
-        Some(Fault::Garbage) => Ok(garbage(call(router, req).await)),
-    }
-}
-
-async fn call(router: Router, req: Request<Incoming>) -> Response<Body> {
-    let resp = match router.oneshot(req.map(Body::new)).await {
-        Ok(resp) => resp,
-        Err(never) => match never {},
-    };
-    json_errors_only(resp).await
-}
-
-/// Rewrites any non-JSON error (e.g. an extractor rejection) to `{"message": ...}`.
-async fn json_errors_only(resp: Response<Body>) -> Response<Body> {
-    let status = resp.status();
-    let is_json = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if status.as_u16() < 400 || is_json {
-        return resp;
-    }
-    let text = match resp.into_body().collect().await {
-        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes())
-            .trim()
-            .to_string(),
-        Err(_) => String::new(),
-    };
-    let message = if text.is_empty() {
-        status.canonical_reason().unwrap_or("error").to_string()
-    } else {
-        text
-    };
-    json_message(status, &message)
-}
-
-fn injected(status: u16, retry_after: Option<String>) -> Response<Body> {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = json_message(status, "injected fault");
-    if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
-        resp.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    resp
-}
-
-fn garbage(resp: Response<Body>) -> Response<Body> {
-    let (mut parts, _) = resp.into_parts();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts
-        .headers
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-    Response::from_parts(parts, Body::from("<html>oops"))
 }

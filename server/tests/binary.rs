@@ -2,65 +2,12 @@
 
 mod common;
 
+use common::bin::{Bin, run_to_end};
 use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-struct Bin {
-    child: Child,
-    url: String,
-    second: String,
-    lines: mpsc::Receiver<String>,
-}
-
-fn spawn(args: &[&str]) -> Bin {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn emulator binary");
-    let stdout: ChildStdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let url = rx.recv_timeout(TIMEOUT).expect("first stdout line");
-    let second = rx.recv_timeout(TIMEOUT).expect("second stdout line");
-    Bin {
-        child,
-        url,
-        second,
-        lines: rx,
-    }
-}
-
-fn signal_and_wait(mut bin: Bin, sig: i32) -> std::process::ExitStatus {
-    let pid = bin.child.id() as i32;
-    assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        if let Some(status) = bin.child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = bin.child.kill();
-            panic!("emulator did not exit after signal {sig}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn prints_url_first_serves_and_exits_0_on_sigint() {
-    let bin = spawn(&["--port", "0"]);
+    let mut bin = Bin::spawn(&["--port", "0"]);
     assert!(bin.url.starts_with("http://127.0.0.1:"), "{}", bin.url);
     let port: u16 = bin.url.rsplit(':').next().unwrap().parse().unwrap();
     assert!(port > 0);
@@ -85,20 +32,20 @@ fn prints_url_first_serves_and_exits_0_on_sigint() {
     );
     assert!(line.ends_with("ms"), "{line}");
 
-    let status = signal_and_wait(bin, libc::SIGINT);
+    let status = bin.signal_and_wait(libc::SIGINT);
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
 
 #[test]
 fn exits_0_on_sigterm() {
-    let bin = spawn(&["--quiet"]);
-    let status = signal_and_wait(bin, libc::SIGTERM);
+    let mut bin = Bin::spawn(&["--quiet"]);
+    let status = bin.signal_and_wait(libc::SIGTERM);
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
 
 #[test]
 fn flags_configure_the_emulator() {
-    let bin = spawn(&[
+    let mut bin = Bin::spawn(&[
         "--app-id",
         "app-bin",
         "--token=tok",
@@ -139,37 +86,27 @@ fn flags_configure_the_emulator() {
     assert_ne!(a["processId"], b["processId"]);
     // --quiet: nothing more on stdout.
     assert!(bin.lines.try_recv().is_err());
-    let status = signal_and_wait(bin, libc::SIGINT);
+    let status = bin.signal_and_wait(libc::SIGINT);
     assert_eq!(status.code(), Some(0));
 }
 
 #[test]
 fn bad_arguments_exit_non_zero() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
-        .args(["--port", "notaport"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
-    let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
-        .arg("--help")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--fail-next"));
+    let (code, _, stderr) = run_to_end(&["--port", "notaport"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--port"), "{stderr}");
+    let (code, stdout, _) = run_to_end(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("--fail-next"), "{stdout}");
 }
 
 #[test]
 fn version_prints_the_crate_version_and_exits_0() {
     for flag in ["--version", "-V"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_hathora-rooms-server"))
-            .arg(flag)
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{flag}: {:?}", out.status);
+        let (code, stdout, _) = run_to_end(&[flag]);
+        assert_eq!(code, Some(0), "{flag}");
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
+            stdout,
             format!("hathora-rooms-server {}\n", env!("CARGO_PKG_VERSION")),
             "{flag}"
         );

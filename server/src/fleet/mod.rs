@@ -11,6 +11,7 @@
 pub mod docker;
 #[cfg(unix)]
 pub mod local;
+pub mod simulated;
 
 // What the fleets running game servers on this host (child processes, containers) share.
 #[cfg(unix)]

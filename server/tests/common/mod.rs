@@ -1,6 +1,10 @@
-//! Shared helpers of the emulator's integration tests: a blocking ureq client that never turns
-//! statuses into errors, a raw-socket request helper, and JSON shape assertions.
+//! Shared helpers of the server's integration tests: a blocking ureq client that never turns
+//! statuses into errors, a raw-socket request helper, JSON shape assertions, the binary as a
+//! child (`bin`) and a scripted fleet (`fleet`).
 #![allow(dead_code)]
+
+pub mod bin;
+pub mod fleet;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -46,18 +50,17 @@ impl Resp {
     }
 }
 
+/// A started emulator and a client of its app (the client's methods through `Deref`).
 pub struct Api {
     pub emu: Emulator,
-    agent: ureq::Agent,
+    client: Client,
 }
 
 impl Api {
     pub fn start(config: EmulatorConfig) -> Api {
         let emu = Emulator::start(config).expect("emulator starts");
-        Api {
-            emu,
-            agent: agent(),
-        }
+        let client = Client::new(&emu.url(), emu.app_id(), emu.token());
+        Api { emu, client }
     }
 
     /// Default config with the given activation delay.
@@ -67,18 +70,44 @@ impl Api {
             ..EmulatorConfig::default()
         })
     }
+}
+
+impl std::ops::Deref for Api {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// A client of one app of a server at `base`.
+pub struct Client {
+    pub base: String,
+    pub app_id: String,
+    pub token: String,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    pub fn new(base: &str, app_id: &str, token: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            app_id: app_id.to_string(),
+            token: token.to_string(),
+            agent: agent(),
+        }
+    }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.emu.url(), path)
+        format!("{}{}", self.base, path)
     }
 
     /// `/rooms/v2/{appId}{rest}`
     pub fn api(&self, rest: &str) -> String {
-        format!("/rooms/v2/{}{}", self.emu.app_id(), rest)
+        format!("/rooms/v2/{}{}", self.app_id, rest)
     }
 
     pub fn bearer(&self) -> String {
-        format!("Bearer {}", self.emu.token())
+        format!("Bearer {}", self.token)
     }
 
     pub fn try_request(
@@ -127,13 +156,13 @@ impl Api {
             &self.api(&format!("/create?roomId={room_id}")),
             Some(&format!(r#"{{"region":"{region}"}}"#)),
         );
-        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.status, 201, "{room_id}: {}", r.body);
         r.json()
     }
 
     pub fn info(&self, room_id: &str) -> Value {
         let r = self.get(&self.api(&format!("/info/{room_id}")));
-        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.status, 200, "{room_id}: {}", r.body);
         r.json()
     }
 
@@ -145,13 +174,13 @@ impl Api {
             None,
             None,
         );
-        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.status, 200, "{room_id}: {}", r.body);
         r.json()
     }
 
     pub fn list(&self, process_id: &str, which: &str) -> Vec<Value> {
         let r = self.get(&self.api(&format!("/list/{process_id}/{which}")));
-        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.status, 200, "{process_id} {which}: {}", r.body);
         r.json().as_array().expect("list is an array").clone()
     }
 
@@ -169,6 +198,53 @@ impl Api {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The value of one `/metrics` series (its exact text, labels included).
+    pub fn metric(&self, series: &str) -> f64 {
+        let text = self.request("GET", "/metrics", None, None).body;
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    }
+}
+
+/// A folder of its own under the temporary directory, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("hathora-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// The path of `name` in the folder.
+    pub fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_string()
+    }
+
+    /// Writes `name` with `text` and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Polls `check` every 20 ms until it is true; panics naming `what` after [`TIMEOUT`].
+pub fn eventually(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !check() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -1,4 +1,5 @@
-//! Admin endpoints under `/_emulator/` (JSON, no auth, never faulted, never counted).
+//! The simulated mode's admin endpoints under `/_emulator/` (JSON, no auth, never faulted, never
+//! counted). Not routed when real game servers run.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
-use crate::shared::Shared;
+use super::error::ApiError;
+use super::{ApiState, Simulated};
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(super) fn router() -> Router<Arc<ApiState>> {
     Router::new()
         .route(
             "/_emulator/faults",
@@ -40,7 +41,14 @@ struct FaultRequest {
     seed: Option<u64>,
 }
 
-async fn set_faults(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+/// The simulated mode's parts (the router only has these routes in that mode).
+fn sim(s: &ApiState) -> &Simulated {
+    s.simulated
+        .as_ref()
+        .expect("admin routes exist in the simulated mode only")
+}
+
+async fn set_faults(State(s): State<Arc<ApiState>>, body: Bytes) -> Result<Response, ApiError> {
     let req: FaultRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("Invalid fault request: {e}")))?;
     if let Some(status) = req.status
@@ -63,7 +71,7 @@ async fn set_faults(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Respons
             ));
         }
     };
-    let f = &s.faults;
+    let f = &sim(&s).faults;
     if let Some(seed) = req.seed {
         f.set_drop_seed(seed);
     }
@@ -88,8 +96,8 @@ async fn set_faults(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Respons
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn clear_faults(State(s): State<Arc<Shared>>) -> StatusCode {
-    s.faults.clear();
+async fn clear_faults(State(s): State<Arc<ApiState>>) -> StatusCode {
+    sim(&s).faults.clear();
     StatusCode::NO_CONTENT
 }
 
@@ -107,8 +115,8 @@ struct FaultView {
 }
 
 /// What is still armed (handy when debugging a test).
-async fn get_faults(State(s): State<Arc<Shared>>) -> Json<FaultView> {
-    let p = s.faults.plan();
+async fn get_faults(State(s): State<Arc<ApiState>>) -> Json<FaultView> {
+    let p = sim(&s).faults.plan();
     Json(FaultView {
         status: p.fail_status,
         count: p.fail_count,
@@ -121,11 +129,11 @@ async fn get_faults(State(s): State<Arc<Shared>>) -> Json<FaultView> {
     })
 }
 
-async fn stats(State(s): State<Arc<Shared>>) -> Response {
+async fn stats(State(s): State<Arc<ApiState>>) -> Response {
     Json(s.stats()).into_response()
 }
 
-async fn reset(State(s): State<Arc<Shared>>) -> StatusCode {
-    s.reset();
-    StatusCode::NO_CONTENT
+async fn reset(State(s): State<Arc<ApiState>>) -> Result<StatusCode, ApiError> {
+    s.reset()?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
-//! Request statistics: every `/rooms/v2/...` attempt is counted, faulted ones included.
+//! The nine operations, and the simulated mode's request statistics (`/_emulator/stats`,
+//! `Emulator::stats`): every `/rooms/v2/...` attempt is counted, faulted ones included.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +34,24 @@ impl Operation {
         Operation::UpdateRoomConfig,
     ];
 
-    pub(crate) fn name(self) -> &'static str {
+    /// Names under which `/metrics` counts requests: the nine, then `unknown` for a
+    /// `/rooms/v2/...` request that is no operation.
+    pub(crate) const METRIC_NAMES: [&'static str; 10] = {
+        let mut names = ["unknown"; 10];
+        let mut i = 0;
+        while i < Operation::ALL.len() {
+            names[i] = Operation::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// Index in [`Operation::METRIC_NAMES`].
+    pub(crate) fn metric_index(op: Option<Operation>) -> usize {
+        op.map_or(9, |op| op as usize)
+    }
+
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Operation::CreateRoom => "CreateRoom",
             Operation::GetRoomInfo => "GetRoomInfo",
@@ -123,7 +141,7 @@ impl Counters {
     }
 }
 
-/// A snapshot of the emulator's statistics (also served as JSON by `GET /_emulator/stats`).
+/// A snapshot of the simulated mode's statistics (also served as JSON by `GET /_emulator/stats`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
@@ -131,7 +149,7 @@ pub struct Stats {
     pub requests: u64,
     /// Attempts per operation name (all nine names present, zero when unused).
     pub by_operation: BTreeMap<String, u64>,
-    /// Rooms the emulator knows, destroyed ones included.
+    /// Rooms the server knows, destroyed ones included.
     pub rooms: usize,
     /// GetConnectionInfo requests that carried an `Authorization` header (the SDKs send none).
     pub connection_info_with_auth: u64,
@@ -166,5 +184,19 @@ mod tests {
         assert_eq!(c(&Method::GET, "/rooms/v2/a/destroy/r"), None);
         assert_eq!(c(&Method::GET, "/rooms/v2/a/info/"), None);
         assert_eq!(c(&Method::GET, "/_emulator/stats"), None);
+    }
+
+    #[test]
+    fn metric_names_are_the_operation_names() {
+        for op in Operation::ALL {
+            assert_eq!(
+                Operation::METRIC_NAMES[Operation::metric_index(Some(op))],
+                op.name()
+            );
+        }
+        assert_eq!(
+            Operation::METRIC_NAMES[Operation::metric_index(None)],
+            "unknown"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! Checks run in this order: bearer token (401, skipped for connectioninfo), app id (404),
 //! request body (400 for CreateRoom, 422 for UpdateRoomConfig, which declares no 400), field
 //! validation (422), then the room / process itself (404; a taken roomId 422, resuming a room
-//! that is not suspended 400). Every error status is one the operation declares.
+//! that is not suspended 400; no capacity 429, a game server that cannot start 500). Every
+//! error status is one the operation declares.
 
 use std::sync::Arc;
 
@@ -11,20 +12,21 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
-use crate::ids::valid_room_id;
-use crate::shared::Shared;
-use crate::wire::{self, CreateRoomParams, MAX_ROOM_CONFIG_CHARS, REGIONS, UpdateRoomConfigParams};
+use super::ApiState;
+use super::error::ApiError;
+use super::wire::{self, CreateRoomParams, MAX_ROOM_CONFIG_CHARS, REGIONS, UpdateRoomConfigParams};
+use crate::ids::valid_name;
+use crate::rooms::{Placed, RoomsError};
 
-type S = State<Arc<Shared>>;
+type S = State<Arc<ApiState>>;
 type ApiResult = Result<Response, ApiError>;
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(super) fn router() -> Router<Arc<ApiState>> {
     Router::new()
         .route("/rooms/v2/{app_id}/create", post(create))
         .route("/rooms/v2/{app_id}/info/{room_id}", get(info))
@@ -46,29 +48,6 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/rooms/v2/{app_id}/update/{room_id}", post(update))
 }
 
-fn check_app(s: &Shared, app_id: &str) -> Result<(), ApiError> {
-    if app_id == s.app_id {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format!("App {app_id} not found")))
-    }
-}
-
-/// 401 unless `Authorization: Bearer <token>` matches, then 404 for an unknown app.
-fn authorize(s: &Shared, headers: &HeaderMap, app_id: &str) -> Result<(), ApiError> {
-    let ok = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && token.trim() == s.token
-        });
-    if !ok {
-        return Err(ApiError::unauthorized());
-    }
-    check_app(s, app_id)
-}
-
 /// A body that does not parse is 400 where the operation declares 400 (CreateRoom), else 422
 /// (UpdateRoomConfig declares no 400): an undeclared status would reach the official SDKs'
 /// callers as a generic SDKError instead of ApiError.
@@ -77,11 +56,19 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes, status: StatusCode) -> Result<T
         .map_err(|e| ApiError::new(status, format!("Invalid request body: {e}")))
 }
 
+/// At most 10,000 characters, and no NUL: a room config becomes a game server's
+/// `HATHORA_INITIAL_ROOM_CONFIG`, and no process environment can hold a NUL. Refused in the
+/// simulated mode too, so that what works there works with real game servers.
 fn check_room_config(config: &str) -> Result<(), ApiError> {
     let chars = config.chars().count();
     if chars > MAX_ROOM_CONFIG_CHARS {
         return Err(ApiError::unprocessable(format!(
             "roomConfig is {chars} characters long, at most {MAX_ROOM_CONFIG_CHARS} are allowed"
+        )));
+    }
+    if let Some(at) = config.chars().position(|c| c == '\0') {
+        return Err(ApiError::unprocessable(format!(
+            "roomConfig contains a NUL character (at character {at}), which cannot reach a game server: it travels in the HATHORA_INITIAL_ROOM_CONFIG environment variable"
         )));
     }
     Ok(())
@@ -96,12 +83,27 @@ fn query_room_id(query: Option<&str>) -> Result<Option<String>, ApiError> {
     else {
         return Ok(None);
     };
-    if !valid_room_id(&id) {
+    if !valid_name(&id, 100) {
         return Err(ApiError::unprocessable(
             "roomId must be 1 to 100 characters of [a-zA-Z0-9_-]",
         ));
     }
     Ok(Some(id.into_owned()))
+}
+
+/// Runs a placement to its end on its own task: a client that hangs up must not cancel it
+/// halfway (a process started, its room not recorded).
+async fn detached<F>(placement: F) -> Result<Placed, ApiError>
+where
+    F: Future<Output = Result<Placed, RoomsError>> + Send + 'static,
+{
+    match tokio::spawn(placement).await {
+        Ok(placed) => Ok(placed?),
+        Err(e) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the placement failed: {e}"),
+        )),
+    }
 }
 
 async fn create(
@@ -111,7 +113,7 @@ async fn create(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
+    s.auth.authorize(&headers, &app_id)?;
     let params: CreateRoomParams = parse_body(&body, StatusCode::BAD_REQUEST)?;
     let room_id = query_room_id(query.as_deref())?;
     if !REGIONS.contains(&params.region.as_str()) {
@@ -123,11 +125,18 @@ async fn create(
     if let Some(config) = &params.room_config {
         check_room_config(config)?;
     }
-    let data = s
-        .store
-        .lock()
-        .create(room_id, &params.region, params.room_config)?;
-    Ok((StatusCode::CREATED, Json(data)).into_response())
+    let rooms = s.rooms.clone();
+    let placed = detached(async move {
+        rooms
+            .create(&app_id, room_id, &params.region, params.room_config)
+            .await
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(wire::RoomConnectionData::from(placed)),
+    )
+        .into_response())
 }
 
 async fn info(
@@ -135,9 +144,26 @@ async fn info(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    let room: wire::Room = s.store.lock().info(&room_id)?;
-    Ok(Json(room).into_response())
+    s.auth.authorize(&headers, &app_id)?;
+    let room = s.rooms.info(&app_id, &room_id)?;
+    Ok(Json(wire::Room::from(room)).into_response())
+}
+
+async fn list(
+    s: &ApiState,
+    headers: &HeaderMap,
+    app_id: &str,
+    process_id: &str,
+    active: bool,
+) -> ApiResult {
+    s.auth.authorize(headers, app_id)?;
+    let rooms: Vec<wire::RoomWithoutAllocations> = s
+        .rooms
+        .list(app_id, process_id, active)?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(rooms).into_response())
 }
 
 async fn list_active(
@@ -145,9 +171,7 @@ async fn list_active(
     headers: HeaderMap,
     Path((app_id, process_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    let rooms = s.store.lock().list(&process_id, true)?;
-    Ok(Json(rooms).into_response())
+    list(&s, &headers, &app_id, &process_id, true).await
 }
 
 async fn list_inactive(
@@ -155,9 +179,7 @@ async fn list_inactive(
     headers: HeaderMap,
     Path((app_id, process_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    let rooms = s.store.lock().list(&process_id, false)?;
-    Ok(Json(rooms).into_response())
+    list(&s, &headers, &app_id, &process_id, false).await
 }
 
 async fn destroy(
@@ -165,8 +187,8 @@ async fn destroy(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    s.store.lock().destroy(&room_id)?;
+    s.auth.authorize(&headers, &app_id)?;
+    s.rooms.destroy(&app_id, &room_id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -175,8 +197,8 @@ async fn suspend(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    s.store.lock().suspend(&room_id)?;
+    s.auth.authorize(&headers, &app_id)?;
+    s.rooms.suspend(&app_id, &room_id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -185,9 +207,10 @@ async fn resume(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
-    let data = s.store.lock().resume(&room_id)?;
-    Ok(Json(data).into_response())
+    s.auth.authorize(&headers, &app_id)?;
+    let rooms = s.rooms.clone();
+    let placed = detached(async move { rooms.resume(&app_id, &room_id).await }).await?;
+    Ok(Json(wire::RoomConnectionData::from(placed)).into_response())
 }
 
 /// No credential needed: game clients call this one.
@@ -195,9 +218,9 @@ async fn connection_info(
     State(s): S,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    check_app(&s, &app_id)?;
-    let info = s.store.lock().connection_info(&room_id)?;
-    Ok(Json(info).into_response())
+    s.auth.check_app(&app_id)?;
+    let info = s.rooms.connection_info(&app_id, &room_id)?;
+    Ok(Json(wire::ConnectionInfoV2::from(info)).into_response())
 }
 
 async fn update(
@@ -206,9 +229,9 @@ async fn update(
     Path((app_id, room_id)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&s, &headers, &app_id)?;
+    s.auth.authorize(&headers, &app_id)?;
     let params: UpdateRoomConfigParams = parse_body(&body, StatusCode::UNPROCESSABLE_ENTITY)?;
     check_room_config(&params.room_config)?;
-    s.store.lock().update(&room_id, params.room_config)?;
+    s.rooms.update(&app_id, &room_id, params.room_config)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,7 +1,10 @@
-//! Emulator configuration: what the server answers as, and which faults it starts with.
+//! The simulated mode's configuration as the library's tests start it ([`crate::Emulator`]):
+//! one app, one token, the activation delay, and the faults armed from the start.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
+
+use super::{AppConfig, ServerConfig, SimulatedConfig, Token};
 
 /// Default application id served by the emulator.
 pub const DEFAULT_APP_ID: &str = "app-emulator";
@@ -45,6 +48,26 @@ impl Default for EmulatorConfig {
             log_requests: false,
             faults: FaultPlan::default(),
             drop_seed: DEFAULT_DROP_SEED,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// The server configuration this stands for: one simulated app.
+    pub fn to_server_config(&self) -> ServerConfig {
+        let mut app = AppConfig::new(&self.app_id, vec![Token::new(&self.token)]);
+        app.rooms_per_process = self.rooms_per_process.max(1);
+        ServerConfig {
+            host: self.host,
+            port: self.port,
+            log_requests: self.log_requests,
+            apps: vec![app],
+            simulated: SimulatedConfig {
+                activation_delay: self.activation_delay,
+                faults: self.faults.clone(),
+                drop_seed: self.drop_seed,
+            },
+            ..ServerConfig::default()
         }
     }
 }

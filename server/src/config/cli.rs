@@ -1,0 +1,319 @@
+//! The command line: `hathora-rooms-server [OPTIONS] [-- COMMAND [ARGS...]]`. Flags override
+//! the config file's values. Every error is a [`ConfigError`] (the binary exits 2 with it).
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::file::{parse_port_range, parse_transport_of};
+use super::validate::resolve_program;
+use super::{
+    AppConfig, ConfigError, DEFAULT_APP_ID, DEFAULT_TOKEN, GameServerCommand, Mode, ServerConfig,
+    Token,
+};
+
+pub const USAGE: &str = "\
+usage: hathora-rooms-server [OPTIONS] [-- COMMAND [ARGS...]]
+
+Serves the Hathora RoomsV2 API. With -- COMMAND, each game-server process is a run of COMMAND
+(no shell; looked up in PATH when it has no /). Without it, rooms run on a simulated fleet: no
+process runs, rooms become active after the activation delay (for tests and trying the API).
+The first stdout line is the URL served; the second names the app id and token.
+
+  --config FILE             TOML config file: several apps, their tokens, commands and limits
+                            (flags below override it)
+  --port N                  port to listen on (default 0: a free ephemeral port)
+  --host IP                 address to listen on (default 127.0.0.1)
+  --app-id ID               application id served (default app-emulator)
+  --token TOKEN             bearer token of that app (default emulator-dev-token, simulated
+                            mode only; required with COMMAND)
+  --state FILE              SQLite state file: rooms survive a restart (default: in memory)
+  --rooms-per-process N     rooms one process holds (default 4)
+  --transport tcp|udp       transport of each process's default port (default tcp)
+  --public-host HOST        host name clients connect to (default localhost)
+  --port-range FIRST-LAST   ports handed to game-server processes (default 7777-8776)
+  --max-processes N         processes of all apps together (default: no limit)
+  --quiet                   no request lines: log only warnings and errors
+  --version                 print the version and exit
+  --help                    this text
+simulated mode only:
+  --activation-delay-ms N   time until a scheduled room is active (default 1000)
+  --latency-ms N            added latency on every API request (default 0)
+  --fail-next STATUS:COUNT  the next COUNT API requests answer STATUS
+  --retry-after SECONDS     Retry-After header value sent with --fail-next
+  --drop-rate F             probability (0..1) of dropping a request's connection
+  --drop-seed N             seed of the drop-rate RNG";
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    Serve(Box<Launch>),
+    Help,
+    Version,
+}
+
+/// A server to start, and the second line of its banner.
+#[derive(Debug)]
+pub struct Launch {
+    pub config: ServerConfig,
+    /// e.g. `app id: app-emulator  token: emulator-dev-token`. A token is printed only when it
+    /// came from `--token` or the default; one from the config file stays there.
+    pub second_line: String,
+}
+
+/// A flag that sets a server-wide value, applied over the config file's.
+type ServerFlag = Box<dyn FnOnce(&mut ServerConfig)>;
+
+/// Flags that set one app's fields.
+#[derive(Default)]
+struct AppFlags {
+    app_id: Option<String>,
+    token: Option<String>,
+    rooms_per_process: Option<usize>,
+    transport: Option<crate::fleet::Transport>,
+    command: Option<Vec<String>>,
+}
+
+impl AppFlags {
+    fn any(&self) -> bool {
+        self.token.is_some()
+            || self.rooms_per_process.is_some()
+            || self.transport.is_some()
+            || self.command.is_some()
+    }
+}
+
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigError> {
+    let mut config_file: Option<PathBuf> = None;
+    let mut server: Vec<ServerFlag> = Vec::new();
+    let mut app = AppFlags::default();
+    // The first flag that only the simulated mode takes, if any.
+    let mut simulated_only: Option<&str> = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            let command: Vec<String> = args.by_ref().collect();
+            if command.is_empty() {
+                return Err(ConfigError(
+                    "-- must be followed by the game server's COMMAND".into(),
+                ));
+            }
+            app.command = Some(command);
+            break;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = || -> Result<String, ConfigError> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| ConfigError(format!("{flag} needs a value")))
+        };
+        match flag.as_str() {
+            "--help" | "-h" => return Ok(Command::Help),
+            "--version" | "-V" => return Ok(Command::Version),
+            "--config" => config_file = Some(PathBuf::from(value()?)),
+            "--quiet" | "-q" => server.push(Box::new(|c| c.log_requests = false)),
+            "--port" => {
+                let port: u16 = num(&flag, &value()?)?;
+                server.push(Box::new(move |c| c.port = port));
+            }
+            "--host" => {
+                let host: IpAddr = num(&flag, &value()?)?;
+                server.push(Box::new(move |c| c.host = host));
+            }
+            "--state" => {
+                let path = PathBuf::from(value()?);
+                server.push(Box::new(move |c| c.state = Some(path)));
+            }
+            "--public-host" => {
+                let host = value()?;
+                server.push(Box::new(move |c| c.public_host = Some(host)));
+            }
+            "--port-range" => {
+                let range = parse_port_range(&value()?)
+                    .map_err(|m| ConfigError(format!("--port-range: {m}")))?;
+                server.push(Box::new(move |c| c.port_range = range));
+            }
+            "--max-processes" => {
+                let n: usize = num(&flag, &value()?)?;
+                server.push(Box::new(move |c| c.max_processes = Some(n)));
+            }
+            "--activation-delay-ms" => {
+                simulated_only.get_or_insert("--activation-delay-ms");
+                let d = Duration::from_millis(num(&flag, &value()?)?);
+                server.push(Box::new(move |c| c.simulated.activation_delay = d));
+            }
+            "--latency-ms" => {
+                simulated_only.get_or_insert("--latency-ms");
+                let d = Duration::from_millis(num(&flag, &value()?)?);
+                server.push(Box::new(move |c| c.simulated.faults.latency = d));
+            }
+            "--fail-next" => {
+                simulated_only.get_or_insert("--fail-next");
+                let v = value()?;
+                let (status, count) = v.split_once(':').ok_or_else(|| {
+                    ConfigError(format!("--fail-next wants STATUS:COUNT, got {v:?}"))
+                })?;
+                let (status, count): (u16, u32) = (num(&flag, status)?, num(&flag, count)?);
+                server.push(Box::new(move |c| {
+                    c.simulated.faults.fail_status = status;
+                    c.simulated.faults.fail_count = count;
+                }));
+            }
+            "--retry-after" => {
+                simulated_only.get_or_insert("--retry-after");
+                let v = value()?;
+                server.push(Box::new(move |c| c.simulated.faults.retry_after = Some(v)));
+            }
+            "--drop-rate" => {
+                simulated_only.get_or_insert("--drop-rate");
+                let rate: f64 = num(&flag, &value()?)?;
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(ConfigError(format!(
+                        "--drop-rate must be within 0..=1, got {rate}"
+                    )));
+                }
+                server.push(Box::new(move |c| c.simulated.faults.drop_rate = rate));
+            }
+            "--drop-seed" => {
+                simulated_only.get_or_insert("--drop-seed");
+                let seed: u64 = num(&flag, &value()?)?;
+                server.push(Box::new(move |c| c.simulated.drop_seed = seed));
+            }
+            "--app-id" => app.app_id = Some(value()?),
+            "--token" => app.token = Some(value()?),
+            "--rooms-per-process" => app.rooms_per_process = Some(num(&flag, &value()?)?),
+            "--transport" => {
+                let t = parse_transport_of(&value()?, false)
+                    .map_err(|m| ConfigError(format!("--transport: {m}")))?;
+                app.transport = Some(t);
+            }
+            other => return Err(ConfigError(format!("unknown argument {other:?}"))),
+        }
+    }
+
+    let mut config = match &config_file {
+        Some(path) => super::file::load(path)?,
+        None => ServerConfig {
+            log_requests: true,
+            ..ServerConfig::default()
+        },
+    };
+    for set in server {
+        set(&mut config);
+    }
+    let flag_token = app.token.is_some();
+    let in_file = |e: ConfigError| match &config_file {
+        Some(path) => ConfigError(format!(
+            "{e} (config file {}, with the flags applied)",
+            path.display()
+        )),
+        None => e,
+    };
+    if config_file.is_some()
+        && config.apps.is_empty()
+        && app.app_id.is_none()
+        && app.token.is_none()
+    {
+        return Err(in_file(ConfigError(
+            "no app is configured: add an [[apps]] entry, or give --app-id and --token".into(),
+        )));
+    }
+    let target = target_app(&mut config, &app, config_file.is_some()).map_err(in_file)?;
+    apply(&mut config.apps[target], app)?;
+    if let Some(flag) = simulated_only
+        && config.mode() == Mode::Local
+    {
+        return Err(ConfigError(format!(
+            "{flag} is for the simulated mode only, not with game-server commands"
+        )));
+    }
+    config.validate().map_err(in_file)?;
+    let second_line = second_line(&config, target, flag_token || config_file.is_none());
+    Ok(Command::Serve(Box::new(Launch {
+        config,
+        second_line,
+    })))
+}
+
+/// The app the app flags set: the one `--app-id` names (added when the file lacks it), the
+/// file's only app, or a new default app.
+fn target_app(
+    config: &mut ServerConfig,
+    flags: &AppFlags,
+    from_file: bool,
+) -> Result<usize, ConfigError> {
+    if let Some(id) = &flags.app_id {
+        if let Some(i) = config.apps.iter().position(|a| &a.app_id == id) {
+            return Ok(i);
+        }
+    } else if config.apps.len() == 1 {
+        return Ok(0);
+    } else if config.apps.len() > 1 {
+        if flags.any() {
+            return Err(ConfigError(
+                "--token, --rooms-per-process, --transport and -- COMMAND need --app-id to say which app of the config file they set".into(),
+            ));
+        }
+        return Ok(0);
+    }
+    let id = flags
+        .app_id
+        .clone()
+        .unwrap_or_else(|| DEFAULT_APP_ID.to_string());
+    // The default token only where nothing real runs: a server that starts game servers
+    // must be given its token.
+    let simulated = flags.command.is_none() && config.apps.iter().all(|a| a.command.is_none());
+    let tokens = if flags.token.is_none() && simulated && !from_file {
+        vec![Token::new(DEFAULT_TOKEN)]
+    } else {
+        Vec::new()
+    };
+    config.apps.push(AppConfig::new(id, tokens));
+    Ok(config.apps.len() - 1)
+}
+
+fn apply(app: &mut AppConfig, flags: AppFlags) -> Result<(), ConfigError> {
+    if let Some(t) = flags.token {
+        app.tokens = vec![Token::new(t)];
+    }
+    if let Some(n) = flags.rooms_per_process {
+        app.rooms_per_process = n;
+    }
+    if let Some(t) = flags.transport {
+        app.transport = t;
+    }
+    if let Some(cmd) = flags.command {
+        let program = resolve_program(&cmd[0])?;
+        app.command = Some(GameServerCommand {
+            program,
+            args: cmd[1..].to_vec(),
+        });
+    }
+    Ok(())
+}
+
+fn second_line(config: &ServerConfig, target: usize, print_token: bool) -> String {
+    if config.apps.len() > 1 {
+        let ids: Vec<&str> = config.apps.iter().map(|a| a.app_id.as_str()).collect();
+        return format!("app ids: {}  tokens: (in the config file)", ids.join(", "));
+    }
+    let app = &config.apps[target];
+    match app.tokens.first() {
+        Some(t) if print_token => format!("app id: {}  token: {}", app.app_id, t.expose()),
+        _ => format!("app id: {}  token: (in the config file)", app.app_id),
+    }
+}
+
+fn num<T: FromStr>(flag: &str, v: &str) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    v.trim()
+        .parse()
+        .map_err(|e| ConfigError(format!("{flag}: invalid value {v:?}: {e}")))
+}

@@ -1,0 +1,114 @@
+//! The server log: the `log` crate's facade, written to stdout by one thread through a bounded
+//! queue, so that logging never slows a request (lines are dropped, and counted, when the queue
+//! is full). Request lines (target [`REQUEST`]) are written as they are; other lines get their
+//! level as a prefix when it is not `info`.
+//!
+//! Nothing logged here may carry a token: callers log paths, ids, statuses and reasons only.
+
+use std::io::{BufWriter, Write};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::time::Duration;
+
+use log::{Level, LevelFilter, Log, Metadata, Record};
+
+/// Target of the one-line-per-request log.
+pub(crate) const REQUEST: &str = "request";
+
+const QUEUE: usize = 64 * 1024;
+
+enum Msg {
+    Line(String),
+    /// Write out what is queued, then answer.
+    Flush(SyncSender<()>),
+}
+
+struct StdoutLogger {
+    tx: SyncSender<Msg>,
+    lost: &'static AtomicU64,
+}
+
+static LOGGER: OnceLock<StdoutLogger> = OnceLock::new();
+
+/// Installs the stdout logger as the `log` facade's logger (once per process; later calls only
+/// change the level). `Info` writes request and lifecycle lines, `Warn` only problems. Returns
+/// false when another logger was installed first (lines then go to that one).
+pub fn install(level: LevelFilter) -> bool {
+    let logger = LOGGER.get_or_init(|| {
+        let (tx, rx) = sync_channel(QUEUE);
+        let lost: &'static AtomicU64 = Box::leak(Box::new(AtomicU64::new(0)));
+        // The writer lives as long as the process; it blocks on the queue when idle.
+        let _ = std::thread::Builder::new()
+            .name("hathora-rooms-server-log".into())
+            .spawn(move || write_lines(rx, lost));
+        StdoutLogger { tx, lost }
+    });
+    let installed = log::set_logger(logger).is_ok()
+        || std::ptr::eq(
+            log::logger() as *const dyn Log as *const u8,
+            logger as *const StdoutLogger as *const u8,
+        );
+    log::set_max_level(level);
+    installed
+}
+
+/// Waits (a few seconds at most) until every line logged so far is written.
+pub fn flush() {
+    log::logger().flush();
+}
+
+impl Log for StdoutLogger {
+    fn enabled(&self, metadata: &Metadata) -> bool {
+        metadata.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &Record) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        let line = match record.level() {
+            Level::Info | Level::Debug | Level::Trace => record.args().to_string(),
+            Level::Warn => format!("warning: {}", record.args()),
+            Level::Error => format!("error: {}", record.args()),
+        };
+        if let Err(TrySendError::Full(_)) = self.tx.try_send(Msg::Line(line)) {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn flush(&self) {
+        let (ack, done) = sync_channel(1);
+        if self.tx.send(Msg::Flush(ack)).is_ok() {
+            let _ = done.recv_timeout(Duration::from_secs(5));
+        }
+    }
+}
+
+fn write_lines(rx: Receiver<Msg>, lost: &AtomicU64) {
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
+    let mut reported = 0;
+    while let Ok(msg) = rx.recv() {
+        let mut next = Some(msg);
+        let mut acks = Vec::new();
+        // Write everything already queued, then flush once.
+        while let Some(msg) = next {
+            match msg {
+                Msg::Line(l) => {
+                    let _ = writeln!(out, "{l}");
+                }
+                Msg::Flush(ack) => acks.push(ack),
+            }
+            next = rx.try_recv().ok();
+        }
+        let n = lost.load(Ordering::Relaxed);
+        if n != reported {
+            let _ = writeln!(out, "({} log lines dropped: log queue full)", n - reported);
+            reported = n;
+        }
+        let _ = out.flush();
+        for ack in acks {
+            let _ = ack.send(());
+        }
+    }
+}
