@@ -149,7 +149,9 @@ impl ClientConfig {
         check_workers(self.min_workers, self.max_workers, self.worker_idle)?;
         check_queue_capacity(self.queue_capacity)?;
         check_retry(&self.retry)?;
-        if !self.builtin_roots && self.trusted_cas.is_empty() && self.base_url.starts_with("https://")
+        if !self.builtin_roots
+            && self.trusted_cas.is_empty()
+            && self.base_url.starts_with("https://")
         {
             return Err("the built-in roots are off and no CA certificate was added: \
                         no https server could be trusted; add a CA certificate or keep the built-in roots"

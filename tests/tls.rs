@@ -46,7 +46,9 @@ fn https_client(
         for ca in cas {
             let code = match ca {
                 Ca::Pem(pem) => hathora_config_add_ca_pem(cfg, pem.as_ptr(), pem.len()),
-                Ca::File(path) => hathora_config_add_ca_file(cfg, c(path.to_str().unwrap()).as_ptr()),
+                Ca::File(path) => {
+                    hathora_config_add_ca_file(cfg, c(path.to_str().unwrap()).as_ptr())
+                }
             };
             assert_eq!(code, Code::Ok, "adding a CA: {}", last_error());
         }
@@ -77,10 +79,19 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Runs one operation of `every_operation` by name, in `form`, on `room` or `process`.
 fn run(cl: &CClient, name: &str, form: Form, room: &str, process: &str) -> Res {
-    let op = every_operation().into_iter().find(|o| o.name == name).unwrap();
-    let param: CString = c(if op.param == Param::Process { process } else { room });
+    let op = every_operation()
+        .into_iter()
+        .find(|o| o.name == name)
+        .unwrap();
+    let param: CString = c(if op.param == Param::Process {
+        process
+    } else {
+        room
+    });
     match form {
-        Form::Blocking => blocking(|out| unsafe { (op.blocking)(cl.0, param.as_ptr(), null(), out) }),
+        Form::Blocking => {
+            blocking(|out| unsafe { (op.blocking)(cl.0, param.as_ptr(), null(), out) })
+        }
         Form::Async => {
             let col = Collector::new();
             let id = submit(&col, |cb, ud, id| unsafe {
@@ -94,7 +105,11 @@ fn run(cl: &CClient, name: &str, form: Form, room: &str, process: &str) -> Res {
 /// A room's whole life over HTTPS: every operation and wait-until-active, each answered OK.
 fn lifecycle(cl: &CClient, form: Form, case: &str) {
     let created = run(cl, "CreateRoom", form, "", "");
-    assert_eq!(created.code(), Code::Ok, "{case} {form:?} CreateRoom: {created:?}");
+    assert_eq!(
+        created.code(),
+        Code::Ok,
+        "{case} {form:?} CreateRoom: {created:?}"
+    );
     let conn = created.conn().expect("connection data");
     let (room, process) = (s(conn.room_id).unwrap(), s(conn.process_id).unwrap());
     #[rustfmt::skip]
@@ -111,8 +126,15 @@ fn lifecycle(cl: &CClient, form: Form, case: &str) {
         }
     }
     let every: Vec<_> = every_operation().iter().map(|o| o.name).collect();
-    assert_eq!(every.len(), rest.len() + 1, "{case}: the lifecycle runs every operation");
-    assert!(every.iter().all(|n| *n == "CreateRoom" || rest.contains(n)), "{case}: {every:?}");
+    assert_eq!(
+        every.len(),
+        rest.len() + 1,
+        "{case}: the lifecycle runs every operation"
+    );
+    assert!(
+        every.iter().all(|n| *n == "CreateRoom" || rest.contains(n)),
+        "{case}: {every:?}"
+    );
 }
 
 #[test]
@@ -124,7 +146,11 @@ fn every_operation_runs_over_https_with_the_ca_from_memory_or_from_a_file() {
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, &ca.pem).unwrap();
     let cases: [(&str, Ca, bool); 3] = [
-        ("CA from memory, web roots kept", Ca::Pem(ca.pem.as_bytes()), true),
+        (
+            "CA from memory, web roots kept",
+            Ca::Pem(ca.pem.as_bytes()),
+            true,
+        ),
         ("CA from a file, web roots off", Ca::File(&ca_file), false),
         ("CA from a file, web roots kept", Ca::File(&ca_file), true),
     ];
@@ -145,19 +171,35 @@ fn every_operation_runs_over_https_with_the_ca_from_memory_or_from_a_file() {
 fn a_host_name_certificate_serves_localhost_and_several_cas_may_be_added() {
     let emu = emulator();
     let (ours, other) = (TestCa::new("ours"), TestCa::new("another"));
-    let front = TlsFront::start(&ours.issue(&["localhost"], Validity::Current), backend(&emu));
+    let front = TlsFront::start(
+        &ours.issue(&["localhost"], Validity::Current),
+        backend(&emu),
+    );
     // Both CAs in one PEM, and the server's CA second among the sources: each is trusted.
     let both = format!("{}{}", other.pem, ours.pem);
     let sources: [(&str, Vec<Ca>); 2] = [
         ("two CAs in one PEM", vec![Ca::Pem(both.as_bytes())]),
-        ("the CA added second", vec![Ca::Pem(other.pem.as_bytes()), Ca::Pem(ours.pem.as_bytes())]),
+        (
+            "the CA added second",
+            vec![Ca::Pem(other.pem.as_bytes()), Ca::Pem(ours.pem.as_bytes())],
+        ),
     ];
     for (case, cas) in sources {
-        let cl = https_client(&front.url_for("localhost"), &emu, &cas, false, HathoraDispatchMode::Worker)
-            .unwrap_or_else(|e| panic!("{case}: {e:?}"));
+        let cl = https_client(
+            &front.url_for("localhost"),
+            &emu,
+            &cas,
+            false,
+            HathoraDispatchMode::Worker,
+        )
+        .unwrap_or_else(|e| panic!("{case}: {e:?}"));
         let r = run(&cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
         // The emulator answered through TLS: its 404 for an unknown room.
-        assert_eq!((r.code(), r.status()), (Code::ApiError, 404), "{case}: {r:?}");
+        assert_eq!(
+            (r.code(), r.status()),
+            (Code::ApiError, 404),
+            "{case}: {r:?}"
+        );
     }
 }
 
@@ -169,7 +211,10 @@ fn the_pem_is_copied_when_it_is_added() {
     let mut pem = ca.pem.clone().into_bytes();
     unsafe {
         let cfg = hathora_config_new();
-        assert_eq!(hathora_config_add_ca_pem(cfg, pem.as_ptr(), pem.len()), Code::Ok);
+        assert_eq!(
+            hathora_config_add_ca_pem(cfg, pem.as_ptr(), pem.len()),
+            Code::Ok
+        );
         pem.fill(b'x'); // the caller's buffer changes (or is freed): the config kept its copy
         drop(pem);
         let setters = [
@@ -179,7 +224,12 @@ fn the_pem_is_copied_when_it_is_added() {
         ];
         assert_eq!(first_refusal(setters), Code::Ok);
         let mut client = null_mut();
-        assert_eq!(hathora_client_new(cfg, &mut client), Code::Ok, "{}", last_error());
+        assert_eq!(
+            hathora_client_new(cfg, &mut client),
+            Code::Ok,
+            "{}",
+            last_error()
+        );
         hathora_config_free(cfg);
         let cl = CClient(client);
         let r = run(&cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
@@ -193,8 +243,7 @@ fn the_pem_is_copied_when_it_is_added() {
 fn each_certificate_failure_is_named_and_never_retried() {
     let emu = emulator();
     let (trusted, unknown) = (TestCa::new("trusted"), TestCa::new("unknown"));
-    let untrusted_ca =
-        "is signed by a CA this client does not trust (add that CA's certificate: hathora_config_add_ca_pem";
+    let untrusted_ca = "is signed by a CA this client does not trust (add that CA's certificate: hathora_config_add_ca_pem";
     #[rustfmt::skip]
     let cases: [(&str, ServerCert, &str, bool, String); 6] = [
         ("another host's certificate", trusted.issue(&["other.test", "10.9.8.7"], Validity::Current), "127.0.0.1", true,
@@ -212,26 +261,47 @@ fn each_certificate_failure_is_named_and_never_retried() {
     ];
     for (case, cert, host, adds_ca, message) in cases {
         let front = TlsFront::start(&cert, backend(&emu));
-        let cas = if adds_ca { vec![Ca::Pem(trusted.pem.as_bytes())] } else { vec![] };
+        let cas = if adds_ca {
+            vec![Ca::Pem(trusted.pem.as_bytes())]
+        } else {
+            vec![]
+        };
         for mode in BOTH_MODES {
             let cl = https_client(&front.url_for(host), &emu, &cas, true, mode)
                 .unwrap_or_else(|e| panic!("{case}: {e:?}"));
-            for (op, form) in [("GetConnectionInfo", Form::Blocking), ("CreateRoom", Form::Async)] {
+            for (op, form) in [
+                ("GetConnectionInfo", Form::Blocking),
+                ("CreateRoom", Form::Async),
+            ] {
                 let label = format!("{case}, {op} {form:?} {mode:?}");
                 let before = front.failed_handshakes();
                 let r = run(&cl, op, form, "some-room", "");
-                assert_eq!((r.code(), r.status()), (Code::TransportError, 0), "{label}: {r:?}");
+                assert_eq!(
+                    (r.code(), r.status()),
+                    (Code::TransportError, 0),
+                    "{label}: {r:?}"
+                );
                 let m = r.message().unwrap();
                 assert!(m.starts_with(&message), "{label}: {m}");
                 // Not transient: one attempt although 3 retries are allowed, and a CreateRoom
                 // refused before its request was sent made no room.
                 assert_eq!(r.attempts(), 1, "{label}: {r:?}");
                 assert!(!m.contains("may exist"), "{label}: {m}");
-                wait_until(&label, Duration::from_secs(10), || front.failed_handshakes() > before);
-                assert_eq!(front.failed_handshakes(), before + 1, "{label}: one handshake");
+                wait_until(&label, Duration::from_secs(10), || {
+                    front.failed_handshakes() > before
+                });
+                assert_eq!(
+                    front.failed_handshakes(),
+                    before + 1,
+                    "{label}: one handshake"
+                );
             }
         }
-        assert_eq!(front.accepted(), front.failed_handshakes(), "{case}: no connection got further");
+        assert_eq!(
+            front.accepted(),
+            front.failed_handshakes(),
+            "{case}: no connection got further"
+        );
     }
     assert_eq!(emu.stats().requests, 0, "no request reached the emulator");
 }
@@ -285,7 +355,10 @@ fn bad_pem_is_refused_when_the_client_is_created_naming_the_problem() {
             let (code, m) = refused.unwrap_or_else(|| panic!("{label}: the client was created"));
             assert_eq!(code, Code::InvalidArgument, "{label}: {m}");
             assert!(m.starts_with(&message), "{label}: {m}");
-            assert!(!m.contains("KEY-----") && !m.contains(&key_body), "{label}: the input is not echoed: {m}");
+            assert!(
+                !m.contains("KEY-----") && !m.contains(&key_body),
+                "{label}: the input is not echoed: {m}"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -317,7 +390,12 @@ fn the_setters_refuse_what_they_cannot_copy() {
         // Nothing refused was added: this configuration still makes a client (web roots only).
         assert_eq!(hathora_config_set_app_id(cfg, c"app-1".as_ptr()), Code::Ok);
         let mut client = null_mut();
-        assert_eq!(hathora_client_new(cfg, &mut client), Code::Ok, "{}", last_error());
+        assert_eq!(
+            hathora_client_new(cfg, &mut client),
+            Code::Ok,
+            "{}",
+            last_error()
+        );
         hathora_client_free(client);
         hathora_config_free(cfg);
     }

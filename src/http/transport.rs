@@ -126,10 +126,10 @@ impl Transport {
             .max_idle_connections_per_host(config.max_workers)
             .build();
         // ureq's default chain, with the client's own TLS step (no SOCKS: `proxy` refuses it).
-        let connector = ()
-            .chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
-            .chain(TlsConnector::new(tls));
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector::new(tls));
         Ok(Transport {
             agent: Agent::with_parts(agent_config, connector, CachingResolver::default()),
             base_url: config.base_url.trim_end_matches('/').to_owned(),

@@ -34,7 +34,9 @@ fn main() {
     std::fs::write(dir.join("ca.pem"), &ca.pem).expect("DIR/ca.pem");
     let front = tls_front::TlsFront::start(&cert, backend);
     let mut out = std::io::stdout();
-    writeln!(out, "{}", front.url()).and_then(|_| out.flush()).expect("stdout");
+    writeln!(out, "{}", front.url())
+        .and_then(|_| out.flush())
+        .expect("stdout");
     loop {
         std::thread::park();
     }

@@ -66,7 +66,9 @@ impl TestCa {
             Validity::NotYet => params.not_before = date_time_ymd(4000, 1, 1),
         }
         let key = KeyPair::generate().expect("server key");
-        let cert = params.signed_by(&key, &self.issuer).expect("server certificate");
+        let cert = params
+            .signed_by(&key, &self.issuer)
+            .expect("server certificate");
         ServerCert {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),

@@ -104,7 +104,8 @@ fn serve(
     client.set_read_timeout(None)?;
     let backend = TcpStream::connect(backend)?;
     let tls = Arc::new(Mutex::new(tls));
-    let (tls_up, mut client_up, mut backend_up) = (tls.clone(), client.try_clone()?, backend.try_clone()?);
+    let (tls_up, mut client_up, mut backend_up) =
+        (tls.clone(), client.try_clone()?, backend.try_clone()?);
     std::thread::spawn(move || {
         let _ = upstream(&tls_up, &mut client_up, &mut backend_up);
         let _ = backend_up.shutdown(Shutdown::Write);

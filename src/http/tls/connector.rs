@@ -70,7 +70,8 @@ fn left_of_connect(details: &ConnectionDetails) -> NextTimeout {
     if let (UDuration::Exact(budget), UInstant::Exact(start), UInstant::Exact(now)) =
         (timeout.after, details.now, (details.current_time)())
     {
-        timeout.after = UDuration::Exact(budget.saturating_sub(now.saturating_duration_since(start)));
+        timeout.after =
+            UDuration::Exact(budget.saturating_sub(now.saturating_duration_since(start)));
     }
     timeout
 }

@@ -65,7 +65,11 @@ fn names(presented: &[String]) -> String {
             .unwrap_or(n)
             .to_owned()
     };
-    presented.iter().map(|n| bare(n)).collect::<Vec<_>>().join(", ")
+    presented
+        .iter()
+        .map(|n| bare(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A moment as `YYYY-MM-DD HH:MM:SS UTC`.

@@ -164,11 +164,20 @@ mod tests {
             ("a block that does not parse", NOT_A_CERT.to_owned(), "CA certificate PEM #2 (from memory): certificate 1 does not parse"),
             ("a certificate and its key", format!("{pem}{key}"), "CA certificate PEM #2 (from memory) is not only certificates: PEM block 2 is a PRIVATE KEY"),
         ];
-        assert_eq!(root_store(false, std::slice::from_ref(&good)).unwrap().len(), 2);
+        assert_eq!(
+            root_store(false, std::slice::from_ref(&good))
+                .unwrap()
+                .len(),
+            2
+        );
         for (case, second, message) in cases {
-            let e = root_store(false, &[good.clone(), TrustedCa::Pem(second.into())]).expect_err(case);
+            let e =
+                root_store(false, &[good.clone(), TrustedCa::Pem(second.into())]).expect_err(case);
             assert!(e.starts_with(message), "{case}: {e}");
-            assert!(!e.contains("-----"), "{case}: nothing of the input is echoed: {e}");
+            assert!(
+                !e.contains("-----"),
+                "{case}: nothing of the input is echoed: {e}"
+            );
         }
     }
 
