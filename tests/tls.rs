@@ -52,21 +52,48 @@ fn https_client(
             };
             assert_eq!(code, Code::Ok, "adding a CA: {}", last_error());
         }
-        let mut client = null_mut();
-        let code = hathora_client_new(cfg, &mut client);
-        hathora_config_free(cfg);
-        match code {
-            Code::Ok => Ok(CClient(client)),
-            refused => {
-                assert!(client.is_null(), "a refused client is NULL");
-                Err((refused, last_error()))
-            }
+        new_client(cfg)
+    }
+}
+
+/// A client from `cfg`, which is freed; or the code and message of the refusal.
+///
+/// # Safety
+/// `cfg` is a live configuration.
+unsafe fn new_client(cfg: *mut HathoraConfig) -> Result<CClient, (Code, String)> {
+    let mut client = null_mut();
+    let code = unsafe { hathora_client_new(cfg, &mut client) };
+    unsafe { hathora_config_free(cfg) };
+    match code {
+        Code::Ok => Ok(CClient(client)),
+        refused => {
+            assert!(client.is_null(), "a refused client is NULL");
+            Err((refused, last_error()))
         }
     }
 }
 
 fn backend(emu: &Emulator) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], emu.port()))
+}
+
+/// The emulator behind a TLS front whose certificate (for 127.0.0.1) a new CA signed.
+fn https_emulator(ca_name: &str) -> (Emulator, TestCa, TlsFront) {
+    let emu = emulator();
+    let ca = TestCa::new(ca_name);
+    let front = TlsFront::start(&ca.issue(&["127.0.0.1"], Validity::Current), backend(&emu));
+    (emu, ca, front)
+}
+
+/// The emulator answers a client's call through TLS: its 404 for an unknown room.
+#[track_caller]
+fn assert_answered_over_tls(cl: &CClient, case: &str) {
+    let r = run(cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
+    assert_eq!(
+        (r.code(), r.status()),
+        (Code::ApiError, 404),
+        "{case}: {r:?}"
+    );
 }
 
 /// A scratch directory of this test binary, emptied first.
@@ -139,9 +166,7 @@ fn lifecycle(cl: &CClient, form: Form, case: &str) {
 
 #[test]
 fn every_operation_runs_over_https_with_the_ca_from_memory_or_from_a_file() {
-    let emu = emulator();
-    let ca = TestCa::new("rooms test CA");
-    let front = TlsFront::start(&ca.issue(&["127.0.0.1"], Validity::Current), backend(&emu));
+    let (emu, ca, front) = https_emulator("rooms test CA");
     let dir = scratch("lifecycle");
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, &ca.pem).unwrap();
@@ -193,21 +218,13 @@ fn a_host_name_certificate_serves_localhost_and_several_cas_may_be_added() {
             HathoraDispatchMode::Worker,
         )
         .unwrap_or_else(|e| panic!("{case}: {e:?}"));
-        let r = run(&cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
-        // The emulator answered through TLS: its 404 for an unknown room.
-        assert_eq!(
-            (r.code(), r.status()),
-            (Code::ApiError, 404),
-            "{case}: {r:?}"
-        );
+        assert_answered_over_tls(&cl, case);
     }
 }
 
 #[test]
 fn the_pem_is_copied_when_it_is_added() {
-    let emu = emulator();
-    let ca = TestCa::new("copied");
-    let front = TlsFront::start(&ca.issue(&["127.0.0.1"], Validity::Current), backend(&emu));
+    let (emu, ca, front) = https_emulator("copied");
     let mut pem = ca.pem.clone().into_bytes();
     unsafe {
         let cfg = hathora_config_new();
@@ -223,17 +240,8 @@ fn the_pem_is_copied_when_it_is_added() {
             hathora_config_set_builtin_roots(cfg, false),
         ];
         assert_eq!(first_refusal(setters), Code::Ok);
-        let mut client = null_mut();
-        assert_eq!(
-            hathora_client_new(cfg, &mut client),
-            Code::Ok,
-            "{}",
-            last_error()
-        );
-        hathora_config_free(cfg);
-        let cl = CClient(client);
-        let r = run(&cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
-        assert_eq!((r.code(), r.status()), (Code::ApiError, 404), "{r:?}");
+        let client = new_client(cfg).expect("a client");
+        assert_answered_over_tls(&client, "a PEM changed after it was added");
     }
 }
 
@@ -389,14 +397,6 @@ fn the_setters_refuse_what_they_cannot_copy() {
         }
         // Nothing refused was added: this configuration still makes a client (web roots only).
         assert_eq!(hathora_config_set_app_id(cfg, c"app-1".as_ptr()), Code::Ok);
-        let mut client = null_mut();
-        assert_eq!(
-            hathora_client_new(cfg, &mut client),
-            Code::Ok,
-            "{}",
-            last_error()
-        );
-        hathora_client_free(client);
-        hathora_config_free(cfg);
+        new_client(cfg).expect("a client with the web roots only");
     }
 }

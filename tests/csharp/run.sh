@@ -70,12 +70,7 @@ start_https_front() {
   "$target/debug/examples/https_front" "$emulator_url" "$out/tls" >"$log" 2>&1 &
   front_pid=$!
   trap 'kill "$front_pid" "$emulator_pid" 2>/dev/null || true; wait "$front_pid" "$emulator_pid" 2>/dev/null || true' EXIT
-  for _ in $(seq 1 100); do
-    front_url="$(head -n 1 "$log" 2>/dev/null || true)"
-    case "$front_url" in https://*) return 0 ;; esac
-    kill -0 "$front_pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  front_url="$(first_url "$log" "$front_pid" https)" && return 0
   echo "error: the HTTPS front did not report its URL:" >&2
   cat "$log" >&2
   exit 1

@@ -70,11 +70,16 @@ spawn_emulator() {
     "$REL/hathora-rooms-server" --port 0 --app-id "$APP_ID" --token "$TOKEN" --activation-delay-ms 200 --quiet \
         >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
     EMU_PID=$!
+    URL=$(first_line "$OUT/emulator.out")
+}
+
+# first_line FILE: FILE's first line, once it has one (10 s at most).
+first_line() {
     for _ in $(seq 100); do
-        [ -s "$OUT/emulator.out" ] && break
+        [ -s "$1" ] && break
         sleep 0.1
     done
-    URL=$(head -1 "$OUT/emulator.out")
+    head -1 "$1"
 }
 
 # In the main shell too: HTTPS_URL and FRONT_PID stay set. The front writes its CA to $OUT/tls.
@@ -82,11 +87,7 @@ spawn_front() {
     rm -rf "$OUT/tls"
     "$CARGO_TARGET_DIR/debug/examples/https_front" "$URL" "$OUT/tls" >"$OUT/front.out" 2>"$OUT/front.err" &
     FRONT_PID=$!
-    for _ in $(seq 100); do
-        [ -s "$OUT/front.out" ] && break
-        sleep 0.1
-    done
-    HTTPS_URL=$(head -1 "$OUT/front.out")
+    HTTPS_URL=$(first_line "$OUT/front.out")
 }
 
 check_front() {
