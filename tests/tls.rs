@@ -400,3 +400,31 @@ fn the_setters_refuse_what_they_cannot_copy() {
         new_client(cfg).expect("a client with the web roots only");
     }
 }
+
+/// A server that accepts the connection and never answers the handshake: the handshake counts
+/// against the connect deadline (then the attempt is retried like a connect that timed out),
+/// not the call's, so the call ends long before its own deadline.
+#[test]
+fn a_handshake_that_never_ends_is_bounded_by_the_connect_deadline() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn); // open, silent
+        }
+    });
+    let cl = client_at(&format!("https://127.0.0.1:{port}"), |cfg| unsafe {
+        assert_eq!(set_timeouts(cfg, 60_000, 300), Code::Ok);
+        assert_eq!(set_retry(cfg, 1, 20, 20), Code::Ok);
+    });
+    let started = std::time::Instant::now();
+    let r = run(&cl, "GetConnectionInfo", Form::Blocking, "r", "");
+    let took = started.elapsed();
+    assert_eq!((r.code(), r.attempts()), (Code::TransportError, 2), "{r:?}");
+    assert!(r.message().unwrap().contains("timed out"), "{r:?}");
+    assert!(
+        took < Duration::from_secs(30),
+        "two 300 ms handshakes took {took:?}"
+    );
+}
