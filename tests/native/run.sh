@@ -85,6 +85,7 @@ first_line() {
 # In the main shell too: HTTPS_URL and FRONT_PID stay set. The front writes its CA to $OUT/tls.
 spawn_front() {
     rm -rf "$OUT/tls"
+    : >"$OUT/front.out"  # now: the background redirect may truncate it after first_line has read
     "$CARGO_TARGET_DIR/debug/examples/https_front" "$URL" "$OUT/tls" >"$OUT/front.out" 2>"$OUT/front.err" &
     FRONT_PID=$!
     HTTPS_URL=$(first_line "$OUT/front.out")
