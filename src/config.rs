@@ -2,6 +2,7 @@
 
 use crate::validate::shown;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
@@ -58,6 +59,28 @@ impl fmt::Debug for Secret {
 
 pub const DEFAULT_BASE_URL: &str = "https://api.hathora.dev";
 
+/// CA certificates the client trusts, as the caller gave them. Parsed (and a file read) when
+/// the client is created, by `http::tls`, which refuses what is not a certificate.
+#[derive(Clone, PartialEq)]
+pub enum TrustedCa {
+    /// PEM text: one or more `CERTIFICATE` blocks.
+    Pem(Vec<u8>),
+    /// A PEM file's path.
+    File(PathBuf),
+}
+
+impl fmt::Debug for TrustedCa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrustedCa::Pem(pem) => write!(f, "Pem({} bytes)", pem.len()),
+            TrustedCa::File(path) => write!(f, "File({})", path.display()),
+        }
+    }
+}
+
+/// Largest PEM input (given in memory, or a file) a client reads: far more than any CA bundle.
+pub const MAX_CA_PEM_BYTES: usize = 4 * 1024 * 1024;
+
 /// Everything a client is created from.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -81,6 +104,10 @@ pub struct ClientConfig {
     pub queue_capacity: usize,
     /// Allows `http://` to a host that is not loopback.
     pub allow_insecure_http: bool,
+    /// Whether the bundled web roots (Mozilla's, from webpki-roots) are trusted.
+    pub builtin_roots: bool,
+    /// CA certificates trusted besides (or, without the built-in roots, instead of) those.
+    pub trusted_cas: Vec<TrustedCa>,
 }
 
 impl ClientConfig {
@@ -98,6 +125,8 @@ impl ClientConfig {
             dispatch_mode: DispatchMode::Worker,
             queue_capacity: 65_536,
             allow_insecure_http: false,
+            builtin_roots: true,
+            trusted_cas: Vec::new(),
         }
     }
 
@@ -120,6 +149,14 @@ impl ClientConfig {
         check_workers(self.min_workers, self.max_workers, self.worker_idle)?;
         check_queue_capacity(self.queue_capacity)?;
         check_retry(&self.retry)?;
+        if !self.builtin_roots
+            && self.trusted_cas.is_empty()
+            && self.base_url.starts_with("https://")
+        {
+            return Err("the built-in roots are off and no CA certificate was added: \
+                        no https server could be trusted; add a CA certificate or keep the built-in roots"
+                .into());
+        }
         Ok(())
     }
 }

@@ -314,6 +314,12 @@ struct Settings {
     std::optional<DispatchMode> dispatch_mode;
     std::optional<uint32_t> queue_capacity;
     std::optional<bool> allow_insecure_http;
+    // TLS: CA certificates trusted besides (or, builtin_roots false, instead of) the bundled web
+    // roots. Each PEM holds one or more CERTIFICATE blocks; files are read by Client::create.
+    // Bad PEM makes Client::create fail, naming the problem. Verification cannot be turned off.
+    std::vector<std::string> ca_pems;
+    std::vector<std::string> ca_files;
+    std::optional<bool> builtin_roots;
 };
 
 namespace detail {
@@ -517,7 +523,14 @@ private:
                set(s.worker_idle_ms, &hathora_config_set_worker_idle_ms) &&
                set(mode, &hathora_config_set_dispatch_mode) &&
                set(s.queue_capacity, &hathora_config_set_queue_capacity) &&
-               set(s.allow_insecure_http, &hathora_config_set_allow_insecure_http);
+               set(s.allow_insecure_http, &hathora_config_set_allow_insecure_http) &&
+               set(s.builtin_roots, &hathora_config_set_builtin_roots) &&
+               std::all_of(s.ca_pems.begin(), s.ca_pems.end(), [&](const std::string& pem) {
+                   return ok(hathora_config_add_ca_pem(cfg, reinterpret_cast<const uint8_t*>(pem.data()), pem.size()));
+               }) &&
+               std::all_of(s.ca_files.begin(), s.ca_files.end(), [&](const std::string& path) {
+                   return ok(hathora_config_add_ca_file(cfg, path.c_str()));
+               });
     }
 
     // Holds a HathoraCallOptions and the app id it points to for the duration of a call. It

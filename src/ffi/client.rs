@@ -85,10 +85,11 @@ pub(super) fn lookup(
 
 /// Creates a client from `config`, which is copied (free it whenever you like). On success
 /// writes the handle to `*out_client`; the caller owns it and frees it with `hathora_client_free`.
-/// A configuration that cannot work (no app id, malformed URL, zero threads...) is refused with
-/// `INVALID_ARGUMENT`, `*out_client` set to NULL, and the reason in `hathora_last_error_message`.
-/// The proxy environment variables are read here, once (rules: `hathora_config_set_base_url`);
-/// a proxy variable that cannot be used is refused the same way.
+/// A configuration that cannot work (no app id, malformed URL, zero threads, a CA certificate
+/// that cannot be used...) is refused with `INVALID_ARGUMENT`, `*out_client` set to NULL, and the
+/// reason in `hathora_last_error_message`. The proxy environment variables are read here, once
+/// (rules: `hathora_config_set_base_url`); a proxy variable that cannot be used is refused the
+/// same way. CA files (`hathora_config_add_ca_file`) are read here too.
 ///
 /// # Safety
 /// `config` is NULL or live; `out_client` is NULL or writable.

@@ -5,7 +5,7 @@
 use super::boundary::{guard, guard_code, invalid, optional_str, required_str};
 use super::enums::HathoraDispatchMode;
 use super::enums::HathoraResultCode;
-use crate::config::{ClientConfig, Secret};
+use crate::config::{ClientConfig, Secret, TrustedCa};
 use std::ffi::c_char;
 use std::time::Duration;
 
@@ -48,7 +48,8 @@ unsafe fn with(
 /// A new configuration with the defaults: no app id (set one), no dev token, base URL
 /// `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 /// up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
-/// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
+/// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback, TLS
+/// servers verified against the bundled web roots (Mozilla's) and no other CA. One
 /// setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
 /// (a client keeps its own copy). NULL only if memory is exhausted.
 #[unsafe(no_mangle)]
@@ -353,6 +354,97 @@ pub unsafe extern "C" fn hathora_config_set_allow_insecure_http(
     unsafe {
         with(config, |c| {
             c.allow_insecure_http = allow;
+            Ok(())
+        })
+    }
+}
+
+/// Adds CA certificates that the client trusts when it verifies a server's certificate
+/// (`https://` base URLs, and an `https://` proxy), besides the bundled web roots unless
+/// `hathora_config_set_builtin_roots` turns those off. Each call adds; none replaces.
+///
+/// `pem` holds `pem_len` bytes of PEM text, not NUL-terminated: one or more
+/// `-----BEGIN CERTIFICATE-----` blocks (text outside the blocks is ignored). Copied: the caller
+/// keeps ownership and may free it when this returns. NULL `pem`, or `pem_len` over
+/// `HATHORA_MAX_CA_PEM_BYTES`: `INVALID_ARGUMENT`, nothing added.
+///
+/// The content is checked by `hathora_client_new`, which refuses the configuration with
+/// `INVALID_ARGUMENT` and a message naming the PEM by its position among the CAs added
+/// (`CA certificate PEM #1 (from memory)`: the first) and the problem: empty, not PEM, a block
+/// that is not a certificate (a private key...), malformed PEM, a certificate that does not
+/// parse. No message repeats the input.
+///
+/// Certificate verification cannot be turned off: a private or self-signed server is trusted
+/// by adding its CA (or its self-signed certificate) here.
+///
+/// # Safety
+/// `config` is NULL or live; `pem` is NULL or readable for `pem_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_add_ca_pem(
+    config: *mut HathoraConfig,
+    pem: *const u8,
+    pem_len: usize,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            if pem.is_null() {
+                return Err("pem must not be NULL".into());
+            }
+            if pem_len > crate::config::MAX_CA_PEM_BYTES {
+                return Err(format!(
+                    "pem is {pem_len} bytes; a CA PEM is at most {} bytes",
+                    crate::config::MAX_CA_PEM_BYTES
+                ));
+            }
+            // SAFETY: non-NULL and readable for pem_len bytes per the contract.
+            let bytes = std::slice::from_raw_parts(pem, pem_len);
+            c.trusted_cas.push(TrustedCa::Pem(bytes.to_vec()));
+            Ok(())
+        })
+    }
+}
+
+/// Adds the CA certificates of a PEM file, as `hathora_config_add_ca_pem` adds those of a
+/// buffer. `path` is copied; the file is read by `hathora_client_new` (by each client created
+/// from this configuration), which refuses the configuration with `INVALID_ARGUMENT` and a
+/// message naming the path when the file cannot be read (missing, not permitted, a directory),
+/// is empty, is larger than `HATHORA_MAX_CA_PEM_BYTES`, or holds anything `hathora_config_add_ca_pem`
+/// refuses. NULL, empty or invalid UTF-8 `path`: `INVALID_ARGUMENT`, nothing added. A relative
+/// path is relative to the working directory when the client is created.
+///
+/// # Safety
+/// `config` is NULL or live; `path` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_add_ca_file(
+    config: *mut HathoraConfig,
+    path: *const c_char,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            let path = required_str(path, "path")?;
+            if path.is_empty() {
+                return Err("path must not be empty".into());
+            }
+            c.trusted_cas.push(TrustedCa::File(path.into()));
+            Ok(())
+        })
+    }
+}
+
+/// Whether the bundled web roots (Mozilla's, from webpki-roots) are trusted: on by default.
+/// Off, a client trusts only the CAs added with `hathora_config_add_ca_pem` and
+/// `hathora_config_add_ca_file`; `hathora_client_new` refuses an `https://` base URL with neither.
+///
+/// # Safety
+/// `config` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_config_set_builtin_roots(
+    config: *mut HathoraConfig,
+    use_builtin_roots: bool,
+) -> HathoraResultCode {
+    unsafe {
+        with(config, |c| {
+            c.builtin_roots = use_builtin_roots;
             Ok(())
         })
     }

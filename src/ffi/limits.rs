@@ -26,6 +26,9 @@ pub const HATHORA_ROOM_ID_MAX_LEN: u32 = 100;
 /// Longest roomConfig the API accepts, in characters.
 pub const HATHORA_ROOM_CONFIG_MAX_CHARS: u32 = 10_000;
 
+/// Largest PEM input a client reads: one `hathora_config_add_ca_pem` buffer, or one CA file.
+pub const HATHORA_MAX_CA_PEM_BYTES: u32 = 4_194_304;
+
 const _: () = {
     assert!(HATHORA_MAX_RETRIES == config::MAX_RETRIES);
     assert!(HATHORA_DEFAULT_MAX_WORKERS as usize == config::DEFAULT_MAX_WORKERS);
@@ -34,4 +37,5 @@ const _: () = {
     assert!(HATHORA_MAX_WORKERS_LIMIT as usize == config::MAX_WORKERS_LIMIT);
     assert!(HATHORA_ROOM_ID_MAX_LEN as usize == validate::ROOM_ID_MAX_LEN);
     assert!(HATHORA_ROOM_CONFIG_MAX_CHARS as usize == validate::ROOM_CONFIG_MAX_CHARS);
+    assert!(HATHORA_MAX_CA_PEM_BYTES as usize == config::MAX_CA_PEM_BYTES);
 };

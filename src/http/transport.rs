@@ -1,19 +1,22 @@
 //! One HTTP attempt on the client's ureq agent: keep-alive connections, TLS verification (rustls
-//! with the bundled web roots), the auth rule, and the call's deadline on every attempt.
+//! with the bundled web roots and/or the caller's CAs), the auth rule, and the call's deadline on
+//! every attempt.
 //!
-//! ureq does the work with its own connector chain (CONNECT proxy, TCP, rustls). The library
-//! plugs in only what users need and ureq does not do:
+//! ureq does the work with its connector chain (CONNECT proxy, TCP, TLS). The library plugs in
+//! only what users need and ureq does not do:
 //! - `proxy`: the proxy read from the environment as curl reads it, and never one for loopback;
-//! - `resolver`: name lookups bounded by the call's deadline without a thread per request.
+//! - `resolver`: name lookups bounded by the call's deadline without a thread per request;
+//! - `tls`: the TLS step, trusting the caller's CA certificates and naming certificate failures.
 //!
 //! Freeing the client interrupts the attempts in progress with ureq's `Agent::shutdown`, which
 //! shuts down the socket of every connection the agent made.
 
 use super::resolver::CachingResolver;
+use super::tls::{HandshakeFailed, TlsConnector};
 use crate::config::{ClientConfig, Secret};
 use std::time::{Duration, Instant};
 use ureq::Agent;
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -48,7 +51,7 @@ pub enum Failure {
     Timeout(String),
     /// Connect refused or reset, DNS, a dropped or garbled exchange: worth retrying.
     Connection(String),
-    /// Anything retrying cannot fix (TLS certificate rejected, a bad URL, a body over the limit).
+    /// Anything retrying cannot fix (a TLS handshake refused, a bad URL, a body over the limit).
     Fatal(String),
 }
 
@@ -94,8 +97,10 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// Fails only when the environment names a proxy that cannot be used (see `proxy`).
+    /// Fails when the environment names a proxy that cannot be used (see `proxy`), or when a CA
+    /// certificate of the configuration cannot be used (see `tls`).
     pub fn new(config: &ClientConfig) -> Result<Self, String> {
+        let tls = super::tls::client_config(config)?;
         let proxy = super::proxy::for_base_url(&config.base_url, |n| std::env::var(n).ok())?;
         if let Some(c) = &proxy {
             crate::log::log_at!(
@@ -120,12 +125,13 @@ impl Transport {
             .max_idle_connections(config.max_workers)
             .max_idle_connections_per_host(config.max_workers)
             .build();
+        // ureq's default chain, with the client's own TLS step (no SOCKS: `proxy` refuses it).
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector::new(tls));
         Ok(Transport {
-            agent: Agent::with_parts(
-                agent_config,
-                DefaultConnector::new(),
-                CachingResolver::default(),
-            ),
+            agent: Agent::with_parts(agent_config, connector, CachingResolver::default()),
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
                 .dev_token
@@ -260,6 +266,13 @@ fn classify(e: ureq::Error, deadline: Instant) -> AttemptError {
             status: None,
             may_have_been_sent: false,
         },
+        // The handshake came before the request: nothing was sent. A certificate refused (or a
+        // server that speaks no TLS) stays refused, so it is not retried.
+        E::Other(e) if e.is::<HandshakeFailed>() => AttemptError {
+            failure: Failure::Fatal(e.to_string()),
+            status: None,
+            may_have_been_sent: false,
+        },
         E::Protocol(p) => sent(Failure::Connection(format!("malformed HTTP response: {p}"))),
         E::BodyExceedsLimit(n) => sent(Failure::Fatal(format!(
             "response body larger than {n} bytes"
@@ -273,6 +286,13 @@ mod tests {
     use super::*;
     use std::io::{Error as IoError, ErrorKind};
     use ureq::Error as E;
+
+    fn handshake(error: rustls::Error) -> E {
+        E::Other(Box::new(HandshakeFailed {
+            host: "h".into(),
+            error,
+        }))
+    }
 
     #[derive(Debug, PartialEq)]
     enum Class {
@@ -299,6 +319,8 @@ mod tests {
             ("no answer in time", E::Timeout(ureq::Timeout::Global), later, Class::Timeout, true),
             ("read timed out", E::Io(IoError::from(ErrorKind::WouldBlock)), later, Class::Timeout, true),
             ("body over the limit", E::BodyExceedsLimit(5), later, Class::Fatal, true),
+            ("certificate refused", handshake(rustls::CertificateError::UnknownIssuer.into()), later, Class::Fatal, false),
+            ("no TLS server", handshake(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)), later, Class::Fatal, false),
         ];
         for (case, error, deadline, class, sent) in cases {
             let e = classify(error, deadline);

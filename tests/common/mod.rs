@@ -5,6 +5,8 @@
 
 pub mod fake_http;
 pub mod ops;
+pub mod pki;
+pub mod tls_front;
 
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -7,31 +8,51 @@ using System.Threading.Tasks;
 namespace Hathora.Rooms.Tests
 {
     // Clients for the emulator, unique room ids, faults that always get cleared, and the frame
-    // loop that poll-mode tests pump.
+    // loop that poll-mode tests pump. Over HTTPS (an HTTPS front for the emulator and the CA that
+    // signed its certificate), clients call the front and trust that CA; the emulator's admin
+    // endpoints stay on its plain URL.
     internal sealed class Fixture
     {
         static int nextRoom;
         readonly string runId = Guid.NewGuid().ToString("N").Substring(0, 6);
 
-        public Fixture(Emulator emulator)
+        public Fixture(Emulator emulator, string httpsUrl = null, string caFile = null)
         {
             Emulator = emulator;
+            ApiUrl = httpsUrl ?? emulator.Url;
+            CaFile = caFile;
         }
 
         public Emulator Emulator { get; private set; }
 
+        // Where clients send the API's calls: the emulator, or its HTTPS front.
+        public string ApiUrl { get; private set; }
+
+        // The CA the HTTPS front's certificate is signed by; null over plain HTTP.
+        public string CaFile { get; private set; }
+
+        // `options`, trusting the HTTPS front's CA when there is one.
+        public HathoraRoomsClientOptions Trusting(HathoraRoomsClientOptions options)
+        {
+            if (CaFile != null)
+            {
+                options.TrustedCaFiles = new List<string> { CaFile };
+            }
+            return options;
+        }
+
         public HathoraRoomsClientOptions Options(DispatchMode mode)
         {
-            return new HathoraRoomsClientOptions
+            return Trusting(new HathoraRoomsClientOptions
             {
                 AppId = Emulator.AppId,
                 DevToken = Emulator.Token,
-                ServerUrl = Emulator.Url,
+                ServerUrl = ApiUrl,
                 DispatchMode = mode,
                 MaxRetries = 2,
                 InitialBackoff = TimeSpan.FromMilliseconds(20),
                 MaxBackoff = TimeSpan.FromMilliseconds(200),
-            };
+            });
         }
 
         public HathoraRoomsClient Client(DispatchMode mode = DispatchMode.Worker, Action<HathoraRoomsClientOptions> tweak = null)

@@ -3,6 +3,10 @@ using System;
 namespace Hathora.Rooms.Tests
 {
     // Usage: mono HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]
+    // NAME_FILTER: tests whose name contains it, or any of its |-separated parts.
+    // With HATHORA_TEST_HTTPS_URL (the emulator's HTTPS front) and HATHORA_TEST_CA_FILE (the CA
+    // that signed its certificate) set, clients go over HTTPS and trust that CA: the fixture's
+    // through their options, the official SDK's seed snippets through HathoraCloudSDK.DefaultOptions.
     internal static class Program
     {
         static int Main(string[] args)
@@ -12,8 +16,15 @@ namespace Hathora.Rooms.Tests
                 Console.Error.WriteLine("usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]");
                 return 2;
             }
-            var fixture = new Fixture(new Emulator(args[0]));
+            string httpsUrl = Environment.GetEnvironmentVariable("HATHORA_TEST_HTTPS_URL");
+            string caFile = Environment.GetEnvironmentVariable("HATHORA_TEST_CA_FILE");
+            var fixture = new Fixture(new Emulator(args[0]), httpsUrl, caFile);
             var runner = new TestRunner();
+            if (httpsUrl != null)
+            {
+                HathoraCloud.HathoraCloudSDK.DefaultOptions = fixture.Trusting(new HathoraRoomsClientOptions());
+                TlsTests.Register(runner, fixture);
+            }
             OperationTests.Register(runner, fixture);
             ErrorTests.Register(runner, fixture);
             CancellationTests.Register(runner, fixture);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 
 namespace Hathora.Rooms.Tests
@@ -18,11 +19,13 @@ namespace Hathora.Rooms.Tests
             tests.Add(new KeyValuePair<string, Action>(name, body));
         }
 
+        // Runs the tests whose name contains `filter`, or any of its |-separated parts (null: all).
         public int Run(string filter)
         {
+            string[] parts = filter == null ? null : filter.Split('|');
             foreach (var test in tests)
             {
-                if (filter != null && test.Key.IndexOf(filter, StringComparison.Ordinal) < 0)
+                if (parts != null && !parts.Any(part => test.Key.IndexOf(part, StringComparison.Ordinal) >= 0))
                 {
                     continue;
                 }

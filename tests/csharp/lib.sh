@@ -61,16 +61,23 @@ start_emulator() {
       --activation-delay-ms 200 --quiet >"$log" 2>&1 &
   emulator_pid=$!
   trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
-  emulator_url=""
-  for _ in $(seq 1 100); do
-    emulator_url="$(head -n 1 "$log" 2>/dev/null || true)"
-    case "$emulator_url" in http://*) return 0 ;; esac
-    kill -0 "$emulator_pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  emulator_url="$(first_url "$log" "$emulator_pid" http)" && return 0
   echo "error: the emulator did not report its URL:" >&2
   cat "$log" >&2
   exit 1
+}
+
+# first_url LOG PID SCHEME: prints LOG's first line once it is a SCHEME:// URL (10 s at most);
+# fails when process PID exits first or the time runs out.
+first_url() {
+  local line
+  for _ in $(seq 1 100); do
+    line="$(head -n 1 "$1" 2>/dev/null || true)"
+    case "$line" in "$3"://*) echo "$line"; return 0 ;; esac
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
 }
 
 # Runs a command with the freshly built library on the loader's search path.

@@ -7,7 +7,9 @@
 # needs for immutable (git/registry) packages, each with its own GUID. Everything it builds goes
 # under $CARGO_TARGET_DIR/csharp. The tests (the seed snippets among them) run twice: under the
 # JIT, then under `mono --full-aot` from a copy of Mono's prefix in
-# $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes).
+# $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes). Between the two, the seed
+# snippets, the HathoraCloud tests and the TLS tests run once more over HTTPS, through the
+# https_front example (a TLS front for the emulator, with a CA made at start).
 # Usage: tests/csharp/run.sh [TEST_NAME_FILTER]     Honours CARGO_TARGET_DIR (default: target).
 set -euo pipefail
 
@@ -19,6 +21,8 @@ source tests/csharp/lib.sh
 require_mono
 command -v python3 >/dev/null || { echo "error: python3 not found; this script reads the package's .asmdef files with it" >&2; exit 1; }
 build_native
+echo "== building the HTTPS front (cargo build --example https_front)"
+cargo build --example https_front
 out="$target/csharp"
 mkdir -p "$out"
 
@@ -59,11 +63,35 @@ check_emulator() {
   fi
 }
 
+# The emulator's HTTPS front: its CA goes to $out/tls/ca.pem; sets front_url. Stopped on exit.
+start_https_front() {
+  local log="$out/https-front.out"
+  rm -rf "$log" "$out/tls"
+  "$target/debug/examples/https_front" "$emulator_url" "$out/tls" >"$log" 2>&1 &
+  front_pid=$!
+  trap 'kill "$front_pid" "$emulator_pid" 2>/dev/null || true; wait "$front_pid" "$emulator_pid" 2>/dev/null || true' EXIT
+  front_url="$(first_url "$log" "$front_pid" https)" && return 0
+  echo "error: the HTTPS front did not report its URL:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
 status=0
 start_emulator "$out"
 echo "== running the tests under mono (JIT) against $emulator_url"
 run_with_native mono --debug "$out/HathoraRooms.Tests.exe" "$emulator_url" "$@" || status=$?
 check_emulator
+stop_emulator
+
+# HTTPS: a fresh emulator (the seed snippets use the page's fixed room id) behind the front.
+start_emulator "$out"
+start_https_front
+echo "== running the seed snippets, HathoraCloud and TLS tests under mono (JIT) over HTTPS ($front_url, private CA)"
+HATHORA_TEST_HTTPS_URL="$front_url" HATHORA_TEST_CA_FILE="$out/tls/ca.pem" \
+  run_with_native mono --debug "$out/HathoraRooms.Tests.exe" "$emulator_url" "${1:-seed_|hathoracloud_|tls_}" || status=$?
+check_emulator
+kill "$front_pid" 2>/dev/null || true
+wait "$front_pid" 2>/dev/null || true
 stop_emulator
 
 # IL2CPP and iOS allow no JIT; `mono --full-aot` enforces the same rules (HATHORA_CSHARP_FULL_AOT=0 skips it).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the C ABI from the outside, as C, C++ and Python consumers use it: builds the release
 # library and the emulator, then the C and C++ examples (plain compiler, CMake, pkg-config), the
-# C stress test (natively and under valgrind), all against a local emulator. Installs what is
+# C stress test (natively and under valgrind), all against a local emulator, and the C++ wrapper
+# over HTTPS with a private CA (the emulator behind the https_front example). Installs what is
 # missing. Ends with "N passed, M failed"; exits 1 on any failure. (The Python package is tested
 # as installed, in a venv, by tests/python/run.sh.)
 #
@@ -25,8 +26,13 @@ LINK=(-L"$REL" -lhathora_rooms -Wl,-rpath,"$REL")
 VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --fair-sched=yes)
 
 EMU_PID=
+FRONT_PID=
 
-trap stop_emulator EXIT
+stop_front() {
+    [ -z "$FRONT_PID" ] || { kill "$FRONT_PID" 2>/dev/null || true; wait "$FRONT_PID" 2>/dev/null || true; }
+    FRONT_PID=
+}
+trap 'stop_front; stop_emulator' EXIT
 
 install_tools() {
     local apt=()
@@ -54,6 +60,7 @@ build_library() {
 build_emulator() {
     cargo build --release -p hathora-rooms-server
     ls -l "$REL/hathora-rooms-server"
+    cargo build --example https_front  # the HTTPS front (debug: the tests' build)
 }
 
 # Runs in the main shell (not a step's subshell), so URL and EMU_PID stay set for later steps.
@@ -63,11 +70,37 @@ spawn_emulator() {
     "$REL/hathora-rooms-server" --port 0 --app-id "$APP_ID" --token "$TOKEN" --activation-delay-ms 200 --quiet \
         >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
     EMU_PID=$!
+    URL=$(first_line "$OUT/emulator.out")
+}
+
+# first_line FILE: FILE's first line, once it has one (10 s at most).
+first_line() {
     for _ in $(seq 100); do
-        [ -s "$OUT/emulator.out" ] && break
+        [ -s "$1" ] && break
         sleep 0.1
     done
-    URL=$(head -1 "$OUT/emulator.out")
+    head -1 "$1"
+}
+
+# In the main shell too: HTTPS_URL and FRONT_PID stay set. The front writes its CA to $OUT/tls.
+spawn_front() {
+    rm -rf "$OUT/tls"
+    : >"$OUT/front.out"  # now: the background redirect may truncate it after first_line has read
+    "$CARGO_TARGET_DIR/debug/examples/https_front" "$URL" "$OUT/tls" >"$OUT/front.out" 2>"$OUT/front.err" &
+    FRONT_PID=$!
+    HTTPS_URL=$(first_line "$OUT/front.out")
+}
+
+check_front() {
+    case $HTTPS_URL in
+    https://*) echo "HTTPS front at $HTTPS_URL (pid $FRONT_PID), CA $OUT/tls/ca.pem" ;;
+    *) echo "no URL from the HTTPS front:" >&2; cat "$OUT/front.err" >&2; return 1 ;;
+    esac
+}
+
+cpp_tls() {
+    g++ "${CXXFLAGS[@]}" tests/native/tls.cpp "${LINK[@]}" -o "$OUT/tls_cpp"
+    "$OUT/tls_cpp" "$HTTPS_URL" "$OUT/tls/ca.pem" "$APP_ID" "$TOKEN"
 }
 
 check_emulator() {
@@ -145,13 +178,18 @@ valgrind_stress() { under_valgrind stress "$OUT/stress" "$URL" "$APP_ID" "$TOKEN
 
 must "install tools" install_tools
 must "build the release library" build_library
-must "build the emulator" build_emulator
+must "build the emulator and the HTTPS front" build_emulator
 URL=
 spawn_emulator
 must "start the emulator" check_emulator
 step "C example (gcc, poll mode)" c_example
 step "C++ example (g++, blocking + poll mode)" cpp_example
 step "C++ example with -fno-exceptions" cpp_no_exceptions
+HTTPS_URL=
+spawn_front
+step "start the HTTPS front" check_front
+step "C++ over HTTPS: private CA from a file and from memory, refusals" cpp_tls
+stop_front
 step "CMake builds (C shared, C++ static)" cmake_builds
 step "pkg-config build" pkg_config_build
 must "build the stress test" build_stress

@@ -1,5 +1,6 @@
-"""Fixtures: one emulator per test session (binary from HATHORA_EMULATOR_BIN), clients, rooms,
-and the emulator's fault injection."""
+"""Fixtures: one emulator per test session (binary from HATHORA_EMULATOR_BIN), an HTTPS front
+for it with a CA of its own (binary from HATHORA_HTTPS_FRONT_BIN), clients, rooms, and the
+emulator's fault injection."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -43,21 +45,33 @@ if INSTALLED and PACKAGE_ROOT in Path(hr.__file__).resolve().parents:
     raise RuntimeError(f"HATHORA_ROOMS_TEST_INSTALLED=1 but {hr.__file__} is the source tree")
 
 
+def _start(command: list[str], what: str) -> tuple[subprocess.Popen, str]:
+    """Starts a server that prints its URL as its first line; returns it and the URL."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(60)
+    if not line or not line[0].startswith("http"):
+        proc.kill()
+        raise RuntimeError(f"{what} did not print its URL: {line!r}")
+    return proc, line[0].strip()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 class Emulator:
     def __init__(self, binary: str) -> None:
-        self.proc = subprocess.Popen(
+        self.proc, self.url = _start(
             [binary, "--port", "0", "--app-id", APP_ID, "--token", TOKEN, "--activation-delay-ms", "200", "--quiet"],
-            stdout=subprocess.PIPE,
-            text=True,
+            "the emulator",
         )
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(30)
-        if not line or not line[0].startswith("http"):
-            self.proc.kill()
-            raise RuntimeError(f"the emulator did not print its URL: {line!r}")
-        self.url = line[0].strip()
 
     def admin(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
@@ -71,11 +85,16 @@ class Emulator:
         self.admin("POST", "faults", spec)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        _stop(self.proc)
+
+
+class HttpsFront:
+    """The emulator over HTTPS (tests/common/https_front_main.rs): `url`, and `ca_file`, the
+    certificate of the CA that signed its certificate (for 127.0.0.1 and localhost)."""
+
+    def __init__(self, binary: str, backend: str, directory: str) -> None:
+        self.proc, self.url = _start([binary, backend, directory], "the HTTPS front")
+        self.ca_file = os.path.join(directory, "ca.pem")
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +105,17 @@ def emulator():
     emu = Emulator(binary)
     yield emu
     emu.stop()
+
+
+@pytest.fixture(scope="session")
+def https_front(emulator):
+    binary = os.environ.get("HATHORA_HTTPS_FRONT_BIN") or _built("examples/https_front")
+    if not binary:
+        pytest.fail("set HATHORA_HTTPS_FRONT_BIN to the https_front example (cargo build --example https_front)")
+    with tempfile.TemporaryDirectory() as directory:
+        front = HttpsFront(binary, emulator.url, directory)
+        yield front
+        _stop(front.proc)
 
 
 @pytest.fixture

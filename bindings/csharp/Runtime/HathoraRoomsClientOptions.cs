@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Hathora.Rooms
 {
@@ -82,10 +83,34 @@ namespace Hathora.Rooms
         /// <summary>Allows http:// to hosts that are not loopback (the token would travel in clear).</summary>
         public bool? AllowInsecureHttp { get; set; }
 
+        /// <summary>
+        /// CA certificates to trust, as PEM text (one or more CERTIFICATE blocks), besides the bundled
+        /// web roots (or instead of them: <see cref="UseBuiltInRoots"/>). For a rooms server with a
+        /// private or self-signed certificate. Bad PEM makes the client's constructor throw
+        /// <see cref="HathoraInvalidArgumentException"/> naming the problem.
+        /// </summary>
+        public string TrustedCaPem { get; set; }
+
+        /// <summary>
+        /// PEM files of CA certificates to trust, as <see cref="TrustedCaPem"/>; read when a client is
+        /// created, which throws <see cref="HathoraInvalidArgumentException"/> naming a file that cannot
+        /// be read or holds anything but certificates.
+        /// </summary>
+        public IList<string> TrustedCaFiles { get; set; }
+
+        /// <summary>
+        /// Whether the bundled web roots (Mozilla's) are trusted; null keeps them. False trusts only
+        /// <see cref="TrustedCaPem"/> and <see cref="TrustedCaFiles"/>. Certificate verification itself
+        /// cannot be turned off.
+        /// </summary>
+        public bool? UseBuiltInRoots { get; set; }
+
         /// <summary>A copy with the same settings (HathoraCloudSDK derives one per dev token from it).</summary>
         public HathoraRoomsClientOptions Clone()
         {
-            return (HathoraRoomsClientOptions)MemberwiseClone();
+            var copy = (HathoraRoomsClientOptions)MemberwiseClone();
+            copy.TrustedCaFiles = TrustedCaFiles == null ? null : new List<string>(TrustedCaFiles);
+            return copy;
         }
     }
 }

@@ -49,6 +49,10 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public const uint HATHORA_ROOM_CONFIG_MAX_CHARS = 10000;
         /// <summary>
+        ///  Largest PEM input a client reads: one `hathora_config_add_ca_pem` buffer, or one CA file.
+        /// </summary>
+        public const uint HATHORA_MAX_CA_PEM_BYTES = 4194304;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
@@ -96,10 +100,11 @@ namespace Hathora.Rooms.Native
         /// <summary>
         ///  Creates a client from `config`, which is copied (free it whenever you like). On success
         ///  writes the handle to `*out_client`; the caller owns it and frees it with `hathora_client_free`.
-        ///  A configuration that cannot work (no app id, malformed URL, zero threads...) is refused with
-        ///  `INVALID_ARGUMENT`, `*out_client` set to NULL, and the reason in `hathora_last_error_message`.
-        ///  The proxy environment variables are read here, once (rules: `hathora_config_set_base_url`);
-        ///  a proxy variable that cannot be used is refused the same way.
+        ///  A configuration that cannot work (no app id, malformed URL, zero threads, a CA certificate
+        ///  that cannot be used...) is refused with `INVALID_ARGUMENT`, `*out_client` set to NULL, and the
+        ///  reason in `hathora_last_error_message`. The proxy environment variables are read here, once
+        ///  (rules: `hathora_config_set_base_url`); a proxy variable that cannot be used is refused the
+        ///  same way. CA files (`hathora_config_add_ca_file`) are read here too.
         ///
         ///  # Safety
         ///  `config` is NULL or live; `out_client` is NULL or writable.
@@ -162,7 +167,8 @@ namespace Hathora.Rooms.Native
         ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
         ///  `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
         ///  up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
-        ///  `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
+        ///  `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback, TLS
+        ///  servers verified against the bundled web roots (Mozilla's) and no other CA. One
         ///  setter per property: set only what you change. Owned by the caller: free it with `hathora_config_free`
         ///  (a client keeps its own copy). NULL only if memory is exhausted.
         /// </summary>
@@ -342,6 +348,57 @@ namespace Hathora.Rooms.Native
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_config_set_allow_insecure_http", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_config_set_allow_insecure_http(HathoraConfig* config, [MarshalAs(UnmanagedType.U1)] bool allow);
+
+        /// <summary>
+        ///  Adds CA certificates that the client trusts when it verifies a server's certificate
+        ///  (`https://` base URLs, and an `https://` proxy), besides the bundled web roots unless
+        ///  `hathora_config_set_builtin_roots` turns those off. Each call adds; none replaces.
+        ///
+        ///  `pem` holds `pem_len` bytes of PEM text, not NUL-terminated: one or more
+        ///  `-----BEGIN CERTIFICATE-----` blocks (text outside the blocks is ignored). Copied: the caller
+        ///  keeps ownership and may free it when this returns. NULL `pem`, or `pem_len` over
+        ///  `HATHORA_MAX_CA_PEM_BYTES`: `INVALID_ARGUMENT`, nothing added.
+        ///
+        ///  The content is checked by `hathora_client_new`, which refuses the configuration with
+        ///  `INVALID_ARGUMENT` and a message naming the PEM by its position among the CAs added
+        ///  (`CA certificate PEM #1 (from memory)`: the first) and the problem: empty, not PEM, a block
+        ///  that is not a certificate (a private key...), malformed PEM, a certificate that does not
+        ///  parse. No message repeats the input.
+        ///
+        ///  Certificate verification cannot be turned off: a private or self-signed server is trusted
+        ///  by adding its CA (or its self-signed certificate) here.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live; `pem` is NULL or readable for `pem_len` bytes.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_add_ca_pem", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_add_ca_pem(HathoraConfig* config, byte* pem, System.UIntPtr pem_len);
+
+        /// <summary>
+        ///  Adds the CA certificates of a PEM file, as `hathora_config_add_ca_pem` adds those of a
+        ///  buffer. `path` is copied; the file is read by `hathora_client_new` (by each client created
+        ///  from this configuration), which refuses the configuration with `INVALID_ARGUMENT` and a
+        ///  message naming the path when the file cannot be read (missing, not permitted, a directory),
+        ///  is empty, is larger than `HATHORA_MAX_CA_PEM_BYTES`, or holds anything `hathora_config_add_ca_pem`
+        ///  refuses. NULL, empty or invalid UTF-8 `path`: `INVALID_ARGUMENT`, nothing added. A relative
+        ///  path is relative to the working directory when the client is created.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live; `path` is NULL or a NUL-terminated string.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_add_ca_file", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_add_ca_file(HathoraConfig* config, byte* path);
+
+        /// <summary>
+        ///  Whether the bundled web roots (Mozilla's, from webpki-roots) are trusted: on by default.
+        ///  Off, a client trusts only the CAs added with `hathora_config_add_ca_pem` and
+        ///  `hathora_config_add_ca_file`; `hathora_client_new` refuses an `https://` base URL with neither.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_set_builtin_roots", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_set_builtin_roots(HathoraConfig* config, [MarshalAs(UnmanagedType.U1)] bool use_builtin_roots);
 
         /// <summary>
         ///  The library version, e.g. "0.1.0". Static: never free it.

@@ -17,6 +17,7 @@ from ctypes import (
     c_uint16,
     c_uint32,
     c_uint64,
+    c_uint8,
     c_void_p,
 )
 from pathlib import Path
@@ -190,6 +191,9 @@ _SIGNATURES = {
     "hathora_config_set_dispatch_mode": ([Config, c_uint32], c_uint32),
     "hathora_config_set_queue_capacity": ([Config, c_uint32], c_uint32),
     "hathora_config_set_allow_insecure_http": ([Config, c_bool], c_uint32),
+    "hathora_config_add_ca_pem": ([Config, POINTER(c_uint8), c_size_t], c_uint32),
+    "hathora_config_add_ca_file": ([Config, c_char_p], c_uint32),
+    "hathora_config_set_builtin_roots": ([Config, c_bool], c_uint32),
     "hathora_client_new": ([Config, POINTER(c_void_p)], c_uint32),
     "hathora_client_free": ([Client], None),
     "hathora_client_poll": ([Client, c_size_t], c_size_t),

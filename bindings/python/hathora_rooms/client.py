@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import os
 import threading
 import weakref
 from concurrent.futures import Future
-from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, string_at
+from ctypes import POINTER, byref, c_char_p, c_size_t, c_uint8, c_void_p, string_at
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from . import _native as n
@@ -24,6 +25,7 @@ from .models import (
 )
 
 Text = Union[str, bytes]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 Convert = Callable[[int], Any]
 
 
@@ -73,6 +75,30 @@ def _count(name: str, value: Optional[int]) -> Optional[int]:
     if not 0 <= int(value) < 2**32:
         raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"{name} must be between 0 and {2**32 - 1}, got {value}")
     return int(value)
+
+
+def _pems(value: Union[Text, Sequence[Text], None]) -> List[bytes]:
+    """`ca_pem` as a list of PEM buffers: one str/bytes (it may hold several certificates), or
+    a sequence of them. The library copies each and checks them when the client is created."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, (str, bytes, bytearray)) else list(value)
+    pems = []
+    for i, pem in enumerate(items):
+        if isinstance(pem, str):
+            pem = pem.encode("utf-8")
+        elif not isinstance(pem, (bytes, bytearray)):
+            raise TypeError(f"ca_pem[{i}] must be str or bytes, not {type(pem).__name__}")
+        pems.append(bytes(pem))
+    return pems
+
+
+def _paths(value: Union[PathLike, Sequence[PathLike], None]) -> List[bytes]:
+    """`ca_files` as C paths: one path (str, bytes, os.PathLike) or a sequence of them."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, (str, bytes, os.PathLike)) else list(value)
+    return [_arg(f"ca_files[{i}]", os.fspath(path)) for i, path in enumerate(items)]
 
 
 # Result converters: read the native views before the result is freed.
@@ -195,6 +221,12 @@ class Client:
 
     Each keyword setting maps to one native setter; one left at None keeps the native default
     (see hathora_config_new in hathora_rooms.h). Durations are in seconds.
+
+    TLS: servers are verified against the bundled web roots and the CA certificates given as
+    `ca_pem` (PEM text, str or bytes, or a list of them) and `ca_files` (PEM files, a path or a
+    list of paths, read when the client is created); `builtin_roots=False` trusts only those
+    CAs. Bad PEM makes the constructor raise `InvalidArgumentError` naming the problem.
+    Verification cannot be turned off.
     """
 
     def __init__(
@@ -214,6 +246,9 @@ class Client:
         dispatch_mode: DispatchMode = DispatchMode.WORKER,
         queue_capacity: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
+        ca_pem: Union[Text, Sequence[Text], None] = None,
+        ca_files: Union[PathLike, Sequence[PathLike], None] = None,
+        builtin_roots: Optional[bool] = None,
     ) -> None:
         self._handle: Optional[int] = None
         settings = [
@@ -232,7 +267,10 @@ class Client:
             ("hathora_config_set_dispatch_mode", int(dispatch_mode)),
             ("hathora_config_set_queue_capacity", _count("queue_capacity", queue_capacity)),
             ("hathora_config_set_allow_insecure_http", None if allow_insecure_http is None else bool(allow_insecure_http)),
+            ("hathora_config_set_builtin_roots", None if builtin_roots is None else bool(builtin_roots)),
         ]
+        settings += [("hathora_config_add_ca_file", path) for path in _paths(ca_files)]
+        pems = _pems(ca_pem)
         cfg = lib.hathora_config_new()
         if not cfg:
             raise MemoryError("hathora_config_new failed")
@@ -240,6 +278,10 @@ class Client:
             for setter, value in settings:
                 if value is not None or setter == "hathora_config_set_app_id":
                     _check(getattr(lib, setter)(cfg, value))
+            for pem in pems:
+                # A copy as uint8_t[] (never NULL, even when empty); the library copies it again.
+                buffer = (c_uint8 * max(len(pem), 1)).from_buffer_copy(pem.ljust(1, b"\0"))
+                _check(lib.hathora_config_add_ca_pem(cfg, buffer, len(pem)))
             handle = c_void_p()
             _check(lib.hathora_client_new(cfg, byref(handle)))
         finally:

@@ -13,7 +13,9 @@ using Lib = Hathora.Rooms;
 
 namespace SeedSnippets
 {
-    // The seed page's snippets run against the emulator, in the order a game backend uses them:
+    // The seed page's snippets run against the emulator (or, in run.sh's HTTPS pass, its HTTPS
+    // front: the snippets, unchanged, trust its CA through HathoraCloudSDK.DefaultOptions), in
+    // the order a game backend uses them:
     // CreateRoom -> poll GetConnectionInfo -> lists, info, update, suspend/resume, destroy. Then the
     // error mapping of the HathoraCloud surface: the page's per-operation tables decide ApiError vs
     // SDKException; transport, deadline and cancellation keep their own types.
@@ -24,7 +26,7 @@ namespace SeedSnippets
 
         public static void Register(TestRunner r, Fixture f)
         {
-            string url = f.Emulator.Url;
+            string url = f.ApiUrl;
 
             r.Add("seed_snippets_room_lifecycle", () =>
             {
@@ -212,7 +214,7 @@ namespace SeedSnippets
 
             r.Add("hathoracloud_deadline_is_a_timeout_exception", () =>
             {
-                var options = new Lib.HathoraRoomsClientOptions { MaxRetries = 0, Timeout = TimeSpan.FromMilliseconds(300) };
+                var options = f.Trusting(new Lib.HathoraRoomsClientOptions { MaxRetries = 0, Timeout = TimeSpan.FromMilliseconds(300) });
                 using (var sdk = new HathoraCloudSDK(appId: Emulator.AppId, serverUrl: url, options: options))
                 {
                     f.WithFaults("{\"latencyMs\":2000}", () =>
@@ -277,7 +279,7 @@ namespace SeedSnippets
 
             r.Add("hathoracloud_poll_mode_completes_on_the_pumping_thread", () =>
             {
-                var options = new Lib.HathoraRoomsClientOptions { DispatchMode = Lib.DispatchMode.Poll };
+                var options = f.Trusting(new Lib.HathoraRoomsClientOptions { DispatchMode = Lib.DispatchMode.Poll });
                 using (var sdk = new HathoraCloudSDK(appId: Emulator.AppId, serverUrl: url, options: options))
                 {
                     Task<GetConnectionInfoResponse> call = sdk.RoomsV2.GetConnectionInfoAsync(new GetConnectionInfoRequest { RoomId = "unknown-room" });
@@ -345,7 +347,7 @@ namespace SeedSnippets
         static HathoraCloudSDK NoRetries(Fixture f)
         {
             return new HathoraCloudSDK(security: new Security { HathoraDevToken = Emulator.Token }, appId: Emulator.AppId,
-                serverUrl: f.Emulator.Url, options: new Lib.HathoraRoomsClientOptions { MaxRetries = 0 });
+                serverUrl: f.ApiUrl, options: f.Trusting(new Lib.HathoraRoomsClientOptions { MaxRetries = 0 }));
         }
 
         static ConnectionInfoV2 PollUntilActive(string url)

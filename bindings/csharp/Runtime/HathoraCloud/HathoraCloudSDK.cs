@@ -31,13 +31,15 @@ namespace HathoraCloud
         /// <param name="urlParams">Values substituted for <c>{name}</c> in the server URL.</param>
         /// <param name="options">
         /// Not in the official SDK (it takes an <c>ISpeakeasyHttpClient client</c> here): timeouts,
-        /// retries, threading. Its AppId, DevToken and ServerUrl are used where the parameters above are null.
+        /// retries, threading, trusted CAs. Its AppId, DevToken and ServerUrl are used where the
+        /// parameters above are null. Null: <see cref="DefaultOptions"/>.
         /// </param>
         /// <exception cref="HathoraInvalidArgumentException">A setting cannot work; the message says which.</exception>
         public HathoraCloudSDK(Security security = null, Func<Security> securitySource = null, string appId = null,
             string orgId = null, int? serverIndex = null, string serverUrl = null,
             Dictionary<string, string> urlParams = null, HathoraRoomsClientOptions options = null)
         {
+            options = options ?? DefaultOptions;
             HathoraRoomsClientOptions template = options == null ? new HathoraRoomsClientOptions() : options.Clone();
             if (appId != null)
             {
@@ -54,6 +56,15 @@ namespace HathoraCloud
             clients = new ClientSource(template, security ?? new Security { HathoraDevToken = template.DevToken }, securitySource);
             RoomsV2 = new RoomsV2(clients);
         }
+
+        /// <summary>
+        /// Not in the official SDK: the options of every instance constructed without <c>options</c>
+        /// (read at construction; null: the defaults). Code written for the official SDK constructs
+        /// it unchanged; set this once at startup to give that code what the official SDK took from
+        /// the platform, e.g. the CA of a rooms server with a private certificate
+        /// (<see cref="HathoraRoomsClientOptions.TrustedCaPem"/>).
+        /// </summary>
+        public static HathoraRoomsClientOptions DefaultOptions { get; set; }
 
         /// <summary>The RoomsV2 operations.</summary>
         public IRoomsV2 RoomsV2 { get; private set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using Hathora.Rooms.Native;
 using N = Hathora.Rooms.Native.NativeMethods;
 
@@ -56,6 +57,42 @@ namespace Hathora.Rooms.Interop
             if (o.AllowInsecureHttp.HasValue)
             {
                 Check(N.hathora_config_set_allow_insecure_http(config, o.AllowInsecureHttp.Value));
+            }
+            Trust(config, o);
+        }
+
+        // The CAs to trust; their content is checked by hathora_client_new.
+        static void Trust(HathoraConfig* config, HathoraRoomsClientOptions o)
+        {
+            if (o.UseBuiltInRoots.HasValue)
+            {
+                Check(N.hathora_config_set_builtin_roots(config, o.UseBuiltInRoots.Value));
+            }
+            if (o.TrustedCaPem != null)
+            {
+                // One byte more than the text: `fixed` gives NULL for an empty array, and an empty
+                // PEM must reach the library (which says it is empty), not be refused as NULL.
+                byte[] pem = new byte[Encoding.UTF8.GetByteCount(o.TrustedCaPem) + 1];
+                int length = Encoding.UTF8.GetBytes(o.TrustedCaPem, 0, o.TrustedCaPem.Length, pem, 0);
+                fixed (byte* p = pem)
+                {
+                    Check(N.hathora_config_add_ca_pem(config, p, (UIntPtr)length));
+                }
+            }
+            if (o.TrustedCaFiles != null)
+            {
+                for (int i = 0; i < o.TrustedCaFiles.Count; i++)
+                {
+                    string name = "TrustedCaFiles[" + i + "]";
+                    if (o.TrustedCaFiles[i] == null)
+                    {
+                        throw new HathoraInvalidArgumentException(name + " must not be null");
+                    }
+                    fixed (byte* path = Utf8.Encode(o.TrustedCaFiles[i], name))
+                    {
+                        Check(N.hathora_config_add_ca_file(config, path));
+                    }
+                }
             }
         }
 
