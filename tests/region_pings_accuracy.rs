@@ -4,12 +4,12 @@
 //! Run: cargo test --release --test region_pings_accuracy -- --ignored --nocapture
 #![cfg(unix)]
 
-mod udp_beacon;
+mod common;
 
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingOptions, measure};
 use std::time::Duration;
-use udp_beacon::{Beacon, Faults};
+use common::udp_beacon::{Beacon, Faults};
 
 const PINGS: usize = 200;
 

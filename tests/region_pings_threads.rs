@@ -2,14 +2,14 @@
 //! binary, so no other test starts or ends threads while the process's threads are counted.
 #![cfg(target_os = "linux")]
 
-mod udp_beacon;
+mod common;
 
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingOptions, measure};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
-use udp_beacon::{Beacon, Faults};
+use common::udp_beacon::{Beacon, Faults};
 
 fn threads() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()

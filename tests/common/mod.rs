@@ -5,6 +5,7 @@
 
 pub mod fake_http;
 pub mod ops;
+pub mod udp_beacon;
 
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
