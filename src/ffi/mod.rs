@@ -3,6 +3,7 @@
 //! panic boundary, and every function has one uniform shape per kind. build.rs generates the C
 //! header and the C# stubs from this folder alone.
 
+pub mod callback;
 pub mod client;
 pub mod config;
 pub mod enums;

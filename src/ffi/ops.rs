@@ -7,6 +7,7 @@ use super::boundary::{
     Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
     write_out,
 };
+use super::callback::HathoraCallback;
 use super::client::{HathoraClient, lookup};
 use super::enums::HathoraRegion;
 use super::enums::HathoraResultCode;
@@ -92,13 +93,6 @@ pub extern "C" fn hathora_create_room_params_init() -> HathoraCreateRoomParams {
         client_ips_count: 0,
     }
 }
-
-/// Completion of an asynchronous call. `result` is owned by the callback: free it with
-/// `hathora_result_free` (now or later, on any thread). `user_data` is the pointer given to the
-/// call, passed back untouched.
-pub type HathoraCallback = Option<
-    unsafe extern "C" fn(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult),
->;
 
 struct UserData(*mut c_void);
 // SAFETY: the library only hands the pointer back to the caller's callback; what it points to

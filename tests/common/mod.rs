@@ -7,6 +7,7 @@ pub mod fake_http;
 pub mod ops;
 pub mod udp_beacon;
 
+pub use hathora_rooms::ffi::callback::*;
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;

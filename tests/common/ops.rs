@@ -6,6 +6,7 @@
 use super::Code;
 use hathora_rooms::ffi::client::HathoraClient;
 use hathora_rooms::ffi::enums::HathoraRegion;
+use hathora_rooms::ffi::callback::HathoraCallback;
 use hathora_rooms::ffi::ops::*;
 use hathora_rooms::ffi::result::HathoraResult;
 use std::ffi::{c_char, c_void};

@@ -42,7 +42,7 @@ namespace Hathora.Rooms
                     native.deployment_id = deployment;
                     native.client_ips = (byte**)ipList;
                     native.client_ips_count = NativeSize.From(offsets.Length);
-                    return N.hathora_create_room_async(client, &native, opts, Completion.As<N.hathora_create_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_create_room_async(client, &native, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -54,7 +54,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_get_room_info_async(client, id, opts, Completion.As<N.hathora_get_room_info_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_room_info_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -66,7 +66,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return N.hathora_get_active_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_active_rooms_for_process_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_active_rooms_for_process_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -78,7 +78,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return N.hathora_get_inactive_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_inactive_rooms_for_process_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_inactive_rooms_for_process_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -90,7 +90,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_get_connection_info_async(client, id, opts, Completion.As<N.hathora_get_connection_info_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_connection_info_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -102,7 +102,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"), config = Utf8.Encode(roomConfig, "roomConfig"))
                 {
-                    return N.hathora_update_room_config_async(client, id, config, opts, Completion.As<N.hathora_update_room_config_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_update_room_config_async(client, id, config, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -114,7 +114,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_destroy_room_async(client, id, opts, Completion.As<N.hathora_destroy_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_destroy_room_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -127,7 +127,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_suspend_room_v2_deprecated_async(client, id, opts, Completion.As<N.hathora_suspend_room_v2_deprecated_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_suspend_room_v2_deprecated_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -139,7 +139,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_resume_room_async(client, id, opts, Completion.As<N.hathora_resume_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_resume_room_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -162,7 +162,7 @@ namespace Hathora.Rooms
                 uint timeoutMs = Millis.From(timeout, "timeout");
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_wait_until_active_async(client, id, timeoutMs, opts, Completion.As<N.hathora_wait_until_active_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_wait_until_active_async(client, id, timeoutMs, opts, Completion.Callback, userData, requestId);
                 }
             });
         }

@@ -59,37 +59,7 @@ namespace Hathora.Rooms.Native
 
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_create_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_destroy_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_active_rooms_for_process_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_connection_info_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_inactive_rooms_for_process_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_room_info_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_resume_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hathora_set_log_callback_callback_delegate(void* user_data, uint level, byte* message);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_suspend_room_v2_deprecated_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_update_room_config_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_wait_until_active_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
 
 
 
@@ -426,7 +396,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_create_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
@@ -446,7 +416,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_room_info_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_room_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_get_room_info_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_room_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetActiveRoomsForProcess: the process's scheduling and active rooms
@@ -468,7 +438,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_active_rooms_for_process_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, hathora_get_active_rooms_for_process_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
@@ -489,7 +459,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_inactive_rooms_for_process_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, hathora_get_inactive_rooms_for_process_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
@@ -510,7 +480,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_connection_info_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_connection_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_get_connection_info_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_connection_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  UpdateRoomConfig: replaces the room's config (`room_config`, at most
@@ -531,7 +501,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_update_room_config_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_update_room_config_async(HathoraClient* client, byte* room_id, byte* room_config, HathoraCallOptions* options, hathora_update_room_config_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_update_room_config_async(HathoraClient* client, byte* room_id, byte* room_config, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
@@ -552,7 +522,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_destroy_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_destroy_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_destroy_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_destroy_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
@@ -573,7 +543,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_suspend_room_v2_deprecated_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_suspend_room_v2_deprecated_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  ResumeRoom: schedules a suspended room on a process again. Result: connection data
@@ -594,7 +564,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_resume_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_resume_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_resume_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_resume_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_resume_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  Wait until active: polls GetConnectionInfo (200 ms apart, growing 1.5x up to 2 s) until the
@@ -618,7 +588,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_wait_until_active_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_wait_until_active_async(HathoraClient* client, byte* room_id, uint timeout_ms, HathoraCallOptions* options, hathora_wait_until_active_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_wait_until_active_async(HathoraClient* client, byte* room_id, uint timeout_ms, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  Frees a result. NULL is ignored. Call it exactly once per result, from any thread; every
