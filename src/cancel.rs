@@ -134,10 +134,22 @@ mod tests {
         let _kept = t.on_cancel(counter(&calls));
         assert_eq!(calls.load(Ordering::SeqCst), 0, "called before any cancel");
         t.cancel(ResultCode::ShutDown);
-        assert_eq!(calls.load(Ordering::SeqCst), 1, "registered before the cancel");
-        assert_eq!(dropped.load(Ordering::SeqCst), 0, "unregistered, still called");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "registered before the cancel"
+        );
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            0,
+            "unregistered, still called"
+        );
         let late = Arc::new(AtomicUsize::new(0));
         let _late = t.on_cancel(counter(&late));
-        assert_eq!(late.load(Ordering::SeqCst), 1, "registered after the cancel");
+        assert_eq!(
+            late.load(Ordering::SeqCst),
+            1,
+            "registered after the cancel"
+        );
     }
 }

@@ -5,11 +5,11 @@
 
 mod common;
 
+use common::udp_beacon::{Beacon, Faults};
 use hathora_rooms::ResultCode;
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingEndpoint, PingError, PingOptions, RegionPing, measure};
 use std::time::{Duration, Instant};
-use common::udp_beacon::{Beacon, Faults};
 
 /// Long enough that an echo the beacon sends on time is never late, even on a loaded machine.
 const PATIENT: Duration = Duration::from_secs(3);

@@ -6,10 +6,10 @@
 
 mod common;
 
+use common::udp_beacon::{Beacon, Faults};
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingOptions, measure};
 use std::time::Duration;
-use common::udp_beacon::{Beacon, Faults};
 
 const PINGS: usize = 200;
 

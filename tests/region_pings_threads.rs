@@ -4,12 +4,12 @@
 
 mod common;
 
+use common::udp_beacon::{Beacon, Faults};
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingOptions, measure};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
-use common::udp_beacon::{Beacon, Faults};
 
 fn threads() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()

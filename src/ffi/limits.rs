@@ -2,7 +2,7 @@
 //! constants are the ones it checks against; the assertions below stop the build when the two
 //! disagree.
 
-use crate::{config, validate};
+use crate::{config, ping, validate};
 
 /// Most retries a client or a call may ask for.
 pub const HATHORA_MAX_RETRIES: u32 = 20;
@@ -26,6 +26,15 @@ pub const HATHORA_ROOM_ID_MAX_LEN: u32 = 100;
 /// Longest roomConfig the API accepts, in characters.
 pub const HATHORA_ROOM_CONFIG_MAX_CHARS: u32 = 10_000;
 
+/// Most rounds (datagrams per endpoint) region pings may ask for.
+pub const HATHORA_MAX_PING_ROUNDS: u32 = 100;
+
+/// Most endpoints one region-ping call may measure.
+pub const HATHORA_MAX_PING_TARGETS: u32 = 1024;
+
+/// Longest per-ping and name-lookup timeout of region pings, in milliseconds.
+pub const HATHORA_MAX_PING_TIMEOUT_MS: u32 = 60_000;
+
 const _: () = {
     assert!(HATHORA_MAX_RETRIES == config::MAX_RETRIES);
     assert!(HATHORA_DEFAULT_MAX_WORKERS as usize == config::DEFAULT_MAX_WORKERS);
@@ -34,4 +43,7 @@ const _: () = {
     assert!(HATHORA_MAX_WORKERS_LIMIT as usize == config::MAX_WORKERS_LIMIT);
     assert!(HATHORA_ROOM_ID_MAX_LEN as usize == validate::ROOM_ID_MAX_LEN);
     assert!(HATHORA_ROOM_CONFIG_MAX_CHARS as usize == validate::ROOM_CONFIG_MAX_CHARS);
+    assert!(HATHORA_MAX_PING_ROUNDS == ping::MAX_ROUNDS);
+    assert!(HATHORA_MAX_PING_TARGETS as usize == ping::MAX_ENDPOINTS);
+    assert!(HATHORA_MAX_PING_TIMEOUT_MS as u128 == ping::MAX_TIMEOUT.as_millis());
 };

@@ -11,7 +11,9 @@ pub mod library;
 pub mod limits;
 pub mod log;
 pub mod ops;
+pub mod pings;
 pub mod result;
+pub mod server_context;
 pub mod view;
 
 pub(crate) mod boundary;

@@ -122,7 +122,12 @@ unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, Stri
 }
 
 /// Refuses a versioned struct whose `version` is not the one this library was built with.
-fn check_version(name: &str, version: u32, constant: &str, expected: u32) -> Result<(), String> {
+pub(super) fn check_version(
+    name: &str,
+    version: u32,
+    constant: &str,
+    expected: u32,
+) -> Result<(), String> {
     if version != expected {
         return Err(format!(
             "{name}.version is {version}, expected {constant} ({expected}); start from the matching _init() function"
@@ -135,7 +140,7 @@ fn check_version(name: &str, version: u32, constant: &str, expected: u32) -> Res
 ///
 /// # Safety
 /// `options` is NULL or readable; `out_result` is NULL or writable.
-unsafe fn blocking(
+pub(super) unsafe fn blocking(
     client: *mut HathoraClient,
     options: *const HathoraCallOptions,
     out_result: *mut *mut HathoraResult,
@@ -173,7 +178,7 @@ unsafe fn blocking(
 ///
 /// # Safety
 /// `options` is NULL or readable; `out_request_id` is NULL or writable.
-unsafe fn asynchronous(
+pub(super) unsafe fn asynchronous(
     client: *mut HathoraClient,
     options: *const HathoraCallOptions,
     callback: HathoraCallback,
@@ -761,5 +766,93 @@ pub unsafe extern "C" fn hathora_wait_until_active_async(
                 ))
             },
         )
+    }
+}
+
+/// The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
+/// with (`hathora_config_apply_server_context`, or `hathora_config_set_process_id`), with the
+/// process token when the client has one, else its dev token. Result: a room list with each
+/// room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
+/// process id: `INVALID_ARGUMENT`, nothing sent.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_rooms_of_this_process(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        blocking(client, options, out_result, |c, o| {
+            Ok(c.rooms_of_this_process(o))
+        })
+    }
+}
+
+/// Asynchronous form of `hathora_get_rooms_of_this_process`.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// As for `hathora_get_rooms_of_this_process`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_rooms_of_this_process_async(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        asynchronous(
+            client,
+            options,
+            callback,
+            user_data,
+            out_request_id,
+            |c, o, done| Ok(c.submit_rooms_of_this_process(o, done)),
+        )
+    }
+}
+
+/// DiscoveryV2 GetPingServiceEndpoints (`GET /discovery/v2/ping`): every region's UDP echo
+/// beacon (`hathora_result_ping_endpoint_count` / `hathora_result_ping_endpoint_at`; the body is
+/// the JSON list). Sent without any token and without an app id: works on a client that has
+/// neither. `options.app_id` is ignored.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_ping_service_endpoints(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetPingServiceEndpoints)
+        })
+    }
+}
+
+/// Asynchronous form of `hathora_get_ping_service_endpoints`.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// As for `hathora_get_ping_service_endpoints`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_ping_service_endpoints_async(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetPingServiceEndpoints)
+        })
     }
 }

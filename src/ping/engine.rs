@@ -10,10 +10,10 @@
 //! the sockets are drained at once, so an echo that came back while the other endpoints were
 //! being sent to is stamped then rather than after the whole batch.
 
+use super::PingError;
+use super::poll::{self, Wakeup};
 use super::probe::{DATAGRAM_LEN, Probe};
 use super::sockets::Sockets;
-use super::poll::{self, Wakeup};
-use super::PingError;
 use crate::cancel::CancelToken;
 use std::io;
 use std::net::UdpSocket;

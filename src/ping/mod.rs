@@ -16,6 +16,7 @@ mod sockets;
 
 pub use crate::cancel::CancelToken;
 use crate::code::ResultCode;
+pub use crate::model::PingEndpoint;
 use crate::model::Region;
 use std::fmt;
 use std::net::SocketAddr;
@@ -27,26 +28,6 @@ pub const MAX_ENDPOINTS: usize = 1024;
 pub const MAX_ROUNDS: u32 = 100;
 /// Longest per-ping timeout or lookup timeout.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// A region's echo beacon: DiscoveryV2's `{region, host, port}`, or one given by the caller
-/// (a self-hosted region, another provider's beacon: any name, as `Region::Unknown`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PingEndpoint {
-    pub region: Region,
-    /// A host name, an IPv4 address, or an IPv6 address (with or without brackets).
-    pub host: String,
-    pub port: u16,
-}
-
-impl PingEndpoint {
-    pub fn new(region: Region, host: impl Into<String>, port: u16) -> Self {
-        PingEndpoint {
-            region,
-            host: host.into(),
-            port,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PingOptions {

@@ -71,7 +71,10 @@ pub(super) fn readable(
         }
         return Err(e);
     }
-    Ok(fds[..sockets.len()].iter().map(|f| f.revents != 0).collect())
+    Ok(fds[..sockets.len()]
+        .iter()
+        .map(|f| f.revents != 0)
+        .collect())
 }
 
 #[cfg(not(unix))]

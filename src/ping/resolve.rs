@@ -303,10 +303,7 @@ mod tests {
             slow_or_fast,
         );
         h.join().unwrap();
-        assert!(matches!(
-            r,
-            Err(PingError::Cancelled(ResultCode::ShutDown))
-        ));
+        assert!(matches!(r, Err(PingError::Cancelled(ResultCode::ShutDown))));
         assert!(t0.elapsed() < Duration::from_secs(4));
     }
 

@@ -4,9 +4,9 @@
 //! wait-until-active a 5 s timeout).
 
 use super::Code;
+use hathora_rooms::ffi::callback::HathoraCallback;
 use hathora_rooms::ffi::client::HathoraClient;
 use hathora_rooms::ffi::enums::HathoraRegion;
-use hathora_rooms::ffi::callback::HathoraCallback;
 use hathora_rooms::ffi::ops::*;
 use hathora_rooms::ffi::result::HathoraResult;
 use std::ffi::{c_char, c_void};
