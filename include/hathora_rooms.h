@@ -529,7 +529,7 @@ HathoraResultCode hathora_client_cancel(HathoraClient *client,
 // `client` is any value; only live handles are acted upon.
 size_t hathora_client_pending(HathoraClient *client);
 
-// A new configuration with the defaults: no app id (set one), no dev token, base URL
+// A new configuration with the defaults: no app id, no dev token, no process, base URL
 // `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 // up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
 // `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback. One
@@ -543,10 +543,12 @@ HathoraConfig *hathora_config_new(void);
 // `config` is NULL or a live config, freed only once.
 void hathora_config_free(HathoraConfig *config);
 
-// Sets the default app id of every call (each call may override it). `app_id` is copied;
-// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
-// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
-// refused by `hathora_client_new`.
+// Sets the default app id of every RoomsV2 call (each call may override it). `app_id` is
+// copied; the caller keeps ownership. NULL, empty or invalid UTF-8: `INVALID_ARGUMENT`. An app
+// id that cannot be a path segment (over 256 bytes, whitespace or control characters, `.` or
+// `..`) is refused by `hathora_client_new`. A client without one is accepted: DiscoveryV2 and
+// region pings need none, and each RoomsV2 call then names one (`options.app_id`) or is refused
+// with `INVALID_ARGUMENT`.
 //
 // # Safety
 // `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.

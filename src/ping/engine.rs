@@ -36,9 +36,16 @@ pub(super) fn run(
         if let Some(reason) = cancel.reason() {
             return Err(PingError::Cancelled(reason));
         }
-        for i in 0..probes.len() {
-            while probes[i].wants_round(Instant::now(), timeout) {
-                send_round(probes, i, sockets, &open, timeout, &mut buf);
+        // Until no endpoint wants a round: the drain after a send may answer an endpoint
+        // already passed over, which then starts its next round here rather than never.
+        let mut sending = true;
+        while sending {
+            sending = false;
+            for i in 0..probes.len() {
+                while probes[i].wants_round(Instant::now(), timeout) {
+                    send_round(probes, i, sockets, &open, timeout, &mut buf);
+                    sending = true;
+                }
             }
         }
         let Some(next) = probes.iter().filter_map(|p| p.deadline(timeout)).min() else {

@@ -5,6 +5,7 @@
 
 pub mod fake_http;
 pub mod ops;
+pub mod pings;
 pub mod udp_beacon;
 
 pub use hathora_rooms::ffi::callback::*;
@@ -15,7 +16,9 @@ pub use hathora_rooms::ffi::library::*;
 pub use hathora_rooms::ffi::limits::*;
 pub use hathora_rooms::ffi::log::*;
 pub use hathora_rooms::ffi::ops::*;
+pub use hathora_rooms::ffi::pings::*;
 pub use hathora_rooms::ffi::result::*;
+pub use hathora_rooms::ffi::server_context::*;
 pub use hathora_rooms::ffi::view::*;
 pub use hathora_rooms::ffi::{HathoraDispatchMode, HathoraResultCode};
 pub use hathora_rooms_server::{Emulator, EmulatorConfig};
