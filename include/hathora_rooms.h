@@ -954,7 +954,7 @@ HathoraResultCode hathora_wait_until_active_async(HathoraClient *client,
                                                   uint64_t *out_request_id);
 
 // The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
-// with (`hathora_config_apply_server_context`, or `hathora_config_set_process_id`), with the
+// with (`hathora_config_apply_server_context`), with the
 // process token when the client has one, else its dev token. Result: a room list with each
 // room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
 // process id: `INVALID_ARGUMENT`, nothing sent.
@@ -1209,36 +1209,21 @@ HathoraResultCode hathora_server_context(HathoraServerContext **out_context);
 // `context` is NULL or a context from `hathora_server_context` not freed yet.
 void hathora_server_context_free(HathoraServerContext *context);
 
-// Configures a game server's client from its context: the app id, the base URL (when the
-// context has one; else the config's stays), the process whose rooms
-// `hathora_get_rooms_of_this_process` lists, and the process token (when the context has one:
-// it is then sent instead of any dev token, whether `hathora_config_set_dev_token` is called
-// before or after). Everything is copied; the context may be freed right after. Calling a
-// setter afterwards changes that property again. `INVALID_ARGUMENT` for NULL arguments.
+// Configures a game server's client from its context: the app id, the process whose rooms
+// `hathora_get_rooms_of_this_process` lists, the base URL when the context has one (else the
+// config's stays), and the process token when the context has one (it is then sent instead of
+// any dev token, whether `hathora_config_set_dev_token` is called before or after). Everything
+// is copied; the context may be freed right after. A caller may also fill a context in by hand
+// (another host's names, a test): `process_id` and `app_id` are required, every other field
+// may be NULL or 0 (only `base_url` and `process_token` are read). `INVALID_ARGUMENT` for a NULL
+// argument, a NULL `process_id` or `app_id`, or a string that is not UTF-8; the config is then
+// unchanged. Values that cannot work (a malformed URL or id) are refused by `hathora_client_new`.
 //
 // # Safety
-// `config` is NULL or live; `context` is NULL or a live context.
+// `config` is NULL or live; `context` is NULL or points to a readable `HathoraServerContext`
+// whose strings are NULL or NUL-terminated.
 HathoraResultCode hathora_config_apply_server_context(HathoraConfig *config,
                                                       const HathoraServerContext *context);
-
-// Sets the process whose rooms `hathora_get_rooms_of_this_process` lists (a game server's
-// own: `HATHORA_PROCESS_ID`). NULL clears it. Copied. Invalid UTF-8: `INVALID_ARGUMENT`; an id
-// that cannot be a path segment is refused by `hathora_client_new`.
-//
-// # Safety
-// `config` is NULL or live; `process_id` is NULL or a NUL-terminated string.
-HathoraResultCode hathora_config_set_process_id(HathoraConfig *config, const char *process_id);
-
-// Sets a process token (`HATHORA_PROCESS_TOKEN`, scoped to one process's rooms): sent as
-// `Authorization: Bearer` instead of the dev token whenever both are set, in any order. NULL
-// clears it (the dev token, if any, is sent again). Copied, wiped when the config and client
-// are freed, never logged. Invalid UTF-8: `INVALID_ARGUMENT`; more than 4096 bytes or control
-// characters are refused by `hathora_client_new`.
-//
-// # Safety
-// `config` is NULL or live; `process_token` is NULL or a NUL-terminated string.
-HathoraResultCode hathora_config_set_process_token(HathoraConfig *config,
-                                                   const char *process_token);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -194,7 +194,7 @@ impl Client {
         let process_id = self.config().process_id.clone().ok_or_else(|| {
             Outcome::invalid(
                 "this client has no process id: configure it from the game server's context \
-                 (hathora_config_apply_server_context) or with hathora_config_set_process_id",
+                 (hathora_config_apply_server_context)",
             )
         })?;
         Ok(Call::GetActiveRoomsForProcess { process_id })

@@ -98,46 +98,6 @@ fn configuration_setters_and_client_new() {
             Refused("dev_token"),
         ),
         (
-            "process_token NULL (clears it)",
-            str_setter(hathora_config_set_process_token, None),
-            Accepted,
-        ),
-        (
-            "process_token invalid UTF-8",
-            str_setter(hathora_config_set_process_token, Some(invalid_utf8())),
-            Refused("process_token"),
-        ),
-        (
-            "process_token empty",
-            str_setter(hathora_config_set_process_token, Some(vec![])),
-            Refused("process_token"),
-        ),
-        (
-            "process_token 1 MB",
-            str_setter(hathora_config_set_process_token, Some(big())),
-            Refused("process_token"),
-        ),
-        (
-            "process_id NULL (clears it)",
-            str_setter(hathora_config_set_process_id, None),
-            Accepted,
-        ),
-        (
-            "process_id invalid UTF-8",
-            str_setter(hathora_config_set_process_id, Some(invalid_utf8())),
-            Refused("process_id"),
-        ),
-        (
-            "process_id '..'",
-            str_setter(hathora_config_set_process_id, Some(b"..".to_vec())),
-            Refused("process_id"),
-        ),
-        (
-            "process_id with space",
-            str_setter(hathora_config_set_process_id, Some(b"p 1".to_vec())),
-            Refused("process_id"),
-        ),
-        (
             "base_url NULL (default)",
             str_setter(hathora_config_set_base_url, None),
             Accepted,
@@ -412,14 +372,6 @@ fn configuration_setters_and_client_new() {
         (
             "set_base_url",
             str_setter(hathora_config_set_base_url, Some(b"https://h".to_vec())),
-        ),
-        (
-            "set_process_id",
-            str_setter(hathora_config_set_process_id, Some(b"p".to_vec())),
-        ),
-        (
-            "set_process_token",
-            str_setter(hathora_config_set_process_token, Some(b"t".to_vec())),
         ),
         (
             "set_timeout_ms",

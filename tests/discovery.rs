@@ -75,9 +75,11 @@ fn endpoints_are_listed_without_a_token_in_every_form_and_mode() {
     ];
     for mode in BOTH_MODES {
         // Both tokens set: neither may be sent.
-        let cl = client_at(&format!("{}/api", server.url()), |cfg| unsafe {
+        let url = format!("{}/api", server.url());
+        let (ctx, _keep) = server_context("p-1", "app-1", Some(&url), Some("process-secret"));
+        let cl = client_at(&url, |cfg| unsafe {
             hathora_config_set_dev_token(cfg, c"dev-secret".as_ptr());
-            hathora_config_set_process_token(cfg, c"process-secret".as_ptr());
+            hathora_config_apply_server_context(cfg, &ctx);
             hathora_config_set_dispatch_mode(cfg, mode as u32);
         });
         for form in BOTH_FORMS {

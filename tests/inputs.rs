@@ -320,10 +320,8 @@ impl Fixture {
         // The room's process is this client's own, for the rooms of this process.
         let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
             assert_eq!(set_timeouts(cfg, 10_000, 2_000), Code::Ok);
-            assert_eq!(
-                hathora_config_set_process_id(cfg, c(&process).as_ptr()),
-                Code::Ok
-            );
+            let (ctx, _keep) = server_context(&process, emu.app_id(), None, None);
+            assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
         });
         Fixture {
             _emu: emu,

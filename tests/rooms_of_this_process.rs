@@ -6,38 +6,7 @@ mod common;
 
 use common::fake_http::{FakeHttp, response};
 use common::*;
-use std::ffi::CString;
 use std::ptr::{null, null_mut};
-
-/// A context as a C caller may also fill one in by hand; the strings live in the Vec.
-fn context(
-    process_id: &str,
-    app_id: &str,
-    base_url: Option<&str>,
-    token: Option<&str>,
-) -> (HathoraServerContext, Vec<CString>) {
-    let keep: Vec<CString> = [Some(process_id), Some(app_id), base_url, token]
-        .iter()
-        .map(|v| c(v.unwrap_or("")))
-        .collect();
-    let opt = |i: usize, present: bool| if present { keep[i].as_ptr() } else { null() };
-    let ctx = HathoraServerContext {
-        process_id: keep[0].as_ptr(),
-        app_id: keep[1].as_ptr(),
-        region: HathoraRegion::Unknown,
-        region_raw: null(),
-        rooms_per_process: 0,
-        initial_room_id: null(),
-        initial_room_config: null(),
-        default_port: 0,
-        hostname: null(),
-        deployment_id: null(),
-        build_tag: null(),
-        base_url: opt(2, base_url.is_some()),
-        process_token: opt(3, token.is_some()),
-    };
-    (ctx, keep)
-}
 
 /// A client from a fresh config that `setup` fills in.
 fn client_from(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
@@ -61,10 +30,13 @@ fn the_rooms_of_the_process_in_both_dispatch_modes() {
     let emu = emulator();
     let admin = client(&emu, HathoraDispatchMode::Worker);
     let (room, process) = create_room(&admin, Some("{\"mode\":\"duel\"}"));
-    let (ctx, _keep) = context(&process, emu.app_id(), Some(&emu.url()), Some(emu.token()));
+    let (ctx, _keep) = server_context(&process, emu.app_id(), Some(&emu.url()), Some(emu.token()));
     for mode in BOTH_MODES {
         let cl = client_from(|cfg| unsafe {
-            assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
+            assert_eq!(
+                hathora_config_apply_server_context(cfg, &ctx),
+                Code::Ok
+            );
             assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         });
         let col = Collector::new();
@@ -93,9 +65,9 @@ type Setup = fn(*mut HathoraConfig, &HathoraServerContext);
 #[test]
 fn the_process_token_is_sent_instead_of_a_dev_token_set_before_or_after() {
     let server = FakeHttp::start(response("200 OK", "application/json", b"[]"));
-    let (ctx, _keep) = context("proc-7", "app-7", Some(&server.url()), Some("proc-token-1"));
+    let (ctx, _keep) = server_context("proc-7", "app-7", Some(&server.url()), Some("proc-token-1"));
     #[rustfmt::skip]
-    let cases: [(&str, Setup); 3] = [
+    let cases: [(&str, Setup); 2] = [
         ("dev token first", |cfg, ctx| unsafe {
             hathora_config_set_dev_token(cfg, c"dev-token-1".as_ptr());
             hathora_config_apply_server_context(cfg, ctx);
@@ -103,12 +75,6 @@ fn the_process_token_is_sent_instead_of_a_dev_token_set_before_or_after() {
         ("dev token after", |cfg, ctx| unsafe {
             hathora_config_apply_server_context(cfg, ctx);
             hathora_config_set_dev_token(cfg, c"dev-token-1".as_ptr());
-        }),
-        ("setters only", |cfg, _| unsafe {
-            hathora_config_set_app_id(cfg, c"app-7".as_ptr());
-            hathora_config_set_process_id(cfg, c"proc-7".as_ptr());
-            hathora_config_set_dev_token(cfg, c"dev-token-1".as_ptr());
-            hathora_config_set_process_token(cfg, c"proc-token-1".as_ptr());
         }),
     ];
     for (case, setup) in cases {
@@ -131,18 +97,18 @@ fn the_process_token_is_sent_instead_of_a_dev_token_set_before_or_after() {
             "{case}"
         );
     }
-    // Clearing the process token sends the dev token again.
+    // Without a process token in the context, the dev token is sent.
     server.clear();
+    let (no_token, _keep) = server_context("proc-7", "app-7", Some(&server.url()), None);
     let cl = client_from(|cfg| unsafe {
-        hathora_config_apply_server_context(cfg, &ctx);
+        hathora_config_apply_server_context(cfg, &no_token);
         hathora_config_set_dev_token(cfg, c"dev-token-1".as_ptr());
-        hathora_config_set_process_token(cfg, null());
     });
     my_rooms(&cl).ok();
     assert_eq!(
         server.seen()[0].header("authorization"),
         ["Bearer dev-token-1"],
-        "process token cleared"
+        "no process token"
     );
 }
 
@@ -152,9 +118,12 @@ fn without_a_process_or_a_token_nothing_is_sent() {
     let no_process = client_at(&server.url(), |cfg| unsafe {
         hathora_config_set_dev_token(cfg, c"t".as_ptr());
     });
-    let (ctx, _keep) = context("proc-1", "app-1", Some(&server.url()), None);
+    let (ctx, _keep) = server_context("proc-1", "app-1", Some(&server.url()), None);
     let no_token = client_from(|cfg| unsafe {
-        assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
+        assert_eq!(
+            hathora_config_apply_server_context(cfg, &ctx),
+            Code::Ok
+        );
     });
     let cases = [
         ("no process id", &no_process, "process id"),
@@ -182,44 +151,56 @@ fn without_a_process_or_a_token_nothing_is_sent() {
 }
 
 #[test]
-fn applying_a_context_refuses_null_and_keeps_the_base_url_it_does_not_name() {
-    let (with_url, _a) = context("p", "a", Some("http://127.0.0.1:9"), None);
-    let (without_url, _b) = context("p", "a", None, None);
+fn applying_a_context_refuses_what_it_cannot_read_and_keeps_the_base_url_it_does_not_name() {
+    let (with_url, _a) = server_context("p", "a", Some("http://127.0.0.1:9"), None);
+    let (without_url, _b) = server_context("p", "a", None, None);
+    let (bad_token, _c) = server_context("p", "a", None, Some("a\u{1}b"));
+    let not_utf8 = cbytes(&invalid_utf8());
     unsafe {
         let cfg = hathora_config_new();
+        #[rustfmt::skip]
+        let refused: [(&str, *mut HathoraConfig, HathoraServerContext, &str); 4] = [
+            ("NULL config", null_mut(), with_url, "config"),
+            ("NULL process id", cfg, HathoraServerContext { process_id: null(), ..with_url }, "context.process_id"),
+            ("NULL app id", cfg, HathoraServerContext { app_id: null(), ..with_url }, "context.app_id"),
+            ("a base URL that is not UTF-8", cfg, HathoraServerContext { base_url: not_utf8.as_ptr().cast(), ..with_url }, "context.base_url"),
+        ];
+        for (case, config, ctx, says) in refused {
+            assert_eq!(
+                hathora_config_apply_server_context(config, &ctx),
+                Code::InvalidArgument,
+                "{case}"
+            );
+            assert_readable(case, &last_error(), says);
+        }
         assert_eq!(
             hathora_config_apply_server_context(cfg, null()),
             Code::InvalidArgument
         );
         assert_readable("NULL context", &last_error(), "context");
-        assert_eq!(
-            hathora_config_apply_server_context(null_mut(), &with_url),
-            Code::InvalidArgument
-        );
-        assert_readable("NULL config", &last_error(), "config");
-        assert_eq!(
-            hathora_config_set_process_id(null_mut(), null()),
-            Code::InvalidArgument
-        );
-        assert_eq!(
-            hathora_config_set_process_token(null_mut(), null()),
-            Code::InvalidArgument
-        );
-        // A base URL set before survives a context without one.
+        // A base URL set before survives a context without one; a refused apply changed nothing.
         hathora_config_set_base_url(cfg, c("http://127.0.0.1:1").as_ptr());
         assert_eq!(
             hathora_config_apply_server_context(cfg, &without_url),
             Code::Ok
         );
-        let bad_token = c("a\u{1}b");
+        let mut client = null_mut();
         assert_eq!(
-            hathora_config_set_process_token(cfg, bad_token.as_ptr()),
+            hathora_client_new(cfg, &mut client),
+            Code::Ok,
+            "{}",
+            last_error()
+        );
+        let cl = CClient(client);
+        let r = my_rooms(&cl);
+        assert_eq!(r.code(), Code::InvalidArgument, "no token: {r:?}");
+        assert_eq!(
+            hathora_config_apply_server_context(cfg, &bad_token),
             Code::Ok
         );
-        let mut client = null_mut();
         assert_eq!(hathora_client_new(cfg, &mut client), Code::InvalidArgument);
         assert_readable(
-            "process token with a control character",
+            "a process token with a control character",
             &last_error(),
             "process_token",
         );

@@ -770,7 +770,7 @@ pub unsafe extern "C" fn hathora_wait_until_active_async(
 }
 
 /// The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
-/// with (`hathora_config_apply_server_context`, or `hathora_config_set_process_id`), with the
+/// with (`hathora_config_apply_server_context`), with the
 /// process token when the client has one, else its dev token. Result: a room list with each
 /// room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
 /// process id: `INVALID_ARGUMENT`, nothing sent.

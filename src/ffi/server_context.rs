@@ -1,8 +1,10 @@
 //! A game server's context: the `HATHORA_*` environment its host gave the process, read into a
 //! struct the caller owns, and the configuration a client takes from it (app id, base URL, the
-//! process whose rooms it lists, the process token).
+//! process whose rooms it lists, the process token). The bindings read the context into their
+//! own objects and hand it back as this struct, so the rule of what a client takes from a
+//! context is written once, here.
 
-use super::boundary::{Refusal, guard, guard_code, invalid, optional_str, write_out};
+use super::boundary::{Refusal, guard, guard_code, invalid, optional_str, required_str, write_out};
 use super::config::{HathoraConfig, with};
 use super::enums::{HathoraRegion, HathoraResultCode};
 use super::view::Strings;
@@ -16,6 +18,7 @@ use zeroize::Zeroizing;
 /// Every string is NUL-terminated UTF-8 owned by the context; an optional field the host did
 /// not set (or set to the empty string) is NULL, or 0 for the numbers.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct HathoraServerContext {
     /// `HATHORA_PROCESS_ID`: this process; never NULL.
     pub process_id: *const c_char,
@@ -152,75 +155,42 @@ pub unsafe extern "C" fn hathora_server_context_free(context: *mut HathoraServer
     })
 }
 
-/// Configures a game server's client from its context: the app id, the base URL (when the
-/// context has one; else the config's stays), the process whose rooms
-/// `hathora_get_rooms_of_this_process` lists, and the process token (when the context has one:
-/// it is then sent instead of any dev token, whether `hathora_config_set_dev_token` is called
-/// before or after). Everything is copied; the context may be freed right after. Calling a
-/// setter afterwards changes that property again. `INVALID_ARGUMENT` for NULL arguments.
+/// Configures a game server's client from its context: the app id, the process whose rooms
+/// `hathora_get_rooms_of_this_process` lists, the base URL when the context has one (else the
+/// config's stays), and the process token when the context has one (it is then sent instead of
+/// any dev token, whether `hathora_config_set_dev_token` is called before or after). Everything
+/// is copied; the context may be freed right after. A caller may also fill a context in by hand
+/// (another host's names, a test): `process_id` and `app_id` are required, every other field
+/// may be NULL or 0 (only `base_url` and `process_token` are read). `INVALID_ARGUMENT` for a NULL
+/// argument, a NULL `process_id` or `app_id`, or a string that is not UTF-8; the config is then
+/// unchanged. Values that cannot work (a malformed URL or id) are refused by `hathora_client_new`.
 ///
 /// # Safety
-/// `config` is NULL or live; `context` is NULL or a live context.
+/// `config` is NULL or live; `context` is NULL or points to a readable `HathoraServerContext`
+/// whose strings are NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hathora_config_apply_server_context(
     config: *mut HathoraConfig,
     context: *const HathoraServerContext,
 ) -> HathoraResultCode {
-    // SAFETY: NULL or live per the contract.
+    // SAFETY: NULL or readable per the contract.
     let Some(ctx) = (unsafe { context.as_ref() }) else {
         return guard_code(|| Err(invalid("context must not be NULL")));
     };
     unsafe {
         with(config, |c: &mut ClientConfig| {
-            let text = |p, name| optional_str(p, name);
-            c.app_id = text(ctx.app_id, "context.app_id")?.unwrap_or_default();
-            if let Some(url) = text(ctx.base_url, "context.base_url")? {
+            let app_id = required_str(ctx.app_id, "context.app_id")?;
+            let process_id = required_str(ctx.process_id, "context.process_id")?;
+            let base_url = optional_str(ctx.base_url, "context.base_url")?;
+            let token = optional_str(ctx.process_token, "context.process_token")?;
+            c.app_id = app_id;
+            c.process_id = Some(process_id);
+            if let Some(url) = base_url {
                 c.base_url = url;
             }
-            c.process_id = text(ctx.process_id, "context.process_id")?;
-            if let Some(token) = text(ctx.process_token, "context.process_token")? {
+            if let Some(token) = token {
                 c.process_token = Some(Secret::new(token));
             }
-            Ok(())
-        })
-    }
-}
-
-/// Sets the process whose rooms `hathora_get_rooms_of_this_process` lists (a game server's
-/// own: `HATHORA_PROCESS_ID`). NULL clears it. Copied. Invalid UTF-8: `INVALID_ARGUMENT`; an id
-/// that cannot be a path segment is refused by `hathora_client_new`.
-///
-/// # Safety
-/// `config` is NULL or live; `process_id` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_process_id(
-    config: *mut HathoraConfig,
-    process_id: *const c_char,
-) -> HathoraResultCode {
-    unsafe {
-        with(config, |c| {
-            c.process_id = optional_str(process_id, "process_id")?;
-            Ok(())
-        })
-    }
-}
-
-/// Sets a process token (`HATHORA_PROCESS_TOKEN`, scoped to one process's rooms): sent as
-/// `Authorization: Bearer` instead of the dev token whenever both are set, in any order. NULL
-/// clears it (the dev token, if any, is sent again). Copied, wiped when the config and client
-/// are freed, never logged. Invalid UTF-8: `INVALID_ARGUMENT`; more than 4096 bytes or control
-/// characters are refused by `hathora_client_new`.
-///
-/// # Safety
-/// `config` is NULL or live; `process_token` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hathora_config_set_process_token(
-    config: *mut HathoraConfig,
-    process_token: *const c_char,
-) -> HathoraResultCode {
-    unsafe {
-        with(config, |c| {
-            c.process_token = optional_str(process_token, "process_token")?.map(Secret::new);
             Ok(())
         })
     }

@@ -132,6 +132,36 @@ fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
     }
 }
 
+/// A context as a C caller may also fill one in by hand; the strings live in the Vec.
+pub fn server_context(
+    process_id: &str,
+    app_id: &str,
+    base_url: Option<&str>,
+    token: Option<&str>,
+) -> (HathoraServerContext, Vec<CString>) {
+    let keep: Vec<CString> = [Some(process_id), Some(app_id), base_url, token]
+        .iter()
+        .map(|v| c(v.unwrap_or("")))
+        .collect();
+    let opt = |i: usize, present: bool| if present { keep[i].as_ptr() } else { null() };
+    let ctx = HathoraServerContext {
+        process_id: keep[0].as_ptr(),
+        app_id: keep[1].as_ptr(),
+        region: HathoraRegion::Unknown,
+        region_raw: null(),
+        rooms_per_process: 0,
+        initial_room_id: null(),
+        initial_room_config: null(),
+        default_port: 0,
+        hostname: null(),
+        deployment_id: null(),
+        build_tag: null(),
+        base_url: opt(2, base_url.is_some()),
+        process_token: opt(3, token.is_some()),
+    };
+    (ctx, keep)
+}
+
 /// Builds a client for `emu` with a short retry backoff; `tweak` may change the config further.
 pub fn client_with(
     emu: &Emulator,
