@@ -33,10 +33,7 @@ fn the_rooms_of_the_process_in_both_dispatch_modes() {
     let (ctx, _keep) = server_context(&process, emu.app_id(), Some(&emu.url()), Some(emu.token()));
     for mode in BOTH_MODES {
         let cl = client_from(|cfg| unsafe {
-            assert_eq!(
-                hathora_config_apply_server_context(cfg, &ctx),
-                Code::Ok
-            );
+            assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
             assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         });
         let col = Collector::new();
@@ -120,10 +117,7 @@ fn without_a_process_or_a_token_nothing_is_sent() {
     });
     let (ctx, _keep) = server_context("proc-1", "app-1", Some(&server.url()), None);
     let no_token = client_from(|cfg| unsafe {
-        assert_eq!(
-            hathora_config_apply_server_context(cfg, &ctx),
-            Code::Ok
-        );
+        assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
     });
     let cases = [
         ("no process id", &no_process, "process id"),

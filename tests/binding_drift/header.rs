@@ -213,8 +213,7 @@ impl Header {
     /// in. A struct the caller fills in: a versioned one (its first field is `version`), or the
     /// element type of an array a versioned one points to (`HathoraPingTarget`).
     pub fn is_input_struct(&self, name: &str) -> bool {
-        let versioned =
-            |f: &Vec<(String, String)>| f.first().is_some_and(|(n, _)| n == "version");
+        let versioned = |f: &Vec<(String, String)>| f.first().is_some_and(|(n, _)| n == "version");
         let element = format!("ptr({name})");
         self.structs.get(name).is_some_and(versioned)
             || self
