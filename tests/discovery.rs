@@ -16,19 +16,13 @@ fn ok_server() -> FakeHttp {
 
 /// (region, region_raw, host, port) of each endpoint of a result.
 fn endpoints(r: &Res) -> Option<Vec<(HathoraRegion, String, String, u16)>> {
-    let mut n = 0usize;
-    if unsafe { hathora_result_ping_endpoint_count(r.0, &mut n) } != Code::Ok {
-        return None;
-    }
+    let list = r.list(
+        hathora_result_ping_endpoint_count,
+        hathora_result_ping_endpoint_at,
+    )?;
     Some(
-        (0..n)
-            .map(|i| {
-                let mut p = null();
-                assert_eq!(
-                    unsafe { hathora_result_ping_endpoint_at(r.0, i, &mut p) },
-                    Code::Ok
-                );
-                let e = unsafe { &*p };
+        list.into_iter()
+            .map(|e| {
                 (
                     e.region,
                     s(e.region_raw).unwrap(),
@@ -107,18 +101,8 @@ fn endpoints_are_listed_without_a_token_in_every_form_and_mode() {
 #[test]
 fn a_client_without_app_id_or_token_discovers() {
     let server = ok_server();
-    let cl = CClient(unsafe {
-        let cfg = hathora_config_new();
+    let cl = build_client(|cfg| unsafe {
         hathora_config_set_base_url(cfg, c(&server.url()).as_ptr());
-        let mut client = null_mut();
-        assert_eq!(
-            hathora_client_new(cfg, &mut client),
-            Code::Ok,
-            "{}",
-            last_error()
-        );
-        hathora_config_free(cfg);
-        client
     });
     let r = discover(&cl, Form::Blocking).ok();
     assert_eq!(endpoints(&r).map(|e| e.len()), Some(3));

@@ -6,16 +6,11 @@
 mod common;
 
 use common::pings::{Targets, measured};
+use common::threads::peak_threads_during;
 use common::udp_beacon::{Beacon, Faults};
 use common::*;
 use std::ptr::null;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").unwrap().count()
-}
 
 #[test]
 fn twelve_regions_one_worker() {
@@ -36,45 +31,24 @@ fn twelve_regions_one_worker() {
         assert_eq!(hathora_config_set_min_workers(cfg, 0), Code::Ok);
     });
 
-    let done = Arc::new(AtomicBool::new(false));
-    let most = Arc::new(AtomicUsize::new(0));
-    let samples = Arc::new(AtomicUsize::new(0));
-    let watcher = {
-        let (done, most, samples) = (done.clone(), most.clone(), samples.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Acquire) {
-                most.fetch_max(threads(), Ordering::AcqRel);
-                samples.fetch_add(1, Ordering::AcqRel);
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        })
-    };
-    std::thread::sleep(Duration::from_millis(50));
-    let before = threads();
-    most.store(0, Ordering::Release);
-    samples.store(0, Ordering::Release);
-
     let opts = targets.options(3, 500);
-    let col = Collector::new();
-    let id = submit(&col, |cb, ud, id| unsafe {
-        hathora_ping_regions_async(cl.0, &opts, null(), cb, ud, id)
+    let peak = peak_threads_during(|| {
+        let col = Collector::new();
+        let id = submit(&col, |cb, ud, id| unsafe {
+            hathora_ping_regions_async(cl.0, &opts, null(), cb, ud, id)
+        });
+        col.one(&cl, id).ok()
     });
-    let r = col.one(&cl, id).ok();
-    done.store(true, Ordering::Release);
-    watcher.join().unwrap();
-
+    let r = peak.value;
     let got = measured(&r).expect("measurements");
     for (i, p) in got.iter().enumerate() {
         let expected = if i < 8 { 3 } else { 0 };
         assert_eq!((p.sent, p.answered), (3, expected), "region {i}: {p:?}");
     }
-    assert!(
-        samples.load(Ordering::Acquire) > 10,
-        "the watcher sampled during the call"
-    );
+    assert!(peak.samples > 10, "the watcher sampled during the call");
     assert_eq!(
-        most.load(Ordering::Acquire),
-        before + 1,
+        peak.most,
+        peak.before + 1,
         "threads during the call vs before: the call holds exactly one worker"
     );
 }

@@ -8,19 +8,6 @@ use common::fake_http::{FakeHttp, response};
 use common::*;
 use std::ptr::{null, null_mut};
 
-/// A client from a fresh config that `setup` fills in.
-fn client_from(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
-    unsafe {
-        let cfg = hathora_config_new();
-        setup(cfg);
-        let mut client = null_mut();
-        let code = hathora_client_new(cfg, &mut client);
-        hathora_config_free(cfg);
-        assert_eq!(code, Code::Ok, "client_new: {}", last_error());
-        CClient(client)
-    }
-}
-
 fn my_rooms(cl: &CClient) -> Res {
     blocking(|o| unsafe { hathora_get_rooms_of_this_process(cl.0, null(), o) })
 }
@@ -32,7 +19,7 @@ fn the_rooms_of_the_process_in_both_dispatch_modes() {
     let (room, process) = create_room(&admin, Some("{\"mode\":\"duel\"}"));
     let (ctx, _keep) = server_context(&process, emu.app_id(), Some(&emu.url()), Some(emu.token()));
     for mode in BOTH_MODES {
-        let cl = client_from(|cfg| unsafe {
+        let cl = build_client(|cfg| unsafe {
             assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
             assert_eq!(hathora_config_set_dispatch_mode(cfg, mode as u32), Code::Ok);
         });
@@ -76,7 +63,7 @@ fn the_process_token_is_sent_instead_of_a_dev_token_set_before_or_after() {
     ];
     for (case, setup) in cases {
         server.clear();
-        let cl = client_from(|cfg| {
+        let cl = build_client(|cfg| {
             setup(cfg, &ctx);
             unsafe { hathora_config_set_base_url(cfg, c(&server.url()).as_ptr()) };
         });
@@ -97,7 +84,7 @@ fn the_process_token_is_sent_instead_of_a_dev_token_set_before_or_after() {
     // Without a process token in the context, the dev token is sent.
     server.clear();
     let (no_token, _keep) = server_context("proc-7", "app-7", Some(&server.url()), None);
-    let cl = client_from(|cfg| unsafe {
+    let cl = build_client(|cfg| unsafe {
         hathora_config_apply_server_context(cfg, &no_token);
         hathora_config_set_dev_token(cfg, c"dev-token-1".as_ptr());
     });
@@ -116,7 +103,7 @@ fn without_a_process_or_a_token_nothing_is_sent() {
         hathora_config_set_dev_token(cfg, c"t".as_ptr());
     });
     let (ctx, _keep) = server_context("proc-1", "app-1", Some(&server.url()), None);
-    let no_token = client_from(|cfg| unsafe {
+    let no_token = build_client(|cfg| unsafe {
         assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
     });
     let cases = [

@@ -393,30 +393,16 @@ fn print_rooms() {
     let mut ctx = null_mut();
     let code = unsafe { hathora_server_context(&mut ctx) };
     assert_eq!(code, Code::Ok, "context: {}", last_error());
-    let client = unsafe {
-        let cfg = hathora_config_new();
-        assert_eq!(
-            hathora_config_apply_server_context(cfg, ctx),
-            Code::Ok,
-            "{}",
-            last_error()
-        );
+    let client = build_client(|cfg| unsafe {
+        let applied = hathora_config_apply_server_context(cfg, ctx);
+        assert_eq!(applied, Code::Ok, "{}", last_error());
         if (*ctx).process_token.is_null() {
             let dev = std::env::var("HATHORA_DEV_TOKEN").ok().map(|t| c(&t));
             let dev = dev.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
             assert_eq!(hathora_config_set_dev_token(cfg, dev), Code::Ok);
         }
-        hathora_server_context_free(ctx);
-        let mut client = null_mut();
-        assert_eq!(
-            hathora_client_new(cfg, &mut client),
-            Code::Ok,
-            "{}",
-            last_error()
-        );
-        hathora_config_free(cfg);
-        CClient(client)
-    };
+    });
+    unsafe { hathora_server_context_free(ctx) };
     let rooms = |r: &Res| -> Value {
         json!({
             "code": r.code() as u32, "message": r.message(),

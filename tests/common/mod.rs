@@ -6,6 +6,7 @@
 pub mod fake_http;
 pub mod ops;
 pub mod pings;
+pub mod threads;
 pub mod udp_beacon;
 
 pub use hathora_rooms::ffi::callback::*;
@@ -120,7 +121,7 @@ impl Drop for CClient {
 }
 
 /// Builds a client from a fresh config that `setup` fills in, asserting it is accepted.
-fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
+pub fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
     unsafe {
         let cfg = hathora_config_new();
         setup(cfg);
@@ -272,8 +273,17 @@ impl Res {
         (unsafe { hathora_result_room(self.0, &mut p) } == Code::Ok).then(|| unsafe { &*p })
     }
     pub fn rooms(&self) -> Option<Vec<&HathoraRoom>> {
+        self.list(hathora_result_room_count, hathora_result_room_at)
+    }
+    /// The items of one of the result's lists (its count, then item i); None when the result
+    /// holds no such list.
+    pub fn list<T>(
+        &self,
+        count: unsafe extern "C" fn(*const HathoraResult, *mut usize) -> Code,
+        at: unsafe extern "C" fn(*const HathoraResult, usize, *mut *const T) -> Code,
+    ) -> Option<Vec<&T>> {
         let mut n = 0usize;
-        if unsafe { hathora_result_room_count(self.0, &mut n) } != Code::Ok {
+        if unsafe { count(self.0, &mut n) } != Code::Ok {
             return None;
         }
         Some(
@@ -281,8 +291,9 @@ impl Res {
                 .map(|i| {
                     let mut p = null();
                     assert_eq!(
-                        unsafe { hathora_result_room_at(self.0, i, &mut p) },
-                        Code::Ok
+                        unsafe { at(self.0, i, &mut p) },
+                        Code::Ok,
+                        "item {i} of {n}"
                     );
                     unsafe { &*p }
                 })

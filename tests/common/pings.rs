@@ -61,31 +61,23 @@ pub struct Measured {
 
 /// The measurements of a result, in order; None when it holds none.
 pub fn measured(r: &Res) -> Option<Vec<Measured>> {
-    let mut n = 0usize;
-    if unsafe { hathora_result_region_ping_count(r.0, &mut n) } != Code::Ok {
-        return None;
-    }
+    let list = r.list(
+        hathora_result_region_ping_count,
+        hathora_result_region_ping_at,
+    )?;
     Some(
-        (0..n)
-            .map(|i| {
-                let mut p = null();
-                assert_eq!(
-                    unsafe { hathora_result_region_ping_at(r.0, i, &mut p) },
-                    Code::Ok
-                );
-                let p = unsafe { &*p };
-                Measured {
-                    region: p.region,
-                    region_raw: s(p.region_raw).unwrap(),
-                    host: s(p.host).unwrap(),
-                    port: p.port,
-                    address: s(p.address),
-                    min_rtt: (!p.min_rtt_ns.is_null())
-                        .then(|| Duration::from_nanos(unsafe { *p.min_rtt_ns })),
-                    sent: p.sent,
-                    answered: p.answered,
-                    failure: s(p.failure),
-                }
+        list.into_iter()
+            .map(|p| Measured {
+                region: p.region,
+                region_raw: s(p.region_raw).unwrap(),
+                host: s(p.host).unwrap(),
+                port: p.port,
+                address: s(p.address),
+                min_rtt: (!p.min_rtt_ns.is_null())
+                    .then(|| Duration::from_nanos(unsafe { *p.min_rtt_ns })),
+                sent: p.sent,
+                answered: p.answered,
+                failure: s(p.failure),
             })
             .collect(),
     )
