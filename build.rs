@@ -14,12 +14,19 @@ fn main() {
     generate(&out);
 }
 
-/// The source files of src/ffi, sorted so that the output does not depend on the file system.
+/// The source file of src/ffi that csbindgen does not read: with `HathoraCallback` unknown to it,
+/// the C# stubs name that type instead of generating one delegate type per async function, and
+/// the C# layer declares the one delegate by hand.
+const NOT_FOR_CSBINDGEN: &str = "callback.rs";
+
+/// The source files of src/ffi that csbindgen reads, sorted so that the output does not depend
+/// on the file system.
 fn ffi_sources(crate_dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(crate_dir.join("src/ffi"))
         .expect("read src/ffi")
         .map(|e| e.expect("src/ffi entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter(|p| !p.ends_with(NOT_FOR_CSBINDGEN))
         .collect();
     files.sort();
     files

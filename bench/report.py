@@ -164,6 +164,59 @@ def latency(res):
     return out
 
 
+def rtt(res):
+    """bench/c/rtt.c's lines: {(method, delay_us): kv}, plus 'lost'."""
+    out = {}
+    for line in read(os.path.join(res, "rtt.out")).splitlines():
+        d = dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", line))
+        if "method" in d:
+            out[(d["method"], int(d["delay_us"]))] = d
+        elif "lost" in d:
+            out["lost"] = d["lost"]
+    return out
+
+
+RTT_METHODS = (("library", "this library (hathora_ping_regions)"), ("plain_c", "plain C, clock_gettime"))
+
+
+def rtt_line(r):
+    """The RTT row of BENCHMARKS.md: the error against the 20 ms delay, both methods."""
+    parts = []
+    for key, label in RTT_METHODS:
+        d = r.get((key, 20000))
+        if d:
+            parts.append("%s p50 %s µs, p99 %s µs" % (label, d["err_vs_delay_p50_us"], d["err_vs_delay_p99_us"]))
+    if not parts:
+        return None
+    return "region ping RTT, error against a 20 ms injected delay (measured, no target): " + "; ".join(parts)
+
+
+def rtt_section(res):
+    r = rtt(res)
+    w = ["## Region ping RTT\n"]
+    if not any(isinstance(k, tuple) for k in r):
+        w.append("The RTT run failed: %s\n" % read(os.path.join(res, "rtt.err")).strip())
+        return w
+    w.append("`%s`: a UDP echo beacon on loopback holds each datagram for a known delay (an absolute "
+             "`clock_nanosleep`, never shorter) and records how long it really held it; the library "
+             "(`hathora_ping_regions`, one round per call) and a plain C loop (`clock_gettime` just before "
+             "`sendto` and just after `recvfrom`, blocking socket) measure it in turn, sample by sample. "
+             "*vs delay*: measured RTT minus the injected delay; *vs held*: minus the time the beacon really "
+             "held the datagram (its oversleep left out). A correct measurement is never below the delay: "
+             "*min vs delay* must not be negative.\n" % facts(res).get("rtt_cmd", "?"))
+    w.append("| delay | method | samples | vs delay p50 / p99 (µs) | vs held p50 / p99 (µs) | min vs delay (µs) |")
+    w.append("|---:|---|---:|---:|---:|---:|")
+    for delay in sorted({k[1] for k in r if isinstance(k, tuple)}):
+        for key, label in RTT_METHODS:
+            d = r.get((key, delay))
+            if d:
+                w.append("| %g ms | %s | %s | %s / %s | %s / %s | %s |"
+                         % (delay / 1000, label, d["n"], d["err_vs_delay_p50_us"], d["err_vs_delay_p99_us"],
+                            d["err_vs_held_p50_us"], d["err_vs_held_p99_us"], d["min_vs_delay_us"]))
+    w.append("\nLost samples: %s.\n" % r.get("lost", "?"))
+    return w
+
+
 def rss_per_worker(d):
     """KiB of VmRSS per worker thread added, from a burst's idle and peak figures."""
     try:
@@ -443,6 +496,7 @@ def markdown(rows, res, stripped):
         w.append("The footprint run failed: %s\n" % read(os.path.join(res, "footprint.err")).strip())
 
     w.extend(latency_section(latency(res)))
+    w.extend(rtt_section(res))
 
     prof = os.path.join(res, "profile")
     pfiles = sorted(os.listdir(prof)) if os.path.isdir(prof) else []
@@ -482,6 +536,8 @@ def markdown(rows, res, stripped):
         "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/footprint.c -o OUT/footprint -ldl",
         "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/latency.c -o OUT/latency -L$CARGO_TARGET_DIR/release "
+        "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
+        "gcc -O2 -std=c11 -Wall -Wextra -Iinclude bench/c/rtt.c -o OUT/rtt -L$CARGO_TARGET_DIR/release "
         "-lhathora_rooms -Wl,-rpath,$CARGO_TARGET_DIR/release -lpthread",
         "mcs -unsafe -nologo -optimize+ -out:OUT/LatencyBench.exe bindings/csharp/Runtime/**/*.cs "
         "bench/csharp/LatencyBench.cs",
@@ -543,6 +599,10 @@ def summary(rows, res, stripped):
     for _, status, text in targets(rows, res, stripped):
         goal, result = split_target(text)
         w.append("| %s | %s | %s |" % (goal, result.replace("|", "/"), status))
+    line = rtt_line(rtt(res))
+    if line:
+        goal, result = split_target(line)
+        w.append("| %s | %s | measured |" % (goal, result))
     return "\n".join(w) + "\n"
 
 
@@ -568,6 +628,9 @@ def main():
                   "10,000 %s KiB (max %s KiB)" % (format(int(f.get("stripped_size", "0")), ","),
                                                    fp.get("dlopen_to_first_call_ms"), fp.get("threads_max"),
                                                    fp.get("rss_queued_kb"), fp.get("rss_max_kb")))
+        line = rtt_line(rtt(res))
+        if line:
+            print(line)
         print("load average before / after: %s / %s" % (f.get("load_before"), f.get("load_after")))
     elif what == "summary":
         sys.stdout.write(summary(rows, res, stripped))

@@ -15,6 +15,9 @@
 #              against a server that never answers; 1,000 calls against a closed port; threads and
 #              wake-ups of an idle client; plotted to bench/latency.png (matplotlib from PyPI in a
 #              venv under $CARGO_TARGET_DIR/bench-venv)
+#   RTT        region pings: the error of the RTT the library measures against a loopback UDP
+#              beacon holding each datagram 0 and 20 ms (p50, p99), beside a plain C loop with
+#              clock_gettime around sendto/recvfrom on the same beacon (bench/c/rtt.c)
 # then checks the targets (PASS/MISS), profiles what missed (perf, else callgrind), prints the
 # table, writes the full report to bench/results.md and the headline table to BENCHMARKS.md.
 # (Requests per second on loopback against raw ureq are no target: a game never makes thousands
@@ -84,6 +87,7 @@ CFLAGS=(-O2 -std=c11 -Wall -Wextra -I"$ROOT/include")
 gcc "${CFLAGS[@]}" bench/c/bench.c -o "$OUT/bench" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
 gcc "${CFLAGS[@]}" bench/c/footprint.c -o "$OUT/footprint" -ldl
 gcc "${CFLAGS[@]}" bench/c/latency.c -o "$OUT/latency" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
+gcc "${CFLAGS[@]}" bench/c/rtt.c -o "$OUT/rtt" -L"$REL" -lhathora_rooms -Wl,-rpath,"$REL" -lpthread
 
 log "compiling the C# harnesses (mcs)"
 mcs -nologo -optimize+ -out:"$OUT/HttpClientBench.exe" -r:System.Net.Http -r:System.Runtime.Serialization \
@@ -226,6 +230,10 @@ done
 log "footprint"
 FOOT_CMD=("$OUT/footprint" "$OUT/libhathora_rooms.stripped.so" "$URL" "$ROOM" 10000)
 timeout 180 "${FOOT_CMD[@]}" >"$RES/footprint.out" 2>"$RES/footprint.err" || log "footprint FAILED: $(cat "$RES/footprint.err")"
+
+log "region ping RTT: the library and plain C against one beacon, 1,000 samples per delay"
+RTT_CMD=("$OUT/rtt" 1000 0 20000)
+timeout 300 "${RTT_CMD[@]}" >"$RES/rtt.out" 2>"$RES/rtt.err" || log "RTT FAILED: $(cat "$RES/rtt.err")"
 
 # ---- latency scenario (issue 11) ----------------------------------------------------------------
 LAT="$RES/latency"
@@ -377,6 +385,7 @@ fi
     echo "url=$URL"
     echo "nginx_url=$NGINX_URL"
     echo "footprint_cmd=${FOOT_CMD[*]}"
+    echo "rtt_cmd=${RTT_CMD[*]}"
     echo "out=$OUT"
 } >"$RES/facts.txt"
 # Paths relative to the repository, so the committed files name no machine's folders.

@@ -11,8 +11,9 @@
  * - The message of the last failure on a thread is in hathora_last_error_message().
  * - Handles (HathoraClient) are keys checked on every call: NULL, freed or garbage handles give
  *   HATHORA_RESULT_CODE_INVALID_ARGUMENT. A HathoraResult is a real pointer: free it once.
- * - Versioned structs (HathoraCallOptions, HathoraCreateRoomParams) start from their _init()
- *   function, which fills in the current version and every default; then set what you change.
+ * - Versioned structs (HathoraCallOptions, HathoraCreateRoomParams, HathoraPingOptions) start
+ *   from their _init() function, which fills in the current version and every default; then
+ *   set what you change.
  *   A version this library does not know gives HATHORA_RESULT_CODE_INVALID_ARGUMENT.
  * - A configuration has one setter per property (hathora_config_set_*): set only what you
  *   change; every other property keeps the default that hathora_config_new documents.
@@ -78,11 +79,23 @@
 // Largest PEM input a client reads: one `hathora_config_add_ca_pem` buffer, or one CA file.
 #define HATHORA_MAX_CA_PEM_BYTES 4194304
 
+// Most rounds (datagrams per endpoint) region pings may ask for.
+#define HATHORA_MAX_PING_ROUNDS 100
+
+// Most endpoints one region-ping call may measure.
+#define HATHORA_MAX_PING_TARGETS 1024
+
+// Longest per-ping and name-lookup timeout of region pings, in milliseconds.
+#define HATHORA_MAX_PING_TIMEOUT_MS 60000
+
 // The value `HathoraCallOptions.version` must hold.
 #define HATHORA_CALL_OPTIONS_VERSION 1
 
 // The value `HathoraCreateRoomParams.version` must hold.
 #define HATHORA_CREATE_ROOM_PARAMS_VERSION 1
+
+// The value `HathoraPingOptions.version` must hold.
+#define HATHORA_PING_OPTIONS_VERSION 1
 
 // Outcome class of every call, blocking or asynchronous.
 enum HathoraResultCode
@@ -111,6 +124,9 @@ enum HathoraResultCode
   HATHORA_RESULT_CODE_INTERNAL_ERROR = 8,
   // The asynchronous queue is full: the request was refused and no callback will run.
   HATHORA_RESULT_CODE_QUEUE_FULL = 9,
+  // `hathora_server_context`: this process was not started by a host (`HATHORA_PROCESS_ID`
+  // is not set), so there is no context to read.
+  HATHORA_RESULT_CODE_NOT_UNDER_HOST = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -312,6 +328,40 @@ typedef struct {
 // call, passed back untouched.
 typedef void (*HathoraCallback)(void *user_data, uint64_t request_id, HathoraResult *result);
 
+// One beacon to measure, named by the caller: a self-hosted region, another provider's beacon,
+// or an endpoint DiscoveryV2 returned earlier. Read during the call only; strings are copied.
+typedef struct {
+  // A `HathoraRegion`; ignored when `region_name` is set.
+  uint32_t region;
+  // The region's name as the results report it: any UTF-8 name (e.g. "home-lab"); NULL uses
+  // `region`.
+  const char *region_name;
+  // A host name, an IPv4 address or an IPv6 address (with or without brackets).
+  const char *host;
+  // The beacon's UDP port, 1 to 65535.
+  uint16_t port;
+} HathoraPingTarget;
+
+// How `hathora_ping_regions` measures. Read during the call only. Start from
+// `hathora_ping_options_init()`, then set the fields you change.
+typedef struct {
+  // Must be `HATHORA_PING_OPTIONS_VERSION`, so that later fields can be added safely.
+  uint32_t version;
+  // Datagrams sent to each endpoint, one after the other (1 to `HATHORA_MAX_PING_ROUNDS`);
+  // 0: 3.
+  uint32_t rounds;
+  // How long each datagram's echo is awaited, in milliseconds (1 to
+  // `HATHORA_MAX_PING_TIMEOUT_MS`); 0: 1000.
+  uint32_t timeout_ms;
+  // How long the name lookups (all at once) are awaited, in milliseconds (1 to
+  // `HATHORA_MAX_PING_TIMEOUT_MS`); 0: 2000.
+  uint32_t lookup_timeout_ms;
+  // `targets_count` endpoints to measure (at most `HATHORA_MAX_PING_TARGETS`); NULL when the
+  // count is 0, and then DiscoveryV2's list is asked for first, on the client's base URL.
+  const HathoraPingTarget *targets;
+  size_t targets_count;
+} HathoraPingOptions;
+
 // `ExposedPort`: where a game client connects.
 typedef struct {
   HathoraTransportType transport_type;
@@ -360,6 +410,72 @@ typedef struct {
   const HathoraRoomAllocation *allocations;
   size_t allocations_count;
 } HathoraRoom;
+
+// `PingEndpoints` (DiscoveryV2 GetPingServiceEndpoints): one region's UDP echo beacon.
+typedef struct {
+  HathoraRegion region;
+  // The wire name, e.g. "Sao_Paulo"; kept for regions this version does not know.
+  const char *region_raw;
+  const char *host;
+  uint16_t port;
+} HathoraPingEndpoint;
+
+// One endpoint's round trips (`hathora_ping_regions`), in the order of the endpoints.
+typedef struct {
+  HathoraRegion region;
+  // The region's name as given (DiscoveryV2's wire name, or the caller's own name).
+  const char *region_raw;
+  const char *host;
+  uint16_t port;
+  // The address pinged, e.g. "203.0.113.5:2000" or "[2001:db8::1]:2000"; NULL when the host
+  // has no address that could be used (see `failure`).
+  const char *address;
+  // The shortest round trip of the answered rounds, in nanoseconds; NULL when no round was
+  // answered (a silent region has no round trip, not 0).
+  const uint64_t *min_rtt_ns;
+  // Datagrams sent: the rounds asked for, unless some could not be sent.
+  uint32_t sent;
+  // Rounds whose own echo came back in time, each counted once.
+  uint32_t answered;
+  // Why fewer datagrams than rounds went out (the name did not resolve or its lookup did not
+  // finish in time, no socket for its address family, a send failed); NULL when every round
+  // was sent, answered or not.
+  const char *failure;
+} HathoraRegionPing;
+
+// Who and where this game-server process is, as its host said (`hathora_server_context`).
+// Every string is NUL-terminated UTF-8 owned by the context; an optional field the host did
+// not set (or set to the empty string) is NULL, or 0 for the numbers.
+typedef struct {
+  // `HATHORA_PROCESS_ID`: this process; never NULL.
+  const char *process_id;
+  // `HATHORA_APP_ID`: never NULL.
+  const char *app_id;
+  // `HATHORA_REGION` as a `HathoraRegion`; `UNKNOWN` when not set (an unset region is the only
+  // way to get `UNKNOWN`: a name this library does not know is refused).
+  HathoraRegion region;
+  // `HATHORA_REGION` as given, e.g. "Sao_Paulo"; NULL when not set.
+  const char *region_raw;
+  // `HATHORA_ROOMS_PER_PROCESS`: at least 1; 0 when not set.
+  uint32_t rooms_per_process;
+  // `HATHORA_INITIAL_ROOM_ID`: the room this process was started for.
+  const char *initial_room_id;
+  // `HATHORA_INITIAL_ROOM_CONFIG`: that room's config, as given.
+  const char *initial_room_config;
+  // `HATHORA_DEFAULT_PORT`: the port to listen on, 1 to 65535; 0 when not set.
+  uint16_t default_port;
+  // `HATHORA_HOSTNAME`: the public host name players connect to.
+  const char *hostname;
+  // `HATHORA_DEPLOYMENT_ID`.
+  const char *deployment_id;
+  // `HATHORA_BUILD_TAG`.
+  const char *build_tag;
+  // `HATHORA_BASE_URL`: where the API is.
+  const char *base_url;
+  // `HATHORA_PROCESS_TOKEN`: a token scoped to this process's rooms. A secret: never log it.
+  // The context's copy is wiped when the context is freed.
+  const char *process_token;
+} HathoraServerContext;
 
 #ifdef __cplusplus
 extern "C" {
@@ -417,7 +533,7 @@ HathoraResultCode hathora_client_cancel(HathoraClient *client,
 // `client` is any value; only live handles are acted upon.
 size_t hathora_client_pending(HathoraClient *client);
 
-// A new configuration with the defaults: no app id (set one), no dev token, base URL
+// A new configuration with the defaults: no app id, no dev token, no process, base URL
 // `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 // up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
 // `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback, TLS
@@ -432,10 +548,12 @@ HathoraConfig *hathora_config_new(void);
 // `config` is NULL or a live config, freed only once.
 void hathora_config_free(HathoraConfig *config);
 
-// Sets the default app id of every call (each call may override it). `app_id` is copied;
-// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
-// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
-// refused by `hathora_client_new`.
+// Sets the default app id of every RoomsV2 call (each call may override it). `app_id` is
+// copied; the caller keeps ownership. NULL, empty or invalid UTF-8: `INVALID_ARGUMENT`. An app
+// id that cannot be a path segment (over 256 bytes, whitespace or control characters, `.` or
+// `..`) is refused by `hathora_client_new`. A client without one is accepted: DiscoveryV2 and
+// region pings need none, and each RoomsV2 call then names one (`options.app_id`) or is refused
+// with `INVALID_ARGUMENT`.
 //
 // # Safety
 // `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -885,6 +1003,105 @@ HathoraResultCode hathora_wait_until_active_async(HathoraClient *client,
                                                   void *user_data,
                                                   uint64_t *out_request_id);
 
+// The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
+// with (`hathora_config_apply_server_context`), with the
+// process token when the client has one, else its dev token. Result: a room list with each
+// room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
+// process id: `INVALID_ARGUMENT`, nothing sent.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// `out_result` is NULL or writable.
+HathoraResultCode hathora_get_rooms_of_this_process(HathoraClient *client,
+                                                    const HathoraCallOptions *options,
+                                                    HathoraResult **out_result);
+
+// Asynchronous form of `hathora_get_rooms_of_this_process`.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// As for `hathora_get_rooms_of_this_process`; `out_request_id` is NULL or writable.
+HathoraResultCode hathora_get_rooms_of_this_process_async(HathoraClient *client,
+                                                          const HathoraCallOptions *options,
+                                                          HathoraCallback callback,
+                                                          void *user_data,
+                                                          uint64_t *out_request_id);
+
+// DiscoveryV2 GetPingServiceEndpoints (`GET /discovery/v2/ping`): every region's UDP echo
+// beacon (`hathora_result_ping_endpoint_count` / `hathora_result_ping_endpoint_at`; the body is
+// the JSON list). Sent without any token and without an app id: works on a client that has
+// neither. `options.app_id` is ignored.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// `out_result` is NULL or writable.
+HathoraResultCode hathora_get_ping_service_endpoints(HathoraClient *client,
+                                                     const HathoraCallOptions *options,
+                                                     HathoraResult **out_result);
+
+// Asynchronous form of `hathora_get_ping_service_endpoints`.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// As for `hathora_get_ping_service_endpoints`; `out_request_id` is NULL or writable.
+HathoraResultCode hathora_get_ping_service_endpoints_async(HathoraClient *client,
+                                                           const HathoraCallOptions *options,
+                                                           HathoraCallback callback,
+                                                           void *user_data,
+                                                           uint64_t *out_request_id);
+
+// `HathoraPingOptions` at the current version with every default: 3 rounds, 1000 ms per ping,
+// 2000 ms for lookups, no targets (DiscoveryV2's list).
+HathoraPingOptions hathora_ping_options_init(void);
+
+// Region pings: the round trip from this machine to each region's UDP echo beacon, measured
+// over `rounds` datagrams per endpoint, to pick the nearest region before CreateRoom. The
+// endpoints are `ping->targets`, or, when there are none, DiscoveryV2's list
+// (`hathora_get_ping_service_endpoints` on the client's base URL, bounded by `options`'
+// timeout and retries; its failure is this call's result, with nothing measured). `ping`
+// NULL: every default. Invalid options or targets: `INVALID_ARGUMENT`, nothing sent.
+//
+// Each datagram carries a fresh nonce, and only its own echo, byte for byte, from the
+// endpoint's address and within the timeout, counts (a late, duplicated, corrupted or replayed
+// echo never does); timestamps are taken on the thread that sends and receives. IPv4 and IPv6.
+// Name lookups come first (on up to 8 short-lived threads, bounded by the lookup timeout), then
+// every endpoint's rounds run side by side on one thread: the call ends within about
+// `lookup_timeout + rounds × timeout`, after DiscoveryV2 when it is asked.
+//
+// Result: `OK` with one `HathoraRegionPing` per endpoint in their order
+// (`hathora_result_region_ping_count` / `hathora_result_region_ping_at`; a silent region has
+// `answered` 0 and `min_rtt_ns` NULL), the same as JSON in the body, and DiscoveryV2's HTTP
+// status and attempts when it was asked (else 0). A problem with one endpoint (its name does
+// not resolve) is in that endpoint's `failure`, not the call's code.
+//
+// Blocking form: runs on the calling thread; `hathora_client_free` on another thread ends it
+// at once with `SHUT_DOWN`. Asynchronous form: one job on the client's worker pool, holding one
+// worker for the measurement however many endpoints there are, and none between DiscoveryV2's
+// attempts; `hathora_client_cancel` and `hathora_client_free` end it at once (`CANCELLED`,
+// `SHUT_DOWN`), wherever it waits.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// `ping` is NULL or a readable `HathoraPingOptions` whose `targets` holds `targets_count`
+// readable entries with NULL or NUL-terminated strings; `options` is NULL or readable;
+// `out_result` is NULL or writable.
+HathoraResultCode hathora_ping_regions(HathoraClient *client,
+                                       const HathoraPingOptions *ping,
+                                       const HathoraCallOptions *options,
+                                       HathoraResult **out_result);
+
+// Asynchronous form of `hathora_ping_regions`.
+// Contract: "Every operation has two forms" at the top of this header.
+//
+// # Safety
+// As for `hathora_ping_regions`; `out_request_id` is NULL or writable.
+HathoraResultCode hathora_ping_regions_async(HathoraClient *client,
+                                             const HathoraPingOptions *ping,
+                                             const HathoraCallOptions *options,
+                                             HathoraCallback callback,
+                                             void *user_data,
+                                             uint64_t *out_request_id);
+
 // Frees a result. NULL is ignored. Call it exactly once per result, from any thread; every
 // pointer obtained from the result becomes invalid.
 //
@@ -919,7 +1136,9 @@ const char *hathora_result_message(const HathoraResult *result);
 // (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
 // read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
 // so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
-// operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
+// operation decodes and that is not UTF-8 gives `DECODE_ERROR`. For `hathora_ping_regions` it
+// is the measurement as JSON (`[{"region","host","port","address","minRttNs","sent",
+// "answered","failure"}]`, absent values as null), not an HTTP body.
 //
 // # Safety
 // `result` is NULL or a live result.
@@ -977,6 +1196,84 @@ HathoraResultCode hathora_result_room_count(const HathoraResult *result, size_t 
 HathoraResultCode hathora_result_room_at(const HathoraResult *result,
                                          size_t index,
                                          const HathoraRoom **out_room);
+
+// Number of endpoints in a successful GetPingServiceEndpoints (DiscoveryV2).
+// `INVALID_ARGUMENT` for NULL arguments or a result that holds no endpoint list.
+//
+// # Safety
+// `result` is NULL or a live result; `out_count` is NULL or writable.
+HathoraResultCode hathora_result_ping_endpoint_count(const HathoraResult *result,
+                                                     size_t *out_count);
+
+// Endpoint `index` (0-based) of a GetPingServiceEndpoints result. Writes a pointer owned by the
+// result, valid until it is freed. `INVALID_ARGUMENT` for NULL arguments, a result that is not
+// an endpoint list, or an index out of range.
+//
+// # Safety
+// `result` is NULL or a live result; `out_endpoint` is NULL or writable.
+HathoraResultCode hathora_result_ping_endpoint_at(const HathoraResult *result,
+                                                  size_t index,
+                                                  const HathoraPingEndpoint **out_endpoint);
+
+// Number of measured endpoints in a successful `hathora_ping_regions`.
+// `INVALID_ARGUMENT` for NULL arguments or a result that holds no region pings.
+//
+// # Safety
+// `result` is NULL or a live result; `out_count` is NULL or writable.
+HathoraResultCode hathora_result_region_ping_count(const HathoraResult *result, size_t *out_count);
+
+// Measurement `index` (0-based) of a `hathora_ping_regions` result, in the order of the
+// endpoints. Writes a pointer owned by the result, valid until it is freed. `INVALID_ARGUMENT`
+// for NULL arguments, a result without region pings, or an index out of range.
+//
+// # Safety
+// `result` is NULL or a live result; `out_ping` is NULL or writable.
+HathoraResultCode hathora_result_region_ping_at(const HathoraResult *result,
+                                                size_t index,
+                                                const HathoraRegionPing **out_ping);
+
+// Reads this process's `HATHORA_*` environment, as the host that started it (the rooms server,
+// Hathora Cloud, any host following the same convention) set it, and writes a new context to
+// `*out_context`. The caller owns it and frees it with `hathora_server_context_free`; it does
+// not change when the environment does. Call it from any thread, as long as no other thread
+// changes the environment meanwhile (setenv is not thread-safe in C).
+//
+// - `OK`: `*out_context` is complete; `HATHORA_PROCESS_ID` and `HATHORA_APP_ID` are set.
+// - `NOT_UNDER_HOST`: `HATHORA_PROCESS_ID` is not set (or empty): no host started this process.
+// - `INVALID_ARGUMENT`: `HATHORA_APP_ID` is missing, or a variable is malformed (a port that is
+//   not 1 to 65535, a rooms-per-process that is not a positive number, an unknown region, a
+//   base URL that is not http(s), a value that is not UTF-8...). `hathora_last_error_message()`
+//   names the variable and says why (it never shows the process token).
+//
+// On any code but `OK`, `*out_context` is set to NULL: never a half-filled context. NULL
+// `out_context`: `INVALID_ARGUMENT`.
+//
+// # Safety
+// `out_context` is NULL or writable.
+HathoraResultCode hathora_server_context(HathoraServerContext **out_context);
+
+// Frees a context and every string in it (the process token's copy is wiped first). NULL is
+// ignored. Call it once per context, from any thread.
+//
+// # Safety
+// `context` is NULL or a context from `hathora_server_context` not freed yet.
+void hathora_server_context_free(HathoraServerContext *context);
+
+// Configures a game server's client from its context: the app id, the process whose rooms
+// `hathora_get_rooms_of_this_process` lists, the base URL when the context has one (else the
+// config's stays), and the process token when the context has one (it is then sent instead of
+// any dev token, whether `hathora_config_set_dev_token` is called before or after). Everything
+// is copied; the context may be freed right after. A caller may also fill a context in by hand
+// (another host's names, a test): `process_id` and `app_id` are required, every other field
+// may be NULL or 0 (only `base_url` and `process_token` are read). `INVALID_ARGUMENT` for a NULL
+// argument, a NULL `process_id` or `app_id`, or a string that is not UTF-8; the config is then
+// unchanged. Values that cannot work (a malformed URL or id) are refused by `hathora_client_new`.
+//
+// # Safety
+// `config` is NULL or live; `context` is NULL or points to a readable `HathoraServerContext`
+// whose strings are NULL or NUL-terminated.
+HathoraResultCode hathora_config_apply_server_context(HathoraConfig *config,
+                                                      const HathoraServerContext *context);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,7 +7,9 @@ use crate::config::ClientConfig;
 use crate::dispatch::{Completion, Dispatcher, Sizing, Task};
 use crate::http::retry::Retries;
 use crate::outcome::Outcome;
-use crate::rooms::{Call, CallAfterAttempt, CallOptions, RoomsApi, WaitAfterAttempt, WaitState};
+use crate::rooms::{
+    Call, CallAfterAttempt, CallOptions, PingRequest, RoomsApi, WaitAfterAttempt, WaitState,
+};
 use crate::validate;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -90,6 +92,62 @@ impl Client {
         })
     }
 
+    /// GetActiveRoomsForProcess for the process this client was configured with
+    /// (`ClientConfig::process_id`, from a game server's context): its rooms and their configs.
+    pub fn rooms_of_this_process(&self, opts: &CallOptions) -> Outcome {
+        match self.this_process() {
+            Ok(call) => self.call(call, opts),
+            Err(refused) => refused,
+        }
+    }
+
+    /// The asynchronous form of `rooms_of_this_process`.
+    pub fn submit_rooms_of_this_process(
+        &self,
+        opts: CallOptions,
+        done: Completion,
+    ) -> Result<u64, Outcome> {
+        self.submit(self.this_process()?, opts, done)
+    }
+
+    /// Measures the round trip to every endpoint of `request` (DiscoveryV2's when it names none)
+    /// on this thread. Freeing the client ends it at once (`ShutDown`).
+    pub fn ping_regions(&self, request: &PingRequest, opts: &CallOptions) -> Outcome {
+        if let Err(refused) = self.check_pings(request, opts) {
+            return refused;
+        }
+        self.api.ping_regions(request, opts, &self.api.closing)
+    }
+
+    /// The asynchronous form of `ping_regions`: one job on the pool (a DiscoveryV2 attempt per
+    /// step, then the whole measurement on one worker), ended at once by a cancel.
+    pub fn submit_ping_regions(
+        &self,
+        request: PingRequest,
+        opts: CallOptions,
+        done: Completion,
+    ) -> Result<u64, Outcome> {
+        self.check_pings(&request, &opts)?;
+        let now = Instant::now();
+        let discovery_deadline = now + opts.timeout.unwrap_or(self.config().timeout);
+        let deadline = request.ends_by(if request.discovers() {
+            discovery_deadline
+        } else {
+            now
+        });
+        let api = Arc::clone(&self.api);
+        self.dispatch(deadline, done, move |task| {
+            ping_task(
+                api,
+                request,
+                opts,
+                discovery_deadline,
+                Retries::default(),
+                task,
+            )
+        })
+    }
+
     /// Cancels an asynchronous request; false when the id is unknown or already completed.
     pub fn cancel(&self, request_id: u64) -> bool {
         self.dispatcher.cancel(request_id)
@@ -128,6 +186,24 @@ impl Client {
                 },
                 opts,
             )
+            .map(|_| ())
+    }
+
+    /// GetActiveRoomsForProcess of the configured process, or why there is none.
+    fn this_process(&self) -> Result<Call, Outcome> {
+        let process_id = self.config().process_id.clone().ok_or_else(|| {
+            Outcome::invalid(
+                "this client has no process id: configure it from the game server's context \
+                 (hathora_config_apply_server_context)",
+            )
+        })?;
+        Ok(Call::GetActiveRoomsForProcess { process_id })
+    }
+
+    fn check_pings(&self, request: &PingRequest, opts: &CallOptions) -> Result<(), Outcome> {
+        request.validate().map_err(Outcome::invalid)?;
+        self.api
+            .prepare(Call::GetPingServiceEndpoints, opts)
             .map(|_| ())
     }
 
@@ -182,4 +258,37 @@ fn wait_task(
             })
         }
     }
+}
+
+/// Region pings as one job: while DiscoveryV2 is asked, one attempt per step (waits between
+/// attempts on the timer); then the measurement, whole, on this worker.
+fn ping_task(
+    api: Arc<RoomsApi>,
+    request: PingRequest,
+    opts: CallOptions,
+    discovery_deadline: Instant,
+    so_far: Retries,
+    task: Task,
+) {
+    let discovered = if request.discovers() {
+        let call = Call::GetPingServiceEndpoints;
+        match api.attempt(
+            &call,
+            &opts,
+            discovery_deadline,
+            task.cancel_token(),
+            so_far,
+        ) {
+            CallAfterAttempt::RetryIn(delay, next) => {
+                return task.after(delay, next.count(), move |t| {
+                    ping_task(api, request, opts, discovery_deadline, next, t)
+                });
+            }
+            CallAfterAttempt::Finished(out) => Some(out),
+        }
+    } else {
+        None
+    };
+    let out = api.measure_pings(&request, discovered, task.cancel_token());
+    task.complete(out)
 }

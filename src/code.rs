@@ -25,6 +25,8 @@ pub enum ResultCode {
     InternalError,
     /// The asynchronous queue is full: the request was refused and no callback will run.
     QueueFull,
+    /// This process was not started by a host: `HATHORA_PROCESS_ID` is not set.
+    NotUnderHost,
 }
 
 impl ResultCode {
@@ -41,6 +43,7 @@ impl ResultCode {
             Self::ShutDown => "shut down",
             Self::InternalError => "internal error",
             Self::QueueFull => "queue full",
+            Self::NotUnderHost => "not under a host",
         }
     }
 }

@@ -38,7 +38,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A dev token. Wiped from memory when dropped; never printed.
+/// A dev token or a process token. Wiped from memory when dropped; never printed.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
 
@@ -84,9 +84,16 @@ pub const MAX_CA_PEM_BYTES: usize = 4 * 1024 * 1024;
 /// Everything a client is created from.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
+    /// The default app id of RoomsV2 calls; empty for none (then each such call names one, and
+    /// a client for DiscoveryV2 and region pings needs none).
     pub app_id: String,
     /// Needed by every operation except GetConnectionInfo (game clients have none).
     pub dev_token: Option<Secret>,
+    /// The process whose rooms "the rooms of this process" lists: a game server's own.
+    pub process_id: Option<String>,
+    /// A token scoped to one process's rooms, which a host gives each game-server process; sent
+    /// instead of the dev token when set.
+    pub process_token: Option<Secret>,
     pub base_url: String,
     /// Overall deadline of one call, retries and backoff included.
     pub timeout: Duration,
@@ -115,6 +122,8 @@ impl ClientConfig {
         ClientConfig {
             app_id: app_id.into(),
             dev_token: None,
+            process_id: None,
+            process_token: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(5),
@@ -130,17 +139,27 @@ impl ClientConfig {
         }
     }
 
+    /// The token calls that need one send: the process token when there is one, else the dev
+    /// token.
+    pub fn token(&self) -> Option<&Secret> {
+        self.process_token.as_ref().or(self.dev_token.as_ref())
+    }
+
     /// Refuses a configuration that cannot work, with a message that says why.
     pub fn validate(&self) -> Result<(), String> {
-        crate::validate::app_id("app_id", &self.app_id)?;
-        if let Some(token) = &self.dev_token
-            && (token.expose().is_empty()
-                || token.expose().len() > 4096
-                || token.expose().chars().any(|c| c.is_control()))
-        {
-            return Err(
-                "dev_token must be 1 to 4096 bytes and contain no control characters".into(),
-            );
+        if !self.app_id.is_empty() {
+            crate::validate::app_id("app_id", &self.app_id)?;
+        }
+        if let Some(p) = &self.process_id {
+            crate::validate::app_id("process_id", p)?;
+        }
+        for (name, token) in [
+            ("dev_token", &self.dev_token),
+            ("process_token", &self.process_token),
+        ] {
+            if let Some(token) = token {
+                check_token(name, token.expose())?;
+            }
         }
         check_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
@@ -159,6 +178,16 @@ impl ClientConfig {
         }
         Ok(())
     }
+}
+
+/// The rules of a dev or process token (`name` says which); the message never shows the value.
+pub fn check_token(name: &str, token: &str) -> Result<(), String> {
+    if token.is_empty() || token.len() > 4096 || token.chars().any(|c| c.is_control()) {
+        return Err(format!(
+            "{name} must be 1 to 4096 bytes and contain no control characters"
+        ));
+    }
+    Ok(())
 }
 
 /// Most retries a client or a call may ask for.
@@ -333,8 +362,17 @@ mod tests {
     #[test]
     fn refuses_what_cannot_work() {
         type Change = fn(&mut ClientConfig);
-        let cases: [(&str, Change, &str); 4] = [
-            ("no app id", |c| c.app_id.clear(), "app_id"),
+        let cases: [(&str, Change, &str); 5] = [
+            (
+                "an app id with a space",
+                |c| c.app_id = "a b".into(),
+                "app_id",
+            ),
+            (
+                "an empty process token",
+                |c| c.process_token = Some(Secret::new(String::new())),
+                "process_token",
+            ),
             ("no worker", |c| c.max_workers = 0, "max_workers"),
             (
                 "a minimum above the maximum",
@@ -356,9 +394,28 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_the_token() {
+    fn debug_hides_the_tokens() {
         let mut c = ClientConfig::new("a");
         c.dev_token = Some(Secret::new("s3cr3t-token".into()));
-        assert!(!format!("{c:?}").contains("s3cr3t"));
+        c.process_token = Some(Secret::new("pr0cess-token".into()));
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("pr0cess"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_process_token_wins_over_the_dev_token() {
+        let mut c = ClientConfig::new("");
+        assert!(
+            c.validate().is_ok(),
+            "a client without an app id is accepted"
+        );
+        assert!(c.token().is_none());
+        c.dev_token = Some(Secret::new("dev".into()));
+        assert_eq!(c.token().map(Secret::expose), Some("dev"));
+        c.process_token = Some(Secret::new("proc".into()));
+        assert_eq!(c.token().map(Secret::expose), Some("proc"));
     }
 }

@@ -32,4 +32,4 @@ pub use config::{ClientConfig, DispatchMode, RetryPolicy, Secret};
 pub use dispatch::Completion;
 pub use log::{LogLevel, LogSink, set_sink as set_log_sink};
 pub use outcome::{Outcome, Payload};
-pub use rooms::{Call, CallOptions};
+pub use rooms::{Call, CallOptions, PingRequest};

@@ -1,7 +1,8 @@
 //! The result of one call, as the safe Rust API returns it and the C result object wraps it.
 
 use crate::code::ResultCode;
-use crate::model::{ConnectionInfo, Room};
+use crate::model::{ConnectionInfo, PingEndpoint, Room};
+use crate::ping::RegionPing;
 
 /// The message of a request ended by freeing its client (`ShutDown`), written once for every layer.
 pub(crate) const CLIENT_FREED: &str = "the client was freed before the request completed";
@@ -21,6 +22,10 @@ pub enum Payload {
     /// included) stays small.
     Room(Box<Room>),
     Rooms(Vec<Room>),
+    /// DiscoveryV2 GetPingServiceEndpoints.
+    PingEndpoints(Vec<PingEndpoint>),
+    /// Region pings, in the order of the endpoints.
+    RegionPings(Vec<RegionPing>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -438,14 +438,24 @@ fn configuration_setters_and_client_new() {
         Code::InvalidArgument
     );
     assert_readable("client_new(out NULL)", &last_error(), "out_client");
-    // The default config has no app id: refused, not a crash.
-    reset_last_error(live.0);
+    // The default config has no app id: accepted (DiscoveryV2 and region pings need none), and
+    // a RoomsV2 call on it is refused, naming app_id, with nothing sent.
     let mut out = null_mut();
     assert_eq!(
         unsafe { hathora_client_new(cfg, &mut out) },
-        Code::InvalidArgument
+        Code::Ok,
+        "client_new(default config): {}",
+        last_error()
     );
-    assert_readable("client_new(default config)", &last_error(), "app_id");
+    let appless = CClient(out);
+    let r = blocking(|o| unsafe { hathora_get_room_info(appless.0, c"r1".as_ptr(), null(), o) });
+    assert_eq!(r.code(), Code::InvalidArgument, "{r:?}");
+    assert_readable(
+        "RoomsV2 call without an app id",
+        &r.message().unwrap_or_default(),
+        "app_id",
+    );
+    assert_eq!(r.attempts(), 0, "nothing was sent");
     unsafe { hathora_config_free(cfg) };
     unsafe { hathora_config_free(null_mut()) };
 }

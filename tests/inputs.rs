@@ -34,9 +34,12 @@ enum Op {
     Suspend,
     Resume,
     WaitUntilActive,
+    MyRooms,
+    PingEndpoints,
+    PingRegions,
 }
 
-const OPS: [Op; 10] = [
+const OPS: [Op; 13] = [
     Op::Create,
     Op::RoomInfo,
     Op::ActiveRooms,
@@ -47,6 +50,9 @@ const OPS: [Op; 10] = [
     Op::Suspend,
     Op::Resume,
     Op::WaitUntilActive,
+    Op::MyRooms,
+    Op::PingEndpoints,
+    Op::PingRegions,
 ];
 
 /// The arguments a table row can break.
@@ -61,6 +67,7 @@ enum Slot {
     ClientIps,
     ClientIpEntry,
     ProcessId,
+    Ping,
     Options,
     OptionsAppId,
     Callback,
@@ -85,6 +92,8 @@ impl Op {
             ],
             Op::ActiveRooms | Op::InactiveRooms => vec![Slot::ProcessId],
             Op::UpdateConfig => vec![Slot::RoomId, Slot::RoomConfig],
+            Op::MyRooms | Op::PingEndpoints => vec![],
+            Op::PingRegions => vec![Slot::Ping],
             _ => vec![Slot::RoomId],
         });
         v.extend([Slot::Options, Slot::OptionsAppId]);
@@ -112,6 +121,8 @@ struct Args {
     client_ips_count: usize,
     process_id: *const c_char,
     wait_timeout_ms: u32,
+    /// Region pings' options: NULL asks DiscoveryV2 (which the emulator does not answer: 404).
+    ping: *const HathoraPingOptions,
     options: *const HathoraCallOptions,
     callback: HathoraCallback,
     user_data: *mut c_void,
@@ -171,6 +182,11 @@ unsafe fn invoke(op: Op, form: Form, a: &Args) -> Code {
                     a.options,
                     a.out_result,
                 ),
+                Op::MyRooms => hathora_get_rooms_of_this_process(a.client, a.options, a.out_result),
+                Op::PingEndpoints => {
+                    hathora_get_ping_service_endpoints(a.client, a.options, a.out_result)
+                }
+                Op::PingRegions => hathora_ping_regions(a.client, a.ping, a.options, a.out_result),
             },
             Form::Async => {
                 let (cb, ud, id) = (a.callback, a.user_data, a.out_request_id);
@@ -227,6 +243,15 @@ unsafe fn invoke(op: Op, form: Form, a: &Args) -> Code {
                         ud,
                         id,
                     ),
+                    Op::MyRooms => {
+                        hathora_get_rooms_of_this_process_async(a.client, a.options, cb, ud, id)
+                    }
+                    Op::PingEndpoints => {
+                        hathora_get_ping_service_endpoints_async(a.client, a.options, cb, ud, id)
+                    }
+                    Op::PingRegions => {
+                        hathora_ping_regions_async(a.client, a.ping, a.options, cb, ud, id)
+                    }
                 }
             }
         }
@@ -291,10 +316,13 @@ struct Fixture {
 impl Fixture {
     fn new() -> Fixture {
         let emu = emulator();
+        let (room, process) = create_room(&client(&emu, HathoraDispatchMode::Worker), Some("{}"));
+        // The room's process is this client's own, for the rooms of this process.
         let cl = client_with(&emu, HathoraDispatchMode::Worker, |cfg| unsafe {
             assert_eq!(set_timeouts(cfg, 10_000, 2_000), Code::Ok);
+            let (ctx, _keep) = server_context(&process, emu.app_id(), None, None);
+            assert_eq!(hathora_config_apply_server_context(cfg, &ctx), Code::Ok);
         });
-        let (room, process) = create_room(&cl, Some("{}"));
         Fixture {
             _emu: emu,
             cl,
@@ -332,6 +360,7 @@ impl Fixture {
             client_ips_count: 0,
             process_id: self.process.as_ptr(),
             wait_timeout_ms: 5_000,
+            ping: null(),
             options: &self.options,
             callback: Some(on_done),
             user_data: Arc::as_ptr(&self.completions) as *mut c_void,
@@ -473,6 +502,7 @@ fn null_rule(op: Op, slot: Slot) -> Expect {
         Slot::Params => Expect::Invalid("params"),
         Slot::RegionName
         | Slot::DeploymentId
+        | Slot::Ping
         | Slot::Options
         | Slot::OptionsAppId
         | Slot::UserData
@@ -518,6 +548,7 @@ fn null_for_each_pointer_argument_in_turn() {
                             (a.client_ips, a.client_ips_count) = (null_entry.as_ptr(), 1)
                         }
                         Slot::ProcessId => a.process_id = null(),
+                        Slot::Ping => a.ping = null(),
                         Slot::Options => a.options = null(),
                         Slot::OptionsAppId => a.options = &opts_null_app,
                         Slot::Callback => a.callback = None,
@@ -862,13 +893,13 @@ fn library_wide_functions_with_out_of_range_values() {
     let v = s(hathora_version()).unwrap();
     assert!(!v.is_empty() && v.split('.').count() == 3, "{v}");
     let mut texts = std::collections::HashSet::new();
-    for code in 0..=9 {
+    for code in 0..=10 {
         let t = s(hathora_result_code_to_string(code)).unwrap();
         assert!(!t.is_empty() && t != "unknown result code", "code {code}");
         texts.insert(t);
     }
-    assert_eq!(texts.len(), 10, "each code has its own text");
-    for code in [10, 1000, u32::MAX] {
+    assert_eq!(texts.len(), 11, "each code has its own text");
+    for code in [11, 1000, u32::MAX] {
         assert_eq!(
             s(hathora_result_code_to_string(code)).as_deref(),
             Some("unknown result code"),

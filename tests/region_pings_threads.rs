@@ -2,18 +2,13 @@
 //! binary, so no other test starts or ends threads while the process's threads are counted.
 #![cfg(target_os = "linux")]
 
-mod udp_beacon;
+mod common;
 
+use common::threads::peak_threads_during;
+use common::udp_beacon::{Beacon, Faults};
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::{CancelToken, PingOptions, measure};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
-use udp_beacon::{Beacon, Faults};
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").unwrap().count()
-}
 
 /// CPU time (user + system) of the calling thread, in clock ticks.
 fn cpu_ticks() -> u64 {
@@ -51,46 +46,25 @@ fn many_regions_one_thread_and_no_busy_wait() {
         .map(|b| b.endpoint(Region::Chicago))
         .collect();
 
-    let done = Arc::new(AtomicBool::new(false));
-    let most = Arc::new(AtomicUsize::new(0));
-    let samples = Arc::new(AtomicUsize::new(0));
-    let watcher = {
-        let (done, most, samples) = (done.clone(), most.clone(), samples.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Acquire) {
-                most.fetch_max(threads(), Ordering::AcqRel);
-                samples.fetch_add(1, Ordering::AcqRel);
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        })
-    };
-    std::thread::sleep(Duration::from_millis(50));
-    let before = threads();
-    most.store(0, Ordering::Release);
-    samples.store(0, Ordering::Release);
-
-    let cpu_before = cpu_ticks();
     let opts = PingOptions {
         rounds: 3,
         timeout: Duration::from_millis(500),
         ..PingOptions::default()
     };
-    let r = measure(&endpoints, &opts, &CancelToken::default()).expect("the measurement runs");
-    let cpu = cpu_ticks() - cpu_before;
-    done.store(true, Ordering::Release);
-    watcher.join().unwrap();
+    let peak = peak_threads_during(|| {
+        let cpu_before = cpu_ticks();
+        let r = measure(&endpoints, &opts, &CancelToken::default()).expect("the measurement runs");
+        (r, cpu_ticks() - cpu_before)
+    });
+    let (r, cpu) = peak.value;
 
     for (i, p) in r.iter().enumerate() {
         let expected = if i < 8 { 3 } else { 0 };
         assert_eq!((p.sent, p.answered), (3, expected), "beacon {i}: {p:?}");
     }
-    assert!(
-        samples.load(Ordering::Acquire) > 10,
-        "the watcher sampled during the call"
-    );
+    assert!(peak.samples > 10, "the watcher sampled during the call");
     assert_eq!(
-        most.load(Ordering::Acquire),
-        before,
+        peak.most, peak.before,
         "threads during the call vs before: measure must add none"
     );
     // A busy loop would burn about 1.5 s (150 ticks at 100 Hz); waiting in poll burns ~0.

@@ -677,7 +677,7 @@ fn version_and_code_text() {
         s(hathora_version()).as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
     );
-    let texts: Vec<_> = (0..10)
+    let texts: Vec<_> = (0..11)
         .map(|c| s(hathora_result_code_to_string(c)).unwrap())
         .collect();
     assert_eq!(
@@ -692,11 +692,12 @@ fn version_and_code_text() {
             "cancelled",
             "shut down",
             "internal error",
-            "queue full"
+            "queue full",
+            "not under a host"
         ]
     );
     assert_eq!(
-        s(hathora_result_code_to_string(10)).as_deref(),
+        s(hathora_result_code_to_string(11)).as_deref(),
         Some("unknown result code")
     );
 }

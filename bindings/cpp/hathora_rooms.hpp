@@ -38,6 +38,7 @@ enum class Code : uint32_t {
     ShutDown = HATHORA_RESULT_CODE_SHUT_DOWN,
     InternalError = HATHORA_RESULT_CODE_INTERNAL_ERROR,
     QueueFull = HATHORA_RESULT_CODE_QUEUE_FULL,
+    NotUnderHost = HATHORA_RESULT_CODE_NOT_UNDER_HOST,
 };
 
 enum class Region : uint32_t {
@@ -146,6 +147,45 @@ struct Room {
     std::vector<RoomAllocation> allocations;  // empty in room lists
 };
 
+// DiscoveryV2's PingEndpoints: one region's UDP echo beacon.
+struct PingEndpoint {
+    Region region = Region::Unknown;  // Unknown for a region this build does not know
+    std::string region_raw;
+    std::string host;
+    uint16_t port = 0;
+};
+
+// One endpoint's round trips (Client::ping_regions).
+struct RegionPing {
+    Region region = Region::Unknown;
+    std::string region_raw;              // the region's name as given
+    std::string host;
+    uint16_t port = 0;
+    std::optional<std::string> address;  // the address pinged; absent when none was usable
+    std::optional<uint64_t> min_rtt_ns;  // absent when no round was answered (never 0)
+    uint32_t sent = 0;
+    uint32_t answered = 0;
+    std::optional<std::string> failure;  // why fewer datagrams than rounds went out
+};
+
+// Who and where this game-server process is (the HATHORA_* environment its host set); read it
+// with hathora::server_context(). Absent values: the host did not set them.
+struct ServerContext {
+    std::string process_id;
+    std::string app_id;
+    Region region = Region::Unknown;
+    std::optional<std::string> region_raw;
+    std::optional<uint32_t> rooms_per_process;
+    std::optional<std::string> initial_room_id;
+    std::optional<std::string> initial_room_config;
+    std::optional<uint16_t> default_port;
+    std::optional<std::string> hostname;
+    std::optional<std::string> deployment_id;
+    std::optional<std::string> build_tag;
+    std::optional<std::string> base_url;
+    std::optional<std::string> process_token;  // a secret: never log it
+};
+
 namespace detail {
 
 inline std::string str(const char* s) { return s ? s : ""; }
@@ -166,6 +206,31 @@ inline Room room(const HathoraRoom& r) {
              opt(r.room_config), std::nullopt, {}};
     if (r.current_allocation) out.current_allocation = allocation(*r.current_allocation);
     for (size_t i = 0; i < r.allocations_count; ++i) out.allocations.push_back(allocation(r.allocations[i]));
+    return out;
+}
+
+inline PingEndpoint ping_endpoint(const HathoraPingEndpoint& e) {
+    return {static_cast<Region>(e.region), str(e.region_raw), str(e.host), e.port};
+}
+
+inline RegionPing region_ping(const HathoraRegionPing& p) {
+    return {static_cast<Region>(p.region), str(p.region_raw), str(p.host), p.port, opt(p.address),
+            p.min_rtt_ns ? std::optional<uint64_t>(*p.min_rtt_ns) : std::nullopt, p.sent, p.answered,
+            opt(p.failure)};
+}
+
+// A list of a result (count, then item i) as typed copies; absent when the result has none.
+template <class T, class View, class Count, class At, class Copy>
+std::optional<std::vector<T>> list(const HathoraResult* r, Count count, At at, Copy copy) {
+    size_t n = 0;
+    if (!r || count(r, &n) != HATHORA_RESULT_CODE_OK) return std::nullopt;
+    std::vector<T> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        const View* v = nullptr;
+        if (at(r, i, &v) != HATHORA_RESULT_CODE_OK) return std::nullopt;
+        out.push_back(copy(*v));
+    }
     return out;
 }
 
@@ -248,18 +313,20 @@ public:
         if (!r_ || hathora_result_room(r_.get(), &r) != HATHORA_RESULT_CODE_OK) return std::nullopt;
         return detail::room(*r);
     }
-    // GetActiveRoomsForProcess, GetInactiveRoomsForProcess.
+    // GetActiveRoomsForProcess, GetInactiveRoomsForProcess, the rooms of this process.
     [[nodiscard]] std::optional<std::vector<Room>> rooms() const {
-        size_t n = 0;
-        if (!r_ || hathora_result_room_count(r_.get(), &n) != HATHORA_RESULT_CODE_OK) return std::nullopt;
-        std::vector<Room> out;
-        out.reserve(n);
-        for (size_t i = 0; i < n; ++i) {
-            const HathoraRoom* r = nullptr;
-            if (hathora_result_room_at(r_.get(), i, &r) != HATHORA_RESULT_CODE_OK) return std::nullopt;
-            out.push_back(detail::room(*r));
-        }
-        return out;
+        return detail::list<Room, HathoraRoom>(r_.get(), &hathora_result_room_count, &hathora_result_room_at,
+                                               &detail::room);
+    }
+    // DiscoveryV2 GetPingServiceEndpoints.
+    [[nodiscard]] std::optional<std::vector<PingEndpoint>> ping_endpoints() const {
+        return detail::list<PingEndpoint, HathoraPingEndpoint>(r_.get(), &hathora_result_ping_endpoint_count,
+                                                               &hathora_result_ping_endpoint_at, &detail::ping_endpoint);
+    }
+    // Region pings, in the order of the endpoints.
+    [[nodiscard]] std::optional<std::vector<RegionPing>> region_pings() const {
+        return detail::list<RegionPing, HathoraRegionPing>(r_.get(), &hathora_result_region_ping_count,
+                                                           &hathora_result_region_ping_at, &detail::region_ping);
     }
 
     [[nodiscard]] HathoraResult* get() const noexcept { return r_.get(); }
@@ -297,10 +364,31 @@ struct CreateRoomParams {
     std::vector<std::string_view> client_ips;
 };
 
+// One beacon to measure instead of DiscoveryV2's list: any region name (a region of your own,
+// another provider's beacon), or a Region when region_name is absent.
+struct PingTarget {
+    Region region = Region::Unknown;
+    std::optional<std::string_view> region_name;  // wins over region
+    std::string_view host;                        // host name, IPv4 or IPv6 address
+    uint16_t port = 0;
+};
+
+// How Client::ping_regions measures; an absent value keeps the library's default (3 rounds,
+// 1000 ms per ping, 2000 ms for name lookups). No targets: DiscoveryV2's list.
+struct PingOptions {
+    std::optional<uint32_t> rounds;
+    std::optional<uint32_t> timeout_ms;
+    std::optional<uint32_t> lookup_timeout_ms;
+    std::vector<PingTarget> targets;
+};
+
 // Client settings: one per native setter. An absent one keeps the library's default (see
 // hathora_config_new in hathora_rooms.h), so nothing here restates a default.
 struct Settings {
-    std::string app_id;
+    std::string app_id;  // empty: the server context's, or none (DiscoveryV2 and pings need none)
+    // A game server's context: its app id, base URL, process and process token (sent instead
+    // of dev_token when the host gave one); app_id and base_url, when set too, win.
+    std::optional<ServerContext> server_context;
     std::optional<std::string> dev_token;  // absent: GetConnectionInfo and wait only
     std::optional<std::string> base_url;
     std::optional<uint32_t> timeout_ms;
@@ -357,6 +445,59 @@ struct CreateArgs {
     std::vector<Arg> client_ips;
     std::vector<const char*> ptrs;
     HathoraCreateRoomParams raw = hathora_create_room_params_init();
+};
+
+// A ServerContext as the C struct, pointing into the copy, for
+// hathora_config_apply_server_context: the rule of what a client takes from it stays native.
+struct NativeContext {
+    explicit NativeContext(const ServerContext& c) {
+        auto o = [](const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; };
+        raw.process_id = c.process_id.c_str();
+        raw.app_id = c.app_id.c_str();
+        raw.region = static_cast<HathoraRegion>(c.region);
+        raw.region_raw = o(c.region_raw);
+        raw.rooms_per_process = c.rooms_per_process.value_or(0);
+        raw.initial_room_id = o(c.initial_room_id);
+        raw.initial_room_config = o(c.initial_room_config);
+        raw.default_port = c.default_port.value_or(0);
+        raw.hostname = o(c.hostname);
+        raw.deployment_id = o(c.deployment_id);
+        raw.build_tag = o(c.build_tag);
+        raw.base_url = o(c.base_url);
+        raw.process_token = o(c.process_token);
+    }
+    HathoraServerContext raw{};
+};
+
+// Region pings' options and targets as C structs, alive for the duration of the call.
+struct PingArgs {
+    explicit PingArgs(const PingOptions& p) {
+        if (p.rounds) raw.rounds = *p.rounds;
+        if (p.timeout_ms) raw.timeout_ms = *p.timeout_ms;
+        if (p.lookup_timeout_ms) raw.lookup_timeout_ms = *p.lookup_timeout_ms;
+        names.reserve(p.targets.size());  // no reallocation: the pointers below stay valid
+        hosts.reserve(p.targets.size());
+        for (const PingTarget& t : p.targets) {
+            names.emplace_back("targets[].region_name", t.region_name);
+            hosts.emplace_back("targets[].host", t.host);
+            HathoraPingTarget c{};
+            c.region = static_cast<uint32_t>(t.region);
+            c.region_name = names.back().c_str();
+            c.host = hosts.back().c_str();
+            c.port = t.port;
+            targets.push_back(c);
+        }
+        raw.targets = targets.empty() ? nullptr : targets.data();
+        raw.targets_count = targets.size();
+    }
+    std::optional<std::string> problem() const {
+        for (size_t i = 0; i < names.size(); ++i)
+            if (auto why = refused({&names[i], &hosts[i]})) return why;
+        return std::nullopt;
+    }
+    std::vector<Arg> names, hosts;
+    std::vector<HathoraPingTarget> targets;
+    HathoraPingOptions raw = hathora_ping_options_init();
 };
 
 template <class F>
@@ -438,6 +579,26 @@ public:
             return hathora_update_room_config(c_.get(), id.c_str(), cfg.c_str(), co, out);
         });
     }
+    // A game server's rooms with their configs (Settings::server_context names the process).
+    [[nodiscard]] Result get_rooms_of_this_process(const CallOptions& o = {}) const {
+        return blocking(std::nullopt, o, [&](const HathoraCallOptions* co, HathoraResult** out) {
+            return hathora_get_rooms_of_this_process(c_.get(), co, out);
+        });
+    }
+    // DiscoveryV2: every region's UDP echo beacon (Result::ping_endpoints). Sends no token.
+    [[nodiscard]] Result get_ping_service_endpoints(const CallOptions& o = {}) const {
+        return blocking(std::nullopt, o, [&](const HathoraCallOptions* co, HathoraResult** out) {
+            return hathora_get_ping_service_endpoints(c_.get(), co, out);
+        });
+    }
+    // Region pings (Result::region_pings): the round trip to each target, or to each of
+    // DiscoveryV2's endpoints when there are none.
+    [[nodiscard]] Result ping_regions(const PingOptions& p = {}, const CallOptions& o = {}) const {
+        detail::PingArgs a(p);
+        return blocking(a.problem(), o, [&](const HathoraCallOptions* co, HathoraResult** out) {
+            return hathora_ping_regions(c_.get(), &a.raw, co, out);
+        });
+    }
     [[nodiscard]] Result wait_until_active(std::string_view room_id, uint32_t timeout_ms, const CallOptions& o = {}) const {
         detail::Arg id("room_id", room_id);
         return blocking(detail::refused({&id}), o, [&](const HathoraCallOptions* co, HathoraResult** out) {
@@ -501,6 +662,27 @@ public:
         });
     }
 
+    template <class F>
+    [[nodiscard]] Submission get_rooms_of_this_process_async(F&& on_done, const CallOptions& o = {}) const {
+        return asynchronous(std::nullopt, o, std::forward<F>(on_done), [&](const HathoraCallOptions* co, auto... cb) {
+            return hathora_get_rooms_of_this_process_async(c_.get(), co, cb...);
+        });
+    }
+    template <class F>
+    [[nodiscard]] Submission get_ping_service_endpoints_async(F&& on_done, const CallOptions& o = {}) const {
+        return asynchronous(std::nullopt, o, std::forward<F>(on_done), [&](const HathoraCallOptions* co, auto... cb) {
+            return hathora_get_ping_service_endpoints_async(c_.get(), co, cb...);
+        });
+    }
+    // One job on the client's pool, one worker for the whole measurement; cancel() ends it at once.
+    template <class F>
+    [[nodiscard]] Submission ping_regions_async(const PingOptions& p, F&& on_done, const CallOptions& o = {}) const {
+        detail::PingArgs a(p);
+        return asynchronous(a.problem(), o, std::forward<F>(on_done), [&](const HathoraCallOptions* co, auto... cb) {
+            return hathora_ping_regions_async(c_.get(), &a.raw, co, cb...);
+        });
+    }
+
 private:
     explicit Client(HathoraClient* c) noexcept : c_(c) {}
 
@@ -510,7 +692,13 @@ private:
         auto set = [&](const auto& value, auto setter) { return !value || ok(setter(cfg, *value)); };
         auto text = [](const std::optional<std::string>& v) { return v ? std::optional<const char*>(v->c_str()) : std::nullopt; };
         auto mode = s.dispatch_mode ? std::optional<uint32_t>(static_cast<uint32_t>(*s.dispatch_mode)) : std::nullopt;
-        return ok(hathora_config_set_app_id(cfg, s.app_id.c_str())) &&
+        // The context first: app_id and base_url, when set too, win over it.
+        if (s.server_context) {
+            detail::NativeContext ctx(*s.server_context);
+            if (!ok(hathora_config_apply_server_context(cfg, &ctx.raw))) return false;
+        }
+        auto app = s.app_id.empty() ? std::nullopt : std::optional<const char*>(s.app_id.c_str());
+        return set(app, &hathora_config_set_app_id) &&
                set(text(s.dev_token), &hathora_config_set_dev_token) &&
                set(text(s.base_url), &hathora_config_set_base_url) &&
                set(s.timeout_ms, &hathora_config_set_timeout_ms) &&
@@ -600,6 +788,28 @@ private:
 
     std::unique_ptr<HathoraClient, detail::ClientDeleter> c_;
 };
+
+// Reads this process's HATHORA_* environment (hathora_server_context). Absent outside a
+// game-server process (*code NotUnderHost) or when a variable is missing or malformed (*code
+// InvalidArgument, *error naming it); code and error may be null.
+[[nodiscard]] inline std::optional<ServerContext> server_context(Code* code = nullptr, std::string* error = nullptr) {
+    HathoraServerContext* c = nullptr;
+    auto rc = static_cast<Code>(hathora_server_context(&c));
+    if (code) *code = rc;
+    if (rc != Code::Ok) {
+        if (error) *error = last_error_message();
+        return std::nullopt;
+    }
+    auto o = detail::opt;
+    ServerContext out{detail::str(c->process_id), detail::str(c->app_id), static_cast<Region>(c->region),
+                      o(c->region_raw), std::nullopt, o(c->initial_room_id), o(c->initial_room_config),
+                      std::nullopt, o(c->hostname), o(c->deployment_id), o(c->build_tag), o(c->base_url),
+                      o(c->process_token)};
+    if (c->rooms_per_process) out.rooms_per_process = c->rooms_per_process;
+    if (c->default_port) out.default_port = c->default_port;
+    hathora_server_context_free(c);
+    return out;
+}
 
 }  // namespace hathora
 

@@ -7,8 +7,8 @@
  *
  * One thread, one poll(2) loop: the sockets, a pipe that delivers the API's answers
  * (room_list.h) and a pipe that delivers SIGTERM and SIGINT, after which it closes everything,
- * frees the API client and exits 0. Exit 2: the environment is missing or malformed (the
- * message names the variable); 1: it could not listen or start.
+ * frees the API client and exits 0. Exit 2: not started by a host, or its environment is
+ * missing or malformed (the message names the variable); 1: it could not listen or start.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "answer.h"
-#include "game_env.h"
 #include "listeners.h"
 #include "request.h"
 #include "room_list.h"
@@ -46,7 +45,7 @@ struct udp_waiting {
 };
 
 struct server {
-    const struct game_env *env;
+    const HathoraServerContext *ctx;
     struct room_list rooms;
     struct listener listeners[LISTENERS_MAX];
     int listener_count;
@@ -101,7 +100,7 @@ static void on_datagrams(struct server *s, int fd) {
         struct udp_waiting w = {.fd = fd, .from_len = sizeof w.from};
         ssize_t n = recvfrom(fd, bytes, sizeof bytes, 0, (struct sockaddr *)&w.from, &w.from_len);
         if (n == -1) return; /* EAGAIN: none left; anything else is about an earlier datagram */
-        int handled = request_handle(&s->rooms, s->env->initial_room_id, bytes, (size_t)n,
+        int handled = request_handle(&s->rooms, s->ctx->initial_room_id, bytes, (size_t)n,
                                      &s->datagram, &w.wait);
         if (handled == 0 && s->udp_waiting_count < MAX_UDP_WAITING) {
             s->udp_waiting[s->udp_waiting_count++] = w;
@@ -145,7 +144,7 @@ static void on_refresh(struct server *s) {
     struct refresh_done done;
     while (room_list_take(&s->rooms, &done)) {
         for (size_t i = 0; i < s->conn_count; i++)
-            tcp_conn_on_refresh(s->conns[i], &s->rooms, &done, s->env->initial_room_id);
+            tcp_conn_on_refresh(s->conns[i], &s->rooms, &done, s->ctx->initial_room_id);
         for (size_t i = 0; i < s->udp_waiting_count;) {
             struct udp_waiting *w = &s->udp_waiting[i];
             int handled = request_settle(&s->rooms, &done, &w->wait, &s->datagram);
@@ -183,7 +182,7 @@ static int schedule_refresh(struct server *s, uint64_t now) {
         snprintf(failed.message, sizeof failed.message, "%s", err);
         fprintf(stderr, "game_server: refresh not started: %s\n", err);
         for (size_t i = 0; i < s->conn_count; i++)
-            tcp_conn_on_refresh(s->conns[i], &s->rooms, &failed, s->env->initial_room_id);
+            tcp_conn_on_refresh(s->conns[i], &s->rooms, &failed, s->ctx->initial_room_id);
         for (size_t i = 0; i < s->udp_waiting_count; i++) {
             struct udp_waiting *w = &s->udp_waiting[i];
             if (request_settle(&s->rooms, &failed, &w->wait, &s->datagram) < 0) s->datagram.len = 0;
@@ -233,7 +232,7 @@ static int run(struct server *s) {
         /* conn_fds[i] is conns[i] until accept_conns below appends new ones. */
         for (size_t i = 0; i < nfds - 2 - (size_t)s->listener_count; i++)
             if (conn_fds[i].revents)
-                tcp_conn_on_ready(s->conns[i], conn_fds[i].revents, &s->rooms, s->env->initial_room_id);
+                tcp_conn_on_ready(s->conns[i], conn_fds[i].revents, &s->rooms, s->ctx->initial_room_id);
         for (int i = 0; i < s->listener_count; i++) {
             if (!fds[2 + i].revents) continue;
             if (s->listeners[i].udp) on_datagrams(s, s->listeners[i].fd);
@@ -242,40 +241,69 @@ static int run(struct server *s) {
     }
 }
 
-static void log_start(const struct game_env *env, int listeners) {
+static void log_start(const HathoraServerContext *ctx, int listeners) {
     fprintf(stderr,
             "game_server: process %s of app %s (region %s, rooms per process %u, build %s, "
             "deployment %s, hostname %s), initial room %s; listening on port %u, TCP and UDP, %s\n",
-            env->process_id, env->app_id, env->region ? env->region : "-", env->rooms_per_process,
-            env->build_tag ? env->build_tag : "-", env->deployment_id ? env->deployment_id : "-",
-            env->hostname ? env->hostname : "-",
-            env->initial_room_id ? env->initial_room_id : "-", (unsigned)env->default_port,
+            ctx->process_id, ctx->app_id, ctx->region_raw ? ctx->region_raw : "-", ctx->rooms_per_process,
+            ctx->build_tag ? ctx->build_tag : "-", ctx->deployment_id ? ctx->deployment_id : "-",
+            ctx->hostname ? ctx->hostname : "-",
+            ctx->initial_room_id ? ctx->initial_room_id : "-", (unsigned)ctx->default_port,
             listeners == LISTENERS_MAX ? "IPv4 and IPv6" : "IPv4");
+}
+
+/* The context the host gave this process, and what this server needs of it beyond the library's
+ * own checks: where the API is, a port to listen on, and a token: the process token the host
+ * gives, else HATHORA_DEV_TOKEN (*dev_token, NULL when unset). NULL with a message naming the
+ * variable at fault. */
+static HathoraServerContext *read_context(const char **dev_token, char *err, size_t err_len) {
+    HathoraServerContext *ctx = NULL;
+    if (hathora_server_context(&ctx) != HATHORA_RESULT_CODE_OK) {
+        snprintf(err, err_len, "%s", hathora_last_error_message());
+        return NULL;
+    }
+    *dev_token = getenv("HATHORA_DEV_TOKEN");
+    if (*dev_token && !**dev_token) *dev_token = NULL;
+    const char *missing = !ctx->base_url       ? "HATHORA_BASE_URL is not set"
+                          : !ctx->default_port ? "HATHORA_DEFAULT_PORT is not set"
+                          : !ctx->process_token && !*dev_token
+                              ? "neither HATHORA_PROCESS_TOKEN nor HATHORA_DEV_TOKEN is set"
+                              : NULL;
+    if (missing) {
+        snprintf(err, err_len, "%s (the host that starts this game server sets it)", missing);
+        hathora_server_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
 }
 
 int main(void) {
     char err[512];
-    struct game_env env;
-    if (game_env_read(&env, err, sizeof err)) {
+    const char *dev_token = NULL;
+    HathoraServerContext *ctx = read_context(&dev_token, err, sizeof err);
+    if (!ctx) {
         fprintf(stderr, "game_server: %s\n", err);
         return 2;
     }
-    struct server s = {.env = &env};
+    struct server s = {.ctx = ctx};
     if (install_signals()) {
         fprintf(stderr, "game_server: signals: %s\n", strerror(errno));
+        hathora_server_context_free(ctx);
         return 1;
     }
-    if (room_list_open(&s.rooms, &env, err, sizeof err)) {
+    if (room_list_open(&s.rooms, ctx, dev_token, err, sizeof err)) {
         fprintf(stderr, "game_server: %s\n", err);
+        hathora_server_context_free(ctx);
         return 1;
     }
-    s.listener_count = listeners_open(env.default_port, s.listeners, err, sizeof err);
+    s.listener_count = listeners_open(ctx->default_port, s.listeners, err, sizeof err);
     if (s.listener_count < 0) {
         fprintf(stderr, "game_server: %s\n", err);
         room_list_close(&s.rooms);
+        hathora_server_context_free(ctx);
         return 1;
     }
-    log_start(&env, s.listener_count);
+    log_start(ctx, s.listener_count);
     /* Listening first: the host marks the rooms active as soon as the port answers. */
     if (room_list_refresh(&s.rooms, now_ms(), err, sizeof err))
         fprintf(stderr, "game_server: first refresh not started: %s\n", err);
@@ -287,6 +315,7 @@ int main(void) {
     free(s.fds);
     listeners_close(s.listeners, s.listener_count);
     room_list_close(&s.rooms);
+    hathora_server_context_free(ctx);
     buf_free(&s.datagram);
     close(signal_pipe[0]);
     close(signal_pipe[1]);

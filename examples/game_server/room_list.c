@@ -25,8 +25,9 @@ static void on_refreshed(void *user_data, uint64_t request_id, HathoraResult *re
     }
 }
 
-int room_list_open(struct room_list *list, const struct game_env *env, char *err, size_t err_len) {
-    *list = (struct room_list){.process_id = env->process_id, .pipe_fds = {-1, -1}};
+int room_list_open(struct room_list *list, const HathoraServerContext *ctx, const char *dev_token, char *err,
+                   size_t err_len) {
+    *list = (struct room_list){.process_id = ctx->process_id, .pipe_fds = {-1, -1}};
     if (pipe(list->pipe_fds) || fd_nonblocking(list->pipe_fds[0]) ||
         fd_nonblocking(list->pipe_fds[1])) {
         snprintf(err, err_len, "pipe: %s", strerror(errno));
@@ -34,13 +35,14 @@ int room_list_open(struct room_list *list, const struct game_env *env, char *err
         return -1;
     }
     HathoraConfig *cfg = hathora_config_new();
-    /* Worker mode: the callback runs at once on a worker thread and only writes to the pipe. */
-    if (!cfg || hathora_config_set_app_id(cfg, env->app_id) ||
-        hathora_config_set_base_url(cfg, env->base_url) ||
-        hathora_config_set_dev_token(cfg, env->dev_token) ||
+    /* The context gives the app id, base URL, process and process token; a dev token is sent
+     * only when the host gave no process token. Worker mode: the callback runs at once on a
+     * worker thread and only writes to the pipe. */
+    if (!cfg || hathora_config_apply_server_context(cfg, ctx) ||
+        (!ctx->process_token && hathora_config_set_dev_token(cfg, dev_token)) ||
         hathora_config_set_timeout_ms(cfg, REFRESH_TIMEOUT_MS) ||
         hathora_client_new(cfg, &list->client)) {
-        snprintf(err, err_len, "RoomsV2 client for %s: %s", env->base_url, hathora_last_error_message());
+        snprintf(err, err_len, "RoomsV2 client for %s: %s", ctx->base_url, hathora_last_error_message());
         hathora_config_free(cfg);
         room_list_close(list);
         return -1;
@@ -72,8 +74,7 @@ int room_list_refresh(struct room_list *list, uint64_t now_ms, char *err, size_t
         snprintf(err, err_len, "a refresh is in flight");
         return -1;
     }
-    if (hathora_get_active_rooms_for_process_async(list->client, list->process_id, NULL,
-                                                   on_refreshed, &list->pipe_fds[1], NULL)) {
+    if (hathora_get_rooms_of_this_process_async(list->client, NULL, on_refreshed, &list->pipe_fds[1], NULL)) {
         snprintf(err, err_len, "%s", hathora_last_error_message());
         return -1;
     }

@@ -1,6 +1,6 @@
 /*
- * This process's rooms as the RoomsV2 API lists them (GetActiveRoomsForProcess), kept from the
- * last refresh. A refresh is an asynchronous call: it never blocks the event loop. Its callback
+ * This process's rooms as the RoomsV2 API lists them (the library's "rooms of this process":
+ * GetActiveRoomsForProcess with the context's process id and token), kept from the last refresh. A refresh is an asynchronous call: it never blocks the event loop. Its callback
  * runs on one of the library's worker threads and only hands the result over through a pipe,
  * whose read end the event loop polls like a socket, so a completion wakes the loop at once and
  * an idle server wakes up never.
@@ -12,8 +12,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "game_env.h"
 
 struct room_list {
     HathoraClient *client;
@@ -32,8 +30,11 @@ struct refresh_done {
     char message[256];
 };
 
-/* Creates the API client from env (app id, base URL, dev token). 0, or -1 with a message. */
-int room_list_open(struct room_list *list, const struct game_env *env, char *err, size_t err_len);
+/* Creates the API client from the server's context (app id, base URL, process, process token)
+ * and, when the context has no process token, dev_token. The context must outlive the list.
+ * 0, or -1 with a message. */
+int room_list_open(struct room_list *list, const HathoraServerContext *ctx, const char *dev_token, char *err,
+                   size_t err_len);
 
 /* The descriptor to poll for POLLIN: readable when a refresh ended. */
 int room_list_fd(const struct room_list *list);

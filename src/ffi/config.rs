@@ -33,7 +33,7 @@ fn set_any_ms(field: &mut Duration, ms: u32) -> Result<(), String> {
 ///
 /// # Safety
 /// `cfg` is NULL or a live config from `hathora_config_new`.
-unsafe fn with(
+pub(super) unsafe fn with(
     cfg: *mut HathoraConfig,
     f: impl FnOnce(&mut ClientConfig) -> Result<(), String>,
 ) -> HathoraResultCode {
@@ -45,7 +45,7 @@ unsafe fn with(
     })
 }
 
-/// A new configuration with the defaults: no app id (set one), no dev token, base URL
+/// A new configuration with the defaults: no app id, no dev token, no process, base URL
 /// `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
 /// up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
 /// `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback, TLS
@@ -75,10 +75,12 @@ pub unsafe extern "C" fn hathora_config_free(config: *mut HathoraConfig) {
     })
 }
 
-/// Sets the default app id of every call (each call may override it). `app_id` is copied;
-/// the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
-/// be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
-/// refused by `hathora_client_new`.
+/// Sets the default app id of every RoomsV2 call (each call may override it). `app_id` is
+/// copied; the caller keeps ownership. NULL, empty or invalid UTF-8: `INVALID_ARGUMENT`. An app
+/// id that cannot be a path segment (over 256 bytes, whitespace or control characters, `.` or
+/// `..`) is refused by `hathora_client_new`. A client without one is accepted: DiscoveryV2 and
+/// region pings need none, and each RoomsV2 call then names one (`options.app_id`) or is refused
+/// with `INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -89,7 +91,11 @@ pub unsafe extern "C" fn hathora_config_set_app_id(
 ) -> HathoraResultCode {
     unsafe {
         with(config, |c| {
-            c.app_id = required_str(app_id, "app_id")?;
+            let id = required_str(app_id, "app_id")?;
+            if id.is_empty() {
+                return Err("app_id must not be empty".into());
+            }
+            c.app_id = id;
             Ok(())
         })
     }

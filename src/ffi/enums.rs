@@ -35,6 +35,9 @@ pub enum HathoraResultCode {
     InternalError = 8,
     /// The asynchronous queue is full: the request was refused and no callback will run.
     QueueFull = 9,
+    /// `hathora_server_context`: this process was not started by a host (`HATHORA_PROCESS_ID`
+    /// is not set), so there is no context to read.
+    NotUnderHost = 10,
 }
 
 /// Where completion callbacks of asynchronous calls run.
@@ -155,6 +158,7 @@ same_values!(
         ShutDown,
         InternalError,
         QueueFull,
+        NotUnderHost,
     ]
 );
 same_values!(HathoraDispatchMode, DispatchMode, [Worker, Poll]);
@@ -319,6 +323,7 @@ mod tests {
             HathoraResultCode::ShutDown = 7 "shut down",
             HathoraResultCode::InternalError = 8 "internal error",
             HathoraResultCode::QueueFull = 9 "queue full",
+            HathoraResultCode::NotUnderHost = 10 "not under a host",
             HathoraDispatchMode::Worker = 0 "Worker",
             HathoraDispatchMode::Poll = 1 "Poll",
             HathoraLogLevel::Off = 0 "Off",
@@ -361,8 +366,8 @@ mod tests {
     fn numbers_past_the_table_name_nothing_and_unknown_wire_strings_are_unknown() {
         let past: [(&str, bool); 7] = [
             (
-                "HathoraResultCode 10",
-                HathoraResultCode::from_u32(10).is_none(),
+                "HathoraResultCode 11",
+                HathoraResultCode::from_u32(11).is_none(),
             ),
             (
                 "HathoraDispatchMode 2",

@@ -2,7 +2,7 @@
 //! constants are the ones it checks against; the assertions below stop the build when the two
 //! disagree.
 
-use crate::{config, validate};
+use crate::{config, ping, validate};
 
 /// Most retries a client or a call may ask for.
 pub const HATHORA_MAX_RETRIES: u32 = 20;
@@ -28,6 +28,14 @@ pub const HATHORA_ROOM_CONFIG_MAX_CHARS: u32 = 10_000;
 
 /// Largest PEM input a client reads: one `hathora_config_add_ca_pem` buffer, or one CA file.
 pub const HATHORA_MAX_CA_PEM_BYTES: u32 = 4_194_304;
+/// Most rounds (datagrams per endpoint) region pings may ask for.
+pub const HATHORA_MAX_PING_ROUNDS: u32 = 100;
+
+/// Most endpoints one region-ping call may measure.
+pub const HATHORA_MAX_PING_TARGETS: u32 = 1024;
+
+/// Longest per-ping and name-lookup timeout of region pings, in milliseconds.
+pub const HATHORA_MAX_PING_TIMEOUT_MS: u32 = 60_000;
 
 const _: () = {
     assert!(HATHORA_MAX_RETRIES == config::MAX_RETRIES);
@@ -38,4 +46,7 @@ const _: () = {
     assert!(HATHORA_ROOM_ID_MAX_LEN as usize == validate::ROOM_ID_MAX_LEN);
     assert!(HATHORA_ROOM_CONFIG_MAX_CHARS as usize == validate::ROOM_CONFIG_MAX_CHARS);
     assert!(HATHORA_MAX_CA_PEM_BYTES as usize == config::MAX_CA_PEM_BYTES);
+    assert!(HATHORA_MAX_PING_ROUNDS == ping::MAX_ROUNDS);
+    assert!(HATHORA_MAX_PING_TARGETS as usize == ping::MAX_ENDPOINTS);
+    assert!(HATHORA_MAX_PING_TIMEOUT_MS as u128 == ping::MAX_TIMEOUT.as_millis());
 };

@@ -3,6 +3,7 @@
 //! panic boundary, and every function has one uniform shape per kind. build.rs generates the C
 //! header and the C# stubs from this folder alone.
 
+pub mod callback;
 pub mod client;
 pub mod config;
 pub mod enums;
@@ -10,7 +11,9 @@ pub mod library;
 pub mod limits;
 pub mod log;
 pub mod ops;
+pub mod pings;
 pub mod result;
+pub mod server_context;
 pub mod view;
 
 pub(crate) mod boundary;

@@ -7,6 +7,7 @@ use super::boundary::{
     Refusal, guard_code, invalid, optional_str, required_str, set_last_error, write_optional,
     write_out,
 };
+use super::callback::HathoraCallback;
 use super::client::{HathoraClient, lookup};
 use super::enums::HathoraRegion;
 use super::enums::HathoraResultCode;
@@ -93,13 +94,6 @@ pub extern "C" fn hathora_create_room_params_init() -> HathoraCreateRoomParams {
     }
 }
 
-/// Completion of an asynchronous call. `result` is owned by the callback: free it with
-/// `hathora_result_free` (now or later, on any thread). `user_data` is the pointer given to the
-/// call, passed back untouched.
-pub type HathoraCallback = Option<
-    unsafe extern "C" fn(user_data: *mut c_void, request_id: u64, result: *mut HathoraResult),
->;
-
 struct UserData(*mut c_void);
 // SAFETY: the library only hands the pointer back to the caller's callback; what it points to
 // is the caller's to synchronise, as the callback documentation says.
@@ -128,7 +122,12 @@ unsafe fn call_options(p: *const HathoraCallOptions) -> Result<CallOptions, Stri
 }
 
 /// Refuses a versioned struct whose `version` is not the one this library was built with.
-fn check_version(name: &str, version: u32, constant: &str, expected: u32) -> Result<(), String> {
+pub(super) fn check_version(
+    name: &str,
+    version: u32,
+    constant: &str,
+    expected: u32,
+) -> Result<(), String> {
     if version != expected {
         return Err(format!(
             "{name}.version is {version}, expected {constant} ({expected}); start from the matching _init() function"
@@ -141,7 +140,7 @@ fn check_version(name: &str, version: u32, constant: &str, expected: u32) -> Res
 ///
 /// # Safety
 /// `options` is NULL or readable; `out_result` is NULL or writable.
-unsafe fn blocking(
+pub(super) unsafe fn blocking(
     client: *mut HathoraClient,
     options: *const HathoraCallOptions,
     out_result: *mut *mut HathoraResult,
@@ -179,7 +178,7 @@ unsafe fn blocking(
 ///
 /// # Safety
 /// `options` is NULL or readable; `out_request_id` is NULL or writable.
-unsafe fn asynchronous(
+pub(super) unsafe fn asynchronous(
     client: *mut HathoraClient,
     options: *const HathoraCallOptions,
     callback: HathoraCallback,
@@ -767,5 +766,93 @@ pub unsafe extern "C" fn hathora_wait_until_active_async(
                 ))
             },
         )
+    }
+}
+
+/// The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
+/// with (`hathora_config_apply_server_context`), with the
+/// process token when the client has one, else its dev token. Result: a room list with each
+/// room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
+/// process id: `INVALID_ARGUMENT`, nothing sent.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_rooms_of_this_process(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        blocking(client, options, out_result, |c, o| {
+            Ok(c.rooms_of_this_process(o))
+        })
+    }
+}
+
+/// Asynchronous form of `hathora_get_rooms_of_this_process`.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// As for `hathora_get_rooms_of_this_process`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_rooms_of_this_process_async(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        asynchronous(
+            client,
+            options,
+            callback,
+            user_data,
+            out_request_id,
+            |c, o, done| Ok(c.submit_rooms_of_this_process(o, done)),
+        )
+    }
+}
+
+/// DiscoveryV2 GetPingServiceEndpoints (`GET /discovery/v2/ping`): every region's UDP echo
+/// beacon (`hathora_result_ping_endpoint_count` / `hathora_result_ping_endpoint_at`; the body is
+/// the JSON list). Sent without any token and without an app id: works on a client that has
+/// neither. `options.app_id` is ignored.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// `out_result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_ping_service_endpoints(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    out_result: *mut *mut HathoraResult,
+) -> HathoraResultCode {
+    unsafe {
+        run_call(client, options, out_result, || {
+            Ok(Call::GetPingServiceEndpoints)
+        })
+    }
+}
+
+/// Asynchronous form of `hathora_get_ping_service_endpoints`.
+/// Contract: "Every operation has two forms" at the top of this header.
+///
+/// # Safety
+/// As for `hathora_get_ping_service_endpoints`; `out_request_id` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_get_ping_service_endpoints_async(
+    client: *mut HathoraClient,
+    options: *const HathoraCallOptions,
+    callback: HathoraCallback,
+    user_data: *mut c_void,
+    out_request_id: *mut u64,
+) -> HathoraResultCode {
+    unsafe {
+        queue_call(client, options, callback, user_data, out_request_id, || {
+            Ok(Call::GetPingServiceEndpoints)
+        })
     }
 }

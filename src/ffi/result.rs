@@ -2,7 +2,10 @@
 
 use super::boundary::{Refusal, guard, guard_code, into_cstring, invalid, write_out};
 use super::enums::HathoraResultCode;
-use super::view::{ConnectionView, HathoraConnectionInfo, HathoraRoom, RoomView, Strings};
+use super::view::{
+    ConnectionView, HathoraConnectionInfo, HathoraPingEndpoint, HathoraRegionPing, HathoraRoom,
+    RegionPingsView, RoomView, Strings, ping_endpoint,
+};
 use crate::outcome::{Outcome, Payload};
 use std::ffi::{CString, c_char};
 use std::ptr::null;
@@ -27,6 +30,8 @@ enum View {
     Connection(ConnectionView),
     Room(RoomView),
     Rooms(Vec<RoomView>),
+    PingEndpoints(Vec<HathoraPingEndpoint>),
+    RegionPings(RegionPingsView),
 }
 
 // SAFETY: the raw pointers inside the views point only into data this value owns and never
@@ -46,6 +51,10 @@ impl HathoraResult {
             Payload::Rooms(rs) => {
                 View::Rooms(rs.iter().map(|r| RoomView::new(&mut strings, r)).collect())
             }
+            Payload::PingEndpoints(es) => {
+                View::PingEndpoints(es.iter().map(|e| ping_endpoint(&mut strings, e)).collect())
+            }
+            Payload::RegionPings(ps) => View::RegionPings(RegionPingsView::new(&mut strings, ps)),
         };
         Box::new(HathoraResult {
             request_id,
@@ -141,7 +150,9 @@ pub unsafe extern "C" fn hathora_result_message(result: *const HathoraResult) ->
 /// (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
 /// read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
 /// so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
-/// operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
+/// operation decodes and that is not UTF-8 gives `DECODE_ERROR`. For `hathora_ping_regions` it
+/// is the measurement as JSON (`[{"region","host","port","address","minRttNs","sent",
+/// "answered","failure"}]`, absent values as null), not an HTTP body.
 ///
 /// # Safety
 /// `result` is NULL or a live result.
@@ -263,13 +274,105 @@ pub unsafe extern "C" fn hathora_result_room_at(
         let View::Rooms(list) = &r.view else {
             return Err(invalid("this result holds no room list"));
         };
-        let v = list.get(index).ok_or_else(|| {
-            invalid(format!(
-                "index {index} is out of range (count {})",
-                list.len()
-            ))
-        })?;
+        let v = item(list, index)?;
         unsafe { write_out(out_room, &v.room as *const _, "out_room") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// The item `index` of a result's list, with the list's length in the message when it is out of
+/// range.
+fn item<T>(list: &[T], index: usize) -> Result<&T, Refusal> {
+    list.get(index).ok_or_else(|| {
+        invalid(format!(
+            "index {index} is out of range (count {})",
+            list.len()
+        ))
+    })
+}
+
+/// Number of endpoints in a successful GetPingServiceEndpoints (DiscoveryV2).
+/// `INVALID_ARGUMENT` for NULL arguments or a result that holds no endpoint list.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_ping_endpoint_count(
+    result: *const HathoraResult,
+    out_count: *mut usize,
+) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { required(result) }?;
+        let View::PingEndpoints(list) = &r.view else {
+            return Err(invalid("this result holds no ping endpoint list"));
+        };
+        unsafe { write_out(out_count, list.len(), "out_count") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// Endpoint `index` (0-based) of a GetPingServiceEndpoints result. Writes a pointer owned by the
+/// result, valid until it is freed. `INVALID_ARGUMENT` for NULL arguments, a result that is not
+/// an endpoint list, or an index out of range.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_endpoint` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_ping_endpoint_at(
+    result: *const HathoraResult,
+    index: usize,
+    out_endpoint: *mut *const HathoraPingEndpoint,
+) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { required(result) }?;
+        let View::PingEndpoints(list) = &r.view else {
+            return Err(invalid("this result holds no ping endpoint list"));
+        };
+        let e = item(list, index)?;
+        unsafe { write_out(out_endpoint, e as *const _, "out_endpoint") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// Number of measured endpoints in a successful `hathora_ping_regions`.
+/// `INVALID_ARGUMENT` for NULL arguments or a result that holds no region pings.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_region_ping_count(
+    result: *const HathoraResult,
+    out_count: *mut usize,
+) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { required(result) }?;
+        let View::RegionPings(v) = &r.view else {
+            return Err(invalid("this result holds no region pings"));
+        };
+        unsafe { write_out(out_count, v.pings.len(), "out_count") }?;
+        Ok(HathoraResultCode::Ok)
+    })
+}
+
+/// Measurement `index` (0-based) of a `hathora_ping_regions` result, in the order of the
+/// endpoints. Writes a pointer owned by the result, valid until it is freed. `INVALID_ARGUMENT`
+/// for NULL arguments, a result without region pings, or an index out of range.
+///
+/// # Safety
+/// `result` is NULL or a live result; `out_ping` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hathora_result_region_ping_at(
+    result: *const HathoraResult,
+    index: usize,
+    out_ping: *mut *const HathoraRegionPing,
+) -> HathoraResultCode {
+    guard_code(|| {
+        let r = unsafe { required(result) }?;
+        let View::RegionPings(v) = &r.view else {
+            return Err(invalid("this result holds no region pings"));
+        };
+        let p = item(&v.pings, index)?;
+        unsafe { write_out(out_ping, p as *const _, "out_ping") }?;
         Ok(HathoraResultCode::Ok)
     })
 }

@@ -1,8 +1,11 @@
 //! Structured results as C structs, built once on the thread that finished the request. Every
 //! pointer in them points into the owning `HathoraResult` and lives exactly as long as it.
 
-use super::enums::{HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType};
-use crate::model::{ConnectionInfo, ExposedPort, Room, RoomAllocation};
+use super::enums::{
+    HathoraRegion, HathoraRoomReadyStatus, HathoraRoomStatus, HathoraTransportType,
+};
+use crate::model::{ConnectionInfo, ExposedPort, PingEndpoint, Room, RoomAllocation};
+use crate::ping::RegionPing;
 use std::ffi::c_char;
 use std::ptr::null;
 
@@ -59,6 +62,40 @@ pub struct HathoraRoom {
     pub allocations_count: usize,
 }
 
+/// `PingEndpoints` (DiscoveryV2 GetPingServiceEndpoints): one region's UDP echo beacon.
+#[repr(C)]
+pub struct HathoraPingEndpoint {
+    pub region: HathoraRegion,
+    /// The wire name, e.g. "Sao_Paulo"; kept for regions this version does not know.
+    pub region_raw: *const c_char,
+    pub host: *const c_char,
+    pub port: u16,
+}
+
+/// One endpoint's round trips (`hathora_ping_regions`), in the order of the endpoints.
+#[repr(C)]
+pub struct HathoraRegionPing {
+    pub region: HathoraRegion,
+    /// The region's name as given (DiscoveryV2's wire name, or the caller's own name).
+    pub region_raw: *const c_char,
+    pub host: *const c_char,
+    pub port: u16,
+    /// The address pinged, e.g. "203.0.113.5:2000" or "[2001:db8::1]:2000"; NULL when the host
+    /// has no address that could be used (see `failure`).
+    pub address: *const c_char,
+    /// The shortest round trip of the answered rounds, in nanoseconds; NULL when no round was
+    /// answered (a silent region has no round trip, not 0).
+    pub min_rtt_ns: *const u64,
+    /// Datagrams sent: the rounds asked for, unless some could not be sent.
+    pub sent: u32,
+    /// Rounds whose own echo came back in time, each counted once.
+    pub answered: u32,
+    /// Why fewer datagrams than rounds went out (the name did not resolve or its lookup did not
+    /// finish in time, no socket for its address family, a send failed); NULL when every round
+    /// was sent, answered or not.
+    pub failure: *const c_char,
+}
+
 /// Owns the strings the views point into: NUL-terminated copies packed into chunks that never
 /// move once allocated, so a typical result costs one allocation rather than one per field.
 #[derive(Default)]
@@ -67,7 +104,7 @@ pub(crate) struct Strings(Vec<Vec<u8>>);
 const CHUNK: usize = 1024;
 
 impl Strings {
-    fn add(&mut self, s: &str) -> *const c_char {
+    pub(crate) fn add(&mut self, s: &str) -> *const c_char {
         // A NUL inside (impossible in JSON text, possible in a room config) becomes U+FFFD.
         let owned;
         let text = if s.contains('\0') {
@@ -95,7 +132,7 @@ impl Strings {
         chunk[start..].as_ptr().cast()
     }
 
-    fn add_opt(&mut self, s: Option<&str>) -> *const c_char {
+    pub(crate) fn add_opt(&mut self, s: Option<&str>) -> *const c_char {
         s.map_or(null(), |s| self.add(s))
     }
 }
@@ -185,6 +222,50 @@ impl RoomView {
             _current: current,
             _all: all,
         }
+    }
+}
+
+pub(crate) fn ping_endpoint(s: &mut Strings, e: &PingEndpoint) -> HathoraPingEndpoint {
+    HathoraPingEndpoint {
+        region: HathoraRegion::of(&e.region),
+        region_raw: s.add(e.region.as_str()),
+        host: s.add(&e.host),
+        port: e.port,
+    }
+}
+
+/// Region ping views with the round-trip storage their `min_rtt_ns` point into.
+pub(crate) struct RegionPingsView {
+    pub pings: Vec<HathoraRegionPing>,
+    _rtts: Vec<u64>,
+}
+
+impl RegionPingsView {
+    pub(crate) fn new(s: &mut Strings, pings: &[RegionPing]) -> Self {
+        // Filled before any pointer into it is taken, and never grown after.
+        let rtts: Vec<u64> = pings
+            .iter()
+            .map(|p| {
+                p.min_rtt
+                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+            })
+            .collect();
+        let pings = pings
+            .iter()
+            .zip(&rtts)
+            .map(|(p, rtt)| HathoraRegionPing {
+                region: HathoraRegion::of(&p.region),
+                region_raw: s.add(p.region.as_str()),
+                host: s.add(&p.host),
+                port: p.port,
+                address: s.add_opt(p.address.map(|a| a.to_string()).as_deref()),
+                min_rtt_ns: if p.min_rtt.is_some() { rtt } else { null() },
+                sent: p.sent,
+                answered: p.answered,
+                failure: s.add_opt(p.failure.as_deref()),
+            })
+            .collect();
+        RegionPingsView { pings, _rtts: rtts }
     }
 }
 

@@ -18,7 +18,7 @@
 //! a game server that listens on a wrong port is worse than one that does not start. Other
 //! `HATHORA_*` names (`HATHORA_APP_SECRET`, a hand-added `HATHORA_DEV_TOKEN`) are ignored.
 
-use crate::config::{ClientConfig, Secret};
+use crate::config::{ClientConfig, Secret, check_token};
 use crate::model::Region;
 use crate::validate::{self, shown};
 use std::collections::HashMap;
@@ -168,7 +168,9 @@ impl ServerContext {
             deployment_id: env.checked(vars::DEPLOYMENT_ID, validate::app_id)?,
             build_tag: env.text(vars::BUILD_TAG)?,
             base_url: env.checked(vars::BASE_URL, base_url)?,
-            process_token: env.checked(vars::PROCESS_TOKEN, token)?.map(Secret::new),
+            process_token: env
+                .checked(vars::PROCESS_TOKEN, check_token)?
+                .map(Secret::new),
         })
     }
 }
@@ -276,16 +278,6 @@ fn base_url(variable: &str, v: &str) -> Result<(), String> {
         let why = why.strip_prefix("base_url ").unwrap_or(&why);
         format!("{variable} {why}")
     })
-}
-
-/// The rules of a dev token; the message never shows the value.
-fn token(variable: &str, v: &str) -> Result<(), String> {
-    if v.len() > 4096 || v.chars().any(char::is_control) {
-        return Err(format!(
-            "{variable} must be 1 to 4096 bytes without control characters (value not shown)"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

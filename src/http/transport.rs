@@ -31,7 +31,7 @@ pub struct HttpRequest<'a> {
     /// This call's connect deadline, when it overrides the client's.
     pub connect_timeout: Option<Duration>,
     pub body: Option<&'a [u8]>,
-    /// Whether the dev token goes in `Authorization` (false only for GetConnectionInfo).
+    /// Whether the token goes in `Authorization` (false for GetConnectionInfo and DiscoveryV2).
     pub auth: bool,
 }
 
@@ -134,8 +134,7 @@ impl Transport {
             agent: Agent::with_parts(agent_config, connector, CachingResolver::default()),
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             authorization: config
-                .dev_token
-                .as_ref()
+                .token()
                 .map(|t| Secret::new(format!("Bearer {}", t.expose()))),
             connect_timeout: config.connect_timeout,
         })

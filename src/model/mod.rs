@@ -1,4 +1,4 @@
-//! Wire types of the RoomsV2 contract. Decoding is tolerant the way the official SDKs are:
+//! Wire types of the RoomsV2 and DiscoveryV2 contracts. Decoding is tolerant the way the official SDKs are:
 //! unknown fields are ignored and unknown enum values keep their raw string.
 
 mod open_enum;
@@ -6,6 +6,6 @@ mod types;
 
 pub use open_enum::{Region, RoomReadyStatus, RoomStatus, TransportType};
 pub use types::{
-    ApiErrorBody, ConnectionInfo, CreateRoomParams, ExposedPort, Room, RoomAllocation,
-    UpdateRoomConfigParams,
+    ApiErrorBody, ConnectionInfo, CreateRoomParams, ExposedPort, PingEndpoint, Room,
+    RoomAllocation, UpdateRoomConfigParams,
 };

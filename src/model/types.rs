@@ -1,6 +1,6 @@
 //! JSON shapes of requests and responses (field names exactly as the contract spells them).
 
-use super::{RoomReadyStatus, RoomStatus, TransportType};
+use super::{Region, RoomReadyStatus, RoomStatus, TransportType};
 use serde::{Deserialize, Serialize};
 
 /// `ApiError`: the body of every declared error.
@@ -80,6 +80,27 @@ pub struct Room {
     pub allocations: Vec<RoomAllocation>,
 }
 
+/// `PingEndpoints` (DiscoveryV2 GetPingServiceEndpoints): a region's UDP echo beacon. Also an
+/// endpoint a caller names for region pings (a self-hosted region, another provider's beacon:
+/// any name, as `Region::Unknown`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PingEndpoint {
+    pub region: Region,
+    /// A host name, an IPv4 address, or an IPv6 address (with or without brackets).
+    pub host: String,
+    pub port: u16,
+}
+
+impl PingEndpoint {
+    pub fn new(region: Region, host: impl Into<String>, port: u16) -> Self {
+        PingEndpoint {
+            region,
+            host: host.into(),
+            port,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +127,21 @@ mod tests {
             serde_json::to_string(&p).unwrap(),
             r#"{"region":"Sao_Paulo","deploymentId":"d1","clientIPs":["1.2.3.4"]}"#
         );
+    }
+
+    #[test]
+    fn ping_endpoints_decode_any_region_and_refuse_a_port_out_of_range() {
+        let list: Vec<PingEndpoint> = serde_json::from_str(
+            r#"[{"region":"Seattle","host":"a.test","port":2000},{"region":"Mars","host":"::1","port":9,"x":1}]"#,
+        )
+        .unwrap();
+        assert_eq!(list[0], PingEndpoint::new(Region::Seattle, "a.test", 2000));
+        assert_eq!(list[1].region, Region::Unknown("Mars".into()));
+        for bad in [
+            r#"{"region":"Seattle","host":"h","port":70000}"#,
+            r#"{"region":"Seattle","port":1}"#,
+        ] {
+            assert!(serde_json::from_str::<PingEndpoint>(bad).is_err(), "{bad}");
+        }
     }
 }

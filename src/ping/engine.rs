@@ -2,17 +2,18 @@
 //!
 //! Each endpoint runs its rounds back to back: a round ends when its echo arrives or its timeout
 //! passes, and the next one starts at once, so the whole measurement lasts at most rounds ×
-//! timeout. Between sends the thread sleeps in one `poll(2)` over the (at most two) sockets,
-//! until the nearest round deadline or the next cancellation check.
+//! timeout. Between sends the thread sleeps in one `poll(2)` over the (at most two) sockets and
+//! the cancel token's wake-up descriptor, until the nearest round deadline or a cancel.
 //!
 //! Timestamps are taken on this thread, just before `send_to` and just after `recv_from`, so
 //! an RTT can only be over-estimated (by the two calls), never under-estimated. After each send
 //! the sockets are drained at once, so an echo that came back while the other endpoints were
 //! being sent to is stamped then rather than after the whole batch.
 
+use super::PingError;
+use super::poll::{self, Wakeup};
 use super::probe::{DATAGRAM_LEN, Probe};
 use super::sockets::Sockets;
-use super::{CANCEL_CHECK, PingError, poll};
 use crate::cancel::CancelToken;
 use std::io;
 use std::net::UdpSocket;
@@ -27,24 +28,31 @@ pub(super) fn run(
     timeout: Duration,
     cancel: &CancelToken,
 ) -> Result<(), PingError> {
+    let wakeup = Wakeup::new(cancel)
+        .map_err(|e| PingError::Io(format!("could not set up the wait for echoes: {e}")))?;
     let mut buf = [0u8; RECV_BUF];
     let open = sockets.open();
     loop {
         if let Some(reason) = cancel.reason() {
             return Err(PingError::Cancelled(reason));
         }
-        for i in 0..probes.len() {
-            while probes[i].wants_round(Instant::now(), timeout) {
-                send_round(probes, i, sockets, &open, timeout, &mut buf);
+        // Until no endpoint wants a round: the drain after a send may answer an endpoint
+        // already passed over, which then starts its next round here rather than never.
+        let mut sending = true;
+        while sending {
+            sending = false;
+            for i in 0..probes.len() {
+                while probes[i].wants_round(Instant::now(), timeout) {
+                    send_round(probes, i, sockets, &open, timeout, &mut buf);
+                    sending = true;
+                }
             }
         }
         let Some(next) = probes.iter().filter_map(|p| p.deadline(timeout)).min() else {
             return Ok(());
         };
-        let wait = next
-            .saturating_duration_since(Instant::now())
-            .min(CANCEL_CHECK);
-        let ready = poll::readable(&open, wait)
+        let wait = next.saturating_duration_since(Instant::now());
+        let ready = poll::readable(&open, &wakeup, wait)
             .map_err(|e| PingError::Io(format!("waiting for echoes failed: {e}")))?;
         for (socket, _) in open.iter().zip(ready).filter(|(_, r)| *r) {
             drain(socket, probes, timeout, &mut buf);

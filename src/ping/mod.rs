@@ -5,10 +5,8 @@
 //! are (see `engine` for how it stays exact). Name lookups come first, with their own deadline;
 //! then the whole measurement takes at most `rounds × timeout`.
 //!
-//! Cancellation is checked every `CANCEL_CHECK` while waiting: the cancel token wakes
-//! condvar sleepers only, and a wake-up descriptor registered with the token would need a hook
-//! in the token itself. Checking at 25 ms bounds how late a cancel is seen at the cost of at most
-//! 40 wake-ups a second, for a call that lasts seconds.
+//! A cancel ends the call at once wherever it waits: the token's wake function posts to the
+//! channel the name lookups answer by, and writes to a descriptor the echo wait polls (`poll`).
 
 mod engine;
 mod poll;
@@ -18,39 +16,18 @@ mod sockets;
 
 pub use crate::cancel::CancelToken;
 use crate::code::ResultCode;
+pub use crate::model::PingEndpoint;
 use crate::model::Region;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Longest a cancellation waits to be seen while lookups or echoes are awaited.
-const CANCEL_CHECK: Duration = Duration::from_millis(25);
 /// Most endpoints one measurement may take.
 pub const MAX_ENDPOINTS: usize = 1024;
 /// Most rounds one measurement may ask for.
 pub const MAX_ROUNDS: u32 = 100;
 /// Longest per-ping timeout or lookup timeout.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// A region's echo beacon: DiscoveryV2's `{region, host, port}`, or one given by the caller
-/// (a self-hosted region, another provider's beacon: any name, as `Region::Unknown`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PingEndpoint {
-    pub region: Region,
-    /// A host name, an IPv4 address, or an IPv6 address (with or without brackets).
-    pub host: String,
-    pub port: u16,
-}
-
-impl PingEndpoint {
-    pub fn new(region: Region, host: impl Into<String>, port: u16) -> Self {
-        PingEndpoint {
-            region,
-            host: host.into(),
-            port,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PingOptions {

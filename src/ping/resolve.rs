@@ -3,10 +3,11 @@
 //! An IP literal needs no lookup. A host name goes to the system resolver, which has no
 //! deadline of its own, so the distinct names are looked up on short-lived threads (at most
 //! `MAX_LOOKUP_THREADS`, taking the names in turn), and the caller stops waiting at the
-//! deadline; a lookup still running then is left to finish on its own and its answer is
-//! dropped. This happens before any datagram is sent.
+//! deadline or at a cancel (the token's wake function posts to the channel the answers come
+//! by); a lookup still running then is left to finish on its own and its answer is dropped.
+//! This happens before any datagram is sent.
 
-use super::{CANCEL_CHECK, PingError};
+use super::PingError;
 use crate::cancel::CancelToken;
 use crate::locks;
 use std::collections::HashMap;
@@ -49,8 +50,11 @@ fn resolve_with<'a>(
             .map(|(n, ((name, port), _))| (n, name.clone(), *port))
             .collect();
         let queue: Queue = Arc::new(Mutex::new(queue));
-        match start_lookups(&queue, names.len(), lookup) {
-            Ok(answers) => {
+        let (tx, answers) = mpsc::channel();
+        let wake = tx.clone();
+        let _woken_by_cancel = cancel.on_cancel(move || drop(wake.send(None)));
+        match start_lookups(&queue, names.len(), tx, lookup) {
+            Ok(()) => {
                 let waited = await_lookups(&answers, &names, &mut results, deadline, cancel);
                 // Names nobody has taken yet are not looked up any more.
                 locks::lock(&queue).clear();
@@ -112,17 +116,17 @@ fn classify<'a>(
 
 /// Names not yet taken by a lookup thread: (index in `Names`, name, port).
 type Queue = Arc<Mutex<Vec<(usize, String, u16)>>>;
-/// A name's index in `Names` and what the resolver said.
-type Answer = (usize, io::Result<Vec<SocketAddr>>);
+/// A name's index in `Names` and what the resolver said; `None` when the token was cancelled.
+type Answer = Option<(usize, io::Result<Vec<SocketAddr>>)>;
 
 /// Starts up to `MAX_LOOKUP_THREADS` threads that take names from `queue` until it is empty;
-/// each answer comes back with its name's index.
+/// each answer comes back through `tx` with its name's index.
 fn start_lookups(
     queue: &Queue,
     count: usize,
+    tx: mpsc::Sender<Answer>,
     lookup: impl Fn(&str, u16) -> io::Result<Vec<SocketAddr>> + Clone + Send + 'static,
-) -> Result<mpsc::Receiver<Answer>, String> {
-    let (tx, rx) = mpsc::channel();
+) -> Result<(), String> {
     let (mut started, mut why_not) = (0, String::new());
     for _ in 0..count.min(MAX_LOOKUP_THREADS) {
         let (tx, lookup, queue) = (tx.clone(), lookup.clone(), queue.clone());
@@ -133,7 +137,7 @@ fn start_lookups(
                     // Its own statement, so the lock is released before the lookup.
                     let next = locks::lock(&queue).pop();
                     let Some((n, name, port)) = next else { return };
-                    if tx.send((n, lookup(&name, port))).is_err() {
+                    if tx.send(Some((n, lookup(&name, port)))).is_err() {
                         return; // nobody waits any more
                     }
                 }
@@ -146,10 +150,11 @@ fn start_lookups(
     if started == 0 {
         return Err(format!("could not start the name lookup: {why_not}"));
     }
-    Ok(rx)
+    Ok(())
 }
 
-/// Gives each endpoint its name's answer as it comes, until all have come or `deadline`.
+/// Gives each endpoint its name's answer as it comes, until all have come, `deadline` passes or
+/// the token is cancelled.
 fn await_lookups(
     answers: &mpsc::Receiver<Answer>,
     names: &Names,
@@ -166,9 +171,10 @@ fn await_lookups(
             if left.is_zero() {
                 return Ok(());
             }
-            match answers.recv_timeout(left.min(CANCEL_CHECK)) {
-                Ok(answer) => break answer,
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            match answers.recv_timeout(left) {
+                Ok(Some(answer)) => break answer,
+                // The cancel's wake-up: the reason is read at the top of the loop.
+                Ok(None) | Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             }
         };
@@ -297,10 +303,7 @@ mod tests {
             slow_or_fast,
         );
         h.join().unwrap();
-        assert!(matches!(
-            r,
-            Err(PingError::Cancelled(ResultCode::ShutDown))
-        ));
+        assert!(matches!(r, Err(PingError::Cancelled(ResultCode::ShutDown))));
         assert!(t0.elapsed() < Duration::from_secs(4));
     }
 

@@ -26,8 +26,9 @@ pub(crate) enum CallAfterAttempt {
 pub(crate) struct RoomsApi {
     pub(crate) config: ClientConfig,
     transport: Transport,
-    /// Set when the client is freed: attempts cut short by it end as `ShutDown`.
-    interrupted: std::sync::atomic::AtomicBool,
+    /// Cancelled (`ShutDown`) when the client is freed: attempts cut short by it end as
+    /// `ShutDown`, and blocking region pings end at once.
+    pub(crate) closing: CancelToken,
 }
 
 impl RoomsApi {
@@ -37,14 +38,13 @@ impl RoomsApi {
         Ok(RoomsApi {
             config,
             transport,
-            interrupted: Default::default(),
+            closing: CancelToken::default(),
         })
     }
 
     /// Aborts every HTTP attempt in progress (the client is being freed).
     pub(crate) fn interrupt(&self) {
-        self.interrupted
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.closing.cancel(ResultCode::ShutDown);
         self.transport.interrupt();
     }
 
@@ -64,6 +64,12 @@ impl RoomsApi {
             ));
         }
         call.validate().map_err(Outcome::invalid)?;
+        if call.needs_app_id() && opts.app_id.is_none() && self.config.app_id.is_empty() {
+            return Err(Outcome::invalid(format!(
+                "{} needs an app_id: the client has none (hathora_config_set_app_id) and the call names none (options.app_id)",
+                call.name()
+            )));
+        }
         if call.spec().auth && !self.transport.has_token() {
             return Err(Outcome::invalid(format!(
                 "{} needs a dev token, and this client was created without one",
@@ -179,9 +185,7 @@ impl RoomsApi {
             attempts.may_have_reached_server,
         );
         let mut outcome = interpret(spec, attempts);
-        if outcome.code == ResultCode::TransportError
-            && self.interrupted.load(std::sync::atomic::Ordering::Acquire)
-        {
+        if outcome.code == ResultCode::TransportError && self.closing.reason().is_some() {
             outcome.code = ResultCode::ShutDown;
             outcome.message = Some(crate::outcome::CLIENT_FREED.into());
         }

@@ -1,5 +1,6 @@
-//! The nine RoomsV2 operations as data: each call's arguments, and the contract's table of
-//! method, path, auth and payload; plus the client-side checks and the JSON body of each.
+//! The nine RoomsV2 operations and DiscoveryV2's GetPingServiceEndpoints as data: each call's
+//! arguments, and the contracts' table of method, path, auth and payload; plus the client-side
+//! checks and the JSON body of each.
 
 use crate::http::transport::Method;
 use crate::model::{CreateRoomParams, UpdateRoomConfigParams};
@@ -43,6 +44,8 @@ pub enum Call {
     ResumeRoom {
         room_id: String,
     },
+    /// DiscoveryV2: every region's UDP echo beacon. No app id, no token.
+    GetPingServiceEndpoints,
 }
 
 /// Per-call overrides of the client's settings.
@@ -62,13 +65,24 @@ pub(super) enum PayloadKind {
     Connection,
     Room,
     Rooms,
+    PingEndpoints,
+}
+
+/// Where an operation's path is.
+pub(super) enum Route {
+    /// `/rooms/v2/{appId}/{segment}/{target}{suffix}` (CreateRoom: `.../create?roomId=`).
+    Rooms {
+        segment: &'static str,
+        suffix: &'static str,
+    },
+    /// A fixed path with no app id.
+    Fixed(&'static str),
 }
 
 pub(super) struct OpSpec {
     pub(super) name: &'static str,
     pub(super) method: Method,
-    pub(super) segment: &'static str,
-    pub(super) suffix: &'static str,
+    pub(super) route: Route,
     pub(super) auth: bool,
     pub(super) payload: PayloadKind,
 }
@@ -84,8 +98,7 @@ const fn op(
     OpSpec {
         name,
         method,
-        segment,
-        suffix,
+        route: Route::Rooms { segment, suffix },
         auth,
         payload,
     }
@@ -94,7 +107,7 @@ const fn op(
 /// The contract's operation table: name, method, path segment and suffix, auth, payload.
 #[rustfmt::skip]
 mod table {
-    use super::{op, Method::{Get, Post}, OpSpec, PayloadKind as P};
+    use super::{op, Method::{Get, Post}, OpSpec, PayloadKind as P, Route};
     pub static CREATE: OpSpec     = op("CreateRoom",                 Post, "create",         "",          true,  P::Connection);
     pub static INFO: OpSpec       = op("GetRoomInfo",                Get,  "info",           "",          true,  P::Room);
     pub static ACTIVE: OpSpec     = op("GetActiveRoomsForProcess",   Get,  "list",           "/active",   true,  P::Rooms);
@@ -104,6 +117,10 @@ mod table {
     pub static DESTROY: OpSpec    = op("DestroyRoom",                Post, "destroy",        "",          true,  P::None);
     pub static SUSPEND: OpSpec    = op("SuspendRoomV2Deprecated",    Post, "suspend",        "",          true,  P::None);
     pub static RESUME: OpSpec     = op("ResumeRoom",                 Post, "resume",         "",          true,  P::Connection);
+    pub static PING_ENDPOINTS: OpSpec = OpSpec {
+        name: "GetPingServiceEndpoints", method: Get, route: Route::Fixed("/discovery/v2/ping"),
+        auth: false, payload: P::PingEndpoints,
+    };
 }
 use table::*;
 
@@ -119,6 +136,7 @@ impl Call {
             Call::DestroyRoom { .. } => &DESTROY,
             Call::SuspendRoomV2Deprecated { .. } => &SUSPEND,
             Call::ResumeRoom { .. } => &RESUME,
+            Call::GetPingServiceEndpoints => &PING_ENDPOINTS,
         }
     }
 
@@ -127,10 +145,16 @@ impl Call {
         self.spec().name
     }
 
-    /// The room or process the path names; empty for CreateRoom (its roomId is a query).
+    /// Whether the path names an app (every RoomsV2 operation).
+    pub(super) fn needs_app_id(&self) -> bool {
+        matches!(self.spec().route, Route::Rooms { .. })
+    }
+
+    /// The room or process the path names; empty for CreateRoom (its roomId is a query) and
+    /// for DiscoveryV2.
     pub(super) fn target(&self) -> &str {
         match self {
-            Call::CreateRoom { .. } => "",
+            Call::CreateRoom { .. } | Call::GetPingServiceEndpoints => "",
             Call::GetActiveRoomsForProcess { process_id }
             | Call::GetInactiveRoomsForProcess { process_id } => process_id,
             Call::GetRoomInfo { room_id }
@@ -178,6 +202,7 @@ impl Call {
             | Call::GetInactiveRoomsForProcess { process_id } => {
                 validate::app_id("process_id", process_id)
             }
+            Call::GetPingServiceEndpoints => Ok(()),
             other => validate::room_id("room_id", other.target()),
         }
     }

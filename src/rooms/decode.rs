@@ -5,7 +5,7 @@ use super::call::{OpSpec, PayloadKind};
 use crate::code::ResultCode;
 use crate::http::retry::Attempts;
 use crate::http::transport::{AttemptError, Failure};
-use crate::model::{ApiErrorBody, ConnectionInfo, Room};
+use crate::model::{ApiErrorBody, ConnectionInfo, PingEndpoint, Room};
 use crate::outcome::{Outcome, Payload};
 
 /// Turns the retry loop's end into a result: code, status, message, body and payload.
@@ -110,6 +110,9 @@ fn decode(kind: PayloadKind, bytes: &[u8]) -> Result<Payload, DecodeFailure> {
         }
         PayloadKind::Rooms => {
             Payload::Rooms(serde_json::from_str::<Vec<Room>>(body).map_err(json)?)
+        }
+        PayloadKind::PingEndpoints => {
+            Payload::PingEndpoints(serde_json::from_str::<Vec<PingEndpoint>>(body).map_err(json)?)
         }
     })
 }

@@ -1,18 +1,21 @@
 //! Request building: the URL of each call (percent-encoded path and query) and the room id
 //! CreateRoom generates when the caller names none.
 
-use super::call::Call;
+use super::call::{Call, Route};
 
 impl Call {
     /// The request URL under `base`, built in one buffer (it is on every request's path).
     pub(super) fn url(&self, base: &str, app_id: &str) -> String {
-        let spec = self.spec();
+        let (segment, suffix) = match self.spec().route {
+            Route::Rooms { segment, suffix } => (segment, suffix),
+            Route::Fixed(path) => return format!("{base}{path}"),
+        };
         let mut url = String::with_capacity(base.len() + 64 + app_id.len());
         url.push_str(base);
         url.push_str("/rooms/v2/");
         encode_into(&mut url, app_id);
         url.push('/');
-        url.push_str(spec.segment);
+        url.push_str(segment);
         match self {
             Call::CreateRoom {
                 room_id: Some(id), ..
@@ -23,7 +26,7 @@ impl Call {
             _ => {
                 url.push('/');
                 encode_into(&mut url, self.target());
-                url.push_str(spec.suffix);
+                url.push_str(suffix);
             }
         }
         url
@@ -84,6 +87,7 @@ mod tests {
             (&active, "http://h", "app 1", "http://h/rooms/v2/app%201/list/p%2F1%20x/active"),
             (&create, "", "a", "/rooms/v2/a/create?roomId=r-1"),
             (&resume, "", "a", "/rooms/v2/a/resume/r"),
+            (&Call::GetPingServiceEndpoints, "http://h/p", "a", "http://h/p/discovery/v2/ping"),
         ];
         for (call, base, app, url) in cases {
             assert_eq!(call.url(base, app), url, "{}", call.name());

@@ -209,11 +209,17 @@ impl Header {
         out
     }
 
-    /// The structs whose fields a caller writes (the versioned ones), as opposed to the views
-    /// the library fills in.
+    /// Whether the caller writes the struct's fields, as opposed to the views the library fills
+    /// in. A struct the caller fills in: a versioned one (its first field is `version`), or the
+    /// element type of an array a versioned one points to (`HathoraPingTarget`).
     pub fn is_input_struct(&self, name: &str) -> bool {
-        self.structs
-            .get(name)
-            .is_some_and(|f| f.first().is_some_and(|(n, _)| n == "version"))
+        let versioned = |f: &Vec<(String, String)>| f.first().is_some_and(|(n, _)| n == "version");
+        let element = format!("ptr({name})");
+        self.structs.get(name).is_some_and(versioned)
+            || self
+                .structs
+                .values()
+                .filter(|f| versioned(f))
+                .any(|f| f.iter().any(|(_, t)| *t == element))
     }
 }

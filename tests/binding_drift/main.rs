@@ -205,6 +205,19 @@ fn python_fills_in_every_option_and_reads_every_view_field() {
             ));
         }
     }
+    // Region pings' options and targets: every field but `version`, and the target's `region`
+    // (Python names regions by their wire string, `region_name`).
+    for (strukt, key, skipped) in [
+        ("HathoraPingOptions", "ping_options_filled", "version"),
+        ("HathoraPingTarget", "ping_target_filled", "region"),
+    ] {
+        let filled: BTreeSet<String> = strings(&py[key]).into_iter().collect();
+        for (field, _) in &h.structs[strukt] {
+            if field != skipped && !filled.contains(field) {
+                problems.push(format!("{strukt}.{field}: ping_regions never fills it in"));
+            }
+        }
+    }
     let models = read("bindings/python/hathora_rooms/models.py");
     for (name, fields) in h.structs.iter().filter(|(n, _)| !h.is_input_struct(n)) {
         for (field, _) in fields {

@@ -1,6 +1,6 @@
 """Prints, as JSON, what the Python package declares of the C ABI: every function's argument and
 return types, every mirrored struct's fields, the enums, and which HathoraCallOptions /
-HathoraCreateRoomParams fields the client fills in. tests/binding_drift compares it with the
+HathoraCreateRoomParams / HathoraPingOptions / HathoraPingTarget fields the client fills in. tests/binding_drift compares it with the
 header. The native library is not loaded: ctypes.CDLL is replaced by a stand-in that records the
 declarations, so the check is about the Python source, whatever library is built."""
 
@@ -99,6 +99,16 @@ create_params_filled = [
     name for name, _ in type(params)._fields_ if _value(getattr(params, name)) != _value(getattr(_native.HathoraCreateRoomParams(), name))
 ]
 
+(ping_ref,) = client.Client._ping_args([("Tokyo", "h", 9)], 2, 1.0, 1.0)
+ping = ping_ref._obj
+ping_filled = [
+    name for name, _ in type(ping)._fields_ if _value(getattr(ping, name)) != _value(getattr(_native.HathoraPingOptions(), name))
+]
+target = ping.targets[0]
+target_filled = [
+    name for name, _ in type(target)._fields_ if _value(getattr(target, name)) != _value(getattr(_native.HathoraPingTarget(), name))
+]
+
 json.dump(
     {
         "functions": functions,
@@ -106,6 +116,8 @@ json.dump(
         "enums": enums,
         "call_option_keywords": call_option_keywords,
         "create_params_filled": create_params_filled,
+        "ping_options_filled": ping_filled,
+        "ping_target_filled": target_filled,
     },
     sys.stdout,
     sort_keys=True,

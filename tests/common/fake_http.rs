@@ -16,6 +16,18 @@ pub struct Seen {
     pub headers: Vec<String>,
 }
 
+impl Seen {
+    /// The values of every header `name` (any case), trimmed.
+    pub fn header(&self, name: &str) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter_map(|h| h.split_once(':'))
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+}
+
 pub struct FakeHttp {
     port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,

@@ -7,7 +7,11 @@ pub mod fake_http;
 pub mod ops;
 pub mod pki;
 pub mod tls_front;
+pub mod pings;
+pub mod threads;
+pub mod udp_beacon;
 
+pub use hathora_rooms::ffi::callback::*;
 pub use hathora_rooms::ffi::client::*;
 pub use hathora_rooms::ffi::config::*;
 pub use hathora_rooms::ffi::enums::*;
@@ -15,7 +19,9 @@ pub use hathora_rooms::ffi::library::*;
 pub use hathora_rooms::ffi::limits::*;
 pub use hathora_rooms::ffi::log::*;
 pub use hathora_rooms::ffi::ops::*;
+pub use hathora_rooms::ffi::pings::*;
 pub use hathora_rooms::ffi::result::*;
+pub use hathora_rooms::ffi::server_context::*;
 pub use hathora_rooms::ffi::view::*;
 pub use hathora_rooms::ffi::{HathoraDispatchMode, HathoraResultCode};
 pub use hathora_rooms_server::{Emulator, EmulatorConfig};
@@ -117,7 +123,7 @@ impl Drop for CClient {
 }
 
 /// Builds a client from a fresh config that `setup` fills in, asserting it is accepted.
-fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
+pub fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
     unsafe {
         let cfg = hathora_config_new();
         setup(cfg);
@@ -127,6 +133,36 @@ fn build_client(setup: impl FnOnce(*mut HathoraConfig)) -> CClient {
         assert_eq!(code, Code::Ok, "client_new: {}", last_error());
         CClient(client)
     }
+}
+
+/// A context as a C caller may also fill one in by hand; the strings live in the Vec.
+pub fn server_context(
+    process_id: &str,
+    app_id: &str,
+    base_url: Option<&str>,
+    token: Option<&str>,
+) -> (HathoraServerContext, Vec<CString>) {
+    let keep: Vec<CString> = [Some(process_id), Some(app_id), base_url, token]
+        .iter()
+        .map(|v| c(v.unwrap_or("")))
+        .collect();
+    let opt = |i: usize, present: bool| if present { keep[i].as_ptr() } else { null() };
+    let ctx = HathoraServerContext {
+        process_id: keep[0].as_ptr(),
+        app_id: keep[1].as_ptr(),
+        region: HathoraRegion::Unknown,
+        region_raw: null(),
+        rooms_per_process: 0,
+        initial_room_id: null(),
+        initial_room_config: null(),
+        default_port: 0,
+        hostname: null(),
+        deployment_id: null(),
+        build_tag: null(),
+        base_url: opt(2, base_url.is_some()),
+        process_token: opt(3, token.is_some()),
+    };
+    (ctx, keep)
 }
 
 /// Builds a client for `emu` with a short retry backoff; `tweak` may change the config further.
@@ -239,8 +275,17 @@ impl Res {
         (unsafe { hathora_result_room(self.0, &mut p) } == Code::Ok).then(|| unsafe { &*p })
     }
     pub fn rooms(&self) -> Option<Vec<&HathoraRoom>> {
+        self.list(hathora_result_room_count, hathora_result_room_at)
+    }
+    /// The items of one of the result's lists (its count, then item i); None when the result
+    /// holds no such list.
+    pub fn list<T>(
+        &self,
+        count: unsafe extern "C" fn(*const HathoraResult, *mut usize) -> Code,
+        at: unsafe extern "C" fn(*const HathoraResult, usize, *mut *const T) -> Code,
+    ) -> Option<Vec<&T>> {
         let mut n = 0usize;
-        if unsafe { hathora_result_room_count(self.0, &mut n) } != Code::Ok {
+        if unsafe { count(self.0, &mut n) } != Code::Ok {
             return None;
         }
         Some(
@@ -248,8 +293,9 @@ impl Res {
                 .map(|i| {
                     let mut p = null();
                     assert_eq!(
-                        unsafe { hathora_result_room_at(self.0, i, &mut p) },
-                        Code::Ok
+                        unsafe { at(self.0, i, &mut p) },
+                        Code::Ok,
+                        "item {i} of {n}"
                     );
                     unsafe { &*p }
                 })

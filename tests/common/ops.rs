@@ -4,6 +4,7 @@
 //! wait-until-active a 5 s timeout).
 
 use super::Code;
+use hathora_rooms::ffi::callback::HathoraCallback;
 use hathora_rooms::ffi::client::HathoraClient;
 use hathora_rooms::ffi::enums::HathoraRegion;
 use hathora_rooms::ffi::ops::*;

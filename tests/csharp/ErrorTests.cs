@@ -191,7 +191,7 @@ namespace Hathora.Rooms.Tests
 
             r.Add("invalid_client_settings_are_refused", () =>
             {
-                RefusedSettings(o => o.AppId = null, "app_id");
+                RefusedSettings(o => o.AppId = "", "app_id"); // none at all is fine: DiscoveryV2 and pings need none
                 RefusedSettings(o => o.ServerUrl = "ftp://example.com", "base_url");
                 RefusedSettings(o => o.ServerUrl = "http://example.com", "loopback");
                 RefusedSettings(o => o.MaxWorkers = 0, "max_workers");

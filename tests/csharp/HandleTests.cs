@@ -146,7 +146,7 @@ namespace Hathora.Rooms.Tests
             {
                 fixed (byte* p = id)
                 {
-                    return N.hathora_get_connection_info_async(client, p, opts, Completion.As<N.hathora_get_connection_info_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_connection_info_async(client, p, opts, Completion.Callback, userData, requestId);
                 }
             });
         }

@@ -35,6 +35,7 @@ namespace Hathora.Rooms.Tests
             CompletionTests.Register(runner, fixture);
             SeedSnippets.SeedSnippetTests.Register(runner, fixture);
             SeedSnippets.ModelSurfaceTests.Register(runner, fixture);
+            GameServerSideTests.Register(runner, fixture);
             return runner.Run(args.Length > 1 ? args[1] : null);
         }
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves the C ABI from the outside, as C, C++ and Python consumers use it: builds the release
 # library and the emulator, then the C and C++ examples (plain compiler, CMake, pkg-config), the
-# C stress test (natively and under valgrind), all against a local emulator, and the C++ wrapper
-# over HTTPS with a private CA (the emulator behind the https_front example). Installs what is
+# C++ wrapper's game-server and region-ping calls (natively and under valgrind), the C stress
+# test (natively and under valgrind), all against a local emulator, and the C++ wrapper over
+# HTTPS with a private CA (the emulator behind the https_front example). Installs what is
 # missing. Ends with "N passed, M failed"; exits 1 on any failure. (The Python package is tested
 # as installed, in a venv, by tests/python/run.sh.)
 #
@@ -126,6 +127,11 @@ cpp_no_exceptions() {
     echo "built and ran with -fno-exceptions -fno-rtti"
 }
 
+cpp_game_server_side() {
+    g++ "${CXXFLAGS[@]}" tests/native/game_server_side.cpp "${LINK[@]}" -lpthread -o "$OUT/game_server_side"
+    "$OUT/game_server_side" "$URL" "$APP_ID" "$TOKEN"
+}
+
 cmake_builds() {
     local args=(-Dhathora_rooms_DIR="$ROOT/cmake" -DHATHORA_ROOMS_LIBRARY_DIR="$REL")
     rm -rf "$OUT/cmake"
@@ -174,6 +180,7 @@ under_valgrind() {
 
 valgrind_c_example() { under_valgrind c-example "$OUT/rooms_poll" "$URL" "$APP_ID" "$TOKEN"; }
 valgrind_cpp_example() { under_valgrind cpp-example "$OUT/rooms_cpp" "$URL" "$APP_ID" "$TOKEN"; }
+valgrind_game_server_side() { under_valgrind game-server-side "$OUT/game_server_side" "$URL" "$APP_ID" "$TOKEN"; }
 valgrind_stress() { under_valgrind stress "$OUT/stress" "$URL" "$APP_ID" "$TOKEN" "$STRESS_VALGRIND_COUNT"; }
 
 must "install tools" install_tools
@@ -190,12 +197,14 @@ spawn_front
 step "start the HTTPS front" check_front
 step "C++ over HTTPS: private CA from a file and from memory, refusals" cpp_tls
 stop_front
+step "C++ context, rooms of this process, DiscoveryV2, region pings" cpp_game_server_side
 step "CMake builds (C shared, C++ static)" cmake_builds
 step "pkg-config build" pkg_config_build
 must "build the stress test" build_stress
 step "stress: $STRESS_COUNT requests per dispatch mode" stress
 step "valgrind: C example" valgrind_c_example
 step "valgrind: C++ example" valgrind_cpp_example
+step "valgrind: C++ context, rooms, DiscoveryV2, region pings" valgrind_game_server_side
 step "valgrind: stress, $STRESS_VALGRIND_COUNT requests per dispatch mode" valgrind_stress
 stop_emulator
 

@@ -4,7 +4,8 @@ host that starts it see it: started by hand with the environment hathora-rooms-s
 processes, against hathora-rooms-server in its simulated mode (rooms created there first, the
 game server then serving their process).
 
-Checks: a missing or malformed variable is named and exits 2; a taken port exits 1; TCP and UDP
+Checks: a missing or malformed variable is named and exits 2; the process token is sent when
+the host gives one, else HATHORA_DEV_TOKEN; a taken port exits 1; TCP and UDP
 answers carry the right room id, config (quotes, newlines, control characters, non-ASCII, 10,000
 characters) and process id; an empty request means the initial room; partial lines, CRLF and
 pipelined lines; a connect-and-close (the host's readiness check) and a reset are survived; a
@@ -291,6 +292,35 @@ def environment_cases(suite, url, workdir):
     suite.case("a taken port -> exit 1 naming it", port_taken)
 
 
+def token_cases(suite, rooms, workdir):
+    """The token the game server sends: the process token the host gives, else HATHORA_DEV_TOKEN."""
+    t = suite.timeout
+    room = rooms.create_room('{"token":"process"}')
+    pid, rid = room["processId"], room["roomId"]
+
+    def serve(change):
+        port = free_port()
+        env = {k: v for k, v in {**base_env(pid, port, rid, rooms.url), **change}.items() if v is not None}
+        gs = GameServer(suite.args.game_server, env, False, workdir)
+        try:
+            gs.wait_listening(port, t)
+            return tcp_ask(port, [f"{rid}\n".encode()], 1, t)[0]
+        finally:
+            rc = gs.stop(t)
+            check(rc == 0, f"exit {rc}: {gs.stderr()}")
+
+    def process_token_alone():
+        answer = serve({"HATHORA_DEV_TOKEN": None, "HATHORA_PROCESS_TOKEN": TOKEN})
+        expect_room(answer, rid, '{"token":"process"}', pid, "with the process token alone")
+
+    def process_token_wins():
+        answer = serve({"HATHORA_PROCESS_TOKEN": "not-the-token"})
+        expect_error(answer, rid, pid, "could not list this process's rooms", "a wrong process token, a right dev token")
+
+    suite.case("HATHORA_PROCESS_TOKEN alone (no HATHORA_DEV_TOKEN): serves its rooms", process_token_alone)
+    suite.case("the process token is sent, not HATHORA_DEV_TOKEN", process_token_wins)
+
+
 def serving_cases(suite, rooms, workdir):
     t = suite.timeout
     a = rooms.create_room(TRICKY_CONFIG)
@@ -514,6 +544,9 @@ def main():
             if not args.valgrind:
                 environment_cases(suite, rooms.url, workdir)
             serving_cases(suite, rooms, workdir)
+            if not args.valgrind:
+                # After the serving cases: its room must not fill their process.
+                token_cases(suite, rooms, workdir)
         except Failure as e:
             suite.failed.append(f"setup: {e}")
             print(f"FAILED: setup: {e}")

@@ -67,8 +67,8 @@ def test_invalid_arguments_everywhere(client, room):
 
 
 def test_invalid_client_settings(emulator):
-    with pytest.raises(hr.InvalidArgumentError):
-        hr.Client(None)
+    with pytest.raises(hr.InvalidArgumentError, match="app_id"):
+        hr.Client("")  # no app id at all is fine (DiscoveryV2, pings); an empty one is not
     with pytest.raises(hr.InvalidArgumentError):
         hr.Client("app", base_url="not a url")
     with pytest.raises(hr.InvalidArgumentError):

@@ -8,8 +8,9 @@ using N = Hathora.Rooms.Native.NativeMethods;
 
 namespace Hathora.Rooms
 {
-    // The nine RoomsV2 operations and wait-until-active. Each only pins its arguments and names its
-    // native function, callback and decoder; RequestDispatcher does the rest the same way for all.
+    // The nine RoomsV2 operations, wait-until-active, the rooms of this process, DiscoveryV2 and
+    // region pings. Each only pins its arguments and names its native function and decoder;
+    // RequestDispatcher does the rest the same way for all.
     // Failures surface when the task is awaited: see HathoraException and HathoraCanceledException.
     public sealed partial class HathoraRoomsClient
     {
@@ -42,7 +43,7 @@ namespace Hathora.Rooms
                     native.deployment_id = deployment;
                     native.client_ips = (byte**)ipList;
                     native.client_ips_count = NativeSize.From(offsets.Length);
-                    return N.hathora_create_room_async(client, &native, opts, Completion.As<N.hathora_create_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_create_room_async(client, &native, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -54,7 +55,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_get_room_info_async(client, id, opts, Completion.As<N.hathora_get_room_info_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_room_info_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -66,7 +67,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return N.hathora_get_active_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_active_rooms_for_process_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_active_rooms_for_process_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -78,7 +79,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(processId, "processId"))
                 {
-                    return N.hathora_get_inactive_rooms_for_process_async(client, id, opts, Completion.As<N.hathora_get_inactive_rooms_for_process_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_inactive_rooms_for_process_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -90,7 +91,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_get_connection_info_async(client, id, opts, Completion.As<N.hathora_get_connection_info_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_get_connection_info_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -102,7 +103,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"), config = Utf8.Encode(roomConfig, "roomConfig"))
                 {
-                    return N.hathora_update_room_config_async(client, id, config, opts, Completion.As<N.hathora_update_room_config_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_update_room_config_async(client, id, config, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -114,7 +115,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_destroy_room_async(client, id, opts, Completion.As<N.hathora_destroy_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_destroy_room_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -127,7 +128,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_suspend_room_v2_deprecated_async(client, id, opts, Completion.As<N.hathora_suspend_room_v2_deprecated_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_suspend_room_v2_deprecated_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -139,7 +140,7 @@ namespace Hathora.Rooms
             {
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_resume_room_async(client, id, opts, Completion.As<N.hathora_resume_room_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_resume_room_async(client, id, opts, Completion.Callback, userData, requestId);
                 }
             });
         }
@@ -162,7 +163,88 @@ namespace Hathora.Rooms
                 uint timeoutMs = Millis.From(timeout, "timeout");
                 fixed (byte* id = Utf8.Encode(roomId, "roomId"))
                 {
-                    return N.hathora_wait_until_active_async(client, id, timeoutMs, opts, Completion.As<N.hathora_wait_until_active_async_callback_delegate>(), userData, requestId);
+                    return N.hathora_wait_until_active_async(client, id, timeoutMs, opts, Completion.Callback, userData, requestId);
+                }
+            });
+        }
+
+        /// <summary>
+        /// The game server's own rooms with their configs: GetActiveRoomsForProcess for the process
+        /// of <see cref="HathoraRoomsClientOptions.ServerContext"/>, with its process token (else the
+        /// DevToken). Without a server context: <see cref="HathoraInvalidArgumentException"/>.
+        /// </summary>
+        public unsafe Task<HathoraResponse<IReadOnlyList<RoomWithoutAllocations>>> GetRoomsOfThisProcessAsync(CallOptions options = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return dispatcher.Run(ResultReader.Rooms, options, cancellationToken, (client, opts, userData, requestId) =>
+                N.hathora_get_rooms_of_this_process_async(client, opts, Completion.Callback, userData, requestId));
+        }
+
+        /// <summary>DiscoveryV2 GetPingServiceEndpoints: every region's UDP echo beacon. Sends no token; needs no app id.</summary>
+        public unsafe Task<HathoraResponse<IReadOnlyList<PingEndpoint>>> GetPingServiceEndpointsAsync(CallOptions options = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return dispatcher.Run(ResultReader.PingEndpoints, options, cancellationToken, (client, opts, userData, requestId) =>
+                N.hathora_get_ping_service_endpoints_async(client, opts, Completion.Callback, userData, requestId));
+        }
+
+        /// <summary>
+        /// Region pings: the round trip to each endpoint's UDP echo beacon (DiscoveryV2's list when
+        /// <paramref name="ping"/> names none), <c>Rounds</c> datagrams each, so a matchmaker can
+        /// pick the nearest region. One job on the native pool, one worker for the whole
+        /// measurement; cancelling the token ends it at once. A silent region has Answered 0 and
+        /// MinRtt null. <paramref name="options"/> bounds the DiscoveryV2 call.
+        /// </summary>
+        public unsafe Task<HathoraResponse<IReadOnlyList<RegionPing>>> PingRegionsAsync(PingOptions ping = null, CallOptions options = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return dispatcher.Run(ResultReader.RegionPings, options, cancellationToken, (client, opts, userData, requestId) =>
+            {
+                HathoraPingOptions native = N.hathora_ping_options_init();
+                IList<PingEndpoint> endpoints = ping == null ? null : ping.Endpoints;
+                int count = endpoints == null ? 0 : endpoints.Count;
+                var names = new List<string>(count);
+                var hosts = new List<string>(count);
+                for (int i = 0; i < count; i++)
+                {
+                    if (endpoints[i] == null)
+                    {
+                        throw new HathoraInvalidArgumentException("ping.Endpoints[" + i + "] must not be null");
+                    }
+                    names.Add(endpoints[i].RegionRaw);
+                    hosts.Add(endpoints[i].Host);
+                }
+                int[] nameOffsets, hostOffsets;
+                byte[] nameText = Utf8.EncodeList(names, "ping.Endpoints[].RegionRaw", out nameOffsets);
+                byte[] hostText = Utf8.EncodeList(hosts, "ping.Endpoints[].Host", out hostOffsets);
+                if (ping != null)
+                {
+                    if (ping.Rounds.HasValue)
+                    {
+                        if (ping.Rounds.Value < 1)
+                        {
+                            throw new HathoraInvalidArgumentException("ping.Rounds must be 1 to 100, got " + ping.Rounds.Value);
+                        }
+                        native.rounds = (uint)ping.Rounds.Value;
+                    }
+                    native.timeout_ms = Millis.FromNullable(ping.Timeout, "ping.Timeout") ?? 0;
+                    native.lookup_timeout_ms = Millis.FromNullable(ping.LookupTimeout, "ping.LookupTimeout") ?? 0;
+                }
+                fixed (byte* nameBase = nameText, hostBase = hostText)
+                fixed (HathoraPingTarget* targets = new HathoraPingTarget[Math.Max(count, 1)])
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        int port = endpoints[i].Port;
+                        if (port < 1 || port > 65535)
+                        {
+                            throw new HathoraInvalidArgumentException("ping.Endpoints[" + i + "].Port must be 1 to 65535, got " + port);
+                        }
+                        targets[i].region = (uint)endpoints[i].Region;
+                        targets[i].region_name = nameBase + nameOffsets[i];
+                        targets[i].host = hostBase + hostOffsets[i];
+                        targets[i].port = (ushort)port;
+                    }
+                    native.targets = count == 0 ? null : targets;
+                    native.targets_count = NativeSize.From(count);
+                    return N.hathora_ping_regions_async(client, &native, opts, Completion.Callback, userData, requestId);
                 }
             });
         }

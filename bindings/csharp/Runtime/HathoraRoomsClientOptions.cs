@@ -35,8 +35,19 @@ namespace Hathora.Rooms
 #endif
         }
 
-        /// <summary>Default app id of every call; each call may override it.</summary>
+        /// <summary>
+        /// Default app id of every RoomsV2 call; each call may override it. Null: the server
+        /// context's, or none (DiscoveryV2 and region pings need none).
+        /// </summary>
         public string AppId { get; set; }
+
+        /// <summary>
+        /// A game server's context (<see cref="HathoraServerContext.FromEnvironment"/>): the client
+        /// takes its app id, base URL, process (for GetRoomsOfThisProcessAsync) and process token,
+        /// which is sent instead of <see cref="DevToken"/> when the host gave one. AppId and
+        /// ServerUrl, when set too, win over it.
+        /// </summary>
+        public HathoraServerContext ServerContext { get; set; }
 
         /// <summary>
         /// Sent as a bearer token to every operation except GetConnectionInfo. Leave it null in game
@@ -44,7 +55,7 @@ namespace Hathora.Rooms
         /// </summary>
         public string DevToken { get; set; }
 
-        /// <summary>API base URL, e.g. a local emulator's http://127.0.0.1:PORT; null: https://api.hathora.dev.</summary>
+        /// <summary>API base URL, e.g. a local emulator's http://127.0.0.1:PORT; null: the server context's, else https://api.hathora.dev.</summary>
         public string ServerUrl { get; set; }
 
         /// <summary>Overall deadline of one call, retries included.</summary>

@@ -53,6 +53,18 @@ namespace Hathora.Rooms.Native
         /// </summary>
         public const uint HATHORA_MAX_CA_PEM_BYTES = 4194304;
         /// <summary>
+        ///  Most rounds (datagrams per endpoint) region pings may ask for.
+        /// </summary>
+        public const uint HATHORA_MAX_PING_ROUNDS = 100;
+        /// <summary>
+        ///  Most endpoints one region-ping call may measure.
+        /// </summary>
+        public const uint HATHORA_MAX_PING_TARGETS = 1024;
+        /// <summary>
+        ///  Longest per-ping and name-lookup timeout of region pings, in milliseconds.
+        /// </summary>
+        public const uint HATHORA_MAX_PING_TIMEOUT_MS = 60000;
+        /// <summary>
         ///  The value `HathoraCallOptions.version` must hold.
         /// </summary>
         public const uint HATHORA_CALL_OPTIONS_VERSION = 1;
@@ -60,40 +72,14 @@ namespace Hathora.Rooms.Native
         ///  The value `HathoraCreateRoomParams.version` must hold.
         /// </summary>
         public const uint HATHORA_CREATE_ROOM_PARAMS_VERSION = 1;
+        /// <summary>
+        ///  The value `HathoraPingOptions.version` must hold.
+        /// </summary>
+        public const uint HATHORA_PING_OPTIONS_VERSION = 1;
 
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_create_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_destroy_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_active_rooms_for_process_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_connection_info_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_inactive_rooms_for_process_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_get_room_info_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_resume_room_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hathora_set_log_callback_callback_delegate(void* user_data, uint level, byte* message);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_suspend_room_v2_deprecated_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_update_room_config_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
-
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        public delegate void hathora_wait_until_active_async_callback_delegate(void* user_data, ulong request_id, HathoraResult* result);
 
 
 
@@ -164,7 +150,7 @@ namespace Hathora.Rooms.Native
         public static extern System.UIntPtr hathora_client_pending(HathoraClient* client);
 
         /// <summary>
-        ///  A new configuration with the defaults: no app id (set one), no dev token, base URL
+        ///  A new configuration with the defaults: no app id, no dev token, no process, base URL
         ///  `https://api.hathora.dev`, timeout 15000 ms, connect timeout 5000 ms, 3 retries from 500 ms
         ///  up to 10000 ms apart, 1 to 256 worker threads (idle ones above 1 exit after 10000 ms),
         ///  `HATHORA_DISPATCH_MODE_WORKER`, a queue of 65536 requests, plain http only to loopback, TLS
@@ -185,10 +171,12 @@ namespace Hathora.Rooms.Native
         public static extern void hathora_config_free(HathoraConfig* config);
 
         /// <summary>
-        ///  Sets the default app id of every call (each call may override it). `app_id` is copied;
-        ///  the caller keeps ownership. NULL or invalid UTF-8: `INVALID_ARGUMENT`. An app id that cannot
-        ///  be a path segment (empty, over 256 bytes, whitespace or control characters, `.` or `..`) is
-        ///  refused by `hathora_client_new`.
+        ///  Sets the default app id of every RoomsV2 call (each call may override it). `app_id` is
+        ///  copied; the caller keeps ownership. NULL, empty or invalid UTF-8: `INVALID_ARGUMENT`. An app
+        ///  id that cannot be a path segment (over 256 bytes, whitespace or control characters, `.` or
+        ///  `..`) is refused by `hathora_client_new`. A client without one is accepted: DiscoveryV2 and
+        ///  region pings need none, and each RoomsV2 call then names one (`options.app_id`) or is refused
+        ///  with `INVALID_ARGUMENT`.
         ///
         ///  # Safety
         ///  `config` is NULL or live; `app_id` is NULL or a NUL-terminated string.
@@ -483,7 +471,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_create_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_create_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, hathora_create_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_create_room_async(HathoraClient* client, HathoraCreateRoomParams* @params, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetRoomInfo: the room with its current and past allocations (`hathora_result_room`).
@@ -503,7 +491,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_room_info`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_room_info_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_room_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_get_room_info_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_room_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetActiveRoomsForProcess: the process's scheduling and active rooms
@@ -525,7 +513,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_active_rooms_for_process`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_active_rooms_for_process_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, hathora_get_active_rooms_for_process_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_active_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetInactiveRoomsForProcess: the process's destroyed and suspended rooms (a room list).
@@ -546,7 +534,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_inactive_rooms_for_process`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_inactive_rooms_for_process_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, hathora_get_inactive_rooms_for_process_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_inactive_rooms_for_process_async(HathoraClient* client, byte* process_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  GetConnectionInfo: where to connect (`hathora_result_connection_info`); `exposed_port` is NULL
@@ -567,7 +555,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_get_connection_info`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_get_connection_info_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_get_connection_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_get_connection_info_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_get_connection_info_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  UpdateRoomConfig: replaces the room's config (`room_config`, at most
@@ -588,7 +576,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_update_room_config`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_update_room_config_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_update_room_config_async(HathoraClient* client, byte* room_id, byte* room_config, HathoraCallOptions* options, hathora_update_room_config_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_update_room_config_async(HathoraClient* client, byte* room_id, byte* room_config, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  DestroyRoom: destroys the room. A retry that finds the room already gone (an earlier
@@ -609,7 +597,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_destroy_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_destroy_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_destroy_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_destroy_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_destroy_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  SuspendRoomV2Deprecated (deprecated by Hathora): unschedules the room's current allocation;
@@ -630,7 +618,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_suspend_room_v2_deprecated`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_suspend_room_v2_deprecated_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_suspend_room_v2_deprecated_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_suspend_room_v2_deprecated_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  ResumeRoom: schedules a suspended room on a process again. Result: connection data
@@ -651,7 +639,7 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_resume_room`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_resume_room_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_resume_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, hathora_resume_room_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_resume_room_async(HathoraClient* client, byte* room_id, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  Wait until active: polls GetConnectionInfo (200 ms apart, growing 1.5x up to 2 s) until the
@@ -675,7 +663,107 @@ namespace Hathora.Rooms.Native
         ///  As for `hathora_wait_until_active`; `out_request_id` is NULL or writable.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_wait_until_active_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern HathoraResultCode hathora_wait_until_active_async(HathoraClient* client, byte* room_id, uint timeout_ms, HathoraCallOptions* options, hathora_wait_until_active_async_callback_delegate callback, void* user_data, ulong* out_request_id);
+        public static extern HathoraResultCode hathora_wait_until_active_async(HathoraClient* client, byte* room_id, uint timeout_ms, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
+
+        /// <summary>
+        ///  The game server's rooms: GetActiveRoomsForProcess for the process the client was configured
+        ///  with (`hathora_config_apply_server_context`), with the
+        ///  process token when the client has one, else its dev token. Result: a room list with each
+        ///  room's config (`hathora_result_room_count` / `hathora_result_room_at`). A client without a
+        ///  process id: `INVALID_ARGUMENT`, nothing sent.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  `out_result` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_get_rooms_of_this_process", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_get_rooms_of_this_process(HathoraClient* client, HathoraCallOptions* options, HathoraResult** out_result);
+
+        /// <summary>
+        ///  Asynchronous form of `hathora_get_rooms_of_this_process`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  As for `hathora_get_rooms_of_this_process`; `out_request_id` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_get_rooms_of_this_process_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_get_rooms_of_this_process_async(HathoraClient* client, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
+
+        /// <summary>
+        ///  DiscoveryV2 GetPingServiceEndpoints (`GET /discovery/v2/ping`): every region's UDP echo
+        ///  beacon (`hathora_result_ping_endpoint_count` / `hathora_result_ping_endpoint_at`; the body is
+        ///  the JSON list). Sent without any token and without an app id: works on a client that has
+        ///  neither. `options.app_id` is ignored.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  `out_result` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_get_ping_service_endpoints", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_get_ping_service_endpoints(HathoraClient* client, HathoraCallOptions* options, HathoraResult** out_result);
+
+        /// <summary>
+        ///  Asynchronous form of `hathora_get_ping_service_endpoints`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  As for `hathora_get_ping_service_endpoints`; `out_request_id` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_get_ping_service_endpoints_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_get_ping_service_endpoints_async(HathoraClient* client, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
+
+        /// <summary>
+        ///  `HathoraPingOptions` at the current version with every default: 3 rounds, 1000 ms per ping,
+        ///  2000 ms for lookups, no targets (DiscoveryV2's list).
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_ping_options_init", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraPingOptions hathora_ping_options_init();
+
+        /// <summary>
+        ///  Region pings: the round trip from this machine to each region's UDP echo beacon, measured
+        ///  over `rounds` datagrams per endpoint, to pick the nearest region before CreateRoom. The
+        ///  endpoints are `ping-&gt;targets`, or, when there are none, DiscoveryV2's list
+        ///  (`hathora_get_ping_service_endpoints` on the client's base URL, bounded by `options`'
+        ///  timeout and retries; its failure is this call's result, with nothing measured). `ping`
+        ///  NULL: every default. Invalid options or targets: `INVALID_ARGUMENT`, nothing sent.
+        ///
+        ///  Each datagram carries a fresh nonce, and only its own echo, byte for byte, from the
+        ///  endpoint's address and within the timeout, counts (a late, duplicated, corrupted or replayed
+        ///  echo never does); timestamps are taken on the thread that sends and receives. IPv4 and IPv6.
+        ///  Name lookups come first (on up to 8 short-lived threads, bounded by the lookup timeout), then
+        ///  every endpoint's rounds run side by side on one thread: the call ends within about
+        ///  `lookup_timeout + rounds × timeout`, after DiscoveryV2 when it is asked.
+        ///
+        ///  Result: `OK` with one `HathoraRegionPing` per endpoint in their order
+        ///  (`hathora_result_region_ping_count` / `hathora_result_region_ping_at`; a silent region has
+        ///  `answered` 0 and `min_rtt_ns` NULL), the same as JSON in the body, and DiscoveryV2's HTTP
+        ///  status and attempts when it was asked (else 0). A problem with one endpoint (its name does
+        ///  not resolve) is in that endpoint's `failure`, not the call's code.
+        ///
+        ///  Blocking form: runs on the calling thread; `hathora_client_free` on another thread ends it
+        ///  at once with `SHUT_DOWN`. Asynchronous form: one job on the client's worker pool, holding one
+        ///  worker for the measurement however many endpoints there are, and none between DiscoveryV2's
+        ///  attempts; `hathora_client_cancel` and `hathora_client_free` end it at once (`CANCELLED`,
+        ///  `SHUT_DOWN`), wherever it waits.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  `ping` is NULL or a readable `HathoraPingOptions` whose `targets` holds `targets_count`
+        ///  readable entries with NULL or NUL-terminated strings; `options` is NULL or readable;
+        ///  `out_result` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_ping_regions", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_ping_regions(HathoraClient* client, HathoraPingOptions* ping, HathoraCallOptions* options, HathoraResult** out_result);
+
+        /// <summary>
+        ///  Asynchronous form of `hathora_ping_regions`.
+        ///  Contract: "Every operation has two forms" at the top of this header.
+        ///
+        ///  # Safety
+        ///  As for `hathora_ping_regions`; `out_request_id` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_ping_regions_async", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_ping_regions_async(HathoraClient* client, HathoraPingOptions* ping, HathoraCallOptions* options, HathoraCallback callback, void* user_data, ulong* out_request_id);
 
         /// <summary>
         ///  Frees a result. NULL is ignored. Call it exactly once per result, from any thread; every
@@ -724,7 +812,9 @@ namespace Hathora.Rooms.Native
         ///  (`DECODE_ERROR`, `API_ERROR`, or a 2xx of an operation without a payload, whose body is not
         ///  read) it is whatever the server sent: possibly not UTF-8 and possibly with NUL bytes inside,
         ///  so read it as `hathora_result_body_len` bytes. Nothing is repaired: a 2xx body that an
-        ///  operation decodes and that is not UTF-8 gives `DECODE_ERROR`.
+        ///  operation decodes and that is not UTF-8 gives `DECODE_ERROR`. For `hathora_ping_regions` it
+        ///  is the measurement as JSON (`[{"region","host","port","address","minRttNs","sent",
+        ///  "answered","failure"}]`, absent values as null), not an HTTP body.
         ///
         ///  # Safety
         ///  `result` is NULL or a live result.
@@ -802,6 +892,99 @@ namespace Hathora.Rooms.Native
         /// </summary>
         [DllImport(__DllName, EntryPoint = "hathora_result_room_at", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern HathoraResultCode hathora_result_room_at(HathoraResult* result, System.UIntPtr index, HathoraRoom** out_room);
+
+        /// <summary>
+        ///  Number of endpoints in a successful GetPingServiceEndpoints (DiscoveryV2).
+        ///  `INVALID_ARGUMENT` for NULL arguments or a result that holds no endpoint list.
+        ///
+        ///  # Safety
+        ///  `result` is NULL or a live result; `out_count` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_result_ping_endpoint_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_result_ping_endpoint_count(HathoraResult* result, System.UIntPtr* out_count);
+
+        /// <summary>
+        ///  Endpoint `index` (0-based) of a GetPingServiceEndpoints result. Writes a pointer owned by the
+        ///  result, valid until it is freed. `INVALID_ARGUMENT` for NULL arguments, a result that is not
+        ///  an endpoint list, or an index out of range.
+        ///
+        ///  # Safety
+        ///  `result` is NULL or a live result; `out_endpoint` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_result_ping_endpoint_at", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_result_ping_endpoint_at(HathoraResult* result, System.UIntPtr index, HathoraPingEndpoint** out_endpoint);
+
+        /// <summary>
+        ///  Number of measured endpoints in a successful `hathora_ping_regions`.
+        ///  `INVALID_ARGUMENT` for NULL arguments or a result that holds no region pings.
+        ///
+        ///  # Safety
+        ///  `result` is NULL or a live result; `out_count` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_result_region_ping_count", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_result_region_ping_count(HathoraResult* result, System.UIntPtr* out_count);
+
+        /// <summary>
+        ///  Measurement `index` (0-based) of a `hathora_ping_regions` result, in the order of the
+        ///  endpoints. Writes a pointer owned by the result, valid until it is freed. `INVALID_ARGUMENT`
+        ///  for NULL arguments, a result without region pings, or an index out of range.
+        ///
+        ///  # Safety
+        ///  `result` is NULL or a live result; `out_ping` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_result_region_ping_at", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_result_region_ping_at(HathoraResult* result, System.UIntPtr index, HathoraRegionPing** out_ping);
+
+        /// <summary>
+        ///  Reads this process's `HATHORA_*` environment, as the host that started it (the rooms server,
+        ///  Hathora Cloud, any host following the same convention) set it, and writes a new context to
+        ///  `*out_context`. The caller owns it and frees it with `hathora_server_context_free`; it does
+        ///  not change when the environment does. Call it from any thread, as long as no other thread
+        ///  changes the environment meanwhile (setenv is not thread-safe in C).
+        ///
+        ///  - `OK`: `*out_context` is complete; `HATHORA_PROCESS_ID` and `HATHORA_APP_ID` are set.
+        ///  - `NOT_UNDER_HOST`: `HATHORA_PROCESS_ID` is not set (or empty): no host started this process.
+        ///  - `INVALID_ARGUMENT`: `HATHORA_APP_ID` is missing, or a variable is malformed (a port that is
+        ///    not 1 to 65535, a rooms-per-process that is not a positive number, an unknown region, a
+        ///    base URL that is not http(s), a value that is not UTF-8...). `hathora_last_error_message()`
+        ///    names the variable and says why (it never shows the process token).
+        ///
+        ///  On any code but `OK`, `*out_context` is set to NULL: never a half-filled context. NULL
+        ///  `out_context`: `INVALID_ARGUMENT`.
+        ///
+        ///  # Safety
+        ///  `out_context` is NULL or writable.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_server_context", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_server_context(HathoraServerContext** out_context);
+
+        /// <summary>
+        ///  Frees a context and every string in it (the process token's copy is wiped first). NULL is
+        ///  ignored. Call it once per context, from any thread.
+        ///
+        ///  # Safety
+        ///  `context` is NULL or a context from `hathora_server_context` not freed yet.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_server_context_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hathora_server_context_free(HathoraServerContext* context);
+
+        /// <summary>
+        ///  Configures a game server's client from its context: the app id, the process whose rooms
+        ///  `hathora_get_rooms_of_this_process` lists, the base URL when the context has one (else the
+        ///  config's stays), and the process token when the context has one (it is then sent instead of
+        ///  any dev token, whether `hathora_config_set_dev_token` is called before or after). Everything
+        ///  is copied; the context may be freed right after. A caller may also fill a context in by hand
+        ///  (another host's names, a test): `process_id` and `app_id` are required, every other field
+        ///  may be NULL or 0 (only `base_url` and `process_token` are read). `INVALID_ARGUMENT` for a NULL
+        ///  argument, a NULL `process_id` or `app_id`, or a string that is not UTF-8; the config is then
+        ///  unchanged. Values that cannot work (a malformed URL or id) are refused by `hathora_client_new`.
+        ///
+        ///  # Safety
+        ///  `config` is NULL or live; `context` is NULL or points to a readable `HathoraServerContext`
+        ///  whose strings are NULL or NUL-terminated.
+        /// </summary>
+        [DllImport(__DllName, EntryPoint = "hathora_config_apply_server_context", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern HathoraResultCode hathora_config_apply_server_context(HathoraConfig* config, HathoraServerContext* context);
 
 
     }
@@ -901,6 +1084,66 @@ namespace Hathora.Rooms.Native
     }
 
     /// <summary>
+    ///  One beacon to measure, named by the caller: a self-hosted region, another provider's beacon,
+    ///  or an endpoint DiscoveryV2 returned earlier. Read during the call only; strings are copied.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraPingTarget
+    {
+        /// <summary>
+        ///  A `HathoraRegion`; ignored when `region_name` is set.
+        /// </summary>
+        public uint region;
+        /// <summary>
+        ///  The region's name as the results report it: any UTF-8 name (e.g. "home-lab"); NULL uses
+        ///  `region`.
+        /// </summary>
+        public byte* region_name;
+        /// <summary>
+        ///  A host name, an IPv4 address or an IPv6 address (with or without brackets).
+        /// </summary>
+        public byte* host;
+        /// <summary>
+        ///  The beacon's UDP port, 1 to 65535.
+        /// </summary>
+        public ushort port;
+    }
+
+    /// <summary>
+    ///  How `hathora_ping_regions` measures. Read during the call only. Start from
+    ///  `hathora_ping_options_init()`, then set the fields you change.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraPingOptions
+    {
+        /// <summary>
+        ///  Must be `HATHORA_PING_OPTIONS_VERSION`, so that later fields can be added safely.
+        /// </summary>
+        public uint version;
+        /// <summary>
+        ///  Datagrams sent to each endpoint, one after the other (1 to `HATHORA_MAX_PING_ROUNDS`);
+        ///  0: 3.
+        /// </summary>
+        public uint rounds;
+        /// <summary>
+        ///  How long each datagram's echo is awaited, in milliseconds (1 to
+        ///  `HATHORA_MAX_PING_TIMEOUT_MS`); 0: 1000.
+        /// </summary>
+        public uint timeout_ms;
+        /// <summary>
+        ///  How long the name lookups (all at once) are awaited, in milliseconds (1 to
+        ///  `HATHORA_MAX_PING_TIMEOUT_MS`); 0: 2000.
+        /// </summary>
+        public uint lookup_timeout_ms;
+        /// <summary>
+        ///  `targets_count` endpoints to measure (at most `HATHORA_MAX_PING_TARGETS`); NULL when the
+        ///  count is 0, and then DiscoveryV2's list is asked for first, on the client's base URL.
+        /// </summary>
+        public HathoraPingTarget* targets;
+        public System.UIntPtr targets_count;
+    }
+
+    /// <summary>
     ///  The result of one call: code, HTTP status, message, JSON body and structured data. Opaque.
     ///  Owned by whoever received it (the blocking call's caller, or the async callback) until
     ///  passed to `hathora_result_free`. Read-only, so it may be read from any thread.
@@ -908,6 +1151,70 @@ namespace Hathora.Rooms.Native
     [StructLayout(LayoutKind.Sequential)]
     public unsafe partial struct HathoraResult
     {
+    }
+
+    /// <summary>
+    ///  Who and where this game-server process is, as its host said (`hathora_server_context`).
+    ///  Every string is NUL-terminated UTF-8 owned by the context; an optional field the host did
+    ///  not set (or set to the empty string) is NULL, or 0 for the numbers.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraServerContext
+    {
+        /// <summary>
+        ///  `HATHORA_PROCESS_ID`: this process; never NULL.
+        /// </summary>
+        public byte* process_id;
+        /// <summary>
+        ///  `HATHORA_APP_ID`: never NULL.
+        /// </summary>
+        public byte* app_id;
+        /// <summary>
+        ///  `HATHORA_REGION` as a `HathoraRegion`; `UNKNOWN` when not set (an unset region is the only
+        ///  way to get `UNKNOWN`: a name this library does not know is refused).
+        /// </summary>
+        public HathoraRegion region;
+        /// <summary>
+        ///  `HATHORA_REGION` as given, e.g. "Sao_Paulo"; NULL when not set.
+        /// </summary>
+        public byte* region_raw;
+        /// <summary>
+        ///  `HATHORA_ROOMS_PER_PROCESS`: at least 1; 0 when not set.
+        /// </summary>
+        public uint rooms_per_process;
+        /// <summary>
+        ///  `HATHORA_INITIAL_ROOM_ID`: the room this process was started for.
+        /// </summary>
+        public byte* initial_room_id;
+        /// <summary>
+        ///  `HATHORA_INITIAL_ROOM_CONFIG`: that room's config, as given.
+        /// </summary>
+        public byte* initial_room_config;
+        /// <summary>
+        ///  `HATHORA_DEFAULT_PORT`: the port to listen on, 1 to 65535; 0 when not set.
+        /// </summary>
+        public ushort default_port;
+        /// <summary>
+        ///  `HATHORA_HOSTNAME`: the public host name players connect to.
+        /// </summary>
+        public byte* hostname;
+        /// <summary>
+        ///  `HATHORA_DEPLOYMENT_ID`.
+        /// </summary>
+        public byte* deployment_id;
+        /// <summary>
+        ///  `HATHORA_BUILD_TAG`.
+        /// </summary>
+        public byte* build_tag;
+        /// <summary>
+        ///  `HATHORA_BASE_URL`: where the API is.
+        /// </summary>
+        public byte* base_url;
+        /// <summary>
+        ///  `HATHORA_PROCESS_TOKEN`: a token scoped to this process's rooms. A secret: never log it.
+        ///  The context's copy is wiped when the context is freed.
+        /// </summary>
+        public byte* process_token;
     }
 
     /// <summary>
@@ -991,6 +1298,60 @@ namespace Hathora.Rooms.Native
         public System.UIntPtr allocations_count;
     }
 
+    /// <summary>
+    ///  `PingEndpoints` (DiscoveryV2 GetPingServiceEndpoints): one region's UDP echo beacon.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraPingEndpoint
+    {
+        public HathoraRegion region;
+        /// <summary>
+        ///  The wire name, e.g. "Sao_Paulo"; kept for regions this version does not know.
+        /// </summary>
+        public byte* region_raw;
+        public byte* host;
+        public ushort port;
+    }
+
+    /// <summary>
+    ///  One endpoint's round trips (`hathora_ping_regions`), in the order of the endpoints.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe partial struct HathoraRegionPing
+    {
+        public HathoraRegion region;
+        /// <summary>
+        ///  The region's name as given (DiscoveryV2's wire name, or the caller's own name).
+        /// </summary>
+        public byte* region_raw;
+        public byte* host;
+        public ushort port;
+        /// <summary>
+        ///  The address pinged, e.g. "203.0.113.5:2000" or "[2001:db8::1]:2000"; NULL when the host
+        ///  has no address that could be used (see `failure`).
+        /// </summary>
+        public byte* address;
+        /// <summary>
+        ///  The shortest round trip of the answered rounds, in nanoseconds; NULL when no round was
+        ///  answered (a silent region has no round trip, not 0).
+        /// </summary>
+        public ulong* min_rtt_ns;
+        /// <summary>
+        ///  Datagrams sent: the rounds asked for, unless some could not be sent.
+        /// </summary>
+        public uint sent;
+        /// <summary>
+        ///  Rounds whose own echo came back in time, each counted once.
+        /// </summary>
+        public uint answered;
+        /// <summary>
+        ///  Why fewer datagrams than rounds went out (the name did not resolve or its lookup did not
+        ///  finish in time, no socket for its address family, a send failed); NULL when every round
+        ///  was sent, answered or not.
+        /// </summary>
+        public byte* failure;
+    }
+
 
     /// <summary>
     ///  Outcome class of every call, blocking or asynchronous.
@@ -1038,6 +1399,11 @@ namespace Hathora.Rooms.Native
         ///  The asynchronous queue is full: the request was refused and no callback will run.
         /// </summary>
         QueueFull = 9,
+        /// <summary>
+        ///  `hathora_server_context`: this process was not started by a host (`HATHORA_PROCESS_ID`
+        ///  is not set), so there is no context to read.
+        /// </summary>
+        NotUnderHost = 10,
     }
 
     /// <summary>

@@ -141,6 +141,71 @@ class HathoraCreateRoomParams(Structure):
     ]
 
 
+class HathoraPingEndpoint(Structure):
+    _fields_ = [
+        ("region", c_uint32),
+        ("region_raw", c_char_p),
+        ("host", c_char_p),
+        ("port", c_uint16),
+    ]
+
+
+class HathoraRegionPing(Structure):
+    _fields_ = [
+        ("region", c_uint32),
+        ("region_raw", c_char_p),
+        ("host", c_char_p),
+        ("port", c_uint16),
+        ("address", c_char_p),
+        ("min_rtt_ns", POINTER(c_uint64)),
+        ("sent", c_uint32),
+        ("answered", c_uint32),
+        ("failure", c_char_p),
+    ]
+
+
+class HathoraServerContext(Structure):
+    """Read by hathora_server_context; also filled in here for hathora_config_apply_server_context."""
+
+    _fields_ = [
+        ("process_id", c_char_p),
+        ("app_id", c_char_p),
+        ("region", c_uint32),
+        ("region_raw", c_char_p),
+        ("rooms_per_process", c_uint32),
+        ("initial_room_id", c_char_p),
+        ("initial_room_config", c_char_p),
+        ("default_port", c_uint16),
+        ("hostname", c_char_p),
+        ("deployment_id", c_char_p),
+        ("build_tag", c_char_p),
+        ("base_url", c_char_p),
+        ("process_token", c_char_p),
+    ]
+
+
+class HathoraPingTarget(Structure):
+    _fields_ = [
+        ("region", c_uint32),
+        ("region_name", c_char_p),
+        ("host", c_char_p),
+        ("port", c_uint16),
+    ]
+
+
+class HathoraPingOptions(Structure):
+    """Build it with lib.hathora_ping_options_init(): the version and defaults are native."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("rounds", c_uint32),
+        ("timeout_ms", c_uint32),
+        ("lookup_timeout_ms", c_uint32),
+        ("targets", POINTER(HathoraPingTarget)),
+        ("targets_count", c_size_t),
+    ]
+
+
 # Opaque handles travel as void pointers.
 Client = c_void_p
 Config = c_void_p
@@ -165,6 +230,9 @@ OPERATIONS = {
     "suspend_room_v2_deprecated": [c_char_p, Options],
     "resume_room": [c_char_p, Options],
     "wait_until_active": [c_char_p, c_uint32, Options],
+    "get_rooms_of_this_process": [Options],
+    "get_ping_service_endpoints": [Options],
+    "ping_regions": [POINTER(HathoraPingOptions), Options],
 }
 
 _SIGNATURES = {
@@ -175,6 +243,10 @@ _SIGNATURES = {
     "hathora_set_log_callback": ([LOG_CALLBACK, c_void_p, c_uint32], c_uint32),
     "hathora_call_options_init": ([], HathoraCallOptions),
     "hathora_create_room_params_init": ([], HathoraCreateRoomParams),
+    "hathora_ping_options_init": ([], HathoraPingOptions),
+    "hathora_server_context": ([POINTER(POINTER(HathoraServerContext))], c_uint32),
+    "hathora_server_context_free": ([POINTER(HathoraServerContext)], None),
+    "hathora_config_apply_server_context": ([Config, POINTER(HathoraServerContext)], c_uint32),
     "hathora_config_new": ([], Config),
     "hathora_config_free": ([Config], None),
     "hathora_config_set_app_id": ([Config, c_char_p], c_uint32),
@@ -211,6 +283,10 @@ _SIGNATURES = {
     "hathora_result_room": ([Result, POINTER(POINTER(HathoraRoom))], c_uint32),
     "hathora_result_room_count": ([Result, POINTER(c_size_t)], c_uint32),
     "hathora_result_room_at": ([Result, c_size_t, POINTER(POINTER(HathoraRoom))], c_uint32),
+    "hathora_result_ping_endpoint_count": ([Result, POINTER(c_size_t)], c_uint32),
+    "hathora_result_ping_endpoint_at": ([Result, c_size_t, POINTER(POINTER(HathoraPingEndpoint))], c_uint32),
+    "hathora_result_region_ping_count": ([Result, POINTER(c_size_t)], c_uint32),
+    "hathora_result_region_ping_at": ([Result, c_size_t, POINTER(POINTER(HathoraRegionPing))], c_uint32),
 }
 for _op, _args in OPERATIONS.items():
     _SIGNATURES[f"hathora_{_op}"] = ([Client, *_args, _OUT_RESULT], c_uint32)

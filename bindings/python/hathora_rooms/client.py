@@ -1,5 +1,6 @@
-"""The RoomsV2 client over the native library: blocking methods, and `*_async` methods that
-return futures completed by the library's callbacks."""
+"""The client over the native library: RoomsV2, a game server's own rooms, DiscoveryV2 and
+region pings; blocking methods, and `*_async` methods that return futures completed by the
+library's callbacks."""
 
 from __future__ import annotations
 
@@ -18,9 +19,14 @@ from .errors import HathoraError, InvalidArgumentError, ResultCode, error_for
 from .models import (
     ConnectionInfo,
     DispatchMode,
+    PingEndpoint,
     Region,
+    RegionPing,
     Room,
+    ServerContext,
     connection_info_from,
+    ping_endpoint_from,
+    region_ping_from,
     room_from,
 )
 
@@ -125,6 +131,30 @@ def _rooms(r: int) -> List[Room]:
     return rooms
 
 
+def _listed(count_fn, at_fn, view, convert) -> Callable[[int], list]:
+    """A converter of one of the result's lists: its count, then each item's view."""
+
+    def read(r: int) -> list:
+        count = c_size_t()
+        _check(count_fn(r, byref(count)))
+        items = []
+        for i in range(count.value):
+            p = POINTER(view)()
+            _check(at_fn(r, i, byref(p)))
+            items.append(convert(p.contents))
+        return items
+
+    return read
+
+
+_ping_endpoints = _listed(
+    lib.hathora_result_ping_endpoint_count, lib.hathora_result_ping_endpoint_at, n.HathoraPingEndpoint, ping_endpoint_from
+)
+_region_pings = _listed(
+    lib.hathora_result_region_ping_count, lib.hathora_result_region_ping_at, n.HathoraRegionPing, region_ping_from
+)
+
+
 def _nothing(r: int) -> None:
     return None
 
@@ -227,13 +257,19 @@ class Client:
     list of paths, read when the client is created); `builtin_roots=False` trusts only those
     CAs. Bad PEM makes the constructor raise `InvalidArgumentError` naming the problem.
     Verification cannot be turned off.
+
+    A game server passes `server_context=ServerContext.from_environment()`: the client then
+    takes the context's app id, base URL, process (for `get_rooms_of_this_process`) and process
+    token (sent instead of `dev_token` when the host gave one); `app_id` and `base_url`, when
+    given too, win. A client for DiscoveryV2 and region pings alone needs no app id.
     """
 
     def __init__(
         self,
-        app_id: Text,
+        app_id: Optional[Text] = None,
         dev_token: Optional[Text] = None,
         *,
+        server_context: Optional[ServerContext] = None,
         base_url: Optional[Text] = None,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
@@ -275,8 +311,10 @@ class Client:
         if not cfg:
             raise MemoryError("hathora_config_new failed")
         try:
+            if server_context is not None:
+                self._apply(cfg, server_context)
             for setter, value in settings:
-                if value is not None or setter == "hathora_config_set_app_id":
+                if value is not None:
                     _check(getattr(lib, setter)(cfg, value))
             for pem in pems:
                 # A copy as uint8_t[] (never NULL, even when empty); the library copies it again.
@@ -289,6 +327,25 @@ class Client:
         self._handle = handle.value
         self.dispatch_mode = DispatchMode(dispatch_mode)
         _live_clients.add(self)
+
+    @staticmethod
+    def _apply(cfg: int, ctx: ServerContext) -> None:
+        """Hands the context back to the library as its C struct, so the rule of what a client
+        takes from it is the library's (hathora_config_apply_server_context)."""
+        native = n.HathoraServerContext()
+        native.process_id = _arg("server_context.process_id", ctx.process_id)
+        native.app_id = _arg("server_context.app_id", ctx.app_id)
+        native.region_raw = _arg("server_context.region_raw", ctx.region_raw)
+        native.rooms_per_process = ctx.rooms_per_process or 0
+        native.initial_room_id = _arg("server_context.initial_room_id", ctx.initial_room_id)
+        native.initial_room_config = _arg("server_context.initial_room_config", ctx.initial_room_config)
+        native.default_port = ctx.default_port or 0
+        native.hostname = _arg("server_context.hostname", ctx.hostname)
+        native.deployment_id = _arg("server_context.deployment_id", ctx.deployment_id)
+        native.build_tag = _arg("server_context.build_tag", ctx.build_tag)
+        native.base_url = _arg("server_context.base_url", ctx.base_url)
+        native.process_token = _arg("server_context.process_token", ctx.process_token)
+        _check(lib.hathora_config_apply_server_context(cfg, byref(native)))
 
     # Lifetime -----------------------------------------------------------------------------
 
@@ -474,6 +531,79 @@ class Client:
 
     def wait_until_active_async(self, room_id: Text, timeout: float = 60.0, **opts: Any) -> RequestFuture:
         return self._submit("wait_until_active", (_arg("room_id", room_id), _ms("timeout", timeout)), _connection, opts)
+
+    # A game server's rooms ------------------------------------------------------------------
+
+    def get_rooms_of_this_process(self, **opts: Any) -> List[Room]:
+        """This game server's rooms with their configs (GetActiveRoomsForProcess of the process
+        the client was built for with `server_context`)."""
+        return self._run("get_rooms_of_this_process", (), _rooms, opts)
+
+    def get_rooms_of_this_process_async(self, **opts: Any) -> RequestFuture:
+        return self._submit("get_rooms_of_this_process", (), _rooms, opts)
+
+    # DiscoveryV2 and region pings ---------------------------------------------------------
+
+    def get_ping_service_endpoints(self, **opts: Any) -> List[PingEndpoint]:
+        """DiscoveryV2: every region's UDP echo beacon. Sends no token; needs no app id."""
+        return self._run("get_ping_service_endpoints", (), _ping_endpoints, opts)
+
+    def get_ping_service_endpoints_async(self, **opts: Any) -> RequestFuture:
+        return self._submit("get_ping_service_endpoints", (), _ping_endpoints, opts)
+
+    @staticmethod
+    def _ping_args(
+        endpoints: Optional[Sequence[Union[PingEndpoint, Tuple[Text, Text, int]]]],
+        rounds: Optional[int],
+        timeout: Optional[float],
+        lookup_timeout: Optional[float],
+    ) -> Tuple:
+        """(HathoraPingOptions,) from the native init; the struct keeps the target array and its
+        strings alive (ctypes holds them) for as long as the call needs them."""
+        ping = lib.hathora_ping_options_init()
+        if rounds is not None:
+            ping.rounds = _count("rounds", rounds)
+        ping.timeout_ms = _ms("timeout", timeout)
+        ping.lookup_timeout_ms = _ms("lookup_timeout", lookup_timeout)
+        if endpoints:
+            targets = (n.HathoraPingTarget * len(endpoints))()
+            for t, e in zip(targets, endpoints):
+                name, host, port = (e.region_raw, e.host, e.port) if isinstance(e, PingEndpoint) else e
+                # The region goes by name, so regions of your own (and newer ones) work too.
+                t.region_name = _arg("endpoints[].region", name.value if isinstance(name, Region) else name)
+                t.host = _arg("endpoints[].host", host)
+                if not 0 < int(port) < 65536:
+                    raise InvalidArgumentError(ResultCode.INVALID_ARGUMENT, f"endpoints[].port must be 1 to 65535, got {port}")
+                t.port = int(port)
+            ping.targets = targets
+            ping.targets_count = len(endpoints)
+        return (byref(ping),)
+
+    def ping_regions(
+        self,
+        endpoints: Optional[Sequence[Union[PingEndpoint, Tuple[Text, Text, int]]]] = None,
+        rounds: Optional[int] = None,
+        timeout: Optional[float] = None,
+        lookup_timeout: Optional[float] = None,
+        **opts: Any,
+    ) -> List[RegionPing]:
+        """The round trip to each region's UDP echo beacon: `rounds` datagrams each (default 3),
+        each awaited `timeout` seconds (default 1). `endpoints` (PingEndpoint, or (region name,
+        host, port) tuples) replaces DiscoveryV2's list, which is asked for first otherwise.
+        A silent region has `answered` 0 and `min_rtt` None."""
+        return self._run("ping_regions", self._ping_args(endpoints, rounds, timeout, lookup_timeout), _region_pings, opts)
+
+    def ping_regions_async(
+        self,
+        endpoints: Optional[Sequence[Union[PingEndpoint, Tuple[Text, Text, int]]]] = None,
+        rounds: Optional[int] = None,
+        timeout: Optional[float] = None,
+        lookup_timeout: Optional[float] = None,
+        **opts: Any,
+    ) -> RequestFuture:
+        """`ping_regions` on the client's pool (one worker for the whole measurement); the
+        future's `cancel()` ends it at once."""
+        return self._submit("ping_regions", self._ping_args(endpoints, rounds, timeout, lookup_timeout), _region_pings, opts)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"handle={self._handle}"

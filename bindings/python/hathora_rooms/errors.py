@@ -21,6 +21,7 @@ class ResultCode(IntEnum):
     SHUT_DOWN = 7
     INTERNAL_ERROR = 8
     QUEUE_FULL = 9
+    NOT_UNDER_HOST = 10
 
 
 class HathoraError(Exception):
@@ -80,6 +81,10 @@ class QueueFullError(HathoraError):
     """Too many asynchronous requests in flight; the request was refused."""
 
 
+class NotUnderHostError(HathoraError):
+    """`ServerContext.from_environment()` outside a game-server process: HATHORA_PROCESS_ID is not set."""
+
+
 _BY_CODE = {
     ResultCode.INVALID_ARGUMENT: InvalidArgumentError,
     ResultCode.API_ERROR: ApiError,
@@ -90,6 +95,7 @@ _BY_CODE = {
     ResultCode.SHUT_DOWN: ShutDownError,
     ResultCode.INTERNAL_ERROR: InternalError,
     ResultCode.QUEUE_FULL: QueueFullError,
+    ResultCode.NOT_UNDER_HOST: NotUnderHostError,
 }
 
 

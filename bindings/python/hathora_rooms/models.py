@@ -1,12 +1,15 @@
-"""Enums and dataclasses of the RoomsV2 results, built from the native structured views."""
+"""Enums and dataclasses of the results (RoomsV2, DiscoveryV2, region pings) and of a game
+server's context, built from the native structured views."""
 
 from __future__ import annotations
 
+from ctypes import POINTER, byref
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import List, Optional
 
-from ._native import lib, text
+from ._native import HathoraServerContext, last_error, lib, text
+from .errors import ResultCode, error_for
 
 
 class _OpenEnum(str, Enum):
@@ -36,6 +39,14 @@ def _native_regions() -> dict:
 Region = Enum("Region", _native_regions(), type=str, module=__name__)
 Region.__doc__ = """A Hathora region (wire name), e.g. Region.SAO_PAULO == "Sao_Paulo"; the members are
 the native library's regions. `create_room` also takes any region name as a string."""
+
+
+def _region(raw: Optional[str]) -> Optional["Region"]:
+    """The Region of a wire name; None for a name this library does not know (or none)."""
+    try:
+        return None if raw is None else Region(raw)
+    except ValueError:
+        return None
 
 
 class RoomStatus(_OpenEnum):
@@ -148,4 +159,108 @@ def room_from(r) -> Room:
         room_config=text(r.room_config),
         current_allocation=_allocation(r.current_allocation.contents) if r.current_allocation else None,
         allocations=[_allocation(r.allocations[i]) for i in range(r.allocations_count)],
+    )
+
+
+@dataclass(frozen=True)
+class PingEndpoint:
+    """DiscoveryV2's `PingEndpoints`: one region's UDP echo beacon. Also what `ping_regions`
+    takes, to measure endpoints of your own (any region name)."""
+
+    region_raw: str  # the wire name, e.g. "Sao_Paulo", or any name of your own
+    host: str
+    port: int
+
+    @property
+    def region(self) -> Optional[Region]:
+        """The Region; None for a name this library does not know."""
+        return _region(self.region_raw)
+
+
+@dataclass(frozen=True)
+class RegionPing:
+    """One endpoint's round trips, measured by `ping_regions`."""
+
+    region: Optional[Region]  # None for a region this library does not know (see region_raw)
+    region_raw: str
+    host: str
+    port: int
+    address: Optional[str]  # the address pinged; None when the host had none usable
+    min_rtt: Optional[float]  # seconds; None when no round was answered (never 0 for silence)
+    sent: int
+    answered: int
+    failure: Optional[str] = None  # why fewer datagrams than rounds went out
+
+
+@dataclass(frozen=True)
+class ServerContext:
+    """Who and where this game-server process is, as the host that started it said (the
+    HATHORA_* environment). Optional fields are None when the host did not set them. Read it
+    with `ServerContext.from_environment()`; `Client(server_context=...)` takes its app id,
+    base URL, process and process token."""
+
+    process_id: str
+    app_id: str
+    region: Optional[Region]
+    region_raw: Optional[str]
+    rooms_per_process: Optional[int]
+    initial_room_id: Optional[str]
+    initial_room_config: Optional[str]
+    default_port: Optional[int]
+    hostname: Optional[str]
+    deployment_id: Optional[str]
+    build_tag: Optional[str]
+    base_url: Optional[str]
+    process_token: Optional[str] = field(default=None, repr=False)  # a secret: never printed
+
+    @classmethod
+    def from_environment(cls) -> "ServerContext":
+        """Reads this process's HATHORA_* environment. Raises NotUnderHostError outside a
+        game-server process, InvalidArgumentError naming a missing or malformed variable."""
+        native = POINTER(HathoraServerContext)()
+        code = lib.hathora_server_context(byref(native))
+        if code != ResultCode.OK:
+            raise error_for(code, last_error())
+        try:
+            return server_context_from(native.contents)
+        finally:
+            lib.hathora_server_context_free(native)
+
+
+def ping_endpoint_from(e) -> PingEndpoint:
+    """From a `HathoraPingEndpoint`, copying everything out of the native result."""
+    return PingEndpoint(region_raw=text(e.region_raw), host=text(e.host), port=e.port)
+
+
+def region_ping_from(p) -> RegionPing:
+    """From a `HathoraRegionPing`, copying everything out of the native result."""
+    return RegionPing(
+        region=_region(text(p.region_raw)),
+        region_raw=text(p.region_raw),
+        host=text(p.host),
+        port=p.port,
+        address=text(p.address),
+        min_rtt=p.min_rtt_ns[0] / 1e9 if p.min_rtt_ns else None,
+        sent=p.sent,
+        answered=p.answered,
+        failure=text(p.failure),
+    )
+
+
+def server_context_from(c) -> ServerContext:
+    """From a `HathoraServerContext`: 0 and NULL (not set) become None."""
+    return ServerContext(
+        process_id=text(c.process_id),
+        app_id=text(c.app_id),
+        region=_region(text(c.region_raw)),
+        region_raw=text(c.region_raw),
+        rooms_per_process=c.rooms_per_process or None,
+        initial_room_id=text(c.initial_room_id),
+        initial_room_config=text(c.initial_room_config),
+        default_port=c.default_port or None,
+        hostname=text(c.hostname),
+        deployment_id=text(c.deployment_id),
+        build_tag=text(c.build_tag),
+        base_url=text(c.base_url),
+        process_token=text(c.process_token),
     )

@@ -8,12 +8,14 @@ using System.Threading;
 namespace SeedSnippets
 {
     // A loopback HTTP server that answers every request 200 with one fixed JSON body: a server that
-    // sends enum values this package does not know (the emulator only sends known ones).
+    // sends enum values this package does not know (the emulator only sends known ones), or one
+    // the emulator does not answer at all (DiscoveryV2). It keeps each request's head.
     internal sealed class CannedServer : IDisposable
     {
         readonly TcpListener listener = new TcpListener(IPAddress.Loopback, 0);
         readonly byte[] response;
         readonly Thread thread;
+        readonly System.Collections.Generic.List<string> heads = new System.Collections.Generic.List<string>();
 
         public CannedServer(string json)
         {
@@ -29,6 +31,18 @@ namespace SeedSnippets
         }
 
         public string Url { get; private set; }
+
+        // The request line and headers of every request so far.
+        public string[] Heads
+        {
+            get
+            {
+                lock (heads)
+                {
+                    return heads.ToArray();
+                }
+            }
+        }
 
         public void Dispose()
         {
@@ -54,7 +68,11 @@ namespace SeedSnippets
                     using (client)
                     using (NetworkStream stream = client.GetStream())
                     {
-                        ReadHead(stream);
+                        string head = ReadHead(stream);
+                        lock (heads)
+                        {
+                            heads.Add(head);
+                        }
                         stream.Write(response, 0, response.Length);
                     }
                 }
@@ -66,8 +84,9 @@ namespace SeedSnippets
         }
 
         // Up to the blank line that ends the headers (GET requests carry no body).
-        static void ReadHead(Stream stream)
+        static string ReadHead(Stream stream)
         {
+            var text = new StringBuilder();
             int matched = 0;
             byte[] end = { 13, 10, 13, 10 };
             while (matched < end.Length)
@@ -75,10 +94,12 @@ namespace SeedSnippets
                 int b = stream.ReadByte();
                 if (b < 0)
                 {
-                    return;
+                    break;
                 }
+                text.Append((char)b);
                 matched = b == end[matched] ? matched + 1 : (b == 13 ? 1 : 0);
             }
+            return text.ToString();
         }
     }
 }

@@ -256,6 +256,13 @@ namespace SeedSnippets
                 {
                     foreach (Region region in (Region[])Enum.GetValues(typeof(Region)))
                     {
+                        if (region == Region.Unknown)
+                        {
+                            // Only DiscoveryV2's answers carry it; a room cannot be asked for there.
+                            var refused = Assert.Throws<Lib.HathoraInvalidArgumentException>(sdk.RoomsV2.CreateRoomAsync(new CreateRoomRequest { CreateRoomParams = new CreateRoomParams { Region = region } }));
+                            Assert.Contains("region", refused.Message, "Region.Unknown refused");
+                            continue;
+                        }
                         var created = Assert.Result(sdk.RoomsV2.CreateRoomAsync(new CreateRoomRequest { CreateRoomParams = new CreateRoomParams { Region = region } }));
                         Assert.Equal(201, created.StatusCode, region + " created");
                     }

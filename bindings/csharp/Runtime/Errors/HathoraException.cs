@@ -91,6 +91,18 @@ namespace Hathora.Rooms
         }
     }
 
+    /// <summary>
+    /// <see cref="HathoraServerContext.FromEnvironment"/> outside a game-server process: no host
+    /// started it (HATHORA_PROCESS_ID is not set).
+    /// </summary>
+    public sealed class HathoraNotUnderHostException : HathoraException
+    {
+        public HathoraNotUnderHostException(string message)
+            : base(HathoraResultCode.NotUnderHost, message, 0, string.Empty, 0, 0)
+        {
+        }
+    }
+
     /// <summary>A bug in the native library, or a result code this package does not know. Please report it.</summary>
     public sealed class HathoraInternalException : HathoraException
     {

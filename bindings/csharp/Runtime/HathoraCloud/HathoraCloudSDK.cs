@@ -14,6 +14,13 @@ namespace HathoraCloud
     /// Tasks complete on the main thread in Unity (the package polls once per frame), on the thread
     /// pool elsewhere. Retries (429, 500, 502, 503, 504, connection failures) and a 15 s deadline per
     /// call are on by default; pass <c>options</c> to change them.
+    /// <para>
+    /// A game server builds its SDK from its context:
+    /// <c>new HathoraCloudSDK(options: new HathoraRoomsClientOptions { ServerContext = HathoraServerContext.FromEnvironment() })</c>.
+    /// It then takes the context's app id and base URL (unless given here), sends the process token
+    /// the host gave (else <c>security</c>'s dev token), and
+    /// <c>RoomsV2.GetActiveRoomsForProcessAsync</c> with no ProcessId lists this process's rooms.
+    /// </para>
     /// </summary>
     public class HathoraCloudSDK : IDisposable
     {
@@ -24,10 +31,10 @@ namespace HathoraCloud
 
         /// <param name="security">The dev token; leave it null in game clients (GetConnectionInfo needs none).</param>
         /// <param name="securitySource">Asked for the credentials on every call; wins over <paramref name="security"/>.</param>
-        /// <param name="appId">The default app id of every call; a request's AppId overrides it.</param>
+        /// <param name="appId">The default app id of every RoomsV2 call; a request's AppId overrides it. Null: options' server context's, or none (DiscoveryV2 needs none).</param>
         /// <param name="orgId">Kept in <see cref="OrgId"/>; no RoomsV2 operation uses it.</param>
         /// <param name="serverIndex">Index into <see cref="ServerList"/>.</param>
-        /// <param name="serverUrl">API base URL, e.g. a local emulator's; wins over <paramref name="serverIndex"/>.</param>
+        /// <param name="serverUrl">API base URL, e.g. a local emulator's; wins over <paramref name="serverIndex"/> and options' server context.</param>
         /// <param name="urlParams">Values substituted for <c>{name}</c> in the server URL.</param>
         /// <param name="options">
         /// Not in the official SDK (it takes an <c>ISpeakeasyHttpClient client</c> here): timeouts,
@@ -50,11 +57,12 @@ namespace HathoraCloud
                 template.DevToken = security.HathoraDevToken;
             }
             template.ServerUrl = ServerUrlOf(serverIndex, serverUrl, urlParams, options);
-            AppId = template.AppId;
+            AppId = template.AppId ?? (template.ServerContext == null ? null : template.ServerContext.AppId);
             OrgId = orgId;
             ServerUrl = template.ServerUrl;
             clients = new ClientSource(template, security ?? new Security { HathoraDevToken = template.DevToken }, securitySource);
             RoomsV2 = new RoomsV2(clients);
+            DiscoveryV2 = new DiscoveryV2(clients);
         }
 
         /// <summary>
@@ -68,6 +76,9 @@ namespace HathoraCloud
 
         /// <summary>The RoomsV2 operations.</summary>
         public IRoomsV2 RoomsV2 { get; private set; }
+
+        /// <summary>DiscoveryV2: the regions' ping endpoints.</summary>
+        public IDiscoveryV2 DiscoveryV2 { get; private set; }
 
         /// <summary>The default app id of every call.</summary>
         public string AppId { get; private set; }
@@ -96,9 +107,14 @@ namespace HathoraCloud
                     }
                     url = ServerList[serverIndex.Value];
                 }
+                else if (options != null && options.ServerUrl != null)
+                {
+                    url = options.ServerUrl;
+                }
                 else
                 {
-                    url = options != null && options.ServerUrl != null ? options.ServerUrl : ServerList[0];
+                    HathoraServerContext context = options == null ? null : options.ServerContext;
+                    url = context != null && context.BaseUrl != null ? context.BaseUrl : ServerList[0];
                 }
             }
             if (urlParams != null)

@@ -62,7 +62,10 @@ namespace HathoraCloud
         public async Task<GetActiveRoomsForProcessResponse> GetActiveRoomsForProcessAsync(GetActiveRoomsForProcessRequest request)
         {
             Require(request);
-            var r = await Call(Operation.GetActiveRoomsForProcess, Next().GetActiveRoomsForProcessAsync(request.ProcessId, Options(request.AppId))).ConfigureAwait(false);
+            // An SDK built from a game server's context lists that process's rooms when no ProcessId is given.
+            HathoraServerContext context = clients.ServerContext;
+            string processId = request.ProcessId ?? (context == null ? null : context.ProcessId);
+            var r = await Call(Operation.GetActiveRoomsForProcess, Next().GetActiveRoomsForProcessAsync(processId, Options(request.AppId))).ConfigureAwait(false);
             return Fill(new GetActiveRoomsForProcessResponse { Classes = ModelConverter.Rooms(r.Value) }, r);
         }
 

@@ -31,6 +31,11 @@ namespace Hathora.Rooms.Interop
 
         static void Configure(HathoraConfig* config, HathoraRoomsClientOptions o)
         {
+            // The context first: AppId and ServerUrl, when set too, win over it.
+            if (o.ServerContext != null)
+            {
+                Apply(config, o.ServerContext);
+            }
             fixed (byte* appId = Utf8.Encode(o.AppId, "AppId"), token = Utf8.Encode(o.DevToken, "DevToken"), url = Utf8.Encode(o.ServerUrl, "ServerUrl"))
             {
                 if (appId != null)
@@ -93,6 +98,34 @@ namespace Hathora.Rooms.Interop
                         Check(N.hathora_config_add_ca_file(config, path));
                     }
                 }
+            }
+        }
+
+        // Hands the context back as its C struct, so the rule of what a client takes from it stays
+        // the library's (hathora_config_apply_server_context).
+        static void Apply(HathoraConfig* config, HathoraServerContext c)
+        {
+            fixed (byte* process = Utf8.Encode(c.ProcessId, "ServerContext.ProcessId"), app = Utf8.Encode(c.AppId, "ServerContext.AppId"),
+                   regionRaw = Utf8.Encode(c.RegionRaw, "ServerContext.RegionRaw"), room = Utf8.Encode(c.InitialRoomId, "ServerContext.InitialRoomId"),
+                   roomConfig = Utf8.Encode(c.InitialRoomConfig, "ServerContext.InitialRoomConfig"), host = Utf8.Encode(c.Hostname, "ServerContext.Hostname"),
+                   deployment = Utf8.Encode(c.DeploymentId, "ServerContext.DeploymentId"), tag = Utf8.Encode(c.BuildTag, "ServerContext.BuildTag"),
+                   url = Utf8.Encode(c.BaseUrl, "ServerContext.BaseUrl"), token = Utf8.Encode(c.ProcessToken, "ServerContext.ProcessToken"))
+            {
+                var native = new Native.HathoraServerContext();
+                native.process_id = process;
+                native.app_id = app;
+                native.region = (HathoraRegion)c.Region;
+                native.region_raw = regionRaw;
+                native.rooms_per_process = (uint)(c.RoomsPerProcess ?? 0);
+                native.initial_room_id = room;
+                native.initial_room_config = roomConfig;
+                native.default_port = (ushort)(c.DefaultPort ?? 0);
+                native.hostname = host;
+                native.deployment_id = deployment;
+                native.build_tag = tag;
+                native.base_url = url;
+                native.process_token = token;
+                Check(N.hathora_config_apply_server_context(config, &native));
             }
         }
 

@@ -24,6 +24,7 @@ namespace Hathora.Rooms.Interop
                 case HathoraResultCode.ShutDown: return new HathoraShutDownException(message, attempts, id);
                 case HathoraResultCode.InvalidArgument: return new HathoraInvalidArgumentException(message);
                 case HathoraResultCode.QueueFull: return new HathoraQueueFullException(message);
+                case HathoraResultCode.NotUnderHost: return new HathoraNotUnderHostException(message);
                 default: return new HathoraInternalException(code, message, status, body, attempts, id);
             }
         }
@@ -47,6 +48,7 @@ namespace Hathora.Rooms.Interop
                 case HathoraResultCode.InvalidArgument: return new HathoraInvalidArgumentException(message);
                 case HathoraResultCode.QueueFull: return new HathoraQueueFullException(message);
                 case HathoraResultCode.ShutDown: return new HathoraShutDownException(message, 0, 0);
+                case HathoraResultCode.NotUnderHost: return new HathoraNotUnderHostException(message);
                 default: return new HathoraInternalException(code, message, 0, string.Empty, 0, 0);
             }
         }

@@ -40,6 +40,44 @@ namespace Hathora.Rooms.Interop
                 Utf8.Decode(room->status_raw), Utf8.Decode(room->room_config), Allocation(room->current_allocation), allocations);
         }
 
+        public static PingEndpoint PingEndpoint(HathoraPingEndpoint* e)
+        {
+            return new PingEndpoint(Utf8.Decode(e->region_raw), Utf8.Decode(e->host), e->port);
+        }
+
+        public static RegionPing RegionPing(HathoraRegionPing* p)
+        {
+            // Nanoseconds to ticks (100 ns): a TimeSpan holds no finer.
+            TimeSpan? rtt = p->min_rtt_ns == null ? (TimeSpan?)null : TimeSpan.FromTicks((long)(*p->min_rtt_ns / 100));
+            return new RegionPing(RegionOf(p->region), Utf8.Decode(p->region_raw), Utf8.Decode(p->host), p->port,
+                Utf8.Decode(p->address), rtt, checked((int)p->sent), checked((int)p->answered), Utf8.Decode(p->failure));
+        }
+
+        public static HathoraServerContext ServerContext(Native.HathoraServerContext* c)
+        {
+            return new HathoraServerContext
+            {
+                ProcessId = Utf8.Decode(c->process_id),
+                AppId = Utf8.Decode(c->app_id),
+                Region = RegionOf(c->region),
+                RegionRaw = Utf8.Decode(c->region_raw),
+                RoomsPerProcess = c->rooms_per_process == 0 ? (int?)null : checked((int)c->rooms_per_process),
+                InitialRoomId = Utf8.Decode(c->initial_room_id),
+                InitialRoomConfig = Utf8.Decode(c->initial_room_config),
+                DefaultPort = c->default_port == 0 ? (int?)null : c->default_port,
+                Hostname = Utf8.Decode(c->hostname),
+                DeploymentId = Utf8.Decode(c->deployment_id),
+                BuildTag = Utf8.Decode(c->build_tag),
+                BaseUrl = Utf8.Decode(c->base_url),
+                ProcessToken = Utf8.Decode(c->process_token),
+            };
+        }
+
+        static Region RegionOf(HathoraRegion region)
+        {
+            return region <= HathoraRegion.Dubai ? (Region)region : Region.Unknown;
+        }
+
         static ExposedPort Port(HathoraExposedPort* port)
         {
             if (port == null)

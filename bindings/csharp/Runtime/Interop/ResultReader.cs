@@ -54,6 +54,36 @@ namespace Hathora.Rooms.Interop
             return new HathoraResponse<IReadOnlyList<RoomWithoutAllocations>>(rooms.AsReadOnly(), Meta(result));
         }
 
+        public static HathoraResponse<IReadOnlyList<PingEndpoint>> PingEndpoints(HathoraResult* result)
+        {
+            UIntPtr size;
+            Check(NativeMethods.hathora_result_ping_endpoint_count(result, &size));
+            int count = NativeSize.ToInt(size);
+            var list = new List<PingEndpoint>(count);
+            for (int i = 0; i < count; i++)
+            {
+                HathoraPingEndpoint* e;
+                Check(NativeMethods.hathora_result_ping_endpoint_at(result, NativeSize.From(i), &e));
+                list.Add(ModelReader.PingEndpoint(e));
+            }
+            return new HathoraResponse<IReadOnlyList<PingEndpoint>>(list.AsReadOnly(), Meta(result));
+        }
+
+        public static HathoraResponse<IReadOnlyList<RegionPing>> RegionPings(HathoraResult* result)
+        {
+            UIntPtr size;
+            Check(NativeMethods.hathora_result_region_ping_count(result, &size));
+            int count = NativeSize.ToInt(size);
+            var list = new List<RegionPing>(count);
+            for (int i = 0; i < count; i++)
+            {
+                HathoraRegionPing* p;
+                Check(NativeMethods.hathora_result_region_ping_at(result, NativeSize.From(i), &p));
+                list.Add(ModelReader.RegionPing(p));
+            }
+            return new HathoraResponse<IReadOnlyList<RegionPing>>(list.AsReadOnly(), Meta(result));
+        }
+
         static HathoraConnectionInfo* ConnectionOf(HathoraResult* result)
         {
             HathoraConnectionInfo* info;

@@ -56,5 +56,18 @@ namespace Hathora.Rooms
         {
             return Interop.Utf8.Decode(NativeMethods.hathora_region_name((uint)region));
         }
+
+        // The region of a wire name; Unknown for a name the native library does not know.
+        internal static Region FromWireName(string wireName)
+        {
+            for (uint i = 1; ; i++)
+            {
+                string name = Interop.Utf8.Decode(NativeMethods.hathora_region_name(i));
+                if (name == null || name == wireName)
+                {
+                    return name == null ? Region.Unknown : (Region)i;
+                }
+            }
+        }
     }
 }

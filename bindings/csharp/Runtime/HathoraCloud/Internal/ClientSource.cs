@@ -33,6 +33,12 @@ namespace HathoraCloud.Internal
             }
         }
 
+        // The game server's context the clients are built from; null for other clients.
+        public HathoraServerContext ServerContext
+        {
+            get { return template.ServerContext; }
+        }
+
         // The client for the next call. Throws ObjectDisposedException after Dispose.
         public HathoraRoomsClient Next()
         {

@@ -47,6 +47,38 @@ namespace HathoraCloud.Internal
             }
         }
 
+        public static S.Region FromLibrary(R.Region region)
+        {
+            switch (region)
+            {
+                case R.Region.Seattle: return S.Region.Seattle;
+                case R.Region.LosAngeles: return S.Region.LosAngeles;
+                case R.Region.WashingtonDC: return S.Region.WashingtonDC;
+                case R.Region.Chicago: return S.Region.Chicago;
+                case R.Region.London: return S.Region.London;
+                case R.Region.Frankfurt: return S.Region.Frankfurt;
+                case R.Region.Mumbai: return S.Region.Mumbai;
+                case R.Region.Singapore: return S.Region.Singapore;
+                case R.Region.Tokyo: return S.Region.Tokyo;
+                case R.Region.Sydney: return S.Region.Sydney;
+                case R.Region.SaoPaulo: return S.Region.SaoPaulo;
+                case R.Region.Dallas: return S.Region.Dallas;
+                case R.Region.Johannesburg: return S.Region.Johannesburg;
+                case R.Region.Dubai: return S.Region.Dubai;
+                default: return S.Region.Unknown;
+            }
+        }
+
+        public static List<S.PingEndpoints> PingEndpoints(IReadOnlyList<R.PingEndpoint> list)
+        {
+            var endpoints = new List<S.PingEndpoints>(list.Count);
+            foreach (R.PingEndpoint e in list)
+            {
+                endpoints.Add(new S.PingEndpoints { Host = e.Host, Port = e.Port, Region = FromLibrary(e.Region), RegionRaw = e.RegionRaw });
+            }
+            return endpoints;
+        }
+
         public static S.ConnectionInfoV2 ConnectionInfo(R.ConnectionInfoV2 c)
         {
             return Connection(new S.ConnectionInfoV2(), c);

@@ -48,6 +48,8 @@ namespace HathoraCloud.Models.Operations
     public class GetActiveRoomsForProcessRequest
     {
         public string AppId { get; set; }
+
+        /// <summary>Null on an SDK built from a game server's context: that process.</summary>
         public string ProcessId { get; set; }
     }
 

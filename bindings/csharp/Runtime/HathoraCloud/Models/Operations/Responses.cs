@@ -56,6 +56,12 @@ namespace HathoraCloud.Models.Operations
         public RoomAllocationData RoomAllocationData { get; set; }
     }
 
+    /// <summary>DiscoveryV2 GetPingServiceEndpoints.</summary>
+    public class GetPingServiceEndpointsResponse : HathoraCloudResponse
+    {
+        public List<PingEndpoints> PingEndpoints { get; set; }
+    }
+
     public class DestroyRoomResponse : HathoraCloudResponse
     {
     }

@@ -3,6 +3,8 @@ namespace HathoraCloud.Models.Shared
     /// <summary>
     /// A Hathora region, with the official SDK's member names. The wire value differs for three of
     /// them (LosAngeles is "Los_Angeles", WashingtonDC "Washington_DC", SaoPaulo "Sao_Paulo").
+    /// Unlike the official SDK's closed enum, a region this package does not know (in a DiscoveryV2
+    /// answer) is <see cref="Unknown"/>, its wire name in the model's <c>RegionRaw</c>.
     /// </summary>
     public enum Region
     {
@@ -20,6 +22,8 @@ namespace HathoraCloud.Models.Shared
         Dallas,
         Johannesburg,
         Dubai,
+        /// <summary>Not one of the values above; see the model's RegionRaw. Not in the official SDK.</summary>
+        Unknown = -1,
     }
 
     /// <summary>

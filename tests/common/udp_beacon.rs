@@ -2,7 +2,6 @@
 //! duplicate, corrupt, answer from another port, replay the previous datagram.
 //! One thread per beacon, stopped and joined when the beacon is dropped. It waits in
 //! `ppoll` (nanosecond deadlines): `SO_RCVTIMEO` would round each wait up to a jiffy (4 ms).
-#![allow(dead_code)]
 
 use hathora_rooms::model::Region;
 use hathora_rooms::ping::PingEndpoint;
@@ -159,7 +158,9 @@ fn serve(socket: UdpSocket, other: UdpSocket, f: Faults, stop: &AtomicBool, log:
                 p.due.saturating_duration_since(Instant::now())
             })
             .clamp(Duration::from_micros(50), IDLE_WAKE);
-        socket.set_read_timeout(Some(wait)).unwrap();
+        if !readable_within(&socket, wait) {
+            continue;
+        }
         let Ok((n, src)) = socket.recv_from(&mut buf) else {
             continue;
         };
