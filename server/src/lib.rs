@@ -21,6 +21,7 @@ pub mod config;
 mod emulator;
 pub mod fleet;
 mod ids;
+mod process_tokens;
 mod rooms;
 mod server;
 mod store;
@@ -32,5 +33,6 @@ pub use config::{
     ServerConfig, Token,
 };
 pub use emulator::Emulator;
+pub use process_tokens::PROCESS_TOKEN_ENV;
 pub use server::{FleetContext, RoomsServer, StartError};
 pub use store::StoreError;

@@ -16,7 +16,8 @@ use tokio::sync::oneshot;
 use crate::api::{self, ApiState, Auth, Counters, FaultController, Operation, Simulated};
 use crate::config::{AppConfig, ConfigError, Mode, ServerConfig};
 use crate::fleet::simulated::{SimulatedApp, SimulatedFleet, SimulatedSettings};
-use crate::fleet::{Fleet, FleetEvent};
+use crate::fleet::{Fleet, FleetEvent, NewProcess, ProcessEnvHook};
+use crate::process_tokens::{PROCESS_TOKEN_ENV, ProcessTokens};
 use crate::rooms::Rooms;
 use crate::store::{Store, StoreError};
 use crate::telemetry::{Metrics, logger};
@@ -67,6 +68,29 @@ pub struct FleetContext<'a> {
     pub url: String,
     /// Where the fleet reports processes ready and ended, in order.
     pub events: UnboundedSender<FleetEvent>,
+    tokens: Arc<ProcessTokens>,
+}
+
+impl FleetContext<'_> {
+    /// The variables the server adds to each new process's environment: its
+    /// `HATHORA_PROCESS_TOKEN`. A fleet that starts processes passes this hook to its config's
+    /// `process_env` (the local and Docker fleets do) and calls it once per process it starts.
+    pub fn process_env(&self) -> ProcessEnvHook {
+        let tokens = self.tokens.clone();
+        Arc::new(
+            move |p: &NewProcess<'_>| match tokens.mint(p.process_id, p.app_id) {
+                Ok(token) => vec![(PROCESS_TOKEN_ENV.to_owned(), token)],
+                Err(e) => {
+                    log::error!(
+                        "process {} of app {} starts without a process token: {e}",
+                        p.process_id,
+                        p.app_id
+                    );
+                    Vec::new()
+                }
+            },
+        )
+    }
 }
 
 type MakeFleet<'a> = Box<dyn FnOnce(&FleetContext) -> Arc<dyn Fleet> + 'a>;
@@ -129,10 +153,12 @@ impl RoomsServer {
             tokio::net::TcpListener::from_std(listener)?
         };
         let (events, events_rx) = unbounded_channel();
+        let tokens = Arc::new(ProcessTokens::default());
         let context = FleetContext {
             config: &config,
             url: url.clone(),
             events,
+            tokens: tokens.clone(),
         };
         let (fleet, simulated) = {
             // A fleet may start tasks: build it inside the runtime that runs it.
@@ -164,12 +190,18 @@ impl RoomsServer {
             .map(|a| (a.app_id.clone(), a.regions.clone()))
             .collect();
         let rooms = Arc::new(
-            Rooms::new(store, fleet.clone(), regions, metrics.clone())
-                .map_err(StartError::State)?,
+            Rooms::new(
+                store,
+                fleet.clone(),
+                tokens.clone(),
+                regions,
+                metrics.clone(),
+            )
+            .map_err(StartError::State)?,
         );
         let api = Arc::new(ApiState {
             rooms: rooms.clone(),
-            auth: Auth::new(&config.apps),
+            auth: Auth::new(&config.apps, tokens),
             metrics,
             log_requests: config.log_requests,
             started: Instant::now(),
@@ -312,6 +344,7 @@ fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
     local.port_range = config.port_range.0..=config.port_range.1;
     local.public_host = config.public_host().to_string();
     local.max_processes = config.max_processes.unwrap_or(usize::MAX);
+    local.process_env = Some(context.process_env());
     for app in &config.apps {
         let Some(command) = &app.command else {
             return Err(StartError::Config(ConfigError(format!(

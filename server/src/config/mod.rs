@@ -37,7 +37,7 @@ pub const REGIONS: [&str; 14] = [
 ];
 
 /// Environment variables the server sets for every game server; the config cannot set them.
-pub const RESERVED_ENV: [&str; 11] = [
+pub const RESERVED_ENV: [&str; 12] = [
     "HATHORA_PROCESS_ID",
     "HATHORA_APP_ID",
     "HATHORA_REGION",
@@ -49,6 +49,7 @@ pub const RESERVED_ENV: [&str; 11] = [
     "HATHORA_DEPLOYMENT_ID",
     "HATHORA_BUILD_TAG",
     "HATHORA_BASE_URL",
+    "HATHORA_PROCESS_TOKEN",
 ];
 
 /// A whole server's configuration. [`ServerConfig::validate`] checks it; the command line and
@@ -226,6 +227,9 @@ pub struct PortSpec {
     pub name: String,
     pub transport: Transport,
 }
+
+/// The longest bearer token accepted (dev tokens in the config, and any credential presented).
+pub const MAX_TOKEN_LEN: usize = 1024;
 
 /// A bearer token. Its `Debug` hides it; [`Token::matches`] compares in constant time.
 #[derive(Clone, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::ids::valid_name;
 
-use super::{AppConfig, ConfigError, FaultPlan, Mode, REGIONS, RESERVED_ENV, ServerConfig};
+use super::{
+    AppConfig, ConfigError, FaultPlan, MAX_TOKEN_LEN, Mode, REGIONS, RESERVED_ENV, ServerConfig,
+};
 
 fn err<T>(message: String) -> Result<T, ConfigError> {
     Err(ConfigError(message))
@@ -116,6 +118,12 @@ fn app(a: &AppConfig) -> Result<(), ConfigError> {
             // Never echo the token itself.
             return err(format!(
                 "app {id:?}: a token is empty or has a character that cannot travel in an HTTP header (use visible ASCII, no spaces)"
+            ));
+        }
+        if t.len() > MAX_TOKEN_LEN {
+            return err(format!(
+                "app {id:?}: a token is {} characters long, at most {MAX_TOKEN_LEN} are allowed",
+                t.len()
             ));
         }
     }
