@@ -18,6 +18,7 @@
 mod api;
 mod clock;
 pub mod config;
+mod discovery;
 mod emulator;
 pub mod fleet;
 mod ids;
@@ -26,6 +27,7 @@ mod rooms;
 mod server;
 mod store;
 pub mod telemetry;
+mod tls;
 
 pub use api::{FaultController, READY_STATUSES, REGIONS, ROOM_STATUSES, Stats, TRANSPORT_TYPES};
 pub use config::{
