@@ -174,7 +174,9 @@ impl Rooms {
                 destroyed: false,
                 placing: false,
             };
-            st.record(app_id, &room_id, Some(room), placement, token)
+            let recorded = st.record(app_id, &room_id, Some(room), placement, token);
+            self.revoke_if_ended(st, &process_id);
+            recorded
         };
         recorded.inspect_err(|_| self.fleet.release(&process_id, &room_id))
     }
@@ -212,7 +214,9 @@ impl Rooms {
             match st.index.room_mut(app_id, room_id) {
                 Some(room) if !room.destroyed => {
                     room.placing = false;
-                    st.record(app_id, room_id, None, placement, token)
+                    let recorded = st.record(app_id, room_id, None, placement, token);
+                    self.revoke_if_ended(st, &process_id);
+                    recorded
                 }
                 // Destroyed while it was being placed.
                 Some(room) => {
@@ -327,6 +331,14 @@ impl Rooms {
         Census {
             rooms: Phase::ALL.iter().map(|p| p.name()).zip(rooms).collect(),
             processes: ["starting", "ready"].into_iter().zip(processes).collect(),
+        }
+    }
+
+    /// A placement on a process that had ended already (its end came first): its token, if
+    /// minted after the end was applied, must not outlive it.
+    fn revoke_if_ended(&self, st: &State, process_id: &str) {
+        if st.index.processes.get(process_id).is_some_and(|p| p.ended) {
+            self.tokens.revoke(process_id);
         }
     }
 
