@@ -34,7 +34,7 @@ The first stdout line is the URL served; the second names the app id and token.
   --public-host HOST        host name clients connect to (default localhost)
   --port-range FIRST-LAST   ports handed to game-server processes (default 7777-8776)
   --max-processes N         processes of all apps together (default: no limit)
-  --tls-cert FILE           serve HTTPS with this PEM certificate chain (with --tls-key)
+  --tls-cert FILE           serve HTTPS with this PEM certificate chain; needs --tls-key
   --tls-key FILE            the PEM private key of --tls-cert
   --allow-plain-http        serve plain HTTP on an address other than loopback
   --beacon REGION=IP:PORT   answer /discovery/v2/ping with REGION, and run its UDP echo
