@@ -1,7 +1,8 @@
 //! The composition root: reads the TLS files, opens the state, binds (the API and the region
-//! beacons), picks the fleet, recovers what the previous run left, then serves until stopped. Stopping (drop, or the binary's SIGINT/SIGTERM) stops
-//! accepting, shuts the fleet down (every process stopped and waited for), applies the fleet's
-//! last events, and returns.
+//! beacons), picks the fleet, recovers what the previous run left, then serves until stopped.
+//! Stopping (drop, or the binary's SIGINT/SIGTERM) stops accepting, shuts the fleet down (every
+//! process stopped and waited for), applies the fleet's last events, stops the beacons, and
+//! returns.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -77,7 +78,8 @@ pub struct FleetContext<'a> {
 impl FleetContext<'_> {
     /// The variables the server adds to each new process's environment: its
     /// `HATHORA_PROCESS_TOKEN`. A fleet that starts processes passes this hook to its config's
-    /// `process_env` (the local and Docker fleets do) and calls it once per process it starts.
+    /// `process_env` (the local fleet's and the Docker fleet's configs take it), which calls it
+    /// once per process it starts.
     pub fn process_env(&self) -> ProcessEnvHook {
         let tokens = self.tokens.clone();
         Arc::new(
