@@ -1,7 +1,8 @@
-//! The HTTP layer: the nine RoomsV2 operations, auth, errors, wire types, the request log and
-//! metrics, `/healthz` and `/metrics`, DiscoveryV2's `/discovery/v2/ping`, and (simulated mode only) the `/_emulator` admin
-//! endpoints and fault injection. It knows rooms, never processes: everything about where a
-//! room runs comes from the rooms layer.
+//! The HTTP layer: the nine RoomsV2 operations, auth (dev and process tokens), errors, wire
+//! types, the request log and metrics, `/healthz` and `/metrics`, DiscoveryV2's
+//! `/discovery/v2/ping`, serving over TLS or not, and (simulated mode only) the `/_emulator`
+//! admin endpoints and fault injection. It knows rooms, never processes: everything about where
+//! a room runs comes from the rooms layer (a process token only names its process).
 
 mod admin;
 mod auth;

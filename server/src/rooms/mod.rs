@@ -264,7 +264,7 @@ impl Rooms {
         Ok(())
     }
 
-    /// Destroyed rooms too, in the app's scope.
+    /// Destroyed rooms too, in the app's scope (a process's scope sees only the rooms on it).
     pub(crate) fn info(
         &self,
         app_id: &str,
