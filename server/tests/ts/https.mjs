@@ -17,7 +17,7 @@ const appId = "ts-app";
 const devToken = "ts-dev-token";
 const server = await startServer(bin, [
   "--quiet", "--app-id", appId, "--token", devToken, "--tls-cert", cert, "--tls-key", key,
-  "--port-range", "19950-19959", "--",
+  "--port-range", "19950-19959", "--state", path.join(workDir, `${mode}.db`), "--",
   "python3", gameServer, "--env-dump", path.join(workDir, "env-{process_id}.json"),
 ]);
 check("the URL line is https", server.url.startsWith("https://127.0.0.1:"), server.url);
