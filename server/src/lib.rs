@@ -18,13 +18,16 @@
 mod api;
 mod clock;
 pub mod config;
+mod discovery;
 mod emulator;
 pub mod fleet;
 mod ids;
+mod process_tokens;
 mod rooms;
 mod server;
 mod store;
 pub mod telemetry;
+mod tls;
 
 pub use api::{FaultController, READY_STATUSES, REGIONS, ROOM_STATUSES, Stats, TRANSPORT_TYPES};
 pub use config::{
@@ -32,5 +35,6 @@ pub use config::{
     ServerConfig, Token,
 };
 pub use emulator::Emulator;
+pub use process_tokens::PROCESS_TOKEN_ENV;
 pub use server::{FleetContext, RoomsServer, StartError};
 pub use store::StoreError;

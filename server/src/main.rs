@@ -1,5 +1,6 @@
 //! `hathora-rooms-server`: serve RoomsV2 until SIGINT / SIGTERM, then stop every game server
-//! and exit 0. A bad flag, config file or state file exits 2 naming the problem.
+//! and exit 0. A bad flag, config file, state file or TLS file exits 2 naming the problem.
+//! With TLS, SIGHUP re-reads the certificate and key (a renewed certificate needs no restart).
 //!
 //! The first stdout line is the URL it listens on; the second gives app id and token.
 
@@ -42,11 +43,17 @@ fn run(launch: Launch) -> Result<(), (u8, String)> {
         .build()
         .map_err(io)?;
     // Install the handlers before the URL is printed: a script may signal right after reading it.
-    let (mut int, mut term) = {
+    // SIGHUP keeps its default (the end of the server) unless there is a certificate to reload.
+    let reloads = launch.config.tls.is_some();
+    let (mut int, mut term, mut hup) = {
         let _guard = rt.enter();
         (
             signal(SignalKind::interrupt()).map_err(io)?,
             signal(SignalKind::terminate()).map_err(io)?,
+            match reloads {
+                true => Some(signal(SignalKind::hangup()).map_err(io)?),
+                false => None,
+            },
         )
     };
     let level = if launch.config.log_requests {
@@ -59,9 +66,17 @@ fn run(launch: Launch) -> Result<(), (u8, String)> {
     let server = RoomsServer::start_with_banner(launch.config, |url| format!("{url}\n{second}\n"))
         .map_err(|e| (e.exit_code(), e.to_string()))?;
     rt.block_on(async {
-        tokio::select! {
-            _ = int.recv() => {}
-            _ = term.recv() => {}
+        loop {
+            tokio::select! {
+                _ = int.recv() => return,
+                _ = term.recv() => return,
+                Some(_) = async { hup.as_mut()?.recv().await } => {
+                    match server.reload_tls() {
+                        Ok(()) => log::info!("TLS certificate and key reloaded"),
+                        Err(e) => log::error!("{e}; still serving the previous certificate"),
+                    }
+                }
+            }
         }
     });
     server.shutdown();

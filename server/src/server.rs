@@ -1,7 +1,8 @@
-//! The composition root: opens the state, binds, picks the fleet, recovers what the previous
-//! run left, then serves until stopped. Stopping (drop, or the binary's SIGINT/SIGTERM) stops
-//! accepting, shuts the fleet down (every process stopped and waited for), applies the fleet's
-//! last events, and returns.
+//! The composition root: reads the TLS files, opens the state, binds (the API and the region
+//! beacons), picks the fleet, recovers what the previous run left, then serves until stopped.
+//! Stopping (drop, or the binary's SIGINT/SIGTERM) stops accepting, shuts the fleet down (every
+//! process stopped and waited for), applies the fleet's last events, stops the beacons, and
+//! returns.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -15,16 +16,19 @@ use tokio::sync::oneshot;
 
 use crate::api::{self, ApiState, Auth, Counters, FaultController, Operation, Simulated};
 use crate::config::{AppConfig, ConfigError, Mode, ServerConfig};
+use crate::discovery::Beacons;
 use crate::fleet::simulated::{SimulatedApp, SimulatedFleet, SimulatedSettings};
-use crate::fleet::{Fleet, FleetEvent};
+use crate::fleet::{Fleet, FleetEvent, NewProcess, ProcessEnvHook};
+use crate::process_tokens::{PROCESS_TOKEN_ENV, ProcessTokens};
 use crate::rooms::Rooms;
 use crate::store::{Store, StoreError};
 use crate::telemetry::{Metrics, logger};
+use crate::tls::Tls;
 
 /// Why a server did not start.
 #[derive(Debug)]
 pub enum StartError {
-    /// The configuration cannot run (the binary exits 2).
+    /// The configuration cannot run, TLS files included (the binary exits 2).
     Config(ConfigError),
     /// The state file cannot be used: damaged, newer, in use (the binary exits 2).
     State(StoreError),
@@ -63,10 +67,35 @@ impl From<io::Error> for StartError {
 /// What a fleet is built with.
 pub struct FleetContext<'a> {
     pub config: &'a ServerConfig,
-    /// The URL the API is served at (`HATHORA_BASE_URL` unless the config names another).
+    /// The URL the API is served at, `https://` with TLS (`HATHORA_BASE_URL` unless the config
+    /// names another).
     pub url: String,
     /// Where the fleet reports processes ready and ended, in order.
     pub events: UnboundedSender<FleetEvent>,
+    tokens: Arc<ProcessTokens>,
+}
+
+impl FleetContext<'_> {
+    /// The variables the server adds to each new process's environment: its
+    /// `HATHORA_PROCESS_TOKEN`. A fleet that starts processes passes this hook to its config's
+    /// `process_env` (the local fleet's and the Docker fleet's configs take it), which calls it
+    /// once per process it starts.
+    pub fn process_env(&self) -> ProcessEnvHook {
+        let tokens = self.tokens.clone();
+        Arc::new(
+            move |p: &NewProcess<'_>| match tokens.mint(p.process_id, p.app_id) {
+                Ok(token) => vec![(PROCESS_TOKEN_ENV.to_owned(), token)],
+                Err(e) => {
+                    log::error!(
+                        "process {} of app {} starts without a process token: {e}",
+                        p.process_id,
+                        p.app_id
+                    );
+                    Vec::new()
+                }
+            },
+        )
+    }
 }
 
 type MakeFleet<'a> = Box<dyn FnOnce(&FleetContext) -> Arc<dyn Fleet> + 'a>;
@@ -75,7 +104,11 @@ type Banner<'a> = Box<dyn FnOnce(&str) -> String + 'a>;
 /// A running server. Dropping it stops it the way [`RoomsServer::shutdown`] does.
 pub struct RoomsServer {
     addr: SocketAddr,
+    url: String,
     api: Arc<ApiState>,
+    tls: Option<Tls>,
+    /// Stopped after the API.
+    beacons: Option<Beacons>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -114,11 +147,17 @@ impl RoomsServer {
         if config.log_requests {
             logger::install(log::LevelFilter::Info);
         }
+        let tls = match &config.tls {
+            Some(files) => Some(Tls::load(files).map_err(|e| StartError::Config(ConfigError(e)))?),
+            None => None,
+        };
         let store = Store::open(config.state.as_deref()).map_err(StartError::State)?;
         let listener = std::net::TcpListener::bind((config.host, config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let url = format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{addr}");
+        let beacons = Beacons::start(&config.discovery, config.public_host())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("hathora-rooms-server")
@@ -129,10 +168,12 @@ impl RoomsServer {
             tokio::net::TcpListener::from_std(listener)?
         };
         let (events, events_rx) = unbounded_channel();
+        let tokens = Arc::new(ProcessTokens::default());
         let context = FleetContext {
             config: &config,
             url: url.clone(),
             events,
+            tokens: tokens.clone(),
         };
         let (fleet, simulated) = {
             // A fleet may start tasks: build it inside the runtime that runs it.
@@ -164,15 +205,22 @@ impl RoomsServer {
             .map(|a| (a.app_id.clone(), a.regions.clone()))
             .collect();
         let rooms = Arc::new(
-            Rooms::new(store, fleet.clone(), regions, metrics.clone())
-                .map_err(StartError::State)?,
+            Rooms::new(
+                store,
+                fleet.clone(),
+                tokens.clone(),
+                regions,
+                metrics.clone(),
+            )
+            .map_err(StartError::State)?,
         );
         let api = Arc::new(ApiState {
             rooms: rooms.clone(),
-            auth: Auth::new(&config.apps),
+            auth: Auth::new(&config.apps, tokens),
             metrics,
             log_requests: config.log_requests,
             started: Instant::now(),
+            ping_endpoints: beacons.endpoints().iter().map(Into::into).collect(),
             simulated: simulated.map(|fleet| Simulated {
                 faults: FaultController::new(
                     config.simulated.faults.clone(),
@@ -186,6 +234,7 @@ impl RoomsServer {
         let (shutdown, shutdown_rx) = oneshot::channel();
         let (ready, serving) = std::sync::mpsc::channel();
         let serve_api = api.clone();
+        let acceptor = tls.as_ref().map(Tls::acceptor);
         let thread = std::thread::Builder::new()
             .name("hathora-rooms-server".into())
             .spawn(move || {
@@ -194,7 +243,7 @@ impl RoomsServer {
                     let applier = tokio::spawn(apply_events(rooms.clone(), events_rx, stop_rx));
                     rooms.recover().await;
                     let _ = ready.send(());
-                    api::serve(listener, serve_api, router, shutdown_rx).await;
+                    api::serve(listener, serve_api, router, acceptor, shutdown_rx).await;
                     fleet.shutdown().await;
                     let _ = stop_events.send(());
                     let _ = applier.await;
@@ -204,7 +253,10 @@ impl RoomsServer {
             })?;
         let server = RoomsServer {
             addr,
+            url,
             api,
+            tls,
+            beacons: Some(beacons),
             shutdown: Some(shutdown),
             thread: Some(thread),
         };
@@ -214,9 +266,9 @@ impl RoomsServer {
         Ok(server)
     }
 
-    /// `http://HOST:PORT`, e.g. `http://127.0.0.1:41234`.
+    /// `http://HOST:PORT`, e.g. `http://127.0.0.1:41234`; `https://` with TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.url.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -226,6 +278,15 @@ impl RoomsServer {
     /// Stops serving, shuts the fleet down (every process stopped), and waits for it.
     pub fn shutdown(self) {
         drop(self);
+    }
+
+    /// Reads the TLS certificate and key files again: new connections use them when both are
+    /// good; otherwise nothing changes and the error says why. An error too without TLS.
+    pub fn reload_tls(&self) -> Result<(), String> {
+        match &self.tls {
+            Some(tls) => tls.reload(),
+            None => Err("the server serves plain HTTP: there is no certificate to reload".into()),
+        }
     }
 
     pub(crate) fn api(&self) -> &ApiState {
@@ -239,6 +300,7 @@ impl RoomsServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        self.beacons.take();
         logger::flush();
     }
 }
@@ -312,6 +374,7 @@ fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
     local.port_range = config.port_range.0..=config.port_range.1;
     local.public_host = config.public_host().to_string();
     local.max_processes = config.max_processes.unwrap_or(usize::MAX);
+    local.process_env = Some(context.process_env());
     for app in &config.apps {
         let Some(command) = &app.command else {
             return Err(StartError::Config(ConfigError(format!(

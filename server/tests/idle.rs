@@ -1,7 +1,8 @@
 //! An idle server does not wake up: no tick loop, no timer unless something is due. Measured
 //! as the CPU time (utime + stime, in clock ticks) /proc/PID/stat reports over 10 seconds in
 //! which nothing happens: in the simulated mode after rooms were created, suspended and
-//! destroyed on a state file; with a real game server that holds a room and is ready.
+//! destroyed on a state file, its region beacon having echoed; with a real game server that
+//! holds a room and is ready.
 
 mod common;
 
@@ -39,8 +40,16 @@ fn an_idle_server_uses_no_cpu() {
         "--activation-delay-ms",
         "50",
         "--quiet",
+        "--beacon",
+        "London=127.0.0.1:0",
     ]);
     let c = Client::new(&bin.url, "app-emulator", "emulator-dev-token");
+    let pings = c.request("GET", "/discovery/v2/ping", None, None).json();
+    let beacon = pings[0]["port"].as_u64().expect("the beacon's port") as u16;
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(TIMEOUT)).unwrap();
+    udp.send_to(b"ping", ("127.0.0.1", beacon)).unwrap();
+    assert_eq!(udp.recv(&mut [0u8; 16]).expect("the beacon echoes"), 4);
     for i in 0..20 {
         c.create_id(&format!("r{i}"), "London");
     }

@@ -1,7 +1,8 @@
 //! Handlers of the nine RoomsV2 operations (`/rooms/v2/{appId}/...`).
 //!
-//! Checks run in this order: bearer token (401, skipped for connectioninfo), app id (404),
-//! request body (400 for CreateRoom, 422 for UpdateRoomConfig, which declares no 400), field
+//! Checks run in this order: bearer token (401, skipped for connectioninfo), app id (404), what
+//! a process token allows (401 for an operation or a process list it does not allow), request
+//! body (400 for CreateRoom, 422 for UpdateRoomConfig, which declares no 400), field
 //! validation (422), then the room / process itself (404; a taken roomId 422, resuming a room
 //! that is not suspended 400; no capacity 429, a game server that cannot start 500). Every
 //! error status is one the operation declares.
@@ -113,7 +114,9 @@ async fn create(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
+    s.auth
+        .authorize(&headers, &app_id)?
+        .app_only("CreateRoom")?;
     let params: CreateRoomParams = parse_body(&body, StatusCode::BAD_REQUEST)?;
     let room_id = query_room_id(query.as_deref())?;
     if !REGIONS.contains(&params.region.as_str()) {
@@ -144,8 +147,8 @@ async fn info(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
-    let room = s.rooms.info(&app_id, &room_id)?;
+    let caller = s.auth.authorize(&headers, &app_id)?;
+    let room = s.rooms.info(&app_id, &room_id, caller.scope())?;
     Ok(Json(wire::Room::from(room)).into_response())
 }
 
@@ -156,7 +159,14 @@ async fn list(
     process_id: &str,
     active: bool,
 ) -> ApiResult {
-    s.auth.authorize(headers, app_id)?;
+    let operation = if active {
+        "GetActiveRoomsForProcess"
+    } else {
+        "GetInactiveRoomsForProcess"
+    };
+    s.auth
+        .authorize(headers, app_id)?
+        .lists_of(process_id, operation)?;
     let rooms: Vec<wire::RoomWithoutAllocations> = s
         .rooms
         .list(app_id, process_id, active)?
@@ -187,8 +197,8 @@ async fn destroy(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
-    s.rooms.destroy(&app_id, &room_id)?;
+    let caller = s.auth.authorize(&headers, &app_id)?;
+    s.rooms.destroy(&app_id, &room_id, caller.scope())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -197,7 +207,9 @@ async fn suspend(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
+    s.auth
+        .authorize(&headers, &app_id)?
+        .app_only("SuspendRoomV2Deprecated")?;
     s.rooms.suspend(&app_id, &room_id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -207,13 +219,16 @@ async fn resume(
     headers: HeaderMap,
     Path((app_id, room_id)): Path<(String, String)>,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
+    s.auth
+        .authorize(&headers, &app_id)?
+        .app_only("ResumeRoom")?;
     let rooms = s.rooms.clone();
     let placed = detached(async move { rooms.resume(&app_id, &room_id).await }).await?;
     Ok(Json(wire::RoomConnectionData::from(placed)).into_response())
 }
 
-/// No credential needed: game clients call this one.
+/// No credential needed: game clients call this one. An `Authorization` header, well formed or
+/// not, valid or not, is not looked at.
 async fn connection_info(
     State(s): S,
     Path((app_id, room_id)): Path<(String, String)>,
@@ -229,9 +244,10 @@ async fn update(
     Path((app_id, room_id)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult {
-    s.auth.authorize(&headers, &app_id)?;
+    let caller = s.auth.authorize(&headers, &app_id)?;
     let params: UpdateRoomConfigParams = parse_body(&body, StatusCode::UNPROCESSABLE_ENTITY)?;
     check_room_config(&params.room_config)?;
-    s.rooms.update(&app_id, &room_id, params.room_config)?;
+    s.rooms
+        .update(&app_id, &room_id, params.room_config, caller.scope())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,10 +1,12 @@
-//! The HTTP layer: the nine RoomsV2 operations, auth, errors, wire types, the request log and
-//! metrics, `/healthz` and `/metrics`, and (simulated mode only) the `/_emulator` admin
-//! endpoints and fault injection. It knows rooms, never processes: everything about where a
-//! room runs comes from the rooms layer.
+//! The HTTP layer: the nine RoomsV2 operations, auth (dev and process tokens), errors, wire
+//! types, the request log and metrics, `/healthz` and `/metrics`, DiscoveryV2's
+//! `/discovery/v2/ping`, serving over TLS or not, and (simulated mode only) the `/_emulator`
+//! admin endpoints and fault injection. It knows rooms, never processes: everything about where
+//! a room runs comes from the rooms layer (a process token only names its process).
 
 mod admin;
 mod auth;
+mod discovery;
 mod error;
 mod faults;
 mod handlers;
@@ -40,6 +42,8 @@ pub(crate) struct ApiState {
     /// One log line per request.
     pub(crate) log_requests: bool,
     pub(crate) started: Instant,
+    /// The `/discovery/v2/ping` answer.
+    pub(crate) ping_endpoints: Vec<wire::PingEndpoint>,
     /// The simulated mode's admin endpoints, faults and statistics; `None` with real game
     /// servers.
     pub(crate) simulated: Option<Simulated>,
@@ -76,7 +80,9 @@ impl ApiState {
 /// The whole HTTP surface: API, operations, the simulated mode's admin, and JSON 404/405 for
 /// anything else.
 pub(crate) fn router(state: Arc<ApiState>) -> Router {
-    let mut router = handlers::router().merge(ops::router());
+    let mut router = handlers::router()
+        .merge(ops::router())
+        .merge(discovery::router());
     if state.simulated.is_some() {
         router = router.merge(admin::router());
     }

@@ -1,9 +1,10 @@
 //! Accept loop and the per-request wrapper: metrics, the request log, JSON-only errors, and in
 //! the simulated mode statistics and faults.
 //!
-//! Connections are served by hyper's HTTP/1 connection builder. A request whose fault says
-//! "drop" makes the service return `Err`, on which hyper closes the connection without writing
-//! a single byte of response.
+//! Connections are served by hyper's HTTP/1 connection builder, over TLS when the server has a
+//! certificate (the handshake on the connection's own task, bounded by [`HANDSHAKE_TIMEOUT`]).
+//! A request whose fault says "drop" makes the service return `Err`, on which hyper closes the
+//! connection without writing a single byte of response.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,8 +17,10 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use super::ApiState;
@@ -38,10 +41,14 @@ impl std::fmt::Display for DroppedConnection {
 
 impl std::error::Error for DroppedConnection {}
 
+/// A client that has not finished its TLS handshake by then is disconnected.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<ApiState>,
     router: Router,
+    tls: Option<TlsAcceptor>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     loop {
@@ -59,14 +66,33 @@ pub(crate) async fn serve(
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let router = router.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let svc = service_fn(move |req| handle(shared.clone(), router.clone(), req));
-            let _ = http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            match tls {
+                None => serve_connection(stream, shared, router).await,
+                Some(tls) => {
+                    // A failed handshake (a client that does not trust the certificate, a
+                    // scanner) is the client's business: nothing to log or answer.
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await
+                    {
+                        serve_connection(stream, shared, router).await;
+                    }
+                }
+            }
         });
     }
+}
+
+async fn serve_connection<S>(stream: S, shared: Arc<ApiState>, router: Router)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req| handle(shared.clone(), router.clone(), req));
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), svc)
+        .await;
 }
 
 async fn handle(

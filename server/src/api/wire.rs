@@ -188,3 +188,21 @@ impl From<RoomView> for RoomWithoutAllocations {
         }
     }
 }
+
+/// One entry of DiscoveryV2's `GET /discovery/v2/ping` (`PingEndpoints` in the SDKs).
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PingEndpoint {
+    pub(crate) region: String,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+}
+
+impl From<&crate::discovery::PingEndpoint> for PingEndpoint {
+    fn from(e: &crate::discovery::PingEndpoint) -> Self {
+        PingEndpoint {
+            region: e.region.clone(),
+            host: e.host.clone(),
+            port: e.port,
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The command line: `hathora-rooms-server [OPTIONS] [-- COMMAND [ARGS...]]`. Flags override
 //! the config file's values. Every error is a [`ConfigError`] (the binary exits 2 with it).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::file::{parse_port_range, parse_transport_of};
 use super::validate::resolve_program;
 use super::{
-    AppConfig, ConfigError, DEFAULT_APP_ID, DEFAULT_TOKEN, GameServerCommand, Mode, ServerConfig,
-    Token,
+    AppConfig, BeaconConfig, ConfigError, DEFAULT_APP_ID, DEFAULT_TOKEN, GameServerCommand, Mode,
+    ServerConfig, TlsFiles, Token,
 };
 
 pub const USAGE: &str = "\
@@ -34,6 +34,12 @@ The first stdout line is the URL served; the second names the app id and token.
   --public-host HOST        host name clients connect to (default localhost)
   --port-range FIRST-LAST   ports handed to game-server processes (default 7777-8776)
   --max-processes N         processes of all apps together (default: no limit)
+  --tls-cert FILE           serve HTTPS with this PEM certificate chain; needs --tls-key
+  --tls-key FILE            the PEM private key of --tls-cert
+  --allow-plain-http        serve plain HTTP on an address other than loopback
+  --beacon REGION=IP:PORT   answer /discovery/v2/ping with REGION, and run its UDP echo
+                            beacon at IP:PORT (port 0: a free one); repeat for more regions
+  --ping-host HOST          host named in /discovery/v2/ping answers
   --quiet                   no request lines: log only warnings and errors
   --version                 print the version and exit
   --help                    this text
@@ -90,6 +96,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     let mut app = AppFlags::default();
     // The first flag that only the simulated mode takes, if any.
     let mut simulated_only: Option<&str> = None;
+    let mut tls = TlsFlags::default();
+    let mut beacons: Option<Vec<BeaconConfig>> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--" {
@@ -184,6 +192,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                 let seed: u64 = num(&flag, &value()?)?;
                 server.push(Box::new(move |c| c.simulated.drop_seed = seed));
             }
+            "--tls-cert" => tls.cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => tls.key = Some(PathBuf::from(value()?)),
+            "--allow-plain-http" => server.push(Box::new(|c| c.allow_plain_http = true)),
+            "--beacon" => beacons.get_or_insert_default().push(beacon(&value()?)?),
+            "--ping-host" => {
+                let host = value()?;
+                server.push(Box::new(move |c| c.discovery.host = Some(host)));
+            }
             "--app-id" => app.app_id = Some(value()?),
             "--token" => app.token = Some(value()?),
             "--rooms-per-process" => app.rooms_per_process = Some(num(&flag, &value()?)?),
@@ -205,6 +221,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     };
     for set in server {
         set(&mut config);
+    }
+    tls.apply(&mut config)?;
+    if let Some(beacons) = beacons {
+        config.discovery.beacons = beacons;
     }
     let flag_token = app.token.is_some();
     let in_file = |e: ConfigError| match &config_file {
@@ -307,6 +327,44 @@ fn second_line(config: &ServerConfig, target: usize, print_token: bool) -> Strin
         Some(t) if print_token => format!("app id: {}  token: {}", app.app_id, t.expose()),
         _ => format!("app id: {}  token: (in the config file)", app.app_id),
     }
+}
+
+/// `--tls-cert` and `--tls-key`: both, or neither (the file's then stay).
+#[derive(Default)]
+struct TlsFlags {
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+}
+
+impl TlsFlags {
+    fn apply(self, config: &mut ServerConfig) -> Result<(), ConfigError> {
+        match (self.cert, self.key) {
+            (Some(cert), Some(key)) => config.tls = Some(TlsFiles { cert, key }),
+            (None, None) => {}
+            _ => {
+                return Err(ConfigError(
+                    "--tls-cert and --tls-key go together: give both".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `REGION=IP:PORT`, e.g. `London=0.0.0.0:7000`.
+fn beacon(v: &str) -> Result<BeaconConfig, ConfigError> {
+    let bad = |why: String| ConfigError(format!("--beacon {v:?}: {why}"));
+    let (region, bind) = v
+        .split_once('=')
+        .ok_or_else(|| bad("wants REGION=IP:PORT, e.g. London=0.0.0.0:7000".into()))?;
+    let bind: SocketAddr = bind
+        .trim()
+        .parse()
+        .map_err(|e| bad(format!("{bind:?} is not IP:PORT ({e})")))?;
+    Ok(BeaconConfig {
+        region: region.trim().to_string(),
+        bind,
+    })
 }
 
 fn num<T: FromStr>(flag: &str, v: &str) -> Result<T, ConfigError>

@@ -3,7 +3,7 @@
 //! in the file (state, log_dir, a command with a `/`) are relative to the file's folder.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -11,7 +11,8 @@ use serde::Deserialize;
 
 use super::validate::resolve_program;
 use super::{
-    AppConfig, ConfigError, GameServerCommand, PortSpec, ServerConfig, Token, parse_transport,
+    AppConfig, BeaconConfig, ConfigError, GameServerCommand, PortSpec, ServerConfig, TlsFiles,
+    Token, parse_transport,
 };
 
 #[derive(Deserialize, Default)]
@@ -23,6 +24,8 @@ struct File {
     simulated: SimulatedSection,
     #[serde(default)]
     apps: Vec<AppSection>,
+    #[serde(default)]
+    discovery: DiscoverySection,
 }
 
 #[derive(Deserialize, Default)]
@@ -36,6 +39,24 @@ struct ServerSection {
     port_range: Option<String>,
     max_processes: Option<usize>,
     base_url: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    allow_plain_http: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DiscoverySection {
+    host: Option<String>,
+    #[serde(default)]
+    beacons: Vec<BeaconSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BeaconSection {
+    region: String,
+    bind: SocketAddr,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,6 +128,30 @@ fn convert(file: File, dir: &Path) -> Result<ServerConfig, ConfigError> {
     }
     c.max_processes = s.max_processes;
     c.base_url = s.base_url;
+    c.tls = match (s.tls_cert, s.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles {
+            cert: dir.join(cert),
+            key: dir.join(key),
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(ConfigError(
+                "[server] tls_cert and tls_key go together: give both, or neither for plain HTTP"
+                    .into(),
+            ));
+        }
+    };
+    c.allow_plain_http = s.allow_plain_http.unwrap_or(false);
+    c.discovery.host = file.discovery.host;
+    c.discovery.beacons = file
+        .discovery
+        .beacons
+        .into_iter()
+        .map(|b| BeaconConfig {
+            region: b.region,
+            bind: b.bind,
+        })
+        .collect();
     if let Some(ms) = file.simulated.activation_delay_ms {
         c.simulated.activation_delay = Duration::from_millis(ms);
     }

@@ -10,7 +10,7 @@ mod file;
 mod validate;
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,7 +37,7 @@ pub const REGIONS: [&str; 14] = [
 ];
 
 /// Environment variables the server sets for every game server; the config cannot set them.
-pub const RESERVED_ENV: [&str; 11] = [
+pub const RESERVED_ENV: [&str; 12] = [
     "HATHORA_PROCESS_ID",
     "HATHORA_APP_ID",
     "HATHORA_REGION",
@@ -49,6 +49,7 @@ pub const RESERVED_ENV: [&str; 11] = [
     "HATHORA_DEPLOYMENT_ID",
     "HATHORA_BUILD_TAG",
     "HATHORA_BASE_URL",
+    "HATHORA_PROCESS_TOKEN",
 ];
 
 /// A whole server's configuration. [`ServerConfig::validate`] checks it; the command line and
@@ -77,6 +78,13 @@ pub struct ServerConfig {
     pub apps: Vec<AppConfig>,
     /// Settings of the simulated fleet (used when no app has a command).
     pub simulated: SimulatedConfig,
+    /// Serve HTTPS with this certificate chain and key; `None`: plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// Plain HTTP on an address other than loopback, where tokens would cross the network in
+    /// the clear: refused unless set (a trusted network, or a TLS proxy in front).
+    pub allow_plain_http: bool,
+    /// The regions `/discovery/v2/ping` lists, each with its UDP echo beacon.
+    pub discovery: DiscoveryConfig,
 }
 
 impl Default for ServerConfig {
@@ -92,6 +100,9 @@ impl Default for ServerConfig {
             base_url: None,
             apps: Vec::new(),
             simulated: SimulatedConfig::default(),
+            tls: None,
+            allow_plain_http: false,
+            discovery: DiscoveryConfig::default(),
         }
     }
 }
@@ -127,6 +138,35 @@ impl ServerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         validate::server(self)
     }
+}
+
+/// Where the certificate chain and its key are (PEM files).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The server's certificate first, then the intermediates of its chain.
+    pub cert: PathBuf,
+    /// Its private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+    pub key: PathBuf,
+}
+
+/// DiscoveryV2: the regions this server answers `GET /discovery/v2/ping` with, and the UDP
+/// echo beacon of each (players measure their round trip to it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DiscoveryConfig {
+    /// The host in the answers; `None`: each beacon's address when it is bound to a specific
+    /// one, else the public host.
+    pub host: Option<String>,
+    /// In the order the answer lists them.
+    pub beacons: Vec<BeaconConfig>,
+}
+
+/// One region's UDP echo beacon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BeaconConfig {
+    /// A RoomsV2 region (wire value, e.g. `London`).
+    pub region: String,
+    /// Where it listens; port 0 picks a free one (the answer gives the port bound).
+    pub bind: SocketAddr,
 }
 
 /// Settings only the simulated fleet uses.
@@ -226,6 +266,9 @@ pub struct PortSpec {
     pub name: String,
     pub transport: Transport,
 }
+
+/// The longest bearer token accepted (dev tokens in the config, and any credential presented).
+pub const MAX_TOKEN_LEN: usize = 1024;
 
 /// A bearer token. Its `Debug` hides it; [`Token::matches`] compares in constant time.
 #[derive(Clone, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::ids::valid_name;
 
-use super::{AppConfig, ConfigError, FaultPlan, Mode, REGIONS, RESERVED_ENV, ServerConfig};
+use super::{
+    AppConfig, ConfigError, FaultPlan, MAX_TOKEN_LEN, Mode, REGIONS, RESERVED_ENV, ServerConfig,
+};
 
 fn err<T>(message: String) -> Result<T, ConfigError> {
     Err(ConfigError(message))
@@ -95,6 +97,47 @@ pub(super) fn server(c: &ServerConfig) -> Result<(), ConfigError> {
             "base_url {url:?} is not an http:// or https:// URL"
         ));
     }
+    transport_security(c)?;
+    discovery(c)
+}
+
+/// Plain HTTP only on loopback, unless allowed: bearer tokens would cross the network in the
+/// clear.
+fn transport_security(c: &ServerConfig) -> Result<(), ConfigError> {
+    if c.tls.is_none() && !c.host.is_loopback() && !c.allow_plain_http {
+        return err(format!(
+            "host {} is not a loopback address, and plain HTTP would send every token across the network in the clear: give tls_cert and tls_key (--tls-cert, --tls-key), or allow_plain_http = true (--allow-plain-http) on a network you trust or behind a TLS proxy",
+            c.host
+        ));
+    }
+    Ok(())
+}
+
+fn discovery(c: &ServerConfig) -> Result<(), ConfigError> {
+    if let Some(host) = &c.discovery.host
+        && (host.is_empty() || host.contains(|ch: char| ch.is_whitespace() || ch == '/'))
+    {
+        return err(format!(
+            "discovery host {host:?} is not a host name or address"
+        ));
+    }
+    let mut regions = HashSet::new();
+    let mut binds = HashSet::new();
+    for b in &c.discovery.beacons {
+        if !REGIONS.contains(&b.region.as_str()) {
+            return err(format!(
+                "beacon region {:?} is not a RoomsV2 region ({})",
+                b.region,
+                REGIONS.join(", ")
+            ));
+        }
+        if !regions.insert(&b.region) {
+            return err(format!("beacon region {} is listed twice", b.region));
+        }
+        if b.bind.port() != 0 && !binds.insert(b.bind) {
+            return err(format!("beacons of two regions are bound to {}", b.bind));
+        }
+    }
     Ok(())
 }
 
@@ -116,6 +159,12 @@ fn app(a: &AppConfig) -> Result<(), ConfigError> {
             // Never echo the token itself.
             return err(format!(
                 "app {id:?}: a token is empty or has a character that cannot travel in an HTTP header (use visible ASCII, no spaces)"
+            ));
+        }
+        if t.len() > MAX_TOKEN_LEN {
+            return err(format!(
+                "app {id:?}: a token is {} characters long, at most {MAX_TOKEN_LEN} are allowed",
+                t.len()
             ));
         }
     }

@@ -29,6 +29,9 @@ mod settings;
 #[cfg(unix)]
 mod table;
 
+#[cfg(unix)]
+pub use process_env::{NewProcess, ProcessEnvHook};
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;

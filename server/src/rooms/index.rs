@@ -216,6 +216,19 @@ impl Index {
         }
     }
 
+    /// A room that exists, is not destroyed, and is in `scope`.
+    pub(crate) fn live_room_in(
+        &self,
+        app_id: &str,
+        room_id: &str,
+        scope: super::Scope,
+    ) -> Result<&RoomRec, RoomsError> {
+        match self.live_room(app_id, room_id) {
+            Ok(r) if scope.sees(r) => Ok(r),
+            _ => Err(RoomsError::RoomNotFound(room_id.to_string())),
+        }
+    }
+
     pub(crate) fn live_room_mut(
         &mut self,
         app_id: &str,

@@ -27,12 +27,34 @@ use crate::fleet::{
     Endpoints, ExitCause, Fleet, FleetError, FleetEvent, KnownProcess, PlaceRoom, Placement,
     Readiness,
 };
+use crate::process_tokens::{Digest, ProcessTokens};
 use crate::store::{Store, StoreError, Write};
 use crate::telemetry::{Census, Metrics};
 use index::{AllocRec, Early, Index, ProcessRec, RoomRec};
 
+/// Whose call it is: the app's (a dev token), or one process's (its process token), which
+/// sees only the rooms whose open allocation is on that process: any other room is not found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope<'a> {
+    App,
+    Process(&'a str),
+}
+
+impl Scope<'_> {
+    fn sees(self, room: &RoomRec) -> bool {
+        match self {
+            Scope::App => true,
+            Scope::Process(p) => {
+                !room.destroyed && room.current().is_some_and(|a| a.process_id == p)
+            }
+        }
+    }
+}
+
 pub(crate) struct Rooms {
     fleet: Arc<dyn Fleet>,
+    /// Tokens of the live processes: persisted with a process, revoked when it ends.
+    tokens: Arc<ProcessTokens>,
     /// Regions each app serves.
     regions: HashMap<String, Vec<String>>,
     state: Mutex<State>,
@@ -45,17 +67,26 @@ struct State {
 }
 
 impl Rooms {
-    /// The rooms of `store` (read into memory), placed by `fleet`. Call [`Rooms::recover`]
-    /// before serving.
+    /// The rooms of `store` (read into memory), placed by `fleet`. The tokens of the processes
+    /// that had not ended are restored into `tokens`; [`Rooms::recover`], to call before
+    /// serving, revokes those whose process did not survive.
     pub(crate) fn new(
         store: Store,
         fleet: Arc<dyn Fleet>,
+        tokens: Arc<ProcessTokens>,
         regions: HashMap<String, Vec<String>>,
         metrics: Arc<Metrics>,
     ) -> Result<Rooms, StoreError> {
-        let index = Index::from_snapshot(store.load()?, Instant::now());
+        let snapshot = store.load()?;
+        for p in snapshot.processes.iter().filter(|p| !p.ended) {
+            if let Some(digest) = p.token_sha256 {
+                tokens.restore(&p.process_id, &p.app_id, digest);
+            }
+        }
+        let index = Index::from_snapshot(snapshot, Instant::now());
         Ok(Rooms {
             fleet,
+            tokens,
             regions,
             state: Mutex::new(State { index, store }),
             metrics,
@@ -128,6 +159,7 @@ impl Rooms {
             })
             .await?;
         let process_id = placement.process_id.clone();
+        let token = self.tokens.recorded(&process_id);
         let recorded = {
             let mut guard = self.state.lock();
             let st = &mut *guard;
@@ -142,7 +174,9 @@ impl Rooms {
                 destroyed: false,
                 placing: false,
             };
-            st.record(app_id, &room_id, Some(room), placement)
+            let recorded = st.record(app_id, &room_id, Some(room), placement, token);
+            self.revoke_if_ended(st, &process_id);
+            recorded
         };
         recorded.inspect_err(|_| self.fleet.release(&process_id, &room_id))
     }
@@ -172,6 +206,7 @@ impl Rooms {
             })
             .await?;
         let process_id = placement.process_id.clone();
+        let token = self.tokens.recorded(&process_id);
         let recorded = {
             let mut guard = self.state.lock();
             let st = &mut *guard;
@@ -179,7 +214,9 @@ impl Rooms {
             match st.index.room_mut(app_id, room_id) {
                 Some(room) if !room.destroyed => {
                     room.placing = false;
-                    st.record(app_id, room_id, None, placement)
+                    let recorded = st.record(app_id, room_id, None, placement, token);
+                    self.revoke_if_ended(st, &process_id);
+                    recorded
                 }
                 // Destroyed while it was being placed.
                 Some(room) => {
@@ -192,13 +229,18 @@ impl Rooms {
         recorded.inspect_err(|_| self.fleet.release(&process_id, room_id))
     }
 
-    pub(crate) fn destroy(&self, app_id: &str, room_id: &str) -> Result<(), RoomsError> {
-        self.unschedule(app_id, room_id, true)
+    pub(crate) fn destroy(
+        &self,
+        app_id: &str,
+        room_id: &str,
+        scope: Scope,
+    ) -> Result<(), RoomsError> {
+        self.unschedule(app_id, room_id, true, scope)
     }
 
     /// Suspending a suspended room changes nothing.
     pub(crate) fn suspend(&self, app_id: &str, room_id: &str) -> Result<(), RoomsError> {
-        self.unschedule(app_id, room_id, false)
+        self.unschedule(app_id, room_id, false, Scope::App)
     }
 
     pub(crate) fn update(
@@ -206,10 +248,11 @@ impl Rooms {
         app_id: &str,
         room_id: &str,
         config: String,
+        scope: Scope,
     ) -> Result<(), RoomsError> {
         let mut guard = self.state.lock();
         let st = &mut *guard;
-        st.index.live_room(app_id, room_id)?;
+        st.index.live_room_in(app_id, room_id, scope)?;
         st.commit(&[Write::RoomConfig {
             app_id: app_id.to_string(),
             room_id: room_id.to_string(),
@@ -221,12 +264,18 @@ impl Rooms {
         Ok(())
     }
 
-    /// Destroyed rooms too.
-    pub(crate) fn info(&self, app_id: &str, room_id: &str) -> Result<RoomView, RoomsError> {
+    /// Destroyed rooms too, in the app's scope (a process's scope sees only the rooms on it).
+    pub(crate) fn info(
+        &self,
+        app_id: &str,
+        room_id: &str,
+        scope: Scope,
+    ) -> Result<RoomView, RoomsError> {
         let st = self.state.lock();
         let room = st
             .index
             .room(app_id, room_id)
+            .filter(|r| scope.sees(r))
             .ok_or_else(|| RoomsError::RoomNotFound(room_id.to_string()))?;
         Ok(room.view(app_id, room_id, Instant::now(), true))
     }
@@ -285,6 +334,14 @@ impl Rooms {
         }
     }
 
+    /// A placement on a process that had ended already (its end came first): its token, if
+    /// minted after the end was applied, must not outlive it.
+    fn revoke_if_ended(&self, st: &State, process_id: &str) {
+        if st.index.processes.get(process_id).is_some_and(|p| p.ended) {
+            self.tokens.revoke(process_id);
+        }
+    }
+
     fn check_region(&self, app_id: &str, region: &str) -> Result<(), RoomsError> {
         match self.regions.get(app_id) {
             Some(served) if !served.iter().any(|r| r == region) => {
@@ -325,11 +382,17 @@ impl Rooms {
         }
     }
 
-    fn unschedule(&self, app_id: &str, room_id: &str, destroy: bool) -> Result<(), RoomsError> {
+    fn unschedule(
+        &self,
+        app_id: &str,
+        room_id: &str,
+        destroy: bool,
+        scope: Scope,
+    ) -> Result<(), RoomsError> {
         let released = {
             let mut guard = self.state.lock();
             let st = &mut *guard;
-            let room = st.index.live_room(app_id, room_id)?;
+            let room = st.index.live_room_in(app_id, room_id, scope)?;
             let open = room.current().map(|a| (a.id.clone(), a.process_id.clone()));
             let at = now_text();
             let mut writes = Vec::new();
@@ -394,6 +457,7 @@ impl Rooms {
     }
 
     fn process_exited(&self, process_id: &str, cause: ExitCause) {
+        self.tokens.revoke(process_id);
         self.metrics.exited(cause_index(&cause));
         let mut guard = self.state.lock();
         let st = &mut *guard;
@@ -494,6 +558,7 @@ impl State {
         room_id: &str,
         new_room: Option<RoomRec>,
         placement: Placement,
+        token_sha256: Option<Digest>,
     ) -> Result<Placed, RoomsError> {
         let now = Instant::now();
         let at = now_text();
@@ -534,6 +599,7 @@ impl State {
                     .or_else(|| self.index.room(app_id, room_id).map(|r| r.region.clone()))
                     .unwrap_or_default(),
                 started_at: at.clone(),
+                token_sha256: token_sha256.filter(|_| ended.is_none()),
             });
         }
         if let Some(Some(cause)) = &ended {

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::config::{parse_transport, transport_name};
 use crate::fleet::{Endpoints, ExitCause, PortInfo};
+use crate::process_tokens::{Digest, digest_from_bytes};
 
 /// One change of the state; [`Store::commit`] writes a list of them in one transaction.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub(crate) enum Write {
         app_id: String,
         region: String,
         started_at: String,
+        /// Digest of its token (a process the server started itself).
+        token_sha256: Option<Digest>,
     },
     ProcessEndpoints {
         process_id: String,
@@ -81,6 +84,8 @@ pub(crate) struct ProcessRow {
     pub(crate) app_id: String,
     pub(crate) endpoints: Option<Endpoints>,
     pub(crate) ended: bool,
+    /// Digest of its token while it lives.
+    pub(crate) token_sha256: Option<Digest>,
 }
 
 #[derive(Debug)]
@@ -218,7 +223,7 @@ impl Store {
         let mut snap = Snapshot::default();
         let mut q = self
             .conn
-            .prepare("SELECT process_id, app_id, endpoints, ended_at IS NOT NULL FROM processes ORDER BY rowid")
+            .prepare("SELECT process_id, app_id, endpoints, ended_at IS NOT NULL, token_sha256 FROM processes ORDER BY rowid")
             .map_err(fail)?;
         let rows = q
             .query_map([], |r| {
@@ -227,12 +232,22 @@ impl Store {
                     r.get(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
                 ))
             })
             .map_err(fail)?;
         for row in rows {
-            let (process_id, app_id, endpoints, ended): (String, String, _, bool) =
+            let (process_id, app_id, endpoints, ended, token): (String, String, _, bool, _) =
                 row.map_err(fail)?;
+            let token_sha256 = match token {
+                None => None,
+                Some(bytes) => Some(digest_from_bytes(&bytes).ok_or_else(|| {
+                    StoreError(format!(
+                        "state file: process {process_id} has a token digest of {} bytes, not 32",
+                        bytes.len()
+                    ))
+                })?),
+            };
             let endpoints = match endpoints {
                 None => None,
                 Some(text) => Some(endpoints_from_json(&text).ok_or_else(|| {
@@ -246,6 +261,7 @@ impl Store {
                 app_id,
                 endpoints,
                 ended,
+                token_sha256,
             });
         }
         let mut q = self
@@ -341,11 +357,18 @@ fn apply(tx: &Transaction, w: &Write) -> rusqlite::Result<()> {
             app_id,
             region,
             started_at,
+            token_sha256,
         } => {
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO processes (process_id, app_id, region, started_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR IGNORE INTO processes (process_id, app_id, region, started_at, token_sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![process_id, app_id, region, started_at])?;
+            .execute(params![
+                process_id,
+                app_id,
+                region,
+                started_at,
+                token_sha256.as_ref().map(|d| &d[..])
+            ])?;
         }
         Write::ProcessEndpoints {
             process_id,
@@ -361,7 +384,7 @@ fn apply(tx: &Transaction, w: &Write) -> rusqlite::Result<()> {
         } => {
             let (label, code) = exit_cause_columns(cause);
             tx.prepare_cached(
-                "UPDATE processes SET ended_at = ?2, exit_cause = ?3, exit_code = ?4 WHERE process_id = ?1 AND ended_at IS NULL",
+                "UPDATE processes SET ended_at = ?2, exit_cause = ?3, exit_code = ?4, token_sha256 = NULL WHERE process_id = ?1 AND ended_at IS NULL",
             )?
             .execute(params![process_id, at, label, code])?;
         }
@@ -519,6 +542,60 @@ mod tests {
         assert_eq!(ids, ["r1"]);
     }
 
+    fn process(id: &str, token_sha256: Option<Digest>) -> Write {
+        Write::Process {
+            process_id: id.into(),
+            app_id: "a".into(),
+            region: "London".into(),
+            started_at: "t".into(),
+            token_sha256,
+        }
+    }
+
+    #[test]
+    fn a_process_end_forgets_its_token_digest() {
+        let mut s = Store::open(None).unwrap();
+        s.commit(&[process("p", Some([1; 32])), process("q", Some([2; 32]))])
+            .unwrap();
+        s.commit(&[Write::ProcessEnded {
+            process_id: "p".into(),
+            cause: ExitCause::Exited(0),
+            at: "t".into(),
+        }])
+        .unwrap();
+        let snap = s.load().unwrap();
+        let digests: Vec<_> = snap
+            .processes
+            .iter()
+            .map(|p| (p.process_id.as_str(), p.ended, p.token_sha256))
+            .collect();
+        assert_eq!(digests, [("p", true, None), ("q", false, Some([2; 32]))]);
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_with_no_token_digests() {
+        let dir = std::env::temp_dir().join(format!("hathora-store-v1-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.db");
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "INSERT INTO processes (process_id, app_id, region, started_at) VALUES ('p', 'a', 'London', 't');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let s = Store::open(Some(&path)).unwrap();
+        assert_eq!(s.version(), schema::MIGRATIONS.len() as i64);
+        let snap = s.load().unwrap();
+        assert_eq!(snap.processes.len(), 1);
+        assert_eq!(snap.processes[0].token_sha256, None);
+        drop(s);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_file_keeps_its_state_and_refuses_newer_schemas() {
         let dir = std::env::temp_dir().join(format!("hathora-store-{}", std::process::id()));
@@ -528,12 +605,7 @@ mod tests {
         {
             let mut s = Store::open(Some(&path)).unwrap();
             s.commit(&[
-                Write::Process {
-                    process_id: "p".into(),
-                    app_id: "a".into(),
-                    region: "London".into(),
-                    started_at: "t".into(),
-                },
+                process("p", Some([7; 32])),
                 Write::ProcessEndpoints {
                     process_id: "p".into(),
                     endpoints: endpoints(),
@@ -547,8 +619,9 @@ mod tests {
         let s = Store::open(Some(&path)).unwrap();
         let snap = s.load().unwrap();
         assert_eq!(snap.processes[0].endpoints, Some(endpoints()));
+        assert_eq!(snap.processes[0].token_sha256, Some([7; 32]));
         drop(s);
-        assert_eq!(peek_version(&path), Some(1));
+        assert_eq!(peek_version(&path), Some(schema::MIGRATIONS.len() as i64));
         let conn = Connection::open(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);

@@ -40,4 +40,10 @@ CREATE TABLE allocations (
 CREATE INDEX allocations_of_room ON allocations (app_id, room_id);
 ";
 
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+/// Version 2: the SHA-256 digest of a live process's token (NULL once the process ended), so
+/// that a process that outlives a restart keeps its token.
+const V2: &str = "
+ALTER TABLE processes ADD COLUMN token_sha256 BLOB;
+";
+
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2];

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use super::TIMEOUT;
@@ -17,6 +17,8 @@ pub struct Bin {
     /// The second stdout line.
     pub second: String,
     pub lines: mpsc::Receiver<String>,
+    /// Every stderr line so far.
+    pub stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Bin {
@@ -47,10 +49,13 @@ impl Bin {
                 }
             }
         });
-        // Stderr is echoed for the test log (a server in trouble says why there).
+        // Stderr is kept, and echoed for the test log (a server in trouble says why there).
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let keep = kept.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 eprintln!("[server stderr] {line}");
+                keep.lock().unwrap().push(line);
             }
         });
         let mut bin = Bin {
@@ -58,6 +63,7 @@ impl Bin {
             url: String::new(),
             second: String::new(),
             lines: rx,
+            stderr: kept,
         };
         bin.url = bin.lines.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
             panic!(

@@ -1,16 +1,17 @@
 //! A scripted [`Fleet`] for tests: each `place()` follows the next [`Step`] the test queued
 //! (which process, ready or pending, an error, events to send first, a gate to wait at), and
-//! the test sends `Ready` / `Exited` events when it wants. Every call is recorded.
+//! the test sends `Ready` / `Exited` events when it wants. Every call is recorded. A process it
+//! starts gets its process token from the server's `process_env` hook, as a real fleet's would.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use hathora_rooms_server::config::AppConfig;
 use hathora_rooms_server::fleet::{
-    BoxFuture, Endpoints, ExitCause, Fleet, FleetError, FleetEvent, KnownProcess, PlaceRoom,
-    Placement, PortInfo, Readiness, Transport,
+    BoxFuture, Endpoints, ExitCause, Fleet, FleetError, FleetEvent, KnownProcess, NewProcess,
+    PlaceRoom, Placement, PortInfo, ProcessEnvHook, Readiness, Transport,
 };
-use hathora_rooms_server::{RoomsServer, ServerConfig, Token};
+use hathora_rooms_server::{PROCESS_TOKEN_ENV, RoomsServer, ServerConfig, Token};
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -71,12 +72,17 @@ struct Inner {
     releases: Vec<(String, String)>,
     recovered: Vec<KnownProcess>,
     shutdowns: usize,
+    /// Its processes outlive the server: `shutdown` ends none.
+    outlive_server: bool,
+    /// The environment the hook gave each process started.
+    tokens: HashMap<String, String>,
 }
 
 pub struct TestFleet {
     events: UnboundedSender<FleetEvent>,
     /// What `recover()` reports alive.
     alive: Vec<String>,
+    process_env: ProcessEnvHook,
     inner: Mutex<Inner>,
 }
 
@@ -142,6 +148,17 @@ impl TestFleet {
     pub fn shutdowns(&self) -> usize {
         self.inner.lock().unwrap().shutdowns
     }
+
+    /// From now on its processes outlive the server, as containers or Agones game servers
+    /// could: `shutdown` reports no end, and the state keeps them live for the next run.
+    pub fn processes_outlive_the_server(&self) {
+        self.inner.lock().unwrap().outlive_server = true;
+    }
+
+    /// The `HATHORA_PROCESS_TOKEN` the server gave `process` when this fleet started it.
+    pub fn token(&self, process: &str) -> String {
+        self.inner.lock().unwrap().tokens[process].clone()
+    }
 }
 
 impl Fleet for TestFleet {
@@ -167,6 +184,17 @@ impl Fleet for TestFleet {
                 let new = !inner.started.contains(&process_id);
                 if new {
                     inner.started.push(process_id.clone());
+                    let env = (self.process_env)(&NewProcess {
+                        process_id: &process_id,
+                        app_id: &room.app_id,
+                        region: &room.region,
+                    });
+                    let token = env
+                        .into_iter()
+                        .find(|(k, _)| k == PROCESS_TOKEN_ENV)
+                        .map(|(_, v)| v)
+                        .expect("the hook gives each process its token");
+                    inner.tokens.insert(process_id.clone(), token);
                 }
                 new
             };
@@ -205,7 +233,11 @@ impl Fleet for TestFleet {
         let started = {
             let mut inner = self.inner.lock().unwrap();
             inner.shutdowns += 1;
-            std::mem::take(&mut inner.started)
+            if inner.outlive_server {
+                Vec::new()
+            } else {
+                std::mem::take(&mut inner.started)
+            }
         };
         for process_id in started {
             let _ = self.events.send(FleetEvent::Exited {
@@ -232,6 +264,7 @@ pub fn start(config: ServerConfig, alive: &[&str]) -> (RoomsServer, Arc<TestFlee
         let f = Arc::new(TestFleet {
             events: ctx.events.clone(),
             alive: alive.iter().map(|s| s.to_string()).collect(),
+            process_env: ctx.process_env(),
             inner: Mutex::new(Inner::default()),
         });
         fleet = Some(f.clone());

@@ -1,10 +1,11 @@
 //! Shared helpers of the server's integration tests: a blocking ureq client that never turns
 //! statuses into errors, a raw-socket request helper, JSON shape assertions, the binary as a
-//! child (`bin`) and a scripted fleet (`fleet`).
+//! child (`bin`), a scripted fleet (`fleet`) and test certificates (`tls`).
 #![allow(dead_code)]
 
 pub mod bin;
 pub mod fleet;
+pub mod tls;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -89,11 +90,16 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, app_id: &str, token: &str) -> Client {
+        Client::with_agent(base, app_id, token, agent())
+    }
+
+    /// A client whose requests go through `agent` (e.g. one that trusts a test CA).
+    pub fn with_agent(base: &str, app_id: &str, token: &str, agent: ureq::Agent) -> Client {
         Client {
             base: base.to_string(),
             app_id: app_id.to_string(),
             token: token.to_string(),
-            agent: agent(),
+            agent,
         }
     }
 

@@ -15,6 +15,7 @@
   --grandchild        fork a child that stays in the process group and sleeps
   --exit CODE         after listening, exit with CODE
 Without --exit it serves until it is stopped (TCP: accepts and closes; UDP: echoes).
+In the paths of --env-dump and --pid-file, {process_id} is replaced by HATHORA_PROCESS_ID.
 """
 import argparse
 import json
@@ -84,6 +85,11 @@ def main():
     p.add_argument("--grandchild", action="store_true")
     p.add_argument("--exit", type=int)
     a = p.parse_args()
+    process_id = os.environ.get("HATHORA_PROCESS_ID", "")
+    if a.env_dump:
+        a.env_dump = a.env_dump.replace("{process_id}", process_id)
+    if a.pid_file:
+        a.pid_file = a.pid_file.replace("{process_id}", process_id)
     if a.started:
         write_file(a.started, repr(time.monotonic()))
 
