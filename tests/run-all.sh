@@ -91,6 +91,7 @@ suite "python, installed in a venv (tests/python/run.sh)" python_counts bash tes
 suite "c# under mono (tests/csharp/run.sh)" step_counts bash tests/csharp/run.sh
 suite "packaging and quickstarts (tests/packaging/run.sh)" step_counts bash tests/packaging/run.sh
 suite "docker fleet (tests/docker/run.sh)" step_counts bash tests/docker/run.sh
+suite "server with the official TypeScript SDK (server/tests/ts/run.sh)" step_counts bash server/tests/ts/run.sh
 
 echo
 echo "======== summary"
