@@ -3,13 +3,34 @@ using System;
 namespace Hathora.Rooms.Tests
 {
     // Usage: mono HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]
+    //        mono HathoraRooms.Tests.exe --real-processes SERVER_URL SERVER_PID [NAME_FILTER]
+    // The second form runs the tests that need hathora-rooms-server running the example game
+    // server (SERVER_PID: that server, whose child processes the tests inspect).
     internal static class Program
     {
+        const string Usage = "usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]\n" +
+            "       HathoraRooms.Tests.exe --real-processes SERVER_URL SERVER_PID [NAME_FILTER]";
+
         static int Main(string[] args)
         {
+            if (args.Length >= 1 && args[0] == "--real-processes")
+            {
+                int serverPid;
+                if (args.Length < 3 || !int.TryParse(args[2], out serverPid))
+                {
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+                var server = new Fixture(new Emulator(args[1]));
+                var real = new RealProcesses(serverPid);
+                var realRunner = new TestRunner();
+                RealProcessTests.Register(realRunner, server, real);
+                SeedSnippets.SeedSnippetsOnRealProcesses.Register(realRunner, server, real);
+                return realRunner.Run(args.Length > 3 ? args[3] : null);
+            }
             if (args.Length < 1)
             {
-                Console.Error.WriteLine("usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]");
+                Console.Error.WriteLine(Usage);
                 return 2;
             }
             var fixture = new Fixture(new Emulator(args[0]));

@@ -348,7 +348,7 @@ namespace SeedSnippets
                 serverUrl: f.Emulator.Url, options: new Lib.HathoraRoomsClientOptions { MaxRetries = 0 });
         }
 
-        static ConnectionInfoV2 PollUntilActive(string url)
+        internal static ConnectionInfoV2 PollUntilActive(string url)
         {
             DateTime deadline = DateTime.UtcNow + Assert.Patience;
             while (true)
@@ -366,7 +366,7 @@ namespace SeedSnippets
             }
         }
 
-        static RoomWithoutAllocations Single(List<RoomWithoutAllocations> rooms, string roomId, string what)
+        internal static RoomWithoutAllocations Single(List<RoomWithoutAllocations> rooms, string roomId, string what)
         {
             Assert.NotNull(rooms, what);
             List<RoomWithoutAllocations> matches = rooms.Where(x => x.RoomId == roomId).ToList();
