@@ -10,7 +10,6 @@
 //! assertion names its case.
 
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 mod abi;
