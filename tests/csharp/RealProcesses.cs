@@ -70,10 +70,21 @@ namespace Hathora.Rooms.Tests
         // null once the process is gone.
         static string[] Stat(int pid)
         {
-            string text;
+            byte[] bytes = ReadProc(pid, "stat");
+            if (bytes == null)
+            {
+                return null;
+            }
+            string text = Encoding.UTF8.GetString(bytes);
+            return text.Substring(text.LastIndexOf(')') + 2).Split(' ');
+        }
+
+        // /proc/PID/FILE, null once the process is gone (or not ours to read).
+        static byte[] ReadProc(int pid, string file)
+        {
             try
             {
-                text = File.ReadAllText("/proc/" + pid + "/stat");
+                return File.ReadAllBytes("/proc/" + pid + "/" + file);
             }
             catch (IOException)
             {
@@ -83,22 +94,13 @@ namespace Hathora.Rooms.Tests
             {
                 return null;
             }
-            return text.Substring(text.LastIndexOf(')') + 2).Split(' ');
         }
 
         // A variable of the environment the process was started with; null when absent.
         public static string Environ(int pid, string name)
         {
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes("/proc/" + pid + "/environ");
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-            catch (UnauthorizedAccessException)
+            byte[] bytes = ReadProc(pid, "environ");
+            if (bytes == null)
             {
                 return null;
             }

@@ -27,6 +27,24 @@ fn assert_destroyed(case: &str, cl: &CClient, room_id: &str, process: &str) {
     );
 }
 
+/// The process ended as the log line `logged` says, was reaped (no zombie), left the server
+/// without children, and is counted once under `cause` in `hathora_process_exits_total`.
+fn assert_ended(case: &str, server: &Server, process: &str, pid: i32, logged: &str, cause: &str) {
+    server.wait_for_log(&format!("process {process} of app {APP} {logged}"));
+    eventually(
+        case,
+        &format!("process {process} (pid {pid}) reaped"),
+        || state_of(pid).is_none(),
+    );
+    assert!(
+        server.children().is_empty(),
+        "{case}: children left: {:?}",
+        server.children()
+    );
+    let series = format!("hathora_process_exits_total{{cause=\"{cause}\"}}");
+    assert_eq!(server.metric(&series), 1.0, "{case}: {series}");
+}
+
 /// Creates a room and waits (hathora_wait_until_active) until its game server listens:
 /// (process id, its pid, its port).
 fn active_room(case: &str, server: &Server, cl: &CClient, room_id: &str) -> (String, i32, u16) {
@@ -68,39 +86,21 @@ fn a_game_server_killed_or_exiting_destroys_its_rooms() {
     let (killed, pid, _) = active_room(CASE, &server, &cl, "killed");
     assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
     assert_destroyed(CASE, &cl, "killed", &killed);
-    server.wait_for_log(&format!(
-        "process {killed} of app {APP} was killed by signal 9"
-    ));
-    eventually(CASE, "the killed game server reaped", || {
-        state_of(pid).is_none()
-    });
+    assert_ended(
+        CASE,
+        &server,
+        &killed,
+        pid,
+        "was killed by signal 9",
+        "signaled",
+    );
 
     // A game server that ends by itself (here on SIGTERM from outside, which it answers by
     // exiting 0): the rooms server did not ask, so its rooms are destroyed as by a crash.
     let (exiting, pid, _) = active_room(CASE, &server, &cl, "exiting");
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
     assert_destroyed(CASE, &cl, "exiting", &exiting);
-    server.wait_for_log(&format!(
-        "process {exiting} of app {APP} exited with code 0"
-    ));
-    eventually(CASE, "the exited game server reaped", || {
-        state_of(pid).is_none()
-    });
-    assert!(
-        server.children().is_empty(),
-        "{CASE}: children left: {:?}",
-        server.children()
-    );
-    assert_eq!(
-        server.metric(r#"hathora_process_exits_total{cause="signaled"}"#),
-        1.0,
-        "{CASE}: signaled exits"
-    );
-    assert_eq!(
-        server.metric(r#"hathora_process_exits_total{cause="exited"}"#),
-        1.0,
-        "{CASE}: exited exits"
-    );
+    assert_ended(CASE, &server, &exiting, pid, "exited with code 0", "exited");
 
     // New rooms still work, on a new process.
     let (after, _, _) = active_room(CASE, &server, &cl, "after");
@@ -156,21 +156,7 @@ fn a_game_server_that_never_listens_is_stopped_at_the_startup_timeout() {
             && (first..first + 2).any(|p| reason.contains(&format!("port {p} "))),
         "{CASE}: the reason in the log: {reason}"
     );
-    server.wait_for_log(&format!(
-        "process {process} of app {APP} was stopped: it did not listen within the startup timeout"
-    ));
-    eventually(CASE, "the stopped process reaped", || {
-        state_of(pid).is_none()
-    });
-    assert!(
-        server.children().is_empty(),
-        "{CASE}: children left: {:?}",
-        server.children()
-    );
-    assert_eq!(
-        server.metric(r#"hathora_process_exits_total{cause="startup_timeout"}"#),
-        1.0,
-        "{CASE}: startup_timeout exits"
-    );
+    let stopped = "was stopped: it did not listen within the startup timeout";
+    assert_ended(CASE, &server, &process, pid, stopped, "startup_timeout");
     server.stop();
 }
