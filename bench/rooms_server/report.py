@@ -172,8 +172,8 @@ def render(res):
                                           r["socket_errors"]))
     w.append("| load average before / after the three runs | %s / %s |" % (sc["load_wrk_before"], sc["load_wrk_after"]))
     w.append("")
-    w.append("wrk and the server share the 2 cores (with 250 idle game servers): the p99 is mostly wrk's and the "
-             "server's threads waiting for a core, not work per request.\n")
+    w.append("wrk (2 threads) and the server (2 worker threads) share the 2 cores, beside the 250 idle game "
+             "servers; no target is set for this p99, which measures the machine as much as the server.\n")
     w.append(END)
     return "\n".join(w) + "\n", rows
 
