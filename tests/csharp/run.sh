@@ -101,7 +101,7 @@ cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/game_server/*.c -L"$target/
 start_real_server "$out/real-processes"
 echo "== running the real-process tests under mono (JIT) against $real_url (hathora-rooms-server -- game_server)"
 run_with_native mono --debug "$out/HathoraRooms.Tests.exe" --real-processes "$real_url" "$real_pid" "$@" || status=$?
-kill "$real_pid"
+kill "$real_pid" 2>/dev/null || true
 wait "$real_pid" || { echo "error: hathora-rooms-server did not exit 0 on SIGTERM; its log:" >&2; cat "$out/real-processes/server.out" >&2; status=1; }
 
 # IL2CPP and iOS allow no JIT; `mono --full-aot` enforces the same rules (HATHORA_CSHARP_FULL_AOT=0 skips it).
