@@ -572,7 +572,28 @@ def markdown(rows, res, stripped):
         "- wrk runs its own event loop on 1 or 2 threads and does not parse the JSON; it is the ceiling for "
         "any client on this machine, and nginx shows how far the emulator is from a static file server.",
     ]) + "\n")
+    section = rooms_server_section()
+    if section:
+        w.append(section)
     return "\n".join(w)
+
+
+# bench/rooms_server.sh writes the server's section of results.md and its rows of BENCHMARKS.md;
+# regenerating both files for the library keeps them as they are.
+ROOMS_SERVER_BEGIN = "<!-- rooms-server: begin"
+ROOMS_SERVER_END = "<!-- rooms-server: end -->"
+ROOMS_SERVER_ROW = "| rooms server: "
+
+
+def rooms_server_section():
+    text = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.md"))
+    i, j = text.find(ROOMS_SERVER_BEGIN), text.find(ROOMS_SERVER_END)
+    return text[i:j + len(ROOMS_SERVER_END)] + "\n" if 0 <= i < j else ""
+
+
+def rooms_server_rows():
+    text = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "BENCHMARKS.md"))
+    return [line for line in text.split("\n") if line.startswith(ROOMS_SERVER_ROW)]
 
 
 def split_target(text):
@@ -592,7 +613,9 @@ def summary(rows, res, stripped):
          "What the library is held to, measured by `bash bench/run.sh` on %s (`nproc` %s, 1-minute load average "
          "%s at the start, %s at the end) against a local emulator; rerun it rather than editing this file. The full "
          "report (every row, the latency scenario, footprint, commands, method) is [bench/results.md](bench/results.md), "
-         "the analysis by hand [bench/analysis.md](bench/analysis.md).\n"
+         "the analysis by hand [bench/analysis.md](bench/analysis.md). The `rooms server:` rows are the self-hosted "
+         "server's, measured by `bash bench/rooms_server.sh` (date and load in its section of bench/results.md, "
+         "*The rooms server*) and kept as they are when this file is regenerated.\n"
          % (f.get("started_at", "?"), f.get("nproc", "?"), f.get("load_before", "?").split(" ")[0],
             f.get("load_after", "?").split(" ")[0]),
          "| target | result | |", "|---|---|---|"]
@@ -603,6 +626,7 @@ def summary(rows, res, stripped):
     if line:
         goal, result = split_target(line)
         w.append("| %s | %s | measured |" % (goal, result))
+    w.extend(rooms_server_rows())
     return "\n".join(w) + "\n"
 
 

@@ -30,8 +30,11 @@ build_c game_server examples/game_server/*.c
 build_c quickstart_client examples/quickstart_client.c
 
 # A fresh dev token for this run. The rooms server gives its processes a clean environment; the
-# game server asks the API for its rooms with this token, handed to it by `env`.
+# game server asks the API for its rooms with this token, which the rooms server hands it from
+# an env file only this user can read (never on a command line, which `ps` shows).
 token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+game_env=$logs/game-server.env
+(umask 077 && printf 'HATHORA_DEV_TOKEN=%s\n' "$token" >"$game_env")
 server_pid=
 log_pid=
 stop_server() {
@@ -45,7 +48,7 @@ trap stop_server EXIT
 
 echo "== starting hathora-rooms-server with examples/game_server as its game server (stopped after 1 s idle)"
 exec 3< <(exec "$rel/hathora-rooms-server" --port 0 --token "$token" --idle-timeout-ms 1000 \
-    -- /usr/bin/env HATHORA_DEV_TOKEN="$token" "$rel/game_server" 2>"$logs/rooms-server.err")
+    --env-file "$game_env" -- "$rel/game_server" 2>"$logs/rooms-server.err")
 server_pid=$!
 url=
 read -r url <&3 || true
@@ -60,9 +63,14 @@ echo "   listening at $url, app $app_id (logs: ${logs#"$PWD"/}/)"
 
 HATHORA_BASE_URL=$url HATHORA_APP_ID=$app_id HATHORA_DEV_TOKEN=$token "$rel/quickstart_client"
 
-left=$(pgrep -P "$server_pid" || true)
+# The game server closes its sockets before it exits and is reaped: allow it a moment.
+for _ in $(seq 100); do
+    left=$(pgrep -P "$server_pid" || true)
+    [ -n "$left" ] || break
+    sleep 0.1
+done
 if [ -n "$left" ]; then
-    echo "game server processes still running under the rooms server: $left" >&2
+    echo "game server processes still under the rooms server after 10 s: $left" >&2
     exit 1
 fi
 echo "7. no game server process is left under the rooms server"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of the project on a fresh machine: the Rust suites (library through its C
-# ABI, emulator, doc tests), the C/C++ consumers with valgrind, the Python package installed in a
+# ABI, emulator, doc tests), the C/C++ consumers with valgrind, the rooms server running the
+# example game server driven through the C ABI, the Python package installed in a
 # fresh venv, the C# layer under Mono, and the packaging checks (install step, consumers outside
 # the repository, the READMEs' quickstarts). Installs the Debian packages that are missing.
 # Every suite runs even when one fails; the last lines name each suite with its status and
@@ -87,6 +88,7 @@ suite() {
 install_missing || echo "== could not install every missing package; the suites that need them will say so"
 suite "rust (cargo test --workspace --no-fail-fast)" cargo_counts cargo test --workspace --no-fail-fast
 suite "c, c++, valgrind (tests/native/run.sh)" step_counts bash tests/native/run.sh
+suite "rooms server with real game servers, through the C ABI (tests/rooms_server/run.sh)" cargo_counts bash tests/rooms_server/run.sh
 suite "python, installed in a venv (tests/python/run.sh)" python_counts bash tests/python/run.sh
 suite "c# under mono (tests/csharp/run.sh)" step_counts bash tests/csharp/run.sh
 suite "packaging and quickstarts (tests/packaging/run.sh)" step_counts bash tests/packaging/run.sh

@@ -37,6 +37,10 @@ fn main() -> ExitCode {
 
 fn run(launch: Launch) -> Result<(), (u8, String)> {
     use tokio::signal::unix::{SignalKind, signal};
+    // On stderr: stdout's first line is the URL.
+    for warning in &launch.warnings {
+        eprintln!("hathora-rooms-server: warning: {warning}");
+    }
     let io = |e: std::io::Error| (1, e.to_string());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -16,6 +16,8 @@ fn bad_flags_exit_2_naming_the_problem() {
     let not_executable = dir.write("game.sh", "#!/bin/sh\nexit 0\n");
     std::fs::set_permissions(&not_executable, std::fs::Permissions::from_mode(0o644)).unwrap();
     let folder = dir.0.to_str().unwrap().to_string();
+    let bad_env_name = format!("1ST={SECRET}");
+    let env_file = dir.write("game.env", &format!("GOOD=1\n{SECRET}\n"));
     // (case, arguments, words stderr must hold)
     let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
         (
@@ -132,6 +134,51 @@ fn bad_flags_exit_2_naming_the_problem() {
             "missing config file",
             vec!["--config", "/nonexistent/rooms.toml"],
             vec!["config file /nonexistent/rooms.toml"],
+        ),
+        (
+            "--env without =",
+            vec!["--env", SECRET],
+            vec!["--env wants NAME=VALUE"],
+        ),
+        (
+            "--env with a bad name",
+            vec!["--env", &bad_env_name],
+            vec!["--env", "\"1ST\" is not a variable name"],
+        ),
+        (
+            "--env setting a variable the server sets",
+            vec!["--env", "HATHORA_PROCESS_ID=mine"],
+            vec!["HATHORA_PROCESS_ID is set by the server"],
+        ),
+        (
+            "missing --env-file",
+            vec!["--env-file", "/nonexistent/game.env"],
+            vec!["--env-file /nonexistent/game.env"],
+        ),
+        (
+            "--env-file line without =",
+            vec!["--env-file", &env_file],
+            vec![&env_file, "line 2", "NAME=VALUE"],
+        ),
+        (
+            "zero startup timeout",
+            vec!["--startup-timeout-ms", "0"],
+            vec!["startup_timeout_ms must be more than 0"],
+        ),
+        (
+            "zero idle timeout",
+            vec!["--idle-timeout-ms", "0"],
+            vec!["idle_timeout_ms must be more than 0"],
+        ),
+        (
+            "timeout in seconds",
+            vec!["--idle-timeout-ms", "5s"],
+            vec!["--idle-timeout-ms", "\"5s\""],
+        ),
+        (
+            "tiny log cap",
+            vec!["--log-max-bytes", "10"],
+            vec!["log_max_bytes = 10 must be at least 1024"],
         ),
     ];
     for (case, args, says) in cases {
@@ -255,6 +302,28 @@ fn bad_config_files_exit_2_naming_file_line_and_key() {
             app("env = { HATHORA_APP_ID = \"x\" }\n"),
             vec![],
             vec!["HATHORA_APP_ID", "set by the server"],
+        ),
+        (
+            "a duration in seconds (the unit is milliseconds)",
+            app("idle_timeout_secs = 300\n"),
+            vec![],
+            vec![
+                "line 4",
+                "unknown field `idle_timeout_secs`",
+                "idle_timeout_ms",
+            ],
+        ),
+        (
+            "a duration as text",
+            app("stop_grace_ms = \"10s\"\n"),
+            vec![],
+            vec!["line 4", "stop_grace_ms"],
+        ),
+        (
+            "zero startup timeout",
+            app("startup_timeout_ms = 0\n"),
+            vec![],
+            vec!["startup_timeout_ms must be more than 0"],
         ),
         (
             "udp/tcp only",
@@ -449,6 +518,13 @@ fn help_lists_every_flag_the_parser_takes() {
         "--retry-after",
         "--drop-rate",
         "--drop-seed",
+        "--startup-timeout-ms",
+        "--idle-timeout-ms",
+        "--stop-grace-ms",
+        "--log-dir",
+        "--log-max-bytes",
+        "--env",
+        "--env-file",
     ] {
         assert!(
             flags.contains(&expected),

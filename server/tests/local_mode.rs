@@ -199,3 +199,77 @@ fn crashes_limits_and_kill_9_with_real_processes() {
     });
     std::thread::sleep(Duration::from_millis(100));
 }
+
+#[test]
+fn the_app_flags_reach_the_game_server_its_log_and_its_stop() {
+    let dir = TempDir::new("app-flags");
+    let env_dump = dir.path("env.json");
+    let logs = dir.path("game-logs");
+    let env_file = dir.write(
+        "game.env",
+        "# handed to every game server\nHATHORA_DEV_TOKEN=from-the-file\nMODE=replaced-by-the-flag\n",
+    );
+    let range = port_range(2);
+    let bin = Bin::spawn(&[
+        "--token",
+        TOKEN,
+        "--port-range",
+        &range,
+        "--rooms-per-process",
+        "1",
+        "--env-file",
+        &env_file,
+        "--env",
+        "MODE=ranked",
+        "--log-dir",
+        &logs,
+        "--log-max-bytes",
+        "4096",
+        "--startup-timeout-ms",
+        "20000",
+        "--idle-timeout-ms",
+        "300",
+        "--stop-grace-ms",
+        "200",
+        "--",
+        "python3",
+        GAME_SERVER,
+        "--env-dump",
+        &env_dump,
+        "--print",
+        "hello from the game server",
+        "--on-term",
+        "ignore",
+    ]);
+    let c = Client::new(&bin.url, "app-emulator", TOKEN);
+    let process_id = c.create_id("flags", "London")["processId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.wait_active("flags");
+    eventually("the environment dumped", || Path::new(&env_dump).exists());
+    let env: Value = serde_json::from_str(&std::fs::read_to_string(&env_dump).unwrap()).unwrap();
+    assert_eq!(
+        env["HATHORA_DEV_TOKEN"], "from-the-file",
+        "--env-file: {env}"
+    );
+    assert_eq!(env["MODE"], "ranked", "--env after --env-file wins: {env}");
+    let log = format!("{logs}/{process_id}.log");
+    eventually("the game server's output in --log-dir", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("hello from the game server"))
+    });
+
+    // It ignores SIGTERM: the idle reaper's stop ends with SIGKILL after the 200 ms grace.
+    assert_eq!(c.post(&c.api("/destroy/flags"), None).status, 204);
+    eventually("the idle process stopped", || {
+        c.metric(r#"hathora_process_exits_total{cause="idle"}"#) == 1.0
+    });
+    let lines = std::cell::RefCell::new(Vec::new());
+    eventually("SIGKILL after the 200 ms grace, in the log", || {
+        lines.borrow_mut().extend(bin.drain());
+        lines
+            .borrow()
+            .iter()
+            .any(|l| l.contains("did not exit within 200ms of SIGTERM: SIGKILL"))
+    });
+}

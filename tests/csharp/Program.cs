@@ -3,17 +3,38 @@ using System;
 namespace Hathora.Rooms.Tests
 {
     // Usage: mono HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]
+    //        mono HathoraRooms.Tests.exe --real-processes SERVER_URL SERVER_PID [NAME_FILTER]
     // NAME_FILTER: tests whose name contains it, or any of its |-separated parts.
     // With HATHORA_TEST_HTTPS_URL (the emulator's HTTPS front) and HATHORA_TEST_CA_FILE (the CA
     // that signed its certificate) set, clients go over HTTPS and trust that CA: the fixture's
     // through their options, the official SDK's seed snippets through HathoraCloudSDK.DefaultOptions.
+    // The second form runs the tests that need hathora-rooms-server running the example game
+    // server (SERVER_PID: that server, whose child processes the tests inspect).
     internal static class Program
     {
+        const string Usage = "usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]\n" +
+            "       HathoraRooms.Tests.exe --real-processes SERVER_URL SERVER_PID [NAME_FILTER]";
+
         static int Main(string[] args)
         {
+            if (args.Length >= 1 && args[0] == "--real-processes")
+            {
+                int serverPid;
+                if (args.Length < 3 || !int.TryParse(args[2], out serverPid))
+                {
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+                var server = new Fixture(new Emulator(args[1]));
+                var real = new RealProcesses(serverPid);
+                var realRunner = new TestRunner();
+                RealProcessTests.Register(realRunner, server, real);
+                SeedSnippets.SeedSnippetsOnRealProcesses.Register(realRunner, server, real);
+                return realRunner.Run(args.Length > 3 ? args[3] : null);
+            }
             if (args.Length < 1)
             {
-                Console.Error.WriteLine("usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]");
+                Console.Error.WriteLine(Usage);
                 return 2;
             }
             string httpsUrl = Environment.GetEnvironmentVariable("HATHORA_TEST_HTTPS_URL");

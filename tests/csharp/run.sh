@@ -7,9 +7,11 @@
 # needs for immutable (git/registry) packages, each with its own GUID. Everything it builds goes
 # under $CARGO_TARGET_DIR/csharp. The tests (the seed snippets among them) run twice: under the
 # JIT, then under `mono --full-aot` from a copy of Mono's prefix in
-# $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes). Between the two, the seed
-# snippets, the HathoraCloud tests and the TLS tests run once more over HTTPS, through the
-# https_front example (a TLS front for the emulator, with a CA made at start).
+# $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes). In between, under the JIT,
+# the seed snippets, the HathoraCloud tests and the TLS tests run once more over HTTPS, through the
+# https_front example (a TLS front for the emulator, with a CA made at start), and the seed snippets
+# and real-process tests run against hathora-rooms-server running the example game server
+# (examples/game_server, built with cc).
 # Usage: tests/csharp/run.sh [TEST_NAME_FILTER]     Honours CARGO_TARGET_DIR (default: target).
 set -euo pipefail
 
@@ -73,6 +75,28 @@ start_https_front() {
   front_url="$(first_url "$log" "$front_pid" https)" && return 0
   echo "error: the HTTPS front did not report its URL:" >&2
   cat "$log" >&2
+# hathora-rooms-server running the example game server (examples/game_server): one room per
+# process, a 1 s idle timeout, the dev token handed to the game servers in an env file only this
+# user can read; on ports of its own. Sets real_url and real_pid; a trap stops it on any exit.
+start_real_server() {
+  local dir=$1 first=$((31000 + ($$ % 80) * 20))
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  (umask 077 && echo "HATHORA_DEV_TOKEN=emulator-dev-token" >"$dir/game.env")
+  "$target/release/hathora-rooms-server" --port 0 --app-id app-emulator --token emulator-dev-token \
+      --rooms-per-process 1 --idle-timeout-ms 1000 --port-range "$first-$((first + 19))" \
+      --env-file "$dir/game.env" --log-dir "$dir/game-logs" -- "$out/game_server" >"$dir/server.out" 2>&1 &
+  real_pid=$!
+  trap 'kill "$real_pid" 2>/dev/null || true; wait "$real_pid" 2>/dev/null || true' EXIT
+  real_url=""
+  for _ in $(seq 1 100); do
+    real_url="$(head -n 1 "$dir/server.out" 2>/dev/null || true)"
+    case "$real_url" in http://*) return 0 ;; esac
+    kill -0 "$real_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "error: hathora-rooms-server did not report its URL:" >&2
+  cat "$dir/server.out" >&2
   exit 1
 }
 
@@ -93,6 +117,16 @@ check_emulator
 kill "$front_pid" 2>/dev/null || true
 wait "$front_pid" 2>/dev/null || true
 stop_emulator
+# The seed snippets and the library again, on real game-server processes (under the JIT: what
+# this run adds is the server and its processes, not another runtime).
+echo "== building the example game server (examples/game_server)"
+cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/game_server/*.c -L"$target/release" -lhathora_rooms \
+    -Wl,-rpath,"$target/release" -o "$out/game_server"
+start_real_server "$out/real-processes"
+echo "== running the real-process tests under mono (JIT) against $real_url (hathora-rooms-server -- game_server)"
+run_with_native mono --debug "$out/HathoraRooms.Tests.exe" --real-processes "$real_url" "$real_pid" "$@" || status=$?
+kill "$real_pid" 2>/dev/null || true
+wait "$real_pid" || { echo "error: hathora-rooms-server did not exit 0 on SIGTERM; its log:" >&2; cat "$out/real-processes/server.out" >&2; status=1; }
 
 # IL2CPP and iOS allow no JIT; `mono --full-aot` enforces the same rules (HATHORA_CSHARP_FULL_AOT=0 skips it).
 if [ "${HATHORA_CSHARP_FULL_AOT:-1}" != 0 ]; then

@@ -6,7 +6,8 @@
 # as it stands (its C block is examples/c/quickstart.c, and its commands run from the checkout
 # with a temporary HOME: install, pkg-config build, simulated rooms); the example game server
 # (examples/game_server: its README's build commands, CMake against the prefix, then
-# tests/packaging/game_server.py natively and under valgrind); the C# quickstart under Mono and
+# tests/packaging/game_server.py natively and under valgrind); the README's main example
+# (examples/quickstart.sh: a room on a real game server, end to end); the C# quickstart under Mono and
 # the Unity quickstart compiled against Unity API stubs; the Unity plugin command; `--version`;
 # and that no Markdown file links outside the repository. Ends with "N passed, M failed".
 # Environment: CARGO_TARGET_DIR (default: target).
@@ -163,6 +164,15 @@ game_server() {
         --game-server "$REL/game_server" "$@"
 }
 
+# The README's main example as its "two commands" block gives it (its first command): the whole
+# loop on a real game server; the script itself checks that nothing is left running.
+main_example() {
+    local command
+    command=$(readme_block README.md sh | head -1 | sed 's/ *#.*$//')
+    [ "$command" = "bash examples/quickstart.sh" ] || { echo "README.md's first command is $command" >&2; return 1; }
+    $command
+}
+
 csharp_quickstart() {
     bash examples/csharp/run.sh
 }
@@ -229,6 +239,7 @@ step "README C quickstart as written (install, pkg-config, simulated rooms)" rea
 step "example game server builds (its README's commands; CMake against the prefix)" game_server_builds
 step "example game server (tests/packaging/game_server.py)" game_server
 step "example game server under valgrind" game_server --valgrind
+step "main example (README's first command: examples/quickstart.sh)" main_example
 step "C# quickstart under Mono (examples/csharp/run.sh)" csharp_quickstart
 step "Unity quickstart (bindings/csharp/README.md) compiles" unity_quickstart_compiles
 step "Unity plugin command (tools/unity-plugin.sh)" unity_plugin

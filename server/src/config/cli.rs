@@ -2,10 +2,11 @@
 //! the config file's values. Every error is a [`ConfigError`] (the binary exits 2 with it).
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::env_file;
 use super::file::{parse_port_range, parse_transport_of};
 use super::validate::resolve_program;
 use super::{
@@ -20,18 +21,33 @@ Serves the Hathora RoomsV2 API. With -- COMMAND, each game-server process is a r
 (no shell; looked up in PATH when it has no /). Without it, rooms run on a simulated fleet: no
 process runs, rooms become active after the activation delay (for tests and trying the API).
 The first stdout line is the URL served; the second names the app id and token.
+Durations are in milliseconds (names end in -ms), sizes in bytes. The app flags, from --token
+to --env-file below, set the app --app-id names, or the config file's only app.
 
   --config FILE             TOML config file: several apps, their tokens, commands and limits
                             (flags below override it)
   --port N                  port to listen on (default 0: a free ephemeral port)
   --host IP                 address to listen on (default 127.0.0.1)
+  --state FILE              SQLite state file: rooms survive a restart (default: in memory)
   --app-id ID               application id served (default app-emulator)
   --token TOKEN             bearer token of that app (default emulator-dev-token, simulated
                             mode only; required with COMMAND)
-  --state FILE              SQLite state file: rooms survive a restart (default: in memory)
   --rooms-per-process N     rooms one process holds (default 4)
   --transport tcp|udp       transport of each process's default port (default tcp)
-  --public-host HOST        host name clients connect to (default localhost)
+  --startup-timeout-ms N    a process not listening by then is stopped, its rooms destroyed
+                            (default 30000)
+  --idle-timeout-ms N       a process without rooms this long is stopped (default 300000)
+  --stop-grace-ms N         between SIGTERM and SIGKILL when a process is stopped
+                            (default 10000)
+  --log-dir DIR             PROCESS_ID.log of each game server (default: logs/APP beside the
+                            state file, or under the temporary directory)
+  --log-max-bytes N         size at which a game server's log is rotated (default 10485760)
+  --env NAME=VALUE          adds a variable to each game server's environment (repeatable);
+                            visible in ps: never for a secret
+  --env-file FILE           adds NAME=VALUE lines of FILE (# comments; repeatable): the way to
+                            hand a game server a secret such as HATHORA_DEV_TOKEN
+  --public-host HOST        host name clients connect to (default 127.0.0.1 with COMMAND,
+                            localhost in the simulated mode)
   --port-range FIRST-LAST   ports handed to game-server processes (default 7777-8776)
   --max-processes N         processes of all apps together (default: no limit)
   --tls-cert FILE           serve HTTPS with this PEM certificate chain; needs --tls-key
@@ -47,7 +63,7 @@ simulated mode only:
   --activation-delay-ms N   time until a scheduled room is active (default 1000)
   --latency-ms N            added latency on every API request (default 0)
   --fail-next STATUS:COUNT  the next COUNT API requests answer STATUS
-  --retry-after SECONDS     Retry-After header value sent with --fail-next
+  --retry-after SECONDS     Retry-After header sent with --fail-next (HTTP's unit: seconds)
   --drop-rate F             probability (0..1) of dropping a request's connection
   --drop-seed N             seed of the drop-rate RNG";
 
@@ -66,6 +82,8 @@ pub struct Launch {
     /// e.g. `app id: app-emulator  token: emulator-dev-token`. A token is printed only when it
     /// came from `--token` or the default; one from the config file stays there.
     pub second_line: String,
+    /// Said on stderr before the server starts (e.g. a secret-looking `--env`).
+    pub warnings: Vec<String>,
 }
 
 /// A flag that sets a server-wide value, applied over the config file's.
@@ -79,6 +97,13 @@ struct AppFlags {
     rooms_per_process: Option<usize>,
     transport: Option<crate::fleet::Transport>,
     command: Option<Vec<String>>,
+    startup_timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    stop_grace: Option<Duration>,
+    log_dir: Option<PathBuf>,
+    log_max_bytes: Option<u64>,
+    /// `--env` and `--env-file` variables, in command-line order (a later one wins).
+    env: Vec<(String, String)>,
 }
 
 impl AppFlags {
@@ -87,6 +112,12 @@ impl AppFlags {
             || self.rooms_per_process.is_some()
             || self.transport.is_some()
             || self.command.is_some()
+            || self.startup_timeout.is_some()
+            || self.idle_timeout.is_some()
+            || self.stop_grace.is_some()
+            || self.log_dir.is_some()
+            || self.log_max_bytes.is_some()
+            || !self.env.is_empty()
     }
 }
 
@@ -98,6 +129,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     let mut simulated_only: Option<&str> = None;
     let mut tls = TlsFlags::default();
     let mut beacons: Option<Vec<BeaconConfig>> = None;
+    let mut warnings = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--" {
@@ -152,12 +184,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
             }
             "--activation-delay-ms" => {
                 simulated_only.get_or_insert("--activation-delay-ms");
-                let d = Duration::from_millis(num(&flag, &value()?)?);
+                let d = millis(&flag, &value()?)?;
                 server.push(Box::new(move |c| c.simulated.activation_delay = d));
             }
             "--latency-ms" => {
                 simulated_only.get_or_insert("--latency-ms");
-                let d = Duration::from_millis(num(&flag, &value()?)?);
+                let d = millis(&flag, &value()?)?;
                 server.push(Box::new(move |c| c.simulated.faults.latency = d));
             }
             "--fail-next" => {
@@ -208,6 +240,21 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                     .map_err(|m| ConfigError(format!("--transport: {m}")))?;
                 app.transport = Some(t);
             }
+            "--startup-timeout-ms" => app.startup_timeout = Some(millis(&flag, &value()?)?),
+            "--idle-timeout-ms" => app.idle_timeout = Some(millis(&flag, &value()?)?),
+            "--stop-grace-ms" => app.stop_grace = Some(millis(&flag, &value()?)?),
+            "--log-dir" => app.log_dir = Some(PathBuf::from(value()?)),
+            "--log-max-bytes" => app.log_max_bytes = Some(num(&flag, &value()?)?),
+            "--env" => {
+                let (name, v) = env_file::parse_assignment(&flag, &value()?)?;
+                if env_file::looks_secret(&name) {
+                    warnings.push(format!(
+                        "--env {name}: a value on the command line is visible to every user of this machine (ps); hand secrets to game servers with --env-file FILE or the config file"
+                    ));
+                }
+                app.env.push((name, v));
+            }
+            "--env-file" => app.env.extend(env_file::read(Path::new(&value()?))?),
             other => return Err(ConfigError(format!("unknown argument {other:?}"))),
         }
     }
@@ -257,6 +304,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     Ok(Command::Serve(Box::new(Launch {
         config,
         second_line,
+        warnings,
     })))
 }
 
@@ -276,7 +324,7 @@ fn target_app(
     } else if config.apps.len() > 1 {
         if flags.any() {
             return Err(ConfigError(
-                "--token, --rooms-per-process, --transport and -- COMMAND need --app-id to say which app of the config file they set".into(),
+                "the app flags (--token, --rooms-per-process, --transport, the timeouts, --log-dir, --log-max-bytes, --env, --env-file, -- COMMAND) need --app-id to say which app of the config file they set".into(),
             ));
         }
         return Ok(0);
@@ -307,6 +355,22 @@ fn apply(app: &mut AppConfig, flags: AppFlags) -> Result<(), ConfigError> {
     if let Some(t) = flags.transport {
         app.transport = t;
     }
+    if let Some(d) = flags.startup_timeout {
+        app.startup_timeout = d;
+    }
+    if let Some(d) = flags.idle_timeout {
+        app.idle_timeout = d;
+    }
+    if let Some(d) = flags.stop_grace {
+        app.stop_grace = d;
+    }
+    if let Some(dir) = flags.log_dir {
+        app.log_dir = Some(dir);
+    }
+    if let Some(n) = flags.log_max_bytes {
+        app.log_max_bytes = n;
+    }
+    app.env.extend(flags.env);
     if let Some(cmd) = flags.command {
         let program = resolve_program(&cmd[0])?;
         app.command = Some(GameServerCommand {
@@ -367,6 +431,10 @@ fn beacon(v: &str) -> Result<BeaconConfig, ConfigError> {
     })
 }
 
+fn millis(flag: &str, v: &str) -> Result<Duration, ConfigError> {
+    Ok(Duration::from_millis(num(flag, v)?))
+}
+
 fn num<T: FromStr>(flag: &str, v: &str) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
@@ -374,4 +442,54 @@ where
     v.trim()
         .parse()
         .map_err(|e| ConfigError(format!("{flag}: invalid value {v:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn launch(args: &[&str]) -> Launch {
+        match parse(args.iter().map(|a| a.to_string())) {
+            Ok(Command::Serve(launch)) => *launch,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn app_flags_set_the_app_in_milliseconds() {
+        let l = launch(&[
+            "--startup-timeout-ms",
+            "1500",
+            "--idle-timeout-ms",
+            "250",
+            "--stop-grace-ms",
+            "0",
+            "--log-dir",
+            "game-logs",
+            "--log-max-bytes",
+            "2048",
+            "--env",
+            "MODE=duel",
+            "--env",
+            "MODE=ranked",
+        ]);
+        let app = &l.config.apps[0];
+        assert_eq!(app.startup_timeout, Duration::from_millis(1500));
+        assert_eq!(app.idle_timeout, Duration::from_millis(250));
+        assert_eq!(app.stop_grace, Duration::ZERO);
+        assert_eq!(app.log_dir, Some(PathBuf::from("game-logs")));
+        assert_eq!(app.log_max_bytes, 2048);
+        assert_eq!(app.env.get("MODE").map(String::as_str), Some("ranked"));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    }
+
+    #[test]
+    fn a_secret_looking_env_flag_is_warned_about_without_its_value() {
+        let l = launch(&["--env", "HATHORA_DEV_TOKEN=hunter2"]);
+        assert_eq!(l.warnings.len(), 1);
+        assert!(
+            l.warnings[0].contains("HATHORA_DEV_TOKEN") && l.warnings[0].contains("--env-file")
+        );
+        assert!(!l.warnings[0].contains("hunter2"));
+    }
 }

@@ -80,9 +80,9 @@ struct AppSection {
     #[serde(default)]
     additional_ports: Vec<PortSection>,
     max_processes: Option<usize>,
-    startup_timeout_secs: Option<u64>,
-    idle_timeout_secs: Option<u64>,
-    stop_grace_secs: Option<u64>,
+    startup_timeout_ms: Option<u64>,
+    idle_timeout_ms: Option<u64>,
+    stop_grace_ms: Option<u64>,
     deployment_id: Option<String>,
     build_tag: Option<String>,
     log_dir: Option<PathBuf>,
@@ -200,14 +200,14 @@ fn app(a: AppSection, dir: &Path) -> Result<AppConfig, ConfigError> {
         });
     }
     c.max_processes = a.max_processes;
-    if let Some(s) = a.startup_timeout_secs {
-        c.startup_timeout = Duration::from_secs(s);
+    if let Some(ms) = a.startup_timeout_ms {
+        c.startup_timeout = Duration::from_millis(ms);
     }
-    if let Some(s) = a.idle_timeout_secs {
-        c.idle_timeout = Duration::from_secs(s);
+    if let Some(ms) = a.idle_timeout_ms {
+        c.idle_timeout = Duration::from_millis(ms);
     }
-    if let Some(s) = a.stop_grace_secs {
-        c.stop_grace = Duration::from_secs(s);
+    if let Some(ms) = a.stop_grace_ms {
+        c.stop_grace = Duration::from_millis(ms);
     }
     if let Some(d) = a.deployment_id {
         c.deployment_id = d;

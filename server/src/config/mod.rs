@@ -6,6 +6,7 @@
 
 pub mod cli;
 mod emulator;
+mod env_file;
 mod file;
 mod validate;
 

@@ -213,11 +213,11 @@ fn app(a: &AppConfig) -> Result<(), ConfigError> {
     }
     if a.startup_timeout.is_zero() {
         return err(format!(
-            "app {id:?}: startup_timeout_secs must be more than 0"
+            "app {id:?}: startup_timeout_ms must be more than 0"
         ));
     }
     if a.idle_timeout.is_zero() {
-        return err(format!("app {id:?}: idle_timeout_secs must be more than 0"));
+        return err(format!("app {id:?}: idle_timeout_ms must be more than 0"));
     }
     if a.log_max_bytes < 1024 {
         return err(format!(

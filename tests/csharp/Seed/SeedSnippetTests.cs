@@ -357,7 +357,7 @@ namespace SeedSnippets
                 serverUrl: f.ApiUrl, options: f.Trusting(new Lib.HathoraRoomsClientOptions { MaxRetries = 0 }));
         }
 
-        static ConnectionInfoV2 PollUntilActive(string url)
+        internal static ConnectionInfoV2 PollUntilActive(string url)
         {
             DateTime deadline = DateTime.UtcNow + Assert.Patience;
             while (true)
@@ -375,7 +375,7 @@ namespace SeedSnippets
             }
         }
 
-        static RoomWithoutAllocations Single(List<RoomWithoutAllocations> rooms, string roomId, string what)
+        internal static RoomWithoutAllocations Single(List<RoomWithoutAllocations> rooms, string roomId, string what)
         {
             Assert.NotNull(rooms, what);
             List<RoomWithoutAllocations> matches = rooms.Where(x => x.RoomId == roomId).ToList();
