@@ -1,6 +1,7 @@
 //! One task per container, from its creation until it is removed: its output streamed into its
-//! log, readiness probing while it starts, the startup timeout, stops asked by the fleet (idle,
-//! shutdown), and the report of its end (the engine's wait, never polling).
+//! log, the API on its own loopback (with `LoopbackApi`), readiness probing while it starts,
+//! the startup timeout, stops asked by the fleet (idle, shutdown), and the report of its end
+//! (the engine's wait, never polling).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,12 +12,12 @@ use bollard::query_parameters::{
     AttachContainerOptions, CreateContainerOptions, StopContainerOptions,
 };
 use futures_util::StreamExt;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
 use super::engine::{self, message, short};
-use super::{DockerApp, Inner, container, ready};
+use super::{DockerApp, Inner, container, loopback_api, ready};
 use crate::fleet::probe::{self, Startup};
 use crate::fleet::process_env::{ProcessVars, environment};
 use crate::fleet::process_log::CappedLog;
@@ -42,6 +43,8 @@ struct Started {
     pid: Option<u32>,
     drain: JoinHandle<()>,
     output: Arc<Notify>,
+    /// Dropped once the container is gone: the API on its loopback stops.
+    api: Option<oneshot::Sender<()>>,
 }
 
 /// Creates and starts the reserved process's container, then watches it until it is removed.
@@ -82,6 +85,7 @@ pub(super) async fn run(inner: Arc<Inner>, launch: Launch<DockerApp>) {
         pid: started.pid,
         stop,
         output: started.output,
+        _api: started.api,
         started: Instant::now(),
         placed,
     };
@@ -112,6 +116,7 @@ async fn start(
     let spec = container::Spec {
         process_id: id,
         instance_id: &inner.instance_id,
+        owner: &inner.owner,
         env,
         host_ports,
         publish_address: inner.publish_address,
@@ -132,31 +137,59 @@ async fn start(
             )
         })?;
     let container = created.id;
-    match attach_and_start(docker, &container).await {
-        Ok(output_stream) => {
-            let output = Arc::new(Notify::new());
-            let drain = tokio::spawn(drain(output_stream, log, output.clone(), id.to_owned()));
-            let pid = engine::state(docker, &container)
-                .await
-                .and_then(|s| s.pid)
-                .and_then(|pid| u32::try_from(pid).ok())
-                .filter(|&pid| pid != 0);
-            Ok(Started {
-                container,
-                pid,
-                drain,
-                output,
-            })
-        }
+    let output_stream = match attach_and_start(docker, &container).await {
+        Ok(output_stream) => output_stream,
         Err(e) => {
             engine::remove(docker, &container).await;
-            Err(format!(
+            return Err(format!(
                 "cannot start container {} of image {}: {}",
                 short(&container),
                 app.image,
                 message(&e)
-            ))
+            ));
         }
+    };
+    let output = Arc::new(Notify::new());
+    let drain = tokio::spawn(drain(output_stream, log, output.clone(), id.to_owned()));
+    let pid = engine::state(docker, &container)
+        .await
+        .and_then(|s| s.pid)
+        .and_then(|pid| u32::try_from(pid).ok())
+        .filter(|&pid| pid != 0);
+    let api = match open_api(inner, pid) {
+        Ok(api) => api,
+        Err(e) => {
+            drain.abort();
+            engine::remove(docker, &container).await;
+            return Err(format!(
+                "cannot open the API on 127.0.0.1 in container {}: {e}",
+                short(&container)
+            ));
+        }
+    };
+    Ok(Started {
+        container,
+        pid,
+        drain,
+        output,
+        api,
+    })
+}
+
+/// The API on the container's own loopback, served until the returned sender is dropped
+/// (`None` without `LoopbackApi`, or when the container has ended already: its end comes).
+fn open_api(inner: &Inner, pid: Option<u32>) -> std::io::Result<Option<oneshot::Sender<()>>> {
+    let (Some(api), Some(pid)) = (&inner.loopback_api, pid) else {
+        return Ok(None);
+    };
+    // A thread of its own enters the namespace and binds: a fraction of a millisecond.
+    match loopback_api::listen_in(pid, api.port) {
+        Ok(listener) => Ok(Some((api.serve)(listener))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(std::io::Error::new(
+            e.kind(),
+            format!("port {}: {e}", api.port),
+        )),
     }
 }
 
@@ -222,6 +255,8 @@ struct Supervisor {
     stop: watch::Receiver<Option<ExitCause>>,
     /// Notified when the container writes output.
     output: Arc<Notify>,
+    /// The API on its loopback, served as long as this is held.
+    _api: Option<oneshot::Sender<()>>,
     started: Instant,
     placed: Instant,
 }
