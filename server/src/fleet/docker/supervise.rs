@@ -28,6 +28,10 @@ use crate::fleet::{ExitCause, PlaceRoom};
 const DRAIN_WAIT: Duration = Duration::from_secs(2);
 /// Beyond the stop grace, how long a stopped container may take to be reported down.
 const STOP_SLACK: Duration = Duration::from_secs(30);
+/// How often, and how far apart, the OOM flag of a SIGKILLed container with a memory limit is
+/// read (1 s in all).
+const OOM_FLAG_CHECKS: u32 = 6;
+const OOM_FLAG_PAUSE: Duration = Duration::from_millis(200);
 
 enum Ending {
     /// It exited by itself, with this code (`None`: gone without one).
@@ -272,17 +276,39 @@ impl Supervisor {
             Ending::Stopped => self.stop_gracefully(exited.as_mut()).await,
         };
         self.inner.table.mark_ended(&self.id);
-        let oom_killed = engine::state(&self.docker, &self.container)
-            .await
-            .and_then(|s| s.oom_killed)
-            .unwrap_or(false);
+        let requested = self.stop.borrow().clone();
+        let cause = match requested {
+            Some(cause) => cause,
+            None => exit_cause(code, self.oom_killed(code).await),
+        };
         if timeout(DRAIN_WAIT, &mut drain).await.is_err() {
             drain.abort();
         }
         engine::remove(&self.docker, &self.container).await;
-        let requested = self.stop.borrow().clone();
-        let cause = requested.unwrap_or_else(|| exit_cause(code, oom_killed));
         self.inner.table.finish(&self.id, cause);
+    }
+
+    /// Whether the kernel killed it for its memory limit (the engine's flag). The engine learns
+    /// it from an event of its own, which may come just after the exit: a SIGKILL (137) of a
+    /// container with a memory limit is looked at again for a moment before it counts as a
+    /// signal.
+    async fn oom_killed(&self, code: Option<i64>) -> bool {
+        let mut again = if code == Some(137) && self.app.memory_bytes.is_some() {
+            OOM_FLAG_CHECKS
+        } else {
+            1
+        };
+        loop {
+            let state = engine::state(&self.docker, &self.container).await;
+            if state.and_then(|s| s.oom_killed).unwrap_or(false) {
+                return true;
+            }
+            again -= 1;
+            if again == 0 {
+                return false;
+            }
+            tokio::time::sleep(OOM_FLAG_PAUSE).await;
+        }
     }
 
     /// Probes until it listens, then waits for its end; unless a stop is asked or the startup
