@@ -26,9 +26,7 @@ fn refused(case: &str, args: &[&str], says: &[&str]) {
 fn bad_image_flags_exit_2_naming_the_problem() {
     let app = ["--app-id", "shooter", "--token", SECRET];
     let image = ["--image", "shooter:1", "--container-port", "7777"];
-    let with = |extra: &[&'static str]| -> Vec<&str> {
-        app.iter().chain(extra).copied().collect()
-    };
+    let with = |extra: &[&'static str]| -> Vec<&str> { app.iter().chain(extra).copied().collect() };
     let with_image = |extra: &[&'static str]| -> Vec<&str> {
         app.iter().chain(&image).chain(extra).copied().collect()
     };
@@ -41,7 +39,10 @@ fn bad_image_flags_exit_2_naming_the_problem() {
         (
             "container port missing",
             with(&["--image", "shooter:1"]),
-            vec!["image shooter:1 needs its container port", "--container-port"],
+            vec![
+                "image shooter:1 needs its container port",
+                "--container-port",
+            ],
         ),
         (
             "container port 0",
@@ -76,7 +77,10 @@ fn bad_image_flags_exit_2_naming_the_problem() {
         (
             "memory below the engine's minimum",
             with_image(&["--memory", "1m"]),
-            vec!["app shooter", "memory limit 1048576 bytes is below the engine's minimum"],
+            vec![
+                "app shooter",
+                "memory limit 1048576 bytes is below the engine's minimum",
+            ],
         ),
         (
             "no CPU",
@@ -91,7 +95,10 @@ fn bad_image_flags_exit_2_naming_the_problem() {
         (
             "pull policy",
             with_image(&["--pull", "always"]),
-            vec!["--pull", "\"always\" is not a pull policy: missing or never"],
+            vec![
+                "--pull",
+                "\"always\" is not a pull policy: missing or never",
+            ],
         ),
         (
             "publish address",
@@ -122,7 +129,8 @@ fn bad_image_flags_exit_2_naming_the_problem() {
 #[test]
 fn bad_image_keys_exit_2_naming_file_and_key() {
     let dir = TempDir::new("docker-config");
-    let app = |keys: &str| format!("[[apps]]\napp_id = \"shooter\"\ntokens = [\"{SECRET}\"]\n{keys}\n");
+    let app =
+        |keys: &str| format!("[[apps]]\napp_id = \"shooter\"\ntokens = [\"{SECRET}\"]\n{keys}\n");
     let image = "image = \"shooter:1\"\ncontainer_port = 7777";
     let cases: Vec<(&str, String, Vec<&str>)> = vec![
         (

@@ -62,7 +62,14 @@ pub fn labelled(case: &str, label: &str, value: &str) -> Vec<Container> {
     let filter = format!("label={label}={value}");
     docker(
         case,
-        &["ps", "-a", "--filter", &filter, "--format", "{{.ID}} {{.State}}"],
+        &[
+            "ps",
+            "-a",
+            "--filter",
+            &filter,
+            "--format",
+            "{{.ID}} {{.State}}",
+        ],
     )
     .lines()
     .filter_map(|l| l.split_once(' '))
@@ -90,19 +97,25 @@ pub fn until(case: &str, what: &str, mut check: impl FnMut() -> bool) {
 /// The running container of a RoomsV2 process (waits for it to run).
 pub fn container_of(case: &str, process: &str) -> String {
     let mut id = None;
-    until(case, &format!("a running container of process {process}"), || {
-        id = labelled(case, LABEL_PROCESS, process)
-            .into_iter()
-            .find(|c| c.state == "running")
-            .map(|c| c.id);
-        id.is_some()
-    });
+    until(
+        case,
+        &format!("a running container of process {process}"),
+        || {
+            id = labelled(case, LABEL_PROCESS, process)
+                .into_iter()
+                .find(|c| c.state == "running")
+                .map(|c| c.id);
+            id.is_some()
+        },
+    );
     id.unwrap()
 }
 
 /// Waits until no container of this process is left (stopped and removed).
 pub fn wait_removed(case: &str, process: &str, why: &str) {
-    until(case, why, || labelled(case, LABEL_PROCESS, process).is_empty());
+    until(case, why, || {
+        labelled(case, LABEL_PROCESS, process).is_empty()
+    });
 }
 
 /// `docker inspect --format TEMPLATE`.
@@ -116,7 +129,10 @@ pub fn env_of(case: &str, container: &str) -> HashMap<String, String> {
     let vars: Vec<String> = serde_json::from_str(&json)
         .unwrap_or_else(|e| panic!("{case}: the environment {json:?}: {e}"));
     vars.into_iter()
-        .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .filter_map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        })
         .collect()
 }
 
@@ -136,7 +152,11 @@ pub fn signal(case: &str, container: &str, signal: &str) {
 /// instance id of its own), a log folder, ports of its own (`slot`), `image` on the example's
 /// container port, never pulled; then `extra`.
 pub fn args(dir: &Workdir, slot: u16, image: &str, extra: &[&str]) -> Vec<String> {
-    let (state, logs, ports) = (dir.path("rooms.db"), dir.path("game-logs"), port_range(slot, 8));
+    let (state, logs, ports) = (
+        dir.path("rooms.db"),
+        dir.path("game-logs"),
+        port_range(slot, 8),
+    );
     let base = [
         "--port",
         "0",

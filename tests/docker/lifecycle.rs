@@ -39,7 +39,10 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
     let created = abi::create(&cl, HathoraRegion::Frankfurt, Some("first"), Some(config)).ok();
     let first = conn(CASE, &created);
     assert_eq!(first.status, "starting", "{CASE}: CreateRoom's answer");
-    assert!(first.exposed.is_none(), "{CASE}: a starting room has no port");
+    assert!(
+        first.exposed.is_none(),
+        "{CASE}: a starting room has no port"
+    );
     let process = first.process_id.expect("CreateRoom names the process");
     let container = container_of(CASE, &process);
     let pid = main_pid(CASE, &container);
@@ -64,7 +67,10 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
     // Let go: active once it listens (hathora_wait_until_active), and then it does answer.
     signal(CASE, &container, "USR1");
     let active = conn(CASE, &abi::wait_active(&cl, "first", 60_000).ok());
-    assert_eq!(active.status, "active", "{CASE}: after the game server started");
+    assert_eq!(
+        active.status, "active",
+        "{CASE}: after the game server started"
+    );
     assert_eq!(
         comm_of(pid).as_deref(),
         Some("game_server"),
@@ -111,7 +117,11 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
         ("HATHORA_HOSTNAME", "127.0.0.1"),
         ("HATHORA_BASE_URL", "http://127.0.0.1:9188"),
     ] {
-        assert_eq!(env.get(name).map(String::as_str), Some(want), "{CASE}: {name}");
+        assert_eq!(
+            env.get(name).map(String::as_str),
+            Some(want),
+            "{CASE}: {name}"
+        );
     }
     assert!(
         !env.contains_key("HATHORA_DEV_TOKEN"),
@@ -121,7 +131,11 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
 
     // The limits, as the engine holds them.
     assert_eq!(
-        inspect(CASE, &container, "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}"),
+        inspect(
+            CASE,
+            &container,
+            "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}"
+        ),
         format!("500000000 {}", 128 << 20),
         "{CASE}: CPU and memory limits"
     );
@@ -137,24 +151,49 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
         (Some(process.as_str()), "active"),
         "{CASE}: second room"
     );
-    assert_answer(CASE, "TCP, second room", &ask_tcp(CASE, port, "second"), "second", Some("two"), &process);
+    assert_answer(
+        CASE,
+        "TCP, second room",
+        &ask_tcp(CASE, port, "second"),
+        "second",
+        Some("two"),
+        &process,
+    );
     abi::update_config(&cl, "first", "changed").ok();
     ask_tcp(CASE, port, "not-here");
-    assert_answer(CASE, "UDP after UpdateRoomConfig", &ask_udp(CASE, port, "first"), "first", Some("changed"), &process);
+    assert_answer(
+        CASE,
+        "UDP after UpdateRoomConfig",
+        &ask_udp(CASE, port, "first"),
+        "first",
+        Some("changed"),
+        &process,
+    );
 
     // Destroyed: readable, inactive, no connection info; the container goes after the idle
     // timeout, removed.
     abi::destroy(&cl, "first").ok();
     abi::destroy(&cl, "second").ok();
     let (status, _, current) = room(CASE, &abi::room_info(&cl, "first").ok());
-    assert_eq!((status.as_str(), current), ("destroyed", None), "{CASE}: after destroy");
+    assert_eq!(
+        (status.as_str(), current),
+        ("destroyed", None),
+        "{CASE}: after destroy"
+    );
     let gone = abi::connection_info(&cl, "second");
-    assert_eq!((gone.code(), gone.status()), (Code::ApiError, 404), "{CASE}: connection info");
+    assert_eq!(
+        (gone.code(), gone.status()),
+        (Code::ApiError, 404),
+        "{CASE}: connection info"
+    );
     let mut inactive = listed(CASE, &abi::inactive_rooms(&cl, &process).ok());
     inactive.sort();
     assert_eq!(
         inactive,
-        [("first".into(), "destroyed".into()), ("second".into(), "destroyed".into())],
+        [
+            ("first".into(), "destroyed".into()),
+            ("second".into(), "destroyed".into())
+        ],
         "{CASE}: GetInactiveRoomsForProcess"
     );
     server.wait_for_log(&format!("process {process} of app {APP} was stopped: idle"));
@@ -165,7 +204,11 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
         1.0,
         "{CASE}: idle exits"
     );
-    assert_eq!(server.metric("hathora_process_spawns_total"), 1.0, "{CASE}: one container");
+    assert_eq!(
+        server.metric("hathora_process_spawns_total"),
+        1.0,
+        "{CASE}: one container"
+    );
 
     // Its output, kept by the server: held, then the game server, stopped by SIGTERM.
     let log = game_server_log(&dir, &process);
@@ -178,7 +221,10 @@ fn a_container_is_active_once_listening_answers_with_its_room_and_goes_when_idle
     // No token, dev or process, in the server's log (after the banner, which prints the token
     // given with --token, as it always has).
     for line in server.log().iter().skip(2) {
-        assert!(!line.contains(token.as_str()) && !line.contains(TOKEN), "{CASE}: a token in {line:?}");
+        assert!(
+            !line.contains(token.as_str()) && !line.contains(TOKEN),
+            "{CASE}: a token in {line:?}"
+        );
     }
     server.stop();
     assert_none_left(CASE, &instance);

@@ -21,9 +21,16 @@ fn kill_9_leaves_containers_that_the_next_start_removes_before_serving() {
     let cl = abi::client(&server.url, 2);
     let mut processes = Vec::new();
     for id in ["x", "y"] {
-        let created = conn(CASE, &abi::create(&cl, HathoraRegion::Chicago, Some(id), Some(id)).ok());
+        let created = conn(
+            CASE,
+            &abi::create(&cl, HathoraRegion::Chicago, Some(id), Some(id)).ok(),
+        );
         processes.push(created.process_id.expect("CreateRoom names the process"));
-        assert_eq!(conn(CASE, &abi::wait_active(&cl, id, 60_000).ok()).status, "active", "{CASE}: {id}");
+        assert_eq!(
+            conn(CASE, &abi::wait_active(&cl, id, 60_000).ok()).status,
+            "active",
+            "{CASE}: {id}"
+        );
     }
     drop(cl);
 
@@ -32,16 +39,23 @@ fn kill_9_leaves_containers_that_the_next_start_removes_before_serving() {
     let bystander = Server::start("bystander", &args_of(&other_dir, 4));
     let theirs = instance_of(&bystander);
     let other_cl = abi::client(&bystander.url, 2);
-    let kept = conn(CASE, &abi::create(&other_cl, HathoraRegion::Dubai, Some("kept"), None).ok())
-        .process_id
-        .expect("CreateRoom names the process");
+    let kept = conn(
+        CASE,
+        &abi::create(&other_cl, HathoraRegion::Dubai, Some("kept"), None).ok(),
+    )
+    .process_id
+    .expect("CreateRoom names the process");
     assert_ne!(theirs, instance, "{CASE}: two servers, two instance ids");
 
     server.signal(libc::SIGKILL);
     server.wait_exit();
     std::thread::sleep(std::time::Duration::from_secs(1));
     let left = labelled(CASE, LABEL_INSTANCE, &instance);
-    assert_eq!(left.len(), 2, "{CASE}: the killed server's containers: {left:?}");
+    assert_eq!(
+        left.len(),
+        2,
+        "{CASE}: the killed server's containers: {left:?}"
+    );
     assert!(
         left.iter().all(|c| c.state == "running"),
         "{CASE}: still running after kill -9: {left:?}"
@@ -49,11 +63,18 @@ fn kill_9_leaves_containers_that_the_next_start_removes_before_serving() {
 
     // The next start: by its first answer, the old containers are gone.
     let server = Server::start(CASE, &args);
-    assert_eq!(instance_of(&server), instance, "{CASE}: the same instance id");
+    assert_eq!(
+        instance_of(&server),
+        instance,
+        "{CASE}: the same instance id"
+    );
     let cl = abi::client(&server.url, 2);
     let (status, _, _) = room(CASE, &abi::room_info(&cl, "x").ok());
     let left = labelled(CASE, LABEL_INSTANCE, &instance);
-    assert!(left.is_empty(), "{CASE}: serving with the old containers left: {left:?}");
+    assert!(
+        left.is_empty(),
+        "{CASE}: serving with the old containers left: {left:?}"
+    );
     assert_eq!(status, "destroyed", "{CASE}: x after the restart");
     for (id, process) in ["x", "y"].iter().zip(&processes) {
         let (status, config, current) = room(CASE, &abi::room_info(&cl, id).ok());
@@ -63,10 +84,13 @@ fn kill_9_leaves_containers_that_the_next_start_removes_before_serving() {
             "{CASE}: {id} destroyed as by a crash, its config kept"
         );
         assert!(
-            listed(CASE, &abi::inactive_rooms(&cl, process).ok()).contains(&(id.to_string(), "destroyed".into())),
+            listed(CASE, &abi::inactive_rooms(&cl, process).ok())
+                .contains(&(id.to_string(), "destroyed".into())),
             "{CASE}: {id} listed inactive"
         );
-        server.wait_for_log(&format!("(process {process} of app {APP}) is left from this server's previous run: removing it"));
+        server.wait_for_log(&format!(
+            "(process {process} of app {APP}) is left from this server's previous run: removing it"
+        ));
     }
     assert_eq!(
         server.metric(r#"hathora_process_exits_total{cause="server_restart"}"#),
@@ -74,20 +98,37 @@ fn kill_9_leaves_containers_that_the_next_start_removes_before_serving() {
         "{CASE}: server_restart exits"
     );
     let taken = abi::create_once(&cl, "x");
-    assert_eq!((taken.code(), taken.status()), (Code::ApiError, 422), "{CASE}: x is still taken");
+    assert_eq!(
+        (taken.code(), taken.status()),
+        (Code::ApiError, 422),
+        "{CASE}: x is still taken"
+    );
 
     // The bystander's container ran on, untouched; new rooms work.
     assert_eq!(
-        labelled(CASE, LABEL_PROCESS, &kept).iter().map(|c| c.state.as_str()).collect::<Vec<_>>(),
+        labelled(CASE, LABEL_PROCESS, &kept)
+            .iter()
+            .map(|c| c.state.as_str())
+            .collect::<Vec<_>>(),
         ["running"],
         "{CASE}: another instance's container"
     );
-    let fresh = conn(CASE, &abi::create(&cl, HathoraRegion::Chicago, Some("z"), Some("z")).ok())
-        .process_id
-        .expect("CreateRoom names the process");
+    let fresh = conn(
+        CASE,
+        &abi::create(&cl, HathoraRegion::Chicago, Some("z"), Some("z")).ok(),
+    )
+    .process_id
+    .expect("CreateRoom names the process");
     let active = conn(CASE, &abi::wait_active(&cl, "z", 60_000).ok());
     let port = active.exposed.expect("z is active").1;
-    assert_answer(CASE, "TCP after the restart", &ask_tcp(CASE, port, "z"), "z", Some("z"), &fresh);
+    assert_answer(
+        CASE,
+        "TCP after the restart",
+        &ask_tcp(CASE, port, "z"),
+        "z",
+        Some("z"),
+        &fresh,
+    );
     server.stop();
     assert_none_left(CASE, &instance);
     bystander.stop();
@@ -109,9 +150,12 @@ fn a_server_given_the_instance_id_of_one_that_runs_refuses_to_start() {
     first_args.extend(["--instance-id".to_string(), instance.clone()]);
     let first = Server::start(case, &first_args);
     let cl = abi::client(&first.url, 2);
-    let process = conn(case, &abi::create(&cl, HathoraRegion::Sydney, Some("mine"), None).ok())
-        .process_id
-        .expect("CreateRoom names the process");
+    let process = conn(
+        case,
+        &abi::create(&cl, HathoraRegion::Sydney, Some("mine"), None).ok(),
+    )
+    .process_id
+    .expect("CreateRoom names the process");
     container_of(case, &process);
 
     let second_dir = Workdir::new("docker-instance-second");
@@ -126,7 +170,10 @@ fn a_server_given_the_instance_id_of_one_that_runs_refuses_to_start() {
         "{case}: {stderr}"
     );
     assert_eq!(
-        labelled(case, LABEL_PROCESS, &process).iter().map(|c| c.state.as_str()).collect::<Vec<_>>(),
+        labelled(case, LABEL_PROCESS, &process)
+            .iter()
+            .map(|c| c.state.as_str())
+            .collect::<Vec<_>>(),
         ["running"],
         "{case}: the first server's container"
     );

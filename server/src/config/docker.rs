@@ -270,7 +270,10 @@ impl FileKeys {
                 (self.cpus.is_some(), "cpus"),
                 (self.memory.is_some(), "memory"),
                 (self.pull.is_some(), "pull"),
-                (!self.additional_ports.is_empty(), "container_port of an additional port"),
+                (
+                    !self.additional_ports.is_empty(),
+                    "container_port of an additional port",
+                ),
             ]
             .into_iter()
             .find_map(|(given, key)| given.then_some(key));
@@ -344,7 +347,9 @@ pub(super) fn parse_size(v: &str) -> Result<u64, String> {
         )
     };
     let text = v.trim().to_ascii_lowercase();
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(digits);
     let number: u64 = number.parse().map_err(|_| bad())?;
     let shift = match unit.trim() {
@@ -441,7 +446,10 @@ mod tests {
         let mut c = ServerConfig::default();
         c.apps.push(AppConfig::new("a", vec![]));
         let memory = instance_id(&c);
-        assert!(memory.starts_with("memory-") && memory.len() == 23, "{memory}");
+        assert!(
+            memory.starts_with("memory-") && memory.len() == 23,
+            "{memory}"
+        );
         assert_eq!(instance_id(&c), memory, "stable");
         c.apps.push(AppConfig::new("b", vec![]));
         assert_ne!(instance_id(&c), memory, "another set of apps");

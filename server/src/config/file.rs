@@ -202,7 +202,9 @@ fn app(a: AppSection, dir: &Path) -> Result<AppConfig, ConfigError> {
             .filter_map(|p| Some((p.name.clone(), p.container_port?)))
             .collect(),
     };
-    c.container = image.image().map_err(|m| ConfigError(format!("app {id:?}: {m}")))?;
+    c.container = image
+        .image()
+        .map_err(|m| ConfigError(format!("app {id:?}: {m}")))?;
     c.env = a.env;
     if let Some(r) = a.regions {
         c.regions = r;

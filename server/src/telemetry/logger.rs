@@ -145,8 +145,14 @@ mod tests {
             }
             assert!(keeps(&record("hathora", level), LevelFilter::Trace));
         }
-        assert!(keeps(&record("bollard::docker", Level::Info), LevelFilter::Trace));
-        assert!(keeps(&record("bollard::docker", Level::Warn), LevelFilter::Warn));
+        assert!(keeps(
+            &record("bollard::docker", Level::Info),
+            LevelFilter::Trace
+        ));
+        assert!(keeps(
+            &record("bollard::docker", Level::Warn),
+            LevelFilter::Warn
+        ));
         assert!(!keeps(&record("hathora", Level::Info), LevelFilter::Warn));
     }
 }

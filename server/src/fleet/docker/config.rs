@@ -397,6 +397,35 @@ mod tests {
     }
 
     #[test]
+    fn the_apis_port_inside_containers_is_not_a_tcp_container_port() {
+        let api = |port| LoopbackApi {
+            port,
+            serve: Arc::new(|_| oneshot::channel().0),
+        };
+        let mut config = fleet_with(DockerApp::new("app", "game:1", 7777, "/tmp/logs"));
+        config.apps[0].additional_ports = vec![ContainerPort {
+            name: "query".into(),
+            container_port: 9188,
+            transport: Transport::Udp,
+        }];
+        config.loopback_api = Some(api(9188));
+        assert_eq!(config.validate(), Ok(()), "9188/udp is another port");
+        config.loopback_api = Some(api(7777));
+        let e = config.validate().unwrap_err();
+        assert!(
+            e.contains("app app") && e.contains("7777/tcp is where containers reach the API"),
+            "{e}"
+        );
+        config.loopback_api = Some(api(0));
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .contains("port inside containers is 0")
+        );
+    }
+
+    #[test]
     fn stop_grace_rounds_up_to_whole_seconds() {
         let mut app = DockerApp::new("app", "game:1", 7777, "/tmp/logs");
         for (grace, secs) in [(0, 0), (1, 1), (1000, 1), (1001, 2), (10_000, 10)] {

@@ -43,7 +43,10 @@ pub(super) fn body(app: &DockerApp, spec: Spec<'_>) -> ContainerCreateBody {
     let mut bindings = HashMap::new();
     // The declared ports first, then the other protocol of each where no declared port is.
     for ((port, transport), host_port) in app.container_ports().zip(spec.host_ports) {
-        bindings.insert(format!("{port}/{}", protocol(transport)), publish(host_port));
+        bindings.insert(
+            format!("{port}/{}", protocol(transport)),
+            publish(host_port),
+        );
     }
     for ((port, transport), host_port) in app.container_ports().zip(spec.host_ports) {
         let other = match protocol(transport) {
@@ -54,7 +57,10 @@ pub(super) fn body(app: &DockerApp, spec: Spec<'_>) -> ContainerCreateBody {
             .entry(format!("{port}/{other}"))
             .or_insert_with(|| publish(host_port));
     }
-    let exposed = bindings.keys().map(|k| (k.clone(), HashMap::new())).collect();
+    let exposed = bindings
+        .keys()
+        .map(|k| (k.clone(), HashMap::new()))
+        .collect();
     let labels = HashMap::from([
         (LABEL_INSTANCE.to_owned(), spec.instance_id.to_owned()),
         (LABEL_PROCESS.to_owned(), spec.process_id.to_owned()),
@@ -162,7 +168,11 @@ mod tests {
         let exposed = body.exposed_ports.unwrap();
         let mut keys: Vec<&String> = exposed.keys().collect();
         keys.sort();
-        assert_eq!(keys, ["7777/tcp", "7777/udp"], "each declared once, nothing more");
+        assert_eq!(
+            keys,
+            ["7777/tcp", "7777/udp"],
+            "each declared once, nothing more"
+        );
         let host = body.host_config.unwrap();
         assert_eq!(host.nano_cpus, Some(1_500_000_000));
         assert_eq!(host.memory, Some(2 << 30));

@@ -24,10 +24,11 @@ pub fn loopback_base_url(port: u16) -> String {
 /// A listener on `127.0.0.1:port` in the network namespace of process `pid` (of this host's pid
 /// namespace). `NotFound` when that process is gone.
 pub(super) fn listen_in(pid: u32, port: u16) -> io::Result<TcpListener> {
-    let namespace = File::open(format!("/proc/{pid}/ns/net")).map_err(|e| match e.raw_os_error() {
-        Some(libc::ENOENT | libc::ESRCH) => io::Error::new(io::ErrorKind::NotFound, e),
-        _ => e,
-    })?;
+    let namespace =
+        File::open(format!("/proc/{pid}/ns/net")).map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOENT | libc::ESRCH) => io::Error::new(io::ErrorKind::NotFound, e),
+            _ => e,
+        })?;
     // setns changes the calling thread's namespace for good: a thread of its own, which ends.
     std::thread::Builder::new()
         .name("container-api-listener".into())

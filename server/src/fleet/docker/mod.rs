@@ -182,7 +182,10 @@ async fn refuse_if_in_use(docker: &Docker, instance_id: &str) -> Result<(), Stri
     let listed = engine::labelled(docker, LABEL_INSTANCE, instance_id).await?;
     for container in listed {
         let labels = container.labels.unwrap_or_default();
-        if let Some(pid) = labels.get(LABEL_OWNER).and_then(|o| owner::running_other(o)) {
+        if let Some(pid) = labels
+            .get(LABEL_OWNER)
+            .and_then(|o| owner::running_other(o))
+        {
             return Err(format!(
                 "the instance id {instance_id} is in use: container {} belongs to another \
                  server that runs (pid {pid}); give each server that shares a Docker engine an \

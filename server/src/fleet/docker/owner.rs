@@ -65,7 +65,13 @@ mod tests {
         // Not reaped yet: a zombie.
         let zombie = || std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while !zombie().rsplit_once(')').unwrap().1.trim_start().starts_with('Z') {
+        while !zombie()
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .trim_start()
+            .starts_with('Z')
+        {
             assert!(std::time::Instant::now() < deadline, "never a zombie");
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
