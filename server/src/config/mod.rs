@@ -1,8 +1,8 @@
 //! What a server is started with: the listening address, the state file, the apps (tokens,
 //! game-server command or container image, regions, limits), the fleet's global limits, the
-//! Docker settings, and the simulated mode's settings. Built from the command line ([`cli`]), a TOML file ([`file`]), or in code
-//! ([`EmulatorConfig`] for the simulated mode's tests). A leaf: it depends only on the fleet
-//! seam's plain types.
+//! Docker settings, and the simulated mode's settings. Built from the command line ([`cli`]),
+//! a TOML file ([`file`]), or in code ([`EmulatorConfig`] for the simulated mode's tests). A
+//! leaf: it depends only on the fleet seam's plain types.
 
 pub mod cli;
 mod docker;
