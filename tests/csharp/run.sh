@@ -65,6 +65,9 @@ start_https_front() {
   front_url="$(first_url "$log" "$front_pid" https)" && return 0
   echo "error: the HTTPS front did not report its URL:" >&2
   cat "$log" >&2
+  exit 1
+}
+
 # hathora-rooms-server running the example game server (examples/game_server): one room per
 # process, a 1 s idle timeout, the dev token handed to the game servers in an env file only this
 # user can read; on ports of its own. Sets real_url and real_pid; a trap stops it on any exit.
@@ -107,6 +110,7 @@ check_emulator
 kill "$front_pid" 2>/dev/null || true
 wait "$front_pid" 2>/dev/null || true
 stop_emulator
+
 # The seed snippets and the library again, on real game-server processes (under the JIT: what
 # this run adds is the server and its processes, not another runtime).
 echo "== building the example game server (examples/game_server)"
