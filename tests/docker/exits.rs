@@ -3,8 +3,8 @@
 //! kills it: exit cause `oom` in the log and the metrics). Each time the process's rooms are
 //! destroyed and listed inactive, the container is removed, and new rooms still work.
 
-use crate::abi::{self, conn, listed, room};
-use crate::common::{CClient, Code, HathoraRegion};
+use crate::abi::{self, assert_destroyed, conn};
+use crate::common::{CClient, HathoraRegion};
 use crate::containers::*;
 use crate::harness::*;
 
@@ -21,29 +21,6 @@ fn active_room(case: &str, cl: &CClient, room_id: &str) -> (String, String) {
         "{case}: {room_id} after wait_until_active"
     );
     (process.clone(), container_of(case, &process))
-}
-
-/// The room is destroyed, listed inactive on its process, and has no connection info.
-fn assert_destroyed(case: &str, cl: &CClient, room_id: &str, process: &str) {
-    eventually(case, &format!("room {room_id} destroyed"), || {
-        room(case, &abi::room_info(cl, room_id).ok()).0 == "destroyed"
-    });
-    assert_eq!(
-        room(case, &abi::room_info(cl, room_id).ok()).2,
-        None,
-        "{case}: {room_id}'s allocation is closed"
-    );
-    assert!(
-        listed(case, &abi::inactive_rooms(cl, process).ok())
-            .contains(&(room_id.into(), "destroyed".into())),
-        "{case}: {room_id} listed inactive on {process}"
-    );
-    let info = abi::connection_info(cl, room_id);
-    assert_eq!(
-        (info.code(), info.status()),
-        (Code::ApiError, 404),
-        "{case}: {room_id}'s connection info"
-    );
 }
 
 /// The process ended as the log line `logged` says, its container was removed, and it is

@@ -75,6 +75,11 @@ ensure_engine() {
     return 1
 }
 
+# The server enters each container's network namespace to open the API on its loopback.
+running_as_root() {
+    [ "$(id -u)" -eq 0 ] || { echo "this suite runs the rooms server as root (setns into containers): run it with sudo" >&2; return 1; }
+}
+
 ensure_static_gcc() {
     if ! command -v gcc >/dev/null; then
         apt_install gcc libc6-dev
@@ -121,6 +126,7 @@ nothing_left() {
     echo "no test container left"
 }
 
+must "root" running_as_root
 must "Docker Engine" ensure_engine
 must "gcc -static (the test game servers)" ensure_static_gcc
 must "build the release library and hathora-rooms-server" build_binaries
