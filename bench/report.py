@@ -578,22 +578,26 @@ def markdown(rows, res, stripped):
     return "\n".join(w)
 
 
-# bench/rooms_server.sh writes the server's section of results.md and its rows of BENCHMARKS.md;
-# regenerating both files for the library keeps them as they are.
-ROOMS_SERVER_BEGIN = "<!-- rooms-server: begin"
-ROOMS_SERVER_END = "<!-- rooms-server: end -->"
-ROOMS_SERVER_ROW = "| rooms server: "
+# bench/rooms_server.sh and bench/docker.sh write the server's sections of results.md and its rows
+# of BENCHMARKS.md; regenerating both files for the library keeps them as they are.
+ROOMS_SERVER_SECTIONS = [("<!-- rooms-server: begin", "<!-- rooms-server: end -->"),
+                         ("<!-- rooms-server-docker: begin", "<!-- rooms-server-docker: end -->")]
+ROOMS_SERVER_ROWS = ("| rooms server: ", "| rooms server (Docker): ")
 
 
 def rooms_server_section():
     text = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.md"))
-    i, j = text.find(ROOMS_SERVER_BEGIN), text.find(ROOMS_SERVER_END)
-    return text[i:j + len(ROOMS_SERVER_END)] + "\n" if 0 <= i < j else ""
+    kept = []
+    for begin, end in ROOMS_SERVER_SECTIONS:
+        i, j = text.find(begin), text.find(end)
+        if 0 <= i < j:
+            kept.append(text[i:j + len(end)] + "\n")
+    return "\n".join(kept)
 
 
 def rooms_server_rows():
     text = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "BENCHMARKS.md"))
-    return [line for line in text.split("\n") if line.startswith(ROOMS_SERVER_ROW)]
+    return [line for line in text.split("\n") if line.startswith(ROOMS_SERVER_ROWS)]
 
 
 def split_target(text):
@@ -615,7 +619,9 @@ def summary(rows, res, stripped):
          "report (every row, the latency scenario, footprint, commands, method) is [bench/results.md](bench/results.md), "
          "the analysis by hand [bench/analysis.md](bench/analysis.md). The `rooms server:` rows are the self-hosted "
          "server's, measured by `bash bench/rooms_server.sh` (date and load in its section of bench/results.md, "
-         "*The rooms server*) and kept as they are when this file is regenerated.\n"
+         "*The rooms server*), the `rooms server (Docker):` rows with game servers in containers, by `sudo bash "
+         "bench/docker.sh` (*The rooms server with containers*); both are kept as they are when this file is "
+         "regenerated.\n"
          % (f.get("started_at", "?"), f.get("nproc", "?"), f.get("load_before", "?").split(" ")[0],
             f.get("load_after", "?").split(" ")[0]),
          "| target | result | |", "|---|---|---|"]

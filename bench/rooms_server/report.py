@@ -178,20 +178,21 @@ def render(res):
     return "\n".join(w) + "\n", rows
 
 
-def splice_results(path, section):
+def splice_results(path, section, begin=BEGIN, end=END):
+    """Replaces the section between the markers (appended at the end when they are absent)."""
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
         text = before + section + ("\n" + after if after else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     open(path, "w", encoding="utf-8").write(text)
 
 
-def splice_rows(path, rows):
-    """Replaces the 'rooms server:' rows of the first table (appended at its end)."""
-    lines = [l for l in open(path, encoding="utf-8").read().split("\n") if not l.startswith(ROW)]
+def splice_rows(path, rows, row=ROW):
+    """Replaces the rows starting with `row` in the first table (appended at its end)."""
+    lines = [l for l in open(path, encoding="utf-8").read().split("\n") if not l.startswith(row)]
     first = next(i for i, l in enumerate(lines) if l.startswith("|"))
     end = first
     while end < len(lines) and lines[end].startswith("|"):

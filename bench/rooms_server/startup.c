@@ -10,7 +10,9 @@
  *       server: CreateRoom on the rooms server at URL (one room per process: every room starts
  *               a process) until GetConnectionInfo answers active.
  *       Both poll the same way: the check, then 100 µs of sleep, again. Rooms stay (destroyed
- *       at the end). Prints "own MS" and "server MS" per pair.
+ *       at the end). Prints "own MS" and "server MS" per pair. GAME_SERVER "-": the server's
+ *       side only (bench/docker.sh: a container's own start-up cannot be timed by a connect,
+ *       which the engine's proxy accepts before anything listens in the container).
  *   startup free-slot URL APP TOKEN PROCESSES
  *       Per process: a first room (which starts it), polled until active; then rooms until the
  *       process is full (the server runs ROOMS_PER_PROCESS > 1), each created on the ready
@@ -177,7 +179,8 @@ int main(int argc, char **argv) {
         int n = atoi(argv[7]);
         for (int i = 0; i < n; i++) {
             char id[64];
-            printf("own %.3f\n", own_start(argv[5], port, argv[2], argv[3], argv[4], i));
+            if (strcmp(argv[5], "-") != 0)
+                printf("own %.3f\n", own_start(argv[5], port, argv[2], argv[3], argv[4], i));
             snprintf(id, sizeof id, "new%d", i);
             double t0 = now_ms();
             if (!create(c, id, NULL, 0)) poll_active(c, id);

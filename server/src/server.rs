@@ -7,12 +7,14 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
+
+use axum::Router;
 
 use crate::api::{self, ApiState, Auth, Counters, FaultController, Operation, Simulated};
 use crate::config::{AppConfig, ConfigError, Mode, ServerConfig};
@@ -73,6 +75,8 @@ pub struct FleetContext<'a> {
     /// Where the fleet reports processes ready and ended, in order.
     pub events: UnboundedSender<FleetEvent>,
     tokens: Arc<ProcessTokens>,
+    /// The API, once built (after the fleet): what a fleet's extra listeners serve.
+    api: Arc<OnceLock<(Arc<ApiState>, Router)>>,
 }
 
 impl FleetContext<'_> {
@@ -96,6 +100,33 @@ impl FleetContext<'_> {
             },
         )
     }
+}
+
+/// Serves the API, plain HTTP, on a listener a fleet opened (a container's own loopback), until
+/// the returned sender is dropped. Called inside the server's runtime.
+fn serve_extra_listener(
+    api: &OnceLock<(Arc<ApiState>, Router)>,
+    listener: std::net::TcpListener,
+) -> oneshot::Sender<()> {
+    let (stop, stopped) = oneshot::channel();
+    let Some((state, router)) = api.get() else {
+        // Processes start from API requests only: the API is there by then.
+        log::error!("a fleet opened a listener before the API was built: not served");
+        return stop;
+    };
+    match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => {
+            tokio::spawn(api::serve(
+                listener,
+                state.clone(),
+                router.clone(),
+                None,
+                stopped,
+            ));
+        }
+        Err(e) => log::error!("cannot serve the API on a fleet's listener: {e}"),
+    }
+    stop
 }
 
 type MakeFleet<'a> = Box<dyn FnOnce(&FleetContext) -> Arc<dyn Fleet> + 'a>;
@@ -169,18 +200,24 @@ impl RoomsServer {
         };
         let (events, events_rx) = unbounded_channel();
         let tokens = Arc::new(ProcessTokens::default());
+        let api_slot = Arc::new(OnceLock::new());
         let context = FleetContext {
             config: &config,
             url: url.clone(),
             events,
             tokens: tokens.clone(),
+            api: api_slot.clone(),
         };
-        let (fleet, simulated) = {
+        let Selected {
+            fleet,
+            simulated,
+            notes,
+        } = {
             // A fleet may start tasks: build it inside the runtime that runs it.
             let _guard = runtime.enter();
             match make_fleet {
-                Some(make) => (make(&context), None),
-                None => select_fleet(&context)?,
+                Some(make) => Selected::of(make(&context)),
+                None => select_fleet(&context, &runtime)?,
             }
         };
         drop(context);
@@ -191,7 +228,10 @@ impl RoomsServer {
             out.write_all(banner(&url).as_bytes())?;
             out.flush()?;
         }
-        if config.mode() == Mode::Local {
+        for note in notes {
+            log::info!("{note}");
+        }
+        if config.mode() != Mode::Simulated {
             for app in &config.apps {
                 let dir = game_server_log_dir(&config, app);
                 log::info!("game server logs of app {}: {}", app.app_id, dir.display());
@@ -231,6 +271,7 @@ impl RoomsServer {
             }),
         });
         let router = api::router(api.clone());
+        let _ = api_slot.set((api.clone(), router.clone()));
         let (shutdown, shutdown_rx) = oneshot::channel();
         let (ready, serving) = std::sync::mpsc::channel();
         let serve_api = api.clone();
@@ -343,22 +384,46 @@ async fn apply_events(
     }
 }
 
-/// The fleet, and the simulated fleet again when it is that one (for its admin endpoints).
-type Selected = (Arc<dyn Fleet>, Option<Arc<SimulatedFleet>>);
+/// The fleet, the simulated fleet again when it is that one (for its admin endpoints), and
+/// what to log about it once the banner is out.
+struct Selected {
+    fleet: Arc<dyn Fleet>,
+    simulated: Option<Arc<SimulatedFleet>>,
+    notes: Vec<String>,
+}
+
+impl Selected {
+    fn of(fleet: Arc<dyn Fleet>) -> Self {
+        Selected {
+            fleet,
+            simulated: None,
+            notes: Vec::new(),
+        }
+    }
+}
 
 /// ─── Fleet selection point ───────────────────────────────────────────────────────────────
 /// The one place that decides where rooms run: apps with a command run real game servers as
-/// child processes of this machine (`fleet/local/`), apps without one the simulated fleet.
-/// Another fleet (containers, Agones) is chosen here too.
-fn select_fleet(context: &FleetContext) -> Result<Selected, StartError> {
+/// child processes of this machine (`fleet/local/`), apps with an image as containers on this
+/// host's Docker Engine (`fleet/docker/`), apps without either the simulated fleet. Another
+/// fleet (Agones) is chosen here too.
+fn select_fleet(
+    context: &FleetContext,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Selected, StartError> {
     let config = context.config;
     match config.mode() {
         Mode::Simulated => {
             let settings = simulated_settings(config);
             let fleet = Arc::new(SimulatedFleet::new(settings, context.events.clone()));
-            Ok((fleet.clone(), Some(fleet)))
+            Ok(Selected {
+                fleet: fleet.clone(),
+                simulated: Some(fleet),
+                notes: Vec::new(),
+            })
         }
-        Mode::Local => Ok((local_fleet(context)?, None)),
+        Mode::Local => Ok(Selected::of(local_fleet(context)?)),
+        Mode::Docker => docker_fleet(context, runtime),
     }
 }
 
@@ -418,6 +483,113 @@ fn local_fleet(context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
 fn local_fleet(_context: &FleetContext) -> Result<Arc<dyn Fleet>, StartError> {
     Err(StartError::Config(ConfigError(
         "running game servers as child processes needs a Unix system".into(),
+    )))
+}
+
+/// Containers of each app's image on this host's Docker Engine, connected (and the images
+/// there) before the banner; `recover` later removes what a previous run of this instance left.
+#[cfg(target_os = "linux")]
+fn docker_fleet(
+    context: &FleetContext,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Selected, StartError> {
+    use crate::fleet::docker::{
+        ContainerPort, DockerApp, DockerFleet, DockerFleetConfig, LoopbackApi, PullPolicy,
+    };
+    let config = context.config;
+    let refuse = |m: String| StartError::Config(ConfigError(m));
+    let instance_id = crate::config::instance_id(config);
+    let mut docker = DockerFleetConfig::new(
+        instance_id.clone(),
+        config.base_url.clone().unwrap_or_default(),
+    );
+    docker.port_range = config.port_range.0..=config.port_range.1;
+    docker.public_host = config.public_host().to_string();
+    docker.max_processes = config.max_processes.unwrap_or(usize::MAX);
+    docker.publish_address = config.docker.publish_address;
+    docker.engine = config.docker.engine.clone();
+    docker.process_env = Some(context.process_env());
+    if config.base_url.is_none() {
+        let api = context.api.clone();
+        docker.loopback_api = Some(LoopbackApi {
+            port: config.docker.api_port,
+            serve: Arc::new(move |listener| serve_extra_listener(&api, listener)),
+        });
+    }
+    for app in &config.apps {
+        let image = app
+            .container
+            .as_ref()
+            .ok_or_else(|| refuse(format!("app {:?} has no image", app.app_id)))?;
+        let port_of = |name: &str| {
+            image.additional_ports.get(name).copied().ok_or_else(|| {
+                refuse(format!(
+                    "app {:?}: additional port {name:?} has no container port",
+                    app.app_id
+                ))
+            })
+        };
+        let mut d = DockerApp::new(
+            &app.app_id,
+            &image.image,
+            image.container_port.unwrap_or(0),
+            game_server_log_dir(config, app),
+        );
+        d.transport = app.transport;
+        d.additional_ports = app
+            .additional_ports
+            .iter()
+            .map(|p| {
+                Ok(ContainerPort {
+                    name: p.name.clone(),
+                    container_port: port_of(&p.name)?,
+                    transport: p.transport,
+                })
+            })
+            .collect::<Result<_, StartError>>()?;
+        d.cpus = image.cpus;
+        d.memory_bytes = image.memory_bytes;
+        d.pull = match image.pull {
+            crate::config::PullPolicy::Missing => PullPolicy::Missing,
+            crate::config::PullPolicy::Never => PullPolicy::Never,
+        };
+        d.env = app
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        d.rooms_per_process = u32::try_from(app.rooms_per_process).unwrap_or(u32::MAX);
+        d.max_processes = app.max_processes.unwrap_or(usize::MAX);
+        d.startup_timeout = app.startup_timeout;
+        d.idle_timeout = app.idle_timeout;
+        d.stop_grace = app.stop_grace;
+        d.deployment_id = app.deployment_id.clone();
+        d.build_tag = app.build_tag.clone();
+        d.log_max_bytes = app.log_max_bytes;
+        docker.apps.push(d);
+    }
+    let fleet = runtime
+        .block_on(DockerFleet::connect(docker, context.events.clone()))
+        .map_err(refuse)?;
+    let mut notes = fleet.started_with().to_vec();
+    notes.push(format!(
+        "containers: instance id {instance_id}; game servers reach the API at {}",
+        fleet.base_url()
+    ));
+    Ok(Selected {
+        fleet: Arc::new(fleet),
+        simulated: None,
+        notes,
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn docker_fleet(
+    _context: &FleetContext,
+    _runtime: &tokio::runtime::Runtime,
+) -> Result<Selected, StartError> {
+    Err(StartError::Config(ConfigError(
+        "running game servers as containers needs Linux".into(),
     )))
 }
 

@@ -27,7 +27,7 @@ namespace Hathora.Rooms.Tests
                     ExposedPort port = Assert.NotNull(info.ExposedPort, "the exposed port once active");
                     Assert.Equal("127.0.0.1", port.Host, "host");
                     Assert.Equal(TransportType.Tcp, port.TransportType, "transport");
-                    Assert.Equal(port.Port.ToString(), RealProcesses.Environ(pid, "HATHORA_DEFAULT_PORT"), "the game server's port");
+                    Assert.Equal(real.ListensOn(port.Port).ToString(), RealProcesses.Environ(pid, "HATHORA_DEFAULT_PORT"), "the game server's port");
                     RealProcesses.AssertAnswers(port.Host, port.Port, id, config, processId);
 
                     // The game server reads the new config at its next refresh of the room list,
@@ -54,7 +54,10 @@ namespace Hathora.Rooms.Tests
                     ExposedPort port = Assert.NotNull(Assert.Result(client.WaitUntilActiveAsync(id, Assert.Patience)).Value.ExposedPort, "port");
                     RealProcesses.AssertAnswers(port.Host, port.Port, id, null, processId);
                     int pid = real.GameServerPid(processId);
-                    System.Diagnostics.Process.GetProcessById(pid).Kill(); // SIGKILL
+                    using (var process = System.Diagnostics.Process.GetProcessById(pid))
+                    {
+                        process.Kill(); // SIGKILL
+                    }
 
                     RealProcesses.Eventually("the room of the killed game server destroyed", () =>
                         Assert.Result(client.GetRoomInfoAsync(id)).Value.Status == RoomStatus.Destroyed);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -11,12 +12,25 @@ namespace Hathora.Rooms.Tests
 {
     // What the real-process tests see besides the API: the game servers under the rooms server
     // (/proc), their environment, and their answers over TCP and UDP (examples/game_server's
-    // protocol: a room id in, one JSON line out).
+    // protocol: a room id in, one JSON line out). With a container port, the game servers run in
+    // containers (the Docker fleet) and listen on that port inside them: they are the engine's,
+    // not the server's children, and each is found as its container's main process (the docker
+    // command finds the container by the label the rooms server gives it).
     internal sealed class RealProcesses
     {
-        public RealProcesses(int serverPid)
+        readonly int containerPort;
+
+        public RealProcesses(int serverPid, int containerPort = 0)
         {
             ServerPid = serverPid;
+            this.containerPort = containerPort;
+        }
+
+        // The port a game server exposed at `exposedPort` listens on (HATHORA_DEFAULT_PORT): that
+        // one on this machine; its container port in a container, as on Hathora.
+        public int ListensOn(int exposedPort)
+        {
+            return containerPort != 0 ? containerPort : exposedPort;
         }
 
         // The hathora-rooms-server run.sh started.
@@ -46,12 +60,36 @@ namespace Hathora.Rooms.Tests
         public int GameServerPid(string processId)
         {
             int found = 0;
-            Eventually("a game server of process " + processId + " under the rooms server", () =>
+            string where = containerPort != 0 ? " in a running container" : " under the rooms server";
+            Eventually("a game server of process " + processId + where, () =>
             {
-                found = Children().Select(c => c.Key).FirstOrDefault(pid => Environ(pid, "HATHORA_PROCESS_ID") == processId);
+                found = containerPort != 0 ? ContainerPid(processId) : Children().Select(c => c.Key).FirstOrDefault(pid => Environ(pid, "HATHORA_PROCESS_ID") == processId);
                 return found != 0;
             });
             return found;
+        }
+
+        // The main process of the running container of this RoomsV2 process; 0 when there is none.
+        static int ContainerPid(string processId)
+        {
+            string id = Docker("ps --quiet --filter status=running --filter label=dev.hathora-rooms.process-id=" + processId);
+            int pid;
+            return id.Length > 0 && int.TryParse(Docker("inspect --format {{.State.Pid}} " + id), out pid) ? pid : 0;
+        }
+
+        static string Docker(string arguments)
+        {
+            var start = new ProcessStartInfo("docker", arguments) { UseShellExecute = false, RedirectStandardOutput = true };
+            using (Process docker = Process.Start(start))
+            {
+                string output = docker.StandardOutput.ReadToEnd().Trim();
+                docker.WaitForExit();
+                if (docker.ExitCode != 0)
+                {
+                    throw new AssertionException("docker " + arguments + ": exit status " + docker.ExitCode);
+                }
+                return output;
+            }
         }
 
         // Waits until the process is gone: not running and reaped (no zombie left behind).

@@ -142,3 +142,19 @@ aot_mono() {
   LD_LIBRARY_PATH="$aot_prefix/lib:$target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     "$aot_prefix/bin/mono" "$@"
 }
+
+# compile_tests OUT_DIR: the package's assemblies as Unity builds them (one per .asmdef), the
+# official SDK's seed snippets (user code: an assembly of their own, over the public surface),
+# and the tests, HathoraRooms.Tests.exe (tests/csharp/run.sh and tests/csharp/docker.sh).
+compile_tests() {
+  local out=$1 file seed_tests=()
+  echo "== compiling the package's assemblies as Unity does (one per .asmdef), the seed snippets and the tests (mcs)"
+  compile_asmdef bindings/csharp/Runtime/Hathora.Rooms.asmdef "$out"
+  compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$out"
+  mcs -nologo -warnaserror -target:library -out:"$out/SeedSnippets.dll" -r:"$out/HathoraCloud.dll" -r:"$out/Hathora.Rooms.dll" \
+      tests/csharp/Seed/*Snippet.cs
+  for file in tests/csharp/Seed/*.cs; do case $file in *Snippet.cs) ;; *) seed_tests+=("$file") ;; esac; done
+  mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" \
+      -r:"$out/Hathora.Rooms.dll" -r:"$out/HathoraCloud.dll" -r:"$out/SeedSnippets.dll" \
+      tests/csharp/*.cs "${seed_tests[@]}"
+}

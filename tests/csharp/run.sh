@@ -28,17 +28,7 @@ cargo build --example https_front
 out="$target/csharp"
 mkdir -p "$out"
 
-echo "== compiling the package's assemblies as Unity does (one per .asmdef), the seed snippets and the tests (mcs)"
-compile_asmdef bindings/csharp/Runtime/Hathora.Rooms.asmdef "$out"
-compile_asmdef bindings/csharp/Runtime/HathoraCloud/HathoraCloud.asmdef "$out"
-# The official SDK's snippets are user code: an assembly of their own, over the public surface.
-mcs -nologo -warnaserror -target:library -out:"$out/SeedSnippets.dll" -r:"$out/HathoraCloud.dll" -r:"$out/Hathora.Rooms.dll" \
-    tests/csharp/Seed/*Snippet.cs
-seed_tests=()
-for file in tests/csharp/Seed/*.cs; do case $file in *Snippet.cs) ;; *) seed_tests+=("$file") ;; esac; done
-mcs -unsafe -nologo -warnaserror -out:"$out/HathoraRooms.Tests.exe" \
-    -r:"$out/Hathora.Rooms.dll" -r:"$out/HathoraCloud.dll" -r:"$out/SeedSnippets.dll" \
-    tests/csharp/*.cs "${seed_tests[@]}"
+compile_tests "$out"
 
 echo "== compile-checking the Unity-only code (UNITY_5_3_OR_NEWER, UNITY_EDITOR, UNITY_IOS) against API stubs"
 unity_check="$out/unity-check"

@@ -5,7 +5,7 @@ use std::ffi::CString;
 use std::ptr::{null, null_mut};
 
 use crate::common::*;
-use crate::harness::{APP, TOKEN};
+use crate::harness::{APP, TOKEN, eventually};
 
 /// A client of the rooms server at `url`, with the app's dev token and up to `retries` retries.
 pub fn client(url: &str, retries: u32) -> CClient {
@@ -167,4 +167,25 @@ pub fn listed(case: &str, r: &Res) -> Vec<(String, String)> {
         .into_iter()
         .map(|room| (s(room.room_id).unwrap(), s(room.status_raw).unwrap()))
         .collect()
+}
+
+/// The room is destroyed (GetRoomInfo, no current allocation), listed inactive on its process,
+/// and has no connection info.
+pub fn assert_destroyed(case: &str, cl: &CClient, room_id: &str, process: &str) {
+    eventually(case, &format!("room {room_id} destroyed"), || {
+        room(case, &room_info(cl, room_id).ok()).0 == "destroyed"
+    });
+    let (_, _, current) = room(case, &room_info(cl, room_id).ok());
+    assert_eq!(current, None, "{case}: {room_id}'s allocation is closed");
+    assert!(
+        listed(case, &inactive_rooms(cl, process).ok())
+            .contains(&(room_id.into(), "destroyed".into())),
+        "{case}: {room_id} listed inactive on {process}"
+    );
+    let info = connection_info(cl, room_id);
+    assert_eq!(
+        (info.code(), info.status()),
+        (Code::ApiError, 404),
+        "{case}: {room_id}'s connection info"
+    );
 }

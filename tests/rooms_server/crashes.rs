@@ -2,30 +2,9 @@
 //! that never listens (stopped at the startup timeout). Each time the process's rooms are
 //! destroyed and listed inactive, the server reaps the process, and new rooms still work.
 
-use crate::abi::{self, conn, listed, room};
-use crate::common::{CClient, Code, HathoraRegion};
+use crate::abi::{self, assert_destroyed, conn};
+use crate::common::{CClient, HathoraRegion};
 use crate::harness::*;
-
-/// The room is destroyed (GetRoomInfo, no current allocation), listed inactive on its process,
-/// and has no connection info.
-fn assert_destroyed(case: &str, cl: &CClient, room_id: &str, process: &str) {
-    eventually(case, &format!("room {room_id} destroyed"), || {
-        room(case, &abi::room_info(cl, room_id).ok()).0 == "destroyed"
-    });
-    let (_, _, current) = room(case, &abi::room_info(cl, room_id).ok());
-    assert_eq!(current, None, "{case}: {room_id}'s allocation is closed");
-    assert!(
-        listed(case, &abi::inactive_rooms(cl, process).ok())
-            .contains(&(room_id.into(), "destroyed".into())),
-        "{case}: {room_id} listed inactive on {process}"
-    );
-    let info = abi::connection_info(cl, room_id);
-    assert_eq!(
-        (info.code(), info.status()),
-        (Code::ApiError, 404),
-        "{case}: {room_id}'s connection info"
-    );
-}
 
 /// The process ended as the log line `logged` says, was reaped (no zombie), left the server
 /// without children, and is counted once under `cause` in `hathora_process_exits_total`.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::docker;
 use super::env_file;
 use super::file::{parse_port_range, parse_transport_of};
 use super::validate::resolve_program;
@@ -16,9 +17,11 @@ use super::{
 
 pub const USAGE: &str = "\
 usage: hathora-rooms-server [OPTIONS] [-- COMMAND [ARGS...]]
+       hathora-rooms-server [OPTIONS] --image IMAGE --container-port N
 
 Serves the Hathora RoomsV2 API. With -- COMMAND, each game-server process is a run of COMMAND
-(no shell; looked up in PATH when it has no /). Without it, rooms run on a simulated fleet: no
+(no shell; looked up in PATH when it has no /). With --image, each process is a container of
+IMAGE on this host's Docker Engine. Without either, rooms run on a simulated fleet: no
 process runs, rooms become active after the activation delay (for tests and trying the API).
 The first stdout line is the URL served; the second names the app id and token.
 Durations are in milliseconds (names end in -ms), sizes in bytes. The app flags, from --token
@@ -57,6 +60,14 @@ to --env-file below, set the app --app-id names, or the config file's only app.
                             beacon at IP:PORT (port 0: a free one); repeat for more regions
   --ping-host HOST          host named in /discovery/v2/ping answers
   --quiet                   no request lines: log only warnings and errors
+game servers in containers (app flags, as those above; the README's Docker section):
+  --image IMAGE             each process is a container of IMAGE (instead of -- COMMAND)
+  --container-port N        where its game server listens inside the container (required)
+  --cpus F                  CPUs per container, e.g. 1 or 0.5 (default: no limit)
+  --memory SIZE             memory per container, e.g. 2g or 512m (default: no limit)
+  --pull missing|never      a missing image: pulled once at start, or refused (default missing)
+  --publish-address IP      host address container ports are published on (default 127.0.0.1)
+  --instance-id ID          labels this server's containers (default: from the state file)
   --version                 print the version and exit
   --help                    this text
 simulated mode only:
@@ -130,6 +141,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
     let mut tls = TlsFlags::default();
     let mut beacons: Option<Vec<BeaconConfig>> = None;
     let mut warnings = Vec::new();
+    let mut docker = docker::Flags::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--" {
@@ -255,6 +267,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
                 app.env.push((name, v));
             }
             "--env-file" => app.env.extend(env_file::read(Path::new(&value()?))?),
+            other if docker.take(other, &mut value)? => {}
             other => return Err(ConfigError(format!("unknown argument {other:?}"))),
         }
     }
@@ -290,13 +303,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
             "no app is configured: add an [[apps]] entry, or give --app-id and --token".into(),
         )));
     }
-    let target = target_app(&mut config, &app, config_file.is_some()).map_err(in_file)?;
+    let target = target_app(&mut config, &app, &docker, config_file.is_some()).map_err(in_file)?;
     apply(&mut config.apps[target], app)?;
+    docker.apply(&mut config, target)?;
     if let Some(flag) = simulated_only
-        && config.mode() == Mode::Local
+        && config.mode() != Mode::Simulated
     {
         return Err(ConfigError(format!(
-            "{flag} is for the simulated mode only, not with game-server commands"
+            "{flag} is for the simulated mode only, not with real game servers"
         )));
     }
     config.validate().map_err(in_file)?;
@@ -313,6 +327,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, ConfigEr
 fn target_app(
     config: &mut ServerConfig,
     flags: &AppFlags,
+    docker: &docker::Flags,
     from_file: bool,
 ) -> Result<usize, ConfigError> {
     if let Some(id) = &flags.app_id {
@@ -322,9 +337,9 @@ fn target_app(
     } else if config.apps.len() == 1 {
         return Ok(0);
     } else if config.apps.len() > 1 {
-        if flags.any() {
+        if flags.any() || docker.sets_app() {
             return Err(ConfigError(
-                "the app flags (--token, --rooms-per-process, --transport, the timeouts, --log-dir, --log-max-bytes, --env, --env-file, -- COMMAND) need --app-id to say which app of the config file they set".into(),
+                "the app flags (--token, --rooms-per-process, --transport, the timeouts, --log-dir, --log-max-bytes, --env, --env-file, -- COMMAND, --image and its flags) need --app-id to say which app of the config file they set".into(),
             ));
         }
         return Ok(0);
@@ -335,7 +350,12 @@ fn target_app(
         .unwrap_or_else(|| DEFAULT_APP_ID.to_string());
     // The default token only where nothing real runs: a server that starts game servers
     // must be given its token.
-    let simulated = flags.command.is_none() && config.apps.iter().all(|a| a.command.is_none());
+    let simulated = flags.command.is_none()
+        && !docker.image()
+        && config
+            .apps
+            .iter()
+            .all(|a| a.command.is_none() && a.container.is_none());
     let tokens = if flags.token.is_none() && simulated && !from_file {
         vec![Token::new(DEFAULT_TOKEN)]
     } else {

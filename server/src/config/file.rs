@@ -26,6 +26,8 @@ struct File {
     apps: Vec<AppSection>,
     #[serde(default)]
     discovery: DiscoverySection,
+    #[serde(default)]
+    docker: super::docker::Section,
 }
 
 #[derive(Deserialize, Default)]
@@ -87,6 +89,11 @@ struct AppSection {
     build_tag: Option<String>,
     log_dir: Option<PathBuf>,
     log_max_bytes: Option<u64>,
+    image: Option<String>,
+    container_port: Option<u16>,
+    cpus: Option<f64>,
+    memory: Option<super::docker::Size>,
+    pull: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +101,7 @@ struct AppSection {
 struct PortSection {
     name: String,
     transport: String,
+    container_port: Option<u16>,
 }
 
 /// Reads `path` into a configuration; the command line then overrides parts of it.
@@ -155,6 +163,7 @@ fn convert(file: File, dir: &Path) -> Result<ServerConfig, ConfigError> {
     if let Some(ms) = file.simulated.activation_delay_ms {
         c.simulated.activation_delay = Duration::from_millis(ms);
     }
+    c.docker = file.docker.settings();
     for a in file.apps {
         c.apps.push(app(a, dir)?);
     }
@@ -181,6 +190,21 @@ fn app(a: AppSection, dir: &Path) -> Result<AppConfig, ConfigError> {
             args: args.to_vec(),
         });
     }
+    let image = super::docker::FileKeys {
+        image: a.image,
+        container_port: a.container_port,
+        cpus: a.cpus,
+        memory: a.memory,
+        pull: a.pull,
+        additional_ports: a
+            .additional_ports
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.container_port?)))
+            .collect(),
+    };
+    c.container = image
+        .image()
+        .map_err(|m| ConfigError(format!("app {id:?}: {m}")))?;
     c.env = a.env;
     if let Some(r) = a.regions {
         c.regions = r;

@@ -1,10 +1,11 @@
 //! What a server is started with: the listening address, the state file, the apps (tokens,
-//! game-server command, regions, limits), the fleet's global limits, and the simulated mode's
-//! settings. Built from the command line ([`cli`]), a TOML file ([`file`]), or in code
-//! ([`EmulatorConfig`] for the simulated mode's tests). A leaf: it depends only on the fleet
-//! seam's plain types.
+//! game-server command or container image, regions, limits), the fleet's global limits, the
+//! Docker settings, and the simulated mode's settings. Built from the command line ([`cli`]),
+//! a TOML file ([`file`]), or in code ([`EmulatorConfig`] for the simulated mode's tests). A
+//! leaf: it depends only on the fleet seam's plain types.
 
 pub mod cli;
+mod docker;
 mod emulator;
 mod env_file;
 mod file;
@@ -15,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use docker::{ContainerImage, DEFAULT_API_PORT, DockerSettings, PullPolicy, instance_id};
 pub use emulator::{DEFAULT_APP_ID, DEFAULT_DROP_SEED, DEFAULT_TOKEN, EmulatorConfig, FaultPlan};
 
 use crate::fleet::Transport;
@@ -86,6 +88,8 @@ pub struct ServerConfig {
     pub allow_plain_http: bool,
     /// The regions `/discovery/v2/ping` lists, each with its UDP echo beacon.
     pub discovery: DiscoveryConfig,
+    /// How apps with an image run their containers.
+    pub docker: DockerSettings,
 }
 
 impl Default for ServerConfig {
@@ -104,22 +108,27 @@ impl Default for ServerConfig {
             tls: None,
             allow_plain_http: false,
             discovery: DiscoveryConfig::default(),
+            docker: DockerSettings::default(),
         }
     }
 }
 
-/// Where rooms run: decided by the apps' commands (all apps have one, or none has).
+/// Where rooms run: decided by the apps' commands or images (all apps have one, or none has).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// No process runs; rooms become active after the activation delay (tests, trying the API).
     Simulated,
     /// Each process is a run of the app's command on this machine.
     Local,
+    /// Each process is a container of the app's image, on this host's Docker Engine.
+    Docker,
 }
 
 impl ServerConfig {
     pub fn mode(&self) -> Mode {
-        if self.apps.iter().any(|a| a.command.is_some()) {
+        if self.apps.iter().any(|a| a.container.is_some()) {
+            Mode::Docker
+        } else if self.apps.iter().any(|a| a.command.is_some()) {
             Mode::Local
         } else {
             Mode::Simulated
@@ -131,7 +140,7 @@ impl ServerConfig {
         match (&self.public_host, self.mode()) {
             (Some(host), _) => host,
             (None, Mode::Simulated) => "localhost",
-            (None, Mode::Local) => "127.0.0.1",
+            (None, Mode::Local | Mode::Docker) => "127.0.0.1",
         }
     }
 
@@ -200,6 +209,8 @@ pub struct AppConfig {
     pub tokens: Vec<Token>,
     /// The game server run for each process; `None` in the simulated mode.
     pub command: Option<GameServerCommand>,
+    /// The game server as a container image, one container per process (instead of a command).
+    pub container: Option<ContainerImage>,
     /// Added to each game server's environment (besides PATH, HOME, LANG and the HATHORA_ ones).
     pub env: BTreeMap<String, String>,
     /// Regions CreateRoom accepts for this app (all 14 by default).
@@ -236,6 +247,7 @@ impl AppConfig {
             app_id: app_id.into(),
             tokens,
             command: None,
+            container: None,
             env: BTreeMap::new(),
             regions: REGIONS.iter().map(|r| r.to_string()).collect(),
             rooms_per_process: 4,

@@ -42,6 +42,7 @@ pub(super) fn server(c: &ServerConfig) -> Result<(), ConfigError> {
             tokens.push((&app.app_id, t));
         }
     }
+    super::docker::validate(c)?;
     let with_command = c.apps.iter().filter(|a| a.command.is_some()).count();
     if with_command != 0 && with_command != c.apps.len() {
         let without = c
@@ -66,7 +67,7 @@ pub(super) fn server(c: &ServerConfig) -> Result<(), ConfigError> {
             "port_range {first}-{last} is not a range of ports: FIRST-LAST with 1 <= FIRST <= LAST <= 65535"
         ));
     }
-    if c.mode() == Mode::Local {
+    if c.mode() != Mode::Simulated {
         let size = usize::from(last - first) + 1;
         for app in &c.apps {
             let needed = 1 + app.additional_ports.len();

@@ -4,6 +4,8 @@
 //! level as a prefix when it is not `info`.
 //!
 //! Nothing logged here may carry a token: callers log paths, ids, statuses and reasons only.
+//! Records of the Docker Engine client (`bollard`) below `info` are dropped whatever the level:
+//! at `debug` it logs request bodies, containers' environments (process tokens) included.
 
 use std::io::{BufWriter, Write};
 use std::sync::OnceLock;
@@ -17,6 +19,9 @@ use log::{Level, LevelFilter, Log, Metadata, Record};
 pub(crate) const REQUEST: &str = "request";
 
 const QUEUE: usize = 64 * 1024;
+
+/// Target prefix of the Docker Engine client's records.
+const DOCKER_CLIENT: &str = "bollard";
 
 enum Msg {
     Line(String),
@@ -60,7 +65,7 @@ pub fn flush() {
 
 impl Log for StdoutLogger {
     fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.level() <= log::max_level()
+        keeps(metadata, log::max_level())
     }
 
     fn log(&self, record: &Record) {
@@ -83,6 +88,12 @@ impl Log for StdoutLogger {
             let _ = done.recv_timeout(Duration::from_secs(5));
         }
     }
+}
+
+/// Whether a record is written at this level.
+fn keeps(metadata: &Metadata, max: LevelFilter) -> bool {
+    metadata.level() <= max
+        && !(metadata.level() > Level::Info && metadata.target().starts_with(DOCKER_CLIENT))
 }
 
 fn write_lines(rx: Receiver<Msg>, lost: &AtomicU64) {
@@ -110,5 +121,38 @@ fn write_lines(rx: Receiver<Msg>, lost: &AtomicU64) {
         for ack in acks {
             let _ = ack.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_docker_clients_records_below_info_are_dropped_at_any_level() {
+        fn record(target: &str, level: Level) -> Metadata<'_> {
+            log::MetadataBuilder::new()
+                .target(target)
+                .level(level)
+                .build()
+        }
+        for level in [Level::Debug, Level::Trace] {
+            for target in ["bollard", "bollard::docker", "bollard::container"] {
+                assert!(
+                    !keeps(&record(target, level), LevelFilter::Trace),
+                    "{target} {level}"
+                );
+            }
+            assert!(keeps(&record("hathora", level), LevelFilter::Trace));
+        }
+        assert!(keeps(
+            &record("bollard::docker", Level::Info),
+            LevelFilter::Trace
+        ));
+        assert!(keeps(
+            &record("bollard::docker", Level::Warn),
+            LevelFilter::Warn
+        ));
+        assert!(!keeps(&record("hathora", Level::Info), LevelFilter::Warn));
     }
 }

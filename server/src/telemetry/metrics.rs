@@ -21,7 +21,7 @@ pub(crate) const EXIT_CAUSES: [&str; 7] = [
     "idle",
     "shutdown",
     "server_restart",
-    "out_of_memory",
+    "oom",
 ];
 
 struct Histogram {

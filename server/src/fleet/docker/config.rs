@@ -8,7 +8,10 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use crate::fleet::Transport;
 use crate::fleet::process_env::ProcessEnvHook;
@@ -29,6 +32,20 @@ pub const MIN_MEMORY_BYTES: u64 = 6 * 1024 * 1024;
 /// address (see [`super::bridge_gateway`]): `http://host.docker.internal:PORT/`.
 pub fn container_base_url(port: u16) -> String {
     format!("http://{HOST_GATEWAY_NAME}:{port}/")
+}
+
+/// Serves the server's API on a listener the fleet opened inside a container, until the sender
+/// it returns is dropped (the fleet drops it once the container is gone). Plain HTTP: the
+/// listener is on the container's own loopback.
+pub type ServeApi = Arc<dyn Fn(std::net::TcpListener) -> oneshot::Sender<()> + Send + Sync>;
+
+/// The API on each container's own loopback (see `loopback_api`): every container gets a
+/// listener on `127.0.0.1:port` of its own network namespace, and `HATHORA_BASE_URL` names it.
+#[derive(Clone)]
+pub struct LoopbackApi {
+    /// The port inside every container: not one its game server listens on.
+    pub port: u16,
+    pub serve: ServeApi,
 }
 
 /// Whether the fleet may pull an app's image when the Docker host does not have it.
@@ -192,10 +209,14 @@ pub struct DockerFleetConfig {
     /// that `recover` finds what its previous run left; distinct for two servers that share a
     /// Docker engine. Letters, digits, `.`, `_` and `-`.
     pub instance_id: String,
-    /// This server's API as containers reach it (`HATHORA_BASE_URL`). 127.0.0.1 is a
-    /// container's own loopback: use [`container_base_url`] with the server also listening on
-    /// the bridge gateway address ([`super::bridge_gateway`]).
+    /// This server's API as containers reach it (`HATHORA_BASE_URL`), unless `loopback_api`
+    /// is set. 127.0.0.1 is a container's own loopback: a public `https://` name, or
+    /// [`container_base_url`] with the server also listening on the bridge gateway address
+    /// ([`super::bridge_gateway`]).
     pub base_url: String,
+    /// Serve the API on each container's own loopback, and name it in `HATHORA_BASE_URL`
+    /// (instead of `base_url`). Needs root (see [`super::loopback_api`]).
+    pub loopback_api: Option<LoopbackApi>,
     /// The engine's Unix socket (`/var/run/docker.sock` or `unix:///...`); `None`: `DOCKER_HOST`
     /// when it names a Unix socket, else `/var/run/docker.sock`. The engine must run on this
     /// host (readiness is read from the containers' network namespaces in /proc).
@@ -215,6 +236,7 @@ impl DockerFleetConfig {
             max_processes: DEFAULT_MAX_PROCESSES,
             instance_id: instance_id.into(),
             base_url: base_url.into(),
+            loopback_api: None,
             engine: None,
             process_env: None,
         }
@@ -232,6 +254,22 @@ impl DockerFleetConfig {
             return Err(format!(
                 "the instance id {id:?} must be 1 to 128 letters, digits, '.', '_' or '-'"
             ));
+        }
+        if let Some(api) = &self.loopback_api {
+            if api.port == 0 {
+                return Err("the API's port inside containers is 0".into());
+            }
+            let taken = self.apps.iter().find(|a| {
+                a.container_ports()
+                    .any(|(port, t)| port == api.port && protocol(t) == "tcp")
+            });
+            if let Some(app) = taken {
+                return Err(format!(
+                    "app {}: container port {}/tcp is where containers reach the API: pick \
+                     another port for one or the other",
+                    app.app_id, api.port
+                ));
+            }
         }
         validate_fleet(
             &self.port_range,
@@ -254,6 +292,10 @@ impl fmt::Debug for DockerFleetConfig {
             .field("max_processes", &self.max_processes)
             .field("instance_id", &self.instance_id)
             .field("base_url", &self.base_url)
+            .field(
+                "loopback_api",
+                &self.loopback_api.as_ref().map(|api| api.port),
+            )
             .field("engine", &self.engine)
             .field("process_env", &self.process_env.as_ref().map(|_| "hook"))
             .finish()
@@ -352,6 +394,35 @@ mod tests {
             transport: Transport::Udp,
         }];
         assert!(config.validate().unwrap_err().contains("needs 2 ports"));
+    }
+
+    #[test]
+    fn the_apis_port_inside_containers_is_not_a_tcp_container_port() {
+        let api = |port| LoopbackApi {
+            port,
+            serve: Arc::new(|_| oneshot::channel().0),
+        };
+        let mut config = fleet_with(DockerApp::new("app", "game:1", 7777, "/tmp/logs"));
+        config.apps[0].additional_ports = vec![ContainerPort {
+            name: "query".into(),
+            container_port: 9188,
+            transport: Transport::Udp,
+        }];
+        config.loopback_api = Some(api(9188));
+        assert_eq!(config.validate(), Ok(()), "9188/udp is another port");
+        config.loopback_api = Some(api(7777));
+        let e = config.validate().unwrap_err();
+        assert!(
+            e.contains("app app") && e.contains("7777/tcp is where containers reach the API"),
+            "{e}"
+        );
+        config.loopback_api = Some(api(0));
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .contains("port inside containers is 0")
+        );
     }
 
     #[test]

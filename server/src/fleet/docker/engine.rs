@@ -23,11 +23,12 @@ pub(super) const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
 /// Connects to the engine's Unix socket and negotiates the API version (the newest both
 /// speak; Docker 20.10 speaks 1.41). `request_timeout` bounds the wait for an answer's
 /// headers, so it must exceed the longest stop grace (a stop answers once the container is
-/// down); streams (waits, output) are not bounded by it.
+/// down); streams (waits, output) are not bounded by it. Logs nothing (a server starting its
+/// fleet may not log yet): the second value says where the engine is and which API it speaks.
 pub(super) async fn connect(
     engine: Option<&str>,
     request_timeout: Duration,
-) -> Result<Docker, String> {
+) -> Result<(Docker, String), String> {
     let socket = match engine {
         Some(socket) => socket.to_owned(),
         None => std::env::var("DOCKER_HOST")
@@ -43,18 +44,18 @@ pub(super) async fn connect(
         .await
         .map_err(|e| format!("cannot reach the Docker Engine at {path}: {}", message(&e)))?;
     let version = docker.client_version();
-    log::info!(
+    let engine = format!(
         "Docker Engine at {path}: API {}.{}",
-        version.major_version,
-        version.minor_version
+        version.major_version, version.minor_version
     );
-    Ok(docker)
+    Ok((docker, engine))
 }
 
-/// The app's image is on the engine's host, or is pulled once now (when the app allows it).
-pub(super) async fn ensure_image(docker: &Docker, app: &DockerApp) -> Result<(), String> {
+/// The app's image is on the engine's host, or is pulled once now (when the app allows it):
+/// true when it was pulled. Logs nothing, as `connect`.
+pub(super) async fn ensure_image(docker: &Docker, app: &DockerApp) -> Result<bool, String> {
     match docker.inspect_image(&app.image).await {
-        Ok(_) => return Ok(()),
+        Ok(_) => return Ok(false),
         Err(e) if is_not_found(&e) => {}
         Err(e) => {
             return Err(format!(
@@ -72,11 +73,6 @@ pub(super) async fn ensure_image(docker: &Docker, app: &DockerApp) -> Result<(),
             app.app_id, app.image
         ));
     }
-    log::info!(
-        "app {}: the image {} is not on the Docker host: pulling it",
-        app.app_id,
-        app.image
-    );
     let (name, tag) = split_reference(&app.image);
     let options = CreateImageOptions {
         from_image: Some(name.to_owned()),
@@ -94,8 +90,7 @@ pub(super) async fn ensure_image(docker: &Docker, app: &DockerApp) -> Result<(),
             ));
         }
     }
-    log::info!("app {}: pulled the image {}", app.app_id, app.image);
-    Ok(())
+    Ok(true)
 }
 
 /// `(name, tag or digest)` of an image reference; `latest` when it names neither (an empty tag

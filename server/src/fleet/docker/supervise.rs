@@ -1,6 +1,7 @@
 //! One task per container, from its creation until it is removed: its output streamed into its
-//! log, readiness probing while it starts, the startup timeout, stops asked by the fleet (idle,
-//! shutdown), and the report of its end (the engine's wait, never polling).
+//! log, the API on its own loopback (with `LoopbackApi`), readiness probing while it starts,
+//! the startup timeout, stops asked by the fleet (idle, shutdown), and the report of its end
+//! (the engine's wait, never polling).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,12 +12,12 @@ use bollard::query_parameters::{
     AttachContainerOptions, CreateContainerOptions, StopContainerOptions,
 };
 use futures_util::StreamExt;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
 use super::engine::{self, message, short};
-use super::{DockerApp, Inner, container, ready};
+use super::{DockerApp, Inner, container, loopback_api, ready};
 use crate::fleet::probe::{self, Startup};
 use crate::fleet::process_env::{ProcessVars, environment};
 use crate::fleet::process_log::CappedLog;
@@ -27,6 +28,10 @@ use crate::fleet::{ExitCause, PlaceRoom};
 const DRAIN_WAIT: Duration = Duration::from_secs(2);
 /// Beyond the stop grace, how long a stopped container may take to be reported down.
 const STOP_SLACK: Duration = Duration::from_secs(30);
+/// How often, and how far apart, the OOM flag of a SIGKILLed container with a memory limit is
+/// read (1 s in all).
+const OOM_FLAG_CHECKS: u32 = 6;
+const OOM_FLAG_PAUSE: Duration = Duration::from_millis(200);
 
 enum Ending {
     /// It exited by itself, with this code (`None`: gone without one).
@@ -42,6 +47,8 @@ struct Started {
     pid: Option<u32>,
     drain: JoinHandle<()>,
     output: Arc<Notify>,
+    /// Dropped once the container is gone: the API on its loopback stops.
+    api: Option<oneshot::Sender<()>>,
 }
 
 /// Creates and starts the reserved process's container, then watches it until it is removed.
@@ -82,6 +89,7 @@ pub(super) async fn run(inner: Arc<Inner>, launch: Launch<DockerApp>) {
         pid: started.pid,
         stop,
         output: started.output,
+        _api: started.api,
         started: Instant::now(),
         placed,
     };
@@ -112,6 +120,7 @@ async fn start(
     let spec = container::Spec {
         process_id: id,
         instance_id: &inner.instance_id,
+        owner: &inner.owner,
         env,
         host_ports,
         publish_address: inner.publish_address,
@@ -132,31 +141,59 @@ async fn start(
             )
         })?;
     let container = created.id;
-    match attach_and_start(docker, &container).await {
-        Ok(output_stream) => {
-            let output = Arc::new(Notify::new());
-            let drain = tokio::spawn(drain(output_stream, log, output.clone(), id.to_owned()));
-            let pid = engine::state(docker, &container)
-                .await
-                .and_then(|s| s.pid)
-                .and_then(|pid| u32::try_from(pid).ok())
-                .filter(|&pid| pid != 0);
-            Ok(Started {
-                container,
-                pid,
-                drain,
-                output,
-            })
-        }
+    let output_stream = match attach_and_start(docker, &container).await {
+        Ok(output_stream) => output_stream,
         Err(e) => {
             engine::remove(docker, &container).await;
-            Err(format!(
+            return Err(format!(
                 "cannot start container {} of image {}: {}",
                 short(&container),
                 app.image,
                 message(&e)
-            ))
+            ));
         }
+    };
+    let output = Arc::new(Notify::new());
+    let drain = tokio::spawn(drain(output_stream, log, output.clone(), id.to_owned()));
+    let pid = engine::state(docker, &container)
+        .await
+        .and_then(|s| s.pid)
+        .and_then(|pid| u32::try_from(pid).ok())
+        .filter(|&pid| pid != 0);
+    let api = match open_api(inner, pid) {
+        Ok(api) => api,
+        Err(e) => {
+            drain.abort();
+            engine::remove(docker, &container).await;
+            return Err(format!(
+                "cannot open the API on 127.0.0.1 in container {}: {e}",
+                short(&container)
+            ));
+        }
+    };
+    Ok(Started {
+        container,
+        pid,
+        drain,
+        output,
+        api,
+    })
+}
+
+/// The API on the container's own loopback, served until the returned sender is dropped
+/// (`None` without `LoopbackApi`, or when the container has ended already: its end comes).
+fn open_api(inner: &Inner, pid: Option<u32>) -> std::io::Result<Option<oneshot::Sender<()>>> {
+    let (Some(api), Some(pid)) = (&inner.loopback_api, pid) else {
+        return Ok(None);
+    };
+    // A thread of its own enters the namespace and binds: a fraction of a millisecond.
+    match loopback_api::listen_in(pid, api.port) {
+        Ok(listener) => Ok(Some((api.serve)(listener))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(std::io::Error::new(
+            e.kind(),
+            format!("port {}: {e}", api.port),
+        )),
     }
 }
 
@@ -222,6 +259,8 @@ struct Supervisor {
     stop: watch::Receiver<Option<ExitCause>>,
     /// Notified when the container writes output.
     output: Arc<Notify>,
+    /// The API on its loopback, served as long as this is held.
+    _api: Option<oneshot::Sender<()>>,
     started: Instant,
     placed: Instant,
 }
@@ -237,17 +276,39 @@ impl Supervisor {
             Ending::Stopped => self.stop_gracefully(exited.as_mut()).await,
         };
         self.inner.table.mark_ended(&self.id);
-        let oom_killed = engine::state(&self.docker, &self.container)
-            .await
-            .and_then(|s| s.oom_killed)
-            .unwrap_or(false);
+        let requested = self.stop.borrow().clone();
+        let cause = match requested {
+            Some(cause) => cause,
+            None => exit_cause(code, self.oom_killed(code).await),
+        };
         if timeout(DRAIN_WAIT, &mut drain).await.is_err() {
             drain.abort();
         }
         engine::remove(&self.docker, &self.container).await;
-        let requested = self.stop.borrow().clone();
-        let cause = requested.unwrap_or_else(|| exit_cause(code, oom_killed));
         self.inner.table.finish(&self.id, cause);
+    }
+
+    /// Whether the kernel killed it for its memory limit (the engine's flag). The engine learns
+    /// it from an event of its own, which may come just after the exit: a SIGKILL (137) of a
+    /// container with a memory limit is looked at again for a moment before it counts as a
+    /// signal.
+    async fn oom_killed(&self, code: Option<i64>) -> bool {
+        let mut again = if code == Some(137) && self.app.memory_bytes.is_some() {
+            OOM_FLAG_CHECKS
+        } else {
+            1
+        };
+        loop {
+            let state = engine::state(&self.docker, &self.container).await;
+            if state.and_then(|s| s.oom_killed).unwrap_or(false) {
+                return true;
+            }
+            again -= 1;
+            if again == 0 {
+                return false;
+            }
+            tokio::time::sleep(OOM_FLAG_PAUSE).await;
+        }
     }
 
     /// Probes until it listens, then waits for its end; unless a stop is asked or the startup
