@@ -15,6 +15,7 @@ mod common;
 
 mod abi;
 mod bad_input;
+mod beacons;
 mod crashes;
 mod harness;
 mod lifecycle;
