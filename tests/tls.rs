@@ -11,6 +11,7 @@ use common::https_server::{HttpsServer, Metrics};
 use common::ops::{Param, every_operation};
 use common::pki::{ServerCert, TestCa, Validity};
 use common::*;
+use hathora_rooms_server::{DEFAULT_APP_ID, DEFAULT_TOKEN};
 use std::ffi::{CString, c_char};
 use std::path::{Path, PathBuf};
 use std::ptr::{null, null_mut};
@@ -34,8 +35,8 @@ fn https_client(
     unsafe {
         let cfg = hathora_config_new();
         let setters = [
-            hathora_config_set_app_id(cfg, c(hathora_rooms_server::DEFAULT_APP_ID).as_ptr()),
-            hathora_config_set_dev_token(cfg, c(hathora_rooms_server::DEFAULT_TOKEN).as_ptr()),
+            hathora_config_set_app_id(cfg, c(DEFAULT_APP_ID).as_ptr()),
+            hathora_config_set_dev_token(cfg, c(DEFAULT_TOKEN).as_ptr()),
             hathora_config_set_base_url(cfg, c(url).as_ptr()),
             hathora_config_set_dispatch_mode(cfg, mode as u32),
             hathora_config_set_builtin_roots(cfg, builtin_roots),
@@ -227,7 +228,7 @@ fn the_pem_is_copied_when_it_is_added() {
         pem.fill(b'x'); // the caller's buffer changes (or is freed): the config kept its copy
         drop(pem);
         let setters = [
-            hathora_config_set_app_id(cfg, c(server.app_id()).as_ptr()),
+            hathora_config_set_app_id(cfg, c(DEFAULT_APP_ID).as_ptr()),
             hathora_config_set_base_url(cfg, c(&server.url()).as_ptr()),
             hathora_config_set_builtin_roots(cfg, false),
         ];

@@ -1,5 +1,5 @@
 //! The rooms server serving HTTPS in-process (its simulated rooms, with the emulator's app id
-//! and token) with a certificate made at run time (`pki`), and what a test reads of it: its URL
+//! and token: `DEFAULT_APP_ID`, `DEFAULT_TOKEN`) with a certificate made at run time (`pki`), and what a test reads of it: its URL
 //! for a host name, and its `/metrics`: the TLS handshakes it completed and failed, and the API
 //! requests it answered. `/metrics` is read over TLS by a scraper that trusts exactly the
 //! server's certificate (expired, for another host or from an unknown CA as it may be), and
@@ -72,14 +72,6 @@ impl HttpsServer {
             scraper: Arc::new(pinned_client(cert.cert_der.clone())),
             scrapes: AtomicU64::new(0),
         }
-    }
-
-    pub fn app_id(&self) -> &'static str {
-        DEFAULT_APP_ID
-    }
-
-    pub fn token(&self) -> &'static str {
-        DEFAULT_TOKEN
     }
 
     /// The server's URL with `host` (an address or name its certificate may or may not hold).

@@ -4,8 +4,8 @@
 # C++ wrapper's game-server and region-ping calls (natively and under valgrind), the C stress
 # test (natively and under valgrind), all against a local emulator, and the C++ wrapper over
 # HTTPS with a private CA (hathora-rooms-server serving HTTPS with a certificate from
-# tests/test_pki.sh). Installs what is missing. Ends with "N passed, M failed"; exits 1 on any failure. (The Python package is tested
-# as installed, in a venv, by tests/python/run.sh.)
+# tests/test_pki.sh). Installs what is missing. Ends with "N passed, M failed"; exits 1 on any
+# failure. (The Python package is tested as installed, in a venv, by tests/python/run.sh.)
 #
 # Environment: CARGO_TARGET_DIR (default: target), STRESS_COUNT (default 10000),
 # STRESS_VALGRIND_COUNT (default 10000).
