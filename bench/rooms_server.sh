@@ -44,7 +44,6 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/game_server/*.c -L"$REL
     -Wl,-rpath,"$REL" -o "$OUT/game_server"
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/rooms_server/startup.c -L"$REL" -lhathora_rooms \
     -Wl,-rpath,"$REL" -o "$OUT/startup"
-(umask 077 && echo "HATHORA_DEV_TOKEN=$TOKEN" >"$OUT/game.env")
 
 SPID=
 URL=
@@ -61,7 +60,7 @@ start_server() {
     local name=$1
     shift
     "$REL/hathora-rooms-server" --port 0 --app-id "$APP" --token "$TOKEN" --port-range "$RANGE" \
-        --env-file "$OUT/game.env" --log-dir "$OUT/logs-$name" "$@" -- "$OUT/game_server" \
+        --log-dir "$OUT/logs-$name" "$@" -- "$OUT/game_server" \
         >"$RES/$name.server.log" 2>&1 &
     SPID=$!
     for _ in $(seq 200); do

@@ -2,7 +2,8 @@
 # The main example, in one command: the whole RoomsV2 loop on this machine.
 #
 # Builds the library, hathora-rooms-server and the example game server (examples/game_server),
-# starts the rooms server with that game server as the command it runs per process, then runs
+# starts the rooms server with that game server as the command it runs per process (each process
+# reads its rooms with the token of its own the rooms server gives it: no dev token), then runs
 # examples/quickstart_client.c, which prints each step: a room created, its game server started,
 # polled until active, asked over TCP and UDP (it answers the room's id and config), the room
 # destroyed, the idle game server stopped by the rooms server. Then checks that no game server
@@ -29,12 +30,11 @@ build_c() {
 build_c game_server examples/game_server/*.c
 build_c quickstart_client examples/quickstart_client.c
 
-# A fresh dev token for this run. The rooms server gives its processes a clean environment; the
-# game server asks the API for its rooms with this token, which the rooms server hands it from
-# an env file only this user can read (never on a command line, which `ps` shows).
+# A fresh dev token for this run, for the client below (a matchmaker's). The game server never
+# sees it: the rooms server gives each process a clean environment with a token of its own
+# (HATHORA_PROCESS_TOKEN), good for that process's rooms only, with which it asks the API for
+# its rooms and their configs.
 token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-game_env=$logs/game-server.env
-(umask 077 && printf 'HATHORA_DEV_TOKEN=%s\n' "$token" >"$game_env")
 server_pid=
 log_pid=
 stop_server() {
@@ -48,7 +48,7 @@ trap stop_server EXIT
 
 echo "== starting hathora-rooms-server with examples/game_server as its game server (stopped after 1 s idle)"
 exec 3< <(exec "$rel/hathora-rooms-server" --port 0 --token "$token" --idle-timeout-ms 1000 \
-    --env-file "$game_env" -- "$rel/game_server" 2>"$logs/rooms-server.err")
+    -- "$rel/game_server" 2>"$logs/rooms-server.err")
 server_pid=$!
 url=
 read -r url <&3 || true

@@ -1,6 +1,7 @@
-//! DiscoveryV2 GetPingServiceEndpoints through the C ABI, against a scripted server (the rooms
-//! server does not answer it yet): the path, no token ever sent, no app id needed, the
-//! structured view and the body, and the failures.
+//! DiscoveryV2 GetPingServiceEndpoints through the C ABI, against a scripted server (any answer,
+//! unknown regions and malformed ones included; tests/rooms_server runs it against the rooms
+//! server's own beacons): the path, no token ever sent, no app id needed, the structured view
+//! and the body, and the failures.
 
 mod common;
 

@@ -121,7 +121,7 @@ struct Args {
     client_ips_count: usize,
     process_id: *const c_char,
     wait_timeout_ms: u32,
-    /// Region pings' options: NULL asks DiscoveryV2 (which the emulator does not answer: 404).
+    /// Region pings' options: NULL asks DiscoveryV2 (the emulator runs no beacon: an empty list).
     ping: *const HathoraPingOptions,
     options: *const HathoraCallOptions,
     callback: HathoraCallback,

@@ -28,6 +28,7 @@ install_missing() {
     command -v mono >/dev/null || apt+=(mono-runtime)
     [ -e /usr/lib/mono/4.5/System.Net.Http.dll ] || apt+=(libmono-system-net-http4.0-cil)
     command -v python3 >/dev/null || apt+=(python3)
+    command -v openssl >/dev/null || apt+=(openssl)  # tests/test_pki.sh: the HTTPS suites' certificates
     # tests/python/run.sh installs python3-venv itself when `python3 -m venv` cannot work.
     [ ${#apt[@]} -gt 0 ] || return 0
     echo "== installing: ${apt[*]}"

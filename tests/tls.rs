@@ -1,17 +1,18 @@
 //! HTTPS through the C ABI. A client trusts CA certificates given from memory or from a file,
 //! with or without the bundled web roots; it refuses bad PEM when it is created, naming the
 //! problem; and it names each certificate failure (another host's certificate, an expired one,
-//! one not valid yet, one from a CA it does not trust) without retrying it. The servers are the
-//! emulator behind a TLS front (`common::tls_front`) with certificates made at run time
-//! (`common::pki`).
+//! one not valid yet, one from a CA it does not trust) without retrying it, and sends nothing to
+//! such a server: its `/metrics` count one failed TLS handshake per call and no request. The
+//! servers are the rooms server's own HTTPS (`common::https_server`, in-process) with
+//! certificates made at run time (`common::pki`).
 
 mod common;
+use common::https_server::{HttpsServer, Metrics};
 use common::ops::{Param, every_operation};
 use common::pki::{ServerCert, TestCa, Validity};
-use common::tls_front::TlsFront;
 use common::*;
+use hathora_rooms_server::{DEFAULT_APP_ID, DEFAULT_TOKEN};
 use std::ffi::{CString, c_char};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::ptr::{null, null_mut};
 use std::time::Duration;
@@ -23,11 +24,10 @@ enum Ca<'a> {
     File(&'a Path),
 }
 
-/// A client for `url` with the emulator's app and token, `cas` added, the web roots on or off,
+/// A client for `url` with the server's app and token, `cas` added, the web roots on or off,
 /// and 3 quick retries (so that a retry would show); or the code and message of its refusal.
 fn https_client(
     url: &str,
-    emu: &Emulator,
     cas: &[Ca],
     builtin_roots: bool,
     mode: HathoraDispatchMode,
@@ -35,8 +35,8 @@ fn https_client(
     unsafe {
         let cfg = hathora_config_new();
         let setters = [
-            hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
-            hathora_config_set_dev_token(cfg, c(emu.token()).as_ptr()),
+            hathora_config_set_app_id(cfg, c(DEFAULT_APP_ID).as_ptr()),
+            hathora_config_set_dev_token(cfg, c(DEFAULT_TOKEN).as_ptr()),
             hathora_config_set_base_url(cfg, c(url).as_ptr()),
             hathora_config_set_dispatch_mode(cfg, mode as u32),
             hathora_config_set_builtin_roots(cfg, builtin_roots),
@@ -73,19 +73,14 @@ unsafe fn new_client(cfg: *mut HathoraConfig) -> Result<CClient, (Code, String)>
     }
 }
 
-fn backend(emu: &Emulator) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], emu.port()))
-}
-
-/// The emulator behind a TLS front whose certificate (for 127.0.0.1) a new CA signed.
-fn https_emulator(ca_name: &str) -> (Emulator, TestCa, TlsFront) {
-    let emu = emulator();
+/// The rooms server over HTTPS with a certificate (for 127.0.0.1) that a new CA signed.
+fn https_server(ca_name: &str) -> (TestCa, HttpsServer) {
     let ca = TestCa::new(ca_name);
-    let front = TlsFront::start(&ca.issue(&["127.0.0.1"], Validity::Current), backend(&emu));
-    (emu, ca, front)
+    let server = HttpsServer::start(&ca.issue(&["127.0.0.1"], Validity::Current));
+    (ca, server)
 }
 
-/// The emulator answers a client's call through TLS: its 404 for an unknown room.
+/// The server answers a client's call through TLS: its 404 for an unknown room.
 #[track_caller]
 fn assert_answered_over_tls(cl: &CClient, case: &str) {
     let r = run(cl, "GetConnectionInfo", Form::Blocking, "no-such-room", "");
@@ -166,7 +161,7 @@ fn lifecycle(cl: &CClient, form: Form, case: &str) {
 
 #[test]
 fn every_operation_runs_over_https_with_the_ca_from_memory_or_from_a_file() {
-    let (emu, ca, front) = https_emulator("rooms test CA");
+    let (ca, server) = https_server("rooms test CA");
     let dir = scratch("lifecycle");
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, &ca.pem).unwrap();
@@ -181,25 +176,24 @@ fn every_operation_runs_over_https_with_the_ca_from_memory_or_from_a_file() {
     ];
     for (case, trust, builtin) in cases {
         for mode in BOTH_MODES {
-            let cl = https_client(&front.url(), &emu, &[trust], builtin, mode)
+            let cl = https_client(&server.url(), &[trust], builtin, mode)
                 .unwrap_or_else(|e| panic!("{case}: {e:?}"));
             for form in BOTH_FORMS {
                 lifecycle(&cl, form, &format!("{case} ({mode:?})"));
             }
         }
     }
-    assert_eq!(front.failed_handshakes(), 0, "no handshake failed");
+    let m = server.metrics();
+    assert_eq!(m.failed, 0, "no handshake failed: {m:?}");
+    // 3 trusts x 2 modes x 2 forms x 10 operations, wait-until-active's polls on top.
+    assert!(m.requests >= 120, "every call reached the server: {m:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn a_host_name_certificate_serves_localhost_and_several_cas_may_be_added() {
-    let emu = emulator();
     let (ours, other) = (TestCa::new("ours"), TestCa::new("another"));
-    let front = TlsFront::start(
-        &ours.issue(&["localhost"], Validity::Current),
-        backend(&emu),
-    );
+    let server = HttpsServer::start(&ours.issue(&["localhost"], Validity::Current));
     // Both CAs in one PEM, and the server's CA second among the sources: each is trusted.
     let both = format!("{}{}", other.pem, ours.pem);
     let sources: [(&str, Vec<Ca>); 2] = [
@@ -211,8 +205,7 @@ fn a_host_name_certificate_serves_localhost_and_several_cas_may_be_added() {
     ];
     for (case, cas) in sources {
         let cl = https_client(
-            &front.url_for("localhost"),
-            &emu,
+            &server.url_for("localhost"),
             &cas,
             false,
             HathoraDispatchMode::Worker,
@@ -224,7 +217,7 @@ fn a_host_name_certificate_serves_localhost_and_several_cas_may_be_added() {
 
 #[test]
 fn the_pem_is_copied_when_it_is_added() {
-    let (emu, ca, front) = https_emulator("copied");
+    let (ca, server) = https_server("copied");
     let mut pem = ca.pem.clone().into_bytes();
     unsafe {
         let cfg = hathora_config_new();
@@ -235,8 +228,8 @@ fn the_pem_is_copied_when_it_is_added() {
         pem.fill(b'x'); // the caller's buffer changes (or is freed): the config kept its copy
         drop(pem);
         let setters = [
-            hathora_config_set_app_id(cfg, c(emu.app_id()).as_ptr()),
-            hathora_config_set_base_url(cfg, c(&front.url()).as_ptr()),
+            hathora_config_set_app_id(cfg, c(DEFAULT_APP_ID).as_ptr()),
+            hathora_config_set_base_url(cfg, c(&server.url()).as_ptr()),
             hathora_config_set_builtin_roots(cfg, false),
         ];
         assert_eq!(first_refusal(setters), Code::Ok);
@@ -249,7 +242,6 @@ fn the_pem_is_copied_when_it_is_added() {
 /// signed it, the start of the message)
 #[test]
 fn each_certificate_failure_is_named_and_never_retried() {
-    let emu = emulator();
     let (trusted, unknown) = (TestCa::new("trusted"), TestCa::new("unknown"));
     let untrusted_ca = "is signed by a CA this client does not trust (add that CA's certificate: hathora_config_add_ca_pem";
     #[rustfmt::skip]
@@ -268,21 +260,21 @@ fn each_certificate_failure_is_named_and_never_retried() {
          format!("TLS: the certificate of 127.0.0.1 {untrusted_ca}")),
     ];
     for (case, cert, host, adds_ca, message) in cases {
-        let front = TlsFront::start(&cert, backend(&emu));
+        let server = HttpsServer::start(&cert);
         let cas = if adds_ca {
             vec![Ca::Pem(trusted.pem.as_bytes())]
         } else {
             vec![]
         };
         for mode in BOTH_MODES {
-            let cl = https_client(&front.url_for(host), &emu, &cas, true, mode)
+            let cl = https_client(&server.url_for(host), &cas, true, mode)
                 .unwrap_or_else(|e| panic!("{case}: {e:?}"));
             for (op, form) in [
                 ("GetConnectionInfo", Form::Blocking),
                 ("CreateRoom", Form::Async),
             ] {
                 let label = format!("{case}, {op} {form:?} {mode:?}");
-                let before = front.failed_handshakes();
+                let before = server.metrics();
                 let r = run(&cl, op, form, "some-room", "");
                 assert_eq!(
                     (r.code(), r.status()),
@@ -295,30 +287,45 @@ fn each_certificate_failure_is_named_and_never_retried() {
                 // refused before its request was sent made no room.
                 assert_eq!(r.attempts(), 1, "{label}: {r:?}");
                 assert!(!m.contains("may exist"), "{label}: {m}");
-                wait_until(&label, Duration::from_secs(10), || {
-                    front.failed_handshakes() > before
-                });
-                assert_eq!(
-                    front.failed_handshakes(),
-                    before + 1,
-                    "{label}: one handshake"
-                );
+                // The server saw one handshake, which failed, and nothing after it.
+                let after = metrics_once_failed(&server, before.failed, &label);
+                let want = Metrics {
+                    failed: before.failed + 1,
+                    ..before
+                };
+                assert_eq!(after, want, "{label}: one failed handshake, nothing more");
             }
         }
+        let m = server.metrics();
         assert_eq!(
-            front.accepted(),
-            front.failed_handshakes(),
-            "{case}: no connection got further"
+            (m.completed, m.requests),
+            (0, 0),
+            "{case}: no connection got past its handshake, no request was answered"
         );
     }
-    assert_eq!(emu.stats().requests, 0, "no request reached the emulator");
+}
+
+/// The server's metrics once more than `failed` handshakes failed (the server counts a
+/// handshake the client abandoned a moment after the client's call returned).
+fn metrics_once_failed(server: &HttpsServer, failed: u64, label: &str) -> Metrics {
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = server.metrics();
+        if m.failed > failed {
+            return m;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "{label}: no failed handshake counted: {m:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// (case, a CA source that cannot be used, the start of the refusal, after the scratch
 /// directory's path for files)
 #[test]
 fn bad_pem_is_refused_when_the_client_is_created_naming_the_problem() {
-    let emu = emulator();
     let ca = TestCa::new("good");
     let server = ca.issue(&["127.0.0.1"], Validity::Current);
     let key = server.key_pem.clone();
@@ -359,7 +366,7 @@ fn bad_pem_is_refused_when_the_client_is_created_naming_the_problem() {
                 continue; // plain http needs no root at all
             }
             let label = format!("{case} ({url})");
-            let refused = https_client(url, &emu, &cas, false, HathoraDispatchMode::Worker).err();
+            let refused = https_client(url, &cas, false, HathoraDispatchMode::Worker).err();
             let (code, m) = refused.unwrap_or_else(|| panic!("{label}: the client was created"));
             assert_eq!(code, Code::InvalidArgument, "{label}: {m}");
             assert!(m.starts_with(&message), "{label}: {m}");

@@ -13,13 +13,12 @@ use hathora_rooms_server::telemetry::logger;
 fn main() -> ExitCode {
     let launch = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Serve(launch)) => launch,
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
+        Ok(Command::Help) => return print(&format!("{USAGE}\n")),
         Ok(Command::Version) => {
-            println!("hathora-rooms-server {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
+            return print(&format!(
+                "hathora-rooms-server {}\n",
+                env!("CARGO_PKG_VERSION")
+            ));
         }
         Err(e) => {
             eprintln!("hathora-rooms-server: {e}\n(hathora-rooms-server --help lists the options)");
@@ -32,6 +31,20 @@ fn main() -> ExitCode {
             eprintln!("hathora-rooms-server: {message}");
             ExitCode::from(code)
         }
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`--help | head -3`) is not an error: exit
+/// 0 without a word, as `println!` would not (it panics on EPIPE).
+fn print(text: &str) -> ExitCode {
+    use std::io::{ErrorKind, Write};
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            eprintln!("hathora-rooms-server: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 

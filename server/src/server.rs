@@ -225,8 +225,12 @@ impl RoomsServer {
         // a URL is printed); what is logged comes after it (the URL is the first line).
         if let Some(banner) = banner {
             let mut out = io::stdout().lock();
-            out.write_all(banner(&url).as_bytes())?;
-            out.flush()?;
+            let written = out.write_all(banner(&url).as_bytes());
+            match written.and_then(|()| out.flush()) {
+                // Nobody reads stdout any more: serve all the same (the log is then discarded).
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
         for note in notes {
             log::info!("{note}");

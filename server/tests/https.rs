@@ -146,6 +146,21 @@ fn clients_without_the_ca_or_for_another_name_refuse_the_server() {
     // The server still serves a client that trusts the CA.
     let ok = send(&agent_trusting(&[&ca]), "GET", &healthz, None, None).unwrap();
     assert_eq!(ok.status, 200);
+
+    // Each refusal is a failed handshake in /metrics: the two clients without the CA and the
+    // plain-HTTP request; the client with the CA and the scraper complete theirs.
+    let scraper = Client::with_agent(&server.url(), APP, TOKEN, agent_trusting(&[&ca]));
+    let series = |result: &str| format!("hathora_tls_handshakes_total{{result=\"{result}\"}}");
+    eventually("three failed handshakes counted", || {
+        scraper.metric(&series("failed")) == 3.0
+    });
+    let completed = scraper.metric(&series("completed"));
+    assert!(completed >= 2.0, "completed handshakes: {completed}");
+    assert_eq!(
+        scraper.metric(&series("timed_out")),
+        0.0,
+        "timed-out handshakes"
+    );
 }
 
 /// Waits until a new connection through `agent` gets `/healthz` answered 200.

@@ -4,10 +4,10 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fake_http;
+pub mod https_server;
 pub mod ops;
-pub mod pki;
-pub mod tls_front;
 pub mod pings;
+pub mod pki;
 pub mod threads;
 pub mod udp_beacon;
 

@@ -5,7 +5,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
     date_time_ymd,
 };
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::CertificateDer;
 
 /// When a server certificate is valid.
 #[derive(Clone, Copy, Debug)]
@@ -29,13 +29,6 @@ pub struct ServerCert {
     pub cert_pem: String,
     pub key_pem: String,
     pub cert_der: CertificateDer<'static>,
-    key_der: Vec<u8>,
-}
-
-impl ServerCert {
-    pub fn key_der(&self) -> PrivateKeyDer<'static> {
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone()))
-    }
 }
 
 impl TestCa {
@@ -73,7 +66,6 @@ impl TestCa {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
             cert_der: cert.der().clone(),
-            key_der: key.serialize_der(),
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace Hathora.Rooms.Tests
@@ -13,6 +14,20 @@ namespace Hathora.Rooms.Tests
     internal static class Assert
     {
         public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+        // Polls `check` every 20 ms until it holds; fails naming `what` after Patience.
+        public static void Eventually(string what, Func<bool> check)
+        {
+            DateTime end = DateTime.UtcNow + Patience;
+            while (!check())
+            {
+                if (DateTime.UtcNow > end)
+                {
+                    throw new AssertionException(what + ": not so after " + Patience.TotalSeconds + " s");
+                }
+                Thread.Sleep(20);
+            }
+        }
 
         public static void True(bool condition, string what)
         {

@@ -8,30 +8,31 @@ using System.Threading.Tasks;
 namespace Hathora.Rooms.Tests
 {
     // Clients for the emulator, unique room ids, faults that always get cleared, and the frame
-    // loop that poll-mode tests pump. Over HTTPS (an HTTPS front for the emulator and the CA that
-    // signed its certificate), clients call the front and trust that CA; the emulator's admin
-    // endpoints stay on its plain URL.
+    // loop that poll-mode tests pump. Over HTTPS (the emulator serving HTTPS itself, and the CA
+    // that signed its certificate), clients trust that CA.
     internal sealed class Fixture
     {
         static int nextRoom;
         readonly string runId = Guid.NewGuid().ToString("N").Substring(0, 6);
 
-        public Fixture(Emulator emulator, string httpsUrl = null, string caFile = null)
+        public Fixture(Emulator emulator, string caFile = null)
         {
             Emulator = emulator;
-            ApiUrl = httpsUrl ?? emulator.Url;
             CaFile = caFile;
         }
 
         public Emulator Emulator { get; private set; }
 
-        // Where clients send the API's calls: the emulator, or its HTTPS front.
-        public string ApiUrl { get; private set; }
+        // Where clients send the API's calls: the emulator's URL, http:// or https://.
+        public string ApiUrl
+        {
+            get { return Emulator.Url; }
+        }
 
-        // The CA the HTTPS front's certificate is signed by; null over plain HTTP.
+        // The CA the emulator's certificate is signed by; null over plain HTTP.
         public string CaFile { get; private set; }
 
-        // `options`, trusting the HTTPS front's CA when there is one.
+        // `options`, trusting the emulator's CA when there is one.
         public HathoraRoomsClientOptions Trusting(HathoraRoomsClientOptions options)
         {
             if (CaFile != null)
@@ -99,6 +100,13 @@ namespace Hathora.Rooms.Tests
         public long RequestsServed()
         {
             return long.Parse(Regex.Match(Emulator.Stats(), "\"requests\":(\\d+)").Groups[1].Value);
+        }
+
+        // The sum of the emulator's /metrics series whose line starts with `series`.
+        public long Metric(string series)
+        {
+            return Emulator.Metrics().Split('\n').Where(l => l.StartsWith(series, StringComparison.Ordinal))
+                .Sum(l => long.Parse(l.Substring(l.LastIndexOf(' ') + 1)));
         }
 
         // Unity's frame loop, in miniature: poll until every task completed.

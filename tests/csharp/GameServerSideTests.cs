@@ -15,8 +15,9 @@ using S = HathoraCloud.Models.Shared;
 namespace Hathora.Rooms.Tests
 {
     // Both ends of a match: a game server's context and its own rooms (the native API and the
-    // HathoraCloud layer), DiscoveryV2 (against a loopback server: the emulator does not answer
-    // it) and region pings (against UDP echo beacons of this test's own).
+    // HathoraCloud layer), DiscoveryV2 (against a loopback server with a list of the test's own;
+    // BeaconTests.cs asks the rooms server's) and region pings (against UDP echo beacons of this
+    // test's own).
     internal static class GameServerSideTests
     {
         static readonly string[] Variables =

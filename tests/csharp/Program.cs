@@ -6,13 +6,15 @@ namespace Hathora.Rooms.Tests
     //        mono HathoraRooms.Tests.exe --real-processes SERVER_URL SERVER_PID [NAME_FILTER]
     //        mono HathoraRooms.Tests.exe --containers SERVER_URL SERVER_PID [NAME_FILTER]
     // NAME_FILTER: tests whose name contains it, or any of its |-separated parts.
-    // With HATHORA_TEST_HTTPS_URL (the emulator's HTTPS front) and HATHORA_TEST_CA_FILE (the CA
-    // that signed its certificate) set, clients go over HTTPS and trust that CA: the fixture's
-    // through their options, the official SDK's seed snippets through HathoraCloudSDK.DefaultOptions.
+    // With an https:// EMULATOR_URL, HATHORA_TEST_CA_FILE names the CA that signed the server's
+    // certificate, which clients trust: the fixture's through their options, the official SDK's
+    // seed snippets through HathoraCloudSDK.DefaultOptions.
     // The second form runs the tests that need hathora-rooms-server running the example game
     // server (SERVER_PID: that server, whose child processes the tests inspect); the third, the
     // same tests with the example game server in containers (tests/csharp/docker.sh), listening
     // on container port 7777.
+    // With HATHORA_TEST_BEACON_REGIONS (e.g. London,Tokyo), the server runs a beacon for each of
+    // those regions, and every form adds the tests of DiscoveryV2 and region pings against them.
     internal static class Program
     {
         const string Usage = "usage: HathoraRooms.Tests.exe EMULATOR_URL [NAME_FILTER]\n" +
@@ -34,6 +36,7 @@ namespace Hathora.Rooms.Tests
                 var realRunner = new TestRunner();
                 RealProcessTests.Register(realRunner, server, real);
                 SeedSnippets.SeedSnippetsOnRealProcesses.Register(realRunner, server, real);
+                RegisterBeaconTests(realRunner, server);
                 return realRunner.Run(args.Length > 3 ? args[3] : null);
             }
             if (args.Length < 1)
@@ -41,15 +44,16 @@ namespace Hathora.Rooms.Tests
                 Console.Error.WriteLine(Usage);
                 return 2;
             }
-            string httpsUrl = Environment.GetEnvironmentVariable("HATHORA_TEST_HTTPS_URL");
-            string caFile = Environment.GetEnvironmentVariable("HATHORA_TEST_CA_FILE");
-            var fixture = new Fixture(new Emulator(args[0]), httpsUrl, caFile);
+            bool https = args[0].StartsWith("https://", StringComparison.Ordinal);
+            string caFile = https ? Environment.GetEnvironmentVariable("HATHORA_TEST_CA_FILE") : null;
+            var fixture = new Fixture(new Emulator(args[0], caFile), caFile);
             var runner = new TestRunner();
-            if (httpsUrl != null)
+            if (https)
             {
                 HathoraCloud.HathoraCloudSDK.DefaultOptions = fixture.Trusting(new HathoraRoomsClientOptions());
                 TlsTests.Register(runner, fixture);
             }
+            RegisterBeaconTests(runner, fixture);
             OperationTests.Register(runner, fixture);
             ErrorTests.Register(runner, fixture);
             CancellationTests.Register(runner, fixture);
@@ -62,6 +66,15 @@ namespace Hathora.Rooms.Tests
             SeedSnippets.ModelSurfaceTests.Register(runner, fixture);
             GameServerSideTests.Register(runner, fixture);
             return runner.Run(args.Length > 1 ? args[1] : null);
+        }
+
+        static void RegisterBeaconTests(TestRunner runner, Fixture fixture)
+        {
+            string regions = Environment.GetEnvironmentVariable("HATHORA_TEST_BEACON_REGIONS");
+            if (!string.IsNullOrEmpty(regions))
+            {
+                BeaconTests.Register(runner, fixture, regions.Split(','));
+            }
         }
     }
 }

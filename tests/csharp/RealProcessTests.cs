@@ -4,9 +4,10 @@ using System.Linq;
 namespace Hathora.Rooms.Tests
 {
     // The C# layer against hathora-rooms-server running the example game server (one room per
-    // process, 1 s idle timeout; run.sh starts it): a room's game server started, answering with
-    // the room's id and config, its config updated, the room destroyed and the process reaped; a
-    // crash destroying the rooms; configs at the limits.
+    // process, 1 s idle timeout; run.sh starts it, handing the game servers no dev token): a
+    // room's game server started with its own process token, answering with the room's id and
+    // config (read with that token), its config updated, the room destroyed and the process
+    // reaped; a crash destroying the rooms; configs at the limits.
     internal static class RealProcessTests
     {
         public static void Register(TestRunner r, Fixture f, RealProcesses real)
@@ -21,7 +22,9 @@ namespace Hathora.Rooms.Tests
                     string processId = created.ProcessId;
                     int pid = real.GameServerPid(processId);
                     Assert.Equal(config, RealProcesses.Environ(pid, "HATHORA_INITIAL_ROOM_CONFIG"), "HATHORA_INITIAL_ROOM_CONFIG");
-                    Assert.Equal("emulator-dev-token", RealProcesses.Environ(pid, "HATHORA_DEV_TOKEN"), "the dev token from the server's env file");
+                    // No dev token reaches a game server: it reads its rooms with its own process token.
+                    Assert.Equal((string)null, RealProcesses.Environ(pid, "HATHORA_DEV_TOKEN"), "HATHORA_DEV_TOKEN of the game server");
+                    Assert.Contains("hpt1." + processId + ".", RealProcesses.Environ(pid, "HATHORA_PROCESS_TOKEN") ?? "(unset)", "HATHORA_PROCESS_TOKEN of the game server");
 
                     ConnectionInfoV2 info = Assert.Result(client.WaitUntilActiveAsync(id, Assert.Patience)).Value;
                     ExposedPort port = Assert.NotNull(info.ExposedPort, "the exposed port once active");
@@ -59,7 +62,7 @@ namespace Hathora.Rooms.Tests
                         process.Kill(); // SIGKILL
                     }
 
-                    RealProcesses.Eventually("the room of the killed game server destroyed", () =>
+                    Assert.Eventually("the room of the killed game server destroyed", () =>
                         Assert.Result(client.GetRoomInfoAsync(id)).Value.Status == RoomStatus.Destroyed);
                     Assert.True(Assert.Result(client.GetRoomInfoAsync(id)).Value.CurrentAllocation == null, "the allocation is closed");
                     var inactive = Assert.Result(client.GetInactiveRoomsForProcessAsync(processId)).Value;

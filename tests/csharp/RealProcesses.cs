@@ -6,7 +6,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 
 namespace Hathora.Rooms.Tests
 {
@@ -61,7 +60,7 @@ namespace Hathora.Rooms.Tests
         {
             int found = 0;
             string where = containerPort != 0 ? " in a running container" : " under the rooms server";
-            Eventually("a game server of process " + processId + where, () =>
+            Assert.Eventually("a game server of process " + processId + where, () =>
             {
                 found = containerPort != 0 ? ContainerPid(processId) : Children().Select(c => c.Key).FirstOrDefault(pid => Environ(pid, "HATHORA_PROCESS_ID") == processId);
                 return found != 0;
@@ -95,7 +94,7 @@ namespace Hathora.Rooms.Tests
         // Waits until the process is gone: not running and reaped (no zombie left behind).
         public static void WaitGone(int pid, string what)
         {
-            Eventually(what + " (pid " + pid + ") reaped", () => Stat(pid) == null);
+            Assert.Eventually(what + " (pid " + pid + ") reaped", () => Stat(pid) == null);
         }
 
         public void AssertNoZombie()
@@ -147,19 +146,6 @@ namespace Hathora.Rooms.Tests
                 .Where(kv => kv.StartsWith(prefix, StringComparison.Ordinal))
                 .Select(kv => kv.Substring(prefix.Length))
                 .FirstOrDefault();
-        }
-
-        public static void Eventually(string what, Func<bool> check)
-        {
-            DateTime end = DateTime.UtcNow + Assert.Patience;
-            while (!check())
-            {
-                if (DateTime.UtcNow > end)
-                {
-                    throw new AssertionException(what + ": not so after " + Assert.Patience.TotalSeconds + " s");
-                }
-                Thread.Sleep(20);
-            }
         }
 
         // The room id as one line over TCP; the game server's answer line (without its newline).

@@ -7,9 +7,11 @@ using HathoraCloud.Models.Operations;
 
 namespace Hathora.Rooms.Tests
 {
-    // HTTPS with a private CA (run.sh's HTTPS pass only): TrustedCaPem, TrustedCaFiles and
-    // UseBuiltInRoots on the client's options and the HathoraCloud SDK's; a server whose CA the
-    // client was not given, refused by name; bad PEM refused when the client is constructed.
+    // HTTPS with a private CA (run.sh's HTTPS pass only, against the rooms server's own TLS):
+    // TrustedCaPem, TrustedCaFiles and UseBuiltInRoots on the client's options and the
+    // HathoraCloud SDK's; a server whose CA the client was not given, refused by name, having
+    // sent nothing (the server's /metrics: a failed handshake, no request); bad PEM refused when
+    // the client is constructed.
     internal static class TlsTests
     {
         public static void Register(TestRunner r, Fixture f)
@@ -32,6 +34,8 @@ namespace Hathora.Rooms.Tests
 
             r.Add("tls_without_the_ca_the_server_is_refused_by_name_and_not_retried", () =>
             {
+                const string Failed = "hathora_tls_handshakes_total{result=\"failed\"}", Requests = "hathora_requests_total{";
+                long failedBefore = f.Metric(Failed), requestsBefore = f.Metric(Requests);
                 using (var client = f.Client(DispatchMode.Worker, o => o.TrustedCaFiles = null))
                 {
                     var e = Assert.Throws<HathoraTransportException>(client.GetConnectionInfoAsync("any-room"));
@@ -43,6 +47,10 @@ namespace Hathora.Rooms.Tests
                     var e = Assert.Throws<HathoraTransportException>(sdk.RoomsV2.GetConnectionInfoAsync(new GetConnectionInfoRequest { RoomId = "r" }));
                     Assert.Contains("does not trust", e.Message, "HathoraCloud message");
                 }
+                // The server counts a handshake a moment after the client gave it up.
+                Assert.Eventually("two failed handshakes counted", () => f.Metric(Failed) >= failedBefore + 2);
+                Assert.Equal(failedBefore + 2, f.Metric(Failed), "failed handshakes: one per refused call");
+                Assert.Equal(requestsBefore, f.Metric(Requests), "API requests the server answered");
             });
 
             r.Add("tls_bad_trust_settings_are_refused_when_the_client_is_constructed", () =>

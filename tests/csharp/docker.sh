@@ -4,8 +4,8 @@
 # (--image: the Docker fleet), under Mono's JIT: the same tests as run.sh's real-process pass,
 # each game server now a container of the image tests/docker/images.sh builds (FROM scratch, the
 # example linked statically), found among the host's processes instead of the server's children.
-# One room per process, a 1 s idle timeout, the dev token in an env file only this user can read
-# (the game servers use their process tokens). Needs a Docker Engine (tests/docker/run.sh starts
+# One room per process, a 1 s idle timeout, no dev token handed to the game servers (they use
+# their process tokens). Needs a Docker Engine (tests/docker/run.sh starts
 # one, and runs this script) and root (containers reach the API on their own loopback). Checks
 # that the server exits 0 on SIGTERM and that none of its containers is left.
 # Usage: tests/csharp/docker.sh [TEST_NAME_FILTER]     Honours CARGO_TARGET_DIR (default: target).
@@ -30,13 +30,12 @@ compile_tests "$out"
 
 dir="$out/server"
 mkdir -p "$dir"
-(umask 077 && echo "HATHORA_DEV_TOKEN=emulator-dev-token" >"$dir/game.env")
 instance="csharp-docker-$$"
 first=$((32000 + ($$ % 80) * 20))
 "$target/release/hathora-rooms-server" --port 0 --app-id app-emulator --token emulator-dev-token \
     --image "$EXAMPLE_IMAGE" --container-port 7777 --pull never --instance-id "$instance" \
     --rooms-per-process 1 --idle-timeout-ms 1000 --stop-grace-ms 2000 --port-range "$first-$((first + 19))" \
-    --env-file "$dir/game.env" --log-dir "$dir/game-logs" >"$dir/server.out" 2>&1 &
+    --log-dir "$dir/game-logs" >"$dir/server.out" 2>&1 &
 server_pid=$!
 remove_left() {
     kill "$server_pid" 2>/dev/null || true

@@ -8,10 +8,11 @@
 # under $CARGO_TARGET_DIR/csharp. The tests (the seed snippets among them) run twice: under the
 # JIT, then under `mono --full-aot` from a copy of Mono's prefix in
 # $CARGO_TARGET_DIR/csharp/mono-full-aot (nothing under /usr changes). In between, under the JIT,
-# the seed snippets, the HathoraCloud tests and the TLS tests run once more over HTTPS, through the
-# https_front example (a TLS front for the emulator, with a CA made at start), and the seed snippets
-# and real-process tests run against hathora-rooms-server running the example game server
-# (examples/game_server, built with cc).
+# the seed snippets, the HathoraCloud tests and the TLS tests run once more over HTTPS, against
+# hathora-rooms-server serving HTTPS itself (a certificate from tests/test_pki.sh), and the seed
+# snippets and real-process tests run against hathora-rooms-server running the example game server
+# (examples/game_server, built with cc; no dev token handed to it). Both servers run a beacon for
+# two regions, which the beacon tests find through DiscoveryV2 and ping.
 # Usage: tests/csharp/run.sh [TEST_NAME_FILTER]     Honours CARGO_TARGET_DIR (default: target).
 set -euo pipefail
 
@@ -23,8 +24,6 @@ source tests/csharp/lib.sh
 require_mono
 command -v python3 >/dev/null || { echo "error: python3 not found; this script reads the package's .asmdef files with it" >&2; exit 1; }
 build_native
-echo "== building the HTTPS front (cargo build --example https_front)"
-cargo build --example https_front
 out="$target/csharp"
 mkdir -p "$out"
 
@@ -55,30 +54,39 @@ check_emulator() {
   fi
 }
 
-# The emulator's HTTPS front: its CA goes to $out/tls/ca.pem; sets front_url. Stopped on exit.
-start_https_front() {
-  local log="$out/https-front.out"
-  rm -rf "$log" "$out/tls"
-  "$target/debug/examples/https_front" "$emulator_url" "$out/tls" >"$log" 2>&1 &
-  front_pid=$!
-  trap 'kill "$front_pid" "$emulator_pid" 2>/dev/null || true; wait "$front_pid" "$emulator_pid" 2>/dev/null || true' EXIT
-  front_url="$(first_url "$log" "$front_pid" https)" && return 0
-  echo "error: the HTTPS front did not report its URL:" >&2
+# The beacons of both servers below: the beacon tests expect these regions, in this order.
+beacon_regions=London,Tokyo
+beacon_args=(--beacon London=127.0.0.1:0 --beacon Tokyo=127.0.0.1:0)
+
+# hathora-rooms-server's simulated rooms served over HTTPS by the server itself, with a
+# certificate that the CA in $out/tls/ca.pem signed (tests/test_pki.sh), and the beacons. Sets
+# https_url and https_pid; a trap stops it on any exit.
+start_https_server() {
+  local log="$out/https-server.out"
+  rm -f "$log"
+  bash tests/test_pki.sh "$out/tls"
+  "$target/release/hathora-rooms-server" --port 0 --app-id app-emulator --token emulator-dev-token \
+      --activation-delay-ms 200 --quiet --tls-cert "$out/tls/server.pem" --tls-key "$out/tls/server.key" \
+      "${beacon_args[@]}" >"$log" 2>&1 &
+  https_pid=$!
+  trap 'kill "$https_pid" 2>/dev/null || true; wait "$https_pid" 2>/dev/null || true' EXIT
+  https_url="$(first_url "$log" "$https_pid" https)" && return 0
+  echo "error: the HTTPS rooms server did not report its URL:" >&2
   cat "$log" >&2
   exit 1
 }
 
 # hathora-rooms-server running the example game server (examples/game_server): one room per
-# process, a 1 s idle timeout, the dev token handed to the game servers in an env file only this
-# user can read; on ports of its own. Sets real_url and real_pid; a trap stops it on any exit.
+# process, a 1 s idle timeout, on ports of its own, and the beacons. The game servers get no dev
+# token: each reads its rooms with the process token the server gives it. Sets real_url and
+# real_pid; a trap stops it on any exit.
 start_real_server() {
   local dir=$1 first=$((31000 + ($$ % 80) * 20))
   rm -rf "$dir"
   mkdir -p "$dir"
-  (umask 077 && echo "HATHORA_DEV_TOKEN=emulator-dev-token" >"$dir/game.env")
   "$target/release/hathora-rooms-server" --port 0 --app-id app-emulator --token emulator-dev-token \
       --rooms-per-process 1 --idle-timeout-ms 1000 --port-range "$first-$((first + 19))" \
-      --env-file "$dir/game.env" --log-dir "$dir/game-logs" -- "$out/game_server" >"$dir/server.out" 2>&1 &
+      "${beacon_args[@]}" --log-dir "$dir/game-logs" -- "$out/game_server" >"$dir/server.out" 2>&1 &
   real_pid=$!
   trap 'kill "$real_pid" 2>/dev/null || true; wait "$real_pid" 2>/dev/null || true' EXIT
   real_url=""
@@ -100,16 +108,13 @@ run_with_native mono --debug "$out/HathoraRooms.Tests.exe" "$emulator_url" "$@" 
 check_emulator
 stop_emulator
 
-# HTTPS: a fresh emulator (the seed snippets use the page's fixed room id) behind the front.
-start_emulator "$out"
-start_https_front
-echo "== running the seed snippets, HathoraCloud and TLS tests under mono (JIT) over HTTPS ($front_url, private CA)"
-HATHORA_TEST_HTTPS_URL="$front_url" HATHORA_TEST_CA_FILE="$out/tls/ca.pem" \
-  run_with_native mono --debug "$out/HathoraRooms.Tests.exe" "$emulator_url" "${1:-seed_|hathoracloud_|tls_}" || status=$?
-check_emulator
-kill "$front_pid" 2>/dev/null || true
-wait "$front_pid" 2>/dev/null || true
-stop_emulator
+# HTTPS: a fresh server (the seed snippets use the page's fixed room id) with its own TLS.
+start_https_server
+echo "== running the seed snippets, HathoraCloud, TLS and beacon tests under mono (JIT) over HTTPS ($https_url, private CA)"
+HATHORA_TEST_CA_FILE="$out/tls/ca.pem" HATHORA_TEST_BEACON_REGIONS=$beacon_regions \
+  run_with_native mono --debug "$out/HathoraRooms.Tests.exe" "$https_url" "${1:-seed_|hathoracloud_|tls_|beacons_}" || status=$?
+kill "$https_pid" 2>/dev/null || true
+wait "$https_pid" || { echo "error: the HTTPS rooms server did not exit 0 on SIGTERM; its log:" >&2; cat "$out/https-server.out" >&2; status=1; }
 
 # The seed snippets and the library again, on real game-server processes (under the JIT: what
 # this run adds is the server and its processes, not another runtime).
@@ -118,7 +123,8 @@ cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/game_server/*.c -L"$target/
     -Wl,-rpath,"$target/release" -o "$out/game_server"
 start_real_server "$out/real-processes"
 echo "== running the real-process tests under mono (JIT) against $real_url (hathora-rooms-server -- game_server)"
-run_with_native mono --debug "$out/HathoraRooms.Tests.exe" --real-processes "$real_url" "$real_pid" "$@" || status=$?
+HATHORA_TEST_BEACON_REGIONS=$beacon_regions \
+  run_with_native mono --debug "$out/HathoraRooms.Tests.exe" --real-processes "$real_url" "$real_pid" "$@" || status=$?
 kill "$real_pid" 2>/dev/null || true
 wait "$real_pid" || { echo "error: hathora-rooms-server did not exit 0 on SIGTERM; its log:" >&2; cat "$out/real-processes/server.out" >&2; status=1; }
 

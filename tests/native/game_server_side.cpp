@@ -1,6 +1,6 @@
 // The C++ wrapper's game-server and player-side calls, end to end: the server context from a
 // prepared environment, the rooms of this process against the emulator, DiscoveryV2 against a
-// small HTTP server of this program's own (the emulator does not answer it), and region pings
+// small HTTP server of this program's own (a list of its own beacons), and region pings
 // against UDP echo beacons of its own, blocking, asynchronous and cancelled.
 // Usage: game_server_side EMULATOR_URL APP_ID DEV_TOKEN. Prints one line per check; exit 1 on
 // the first failure.

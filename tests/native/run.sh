@@ -3,9 +3,9 @@
 # library and the emulator, then the C and C++ examples (plain compiler, CMake, pkg-config), the
 # C++ wrapper's game-server and region-ping calls (natively and under valgrind), the C stress
 # test (natively and under valgrind), all against a local emulator, and the C++ wrapper over
-# HTTPS with a private CA (the emulator behind the https_front example). Installs what is
-# missing. Ends with "N passed, M failed"; exits 1 on any failure. (The Python package is tested
-# as installed, in a venv, by tests/python/run.sh.)
+# HTTPS with a private CA (hathora-rooms-server serving HTTPS with a certificate from
+# tests/test_pki.sh). Installs what is missing. Ends with "N passed, M failed"; exits 1 on any
+# failure. (The Python package is tested as installed, in a venv, by tests/python/run.sh.)
 #
 # Environment: CARGO_TARGET_DIR (default: target), STRESS_COUNT (default 10000),
 # STRESS_VALGRIND_COUNT (default 10000).
@@ -27,13 +27,13 @@ LINK=(-L"$REL" -lhathora_rooms -Wl,-rpath,"$REL")
 VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --fair-sched=yes)
 
 EMU_PID=
-FRONT_PID=
+HTTPS_PID=
 
-stop_front() {
-    [ -z "$FRONT_PID" ] || { kill "$FRONT_PID" 2>/dev/null || true; wait "$FRONT_PID" 2>/dev/null || true; }
-    FRONT_PID=
+stop_https_server() {
+    [ -z "$HTTPS_PID" ] || { kill "$HTTPS_PID" 2>/dev/null || true; wait "$HTTPS_PID" 2>/dev/null || true; }
+    HTTPS_PID=
 }
-trap 'stop_front; stop_emulator' EXIT
+trap 'stop_https_server; stop_emulator' EXIT
 
 install_tools() {
     local apt=()
@@ -43,6 +43,7 @@ install_tools() {
     command -v cmake >/dev/null || apt+=(cmake)
     command -v pkg-config >/dev/null || apt+=(pkg-config)
     command -v make >/dev/null || apt+=(make)
+    command -v openssl >/dev/null || apt+=(openssl)
     if [ ${#apt[@]} -gt 0 ]; then
         echo "installing ${apt[*]}"
         apt-get update -qq
@@ -61,7 +62,6 @@ build_library() {
 build_emulator() {
     cargo build --release -p hathora-rooms-server
     ls -l "$REL/hathora-rooms-server"
-    cargo build --example https_front  # the HTTPS front (debug: the tests' build)
 }
 
 # Runs in the main shell (not a step's subshell), so URL and EMU_PID stay set for later steps.
@@ -83,19 +83,22 @@ first_line() {
     head -1 "$1"
 }
 
-# In the main shell too: HTTPS_URL and FRONT_PID stay set. The front writes its CA to $OUT/tls.
-spawn_front() {
+# In the main shell too: HTTPS_URL and HTTPS_PID stay set. The server (simulated rooms) serves
+# a certificate that the CA in $OUT/tls/ca.pem signed.
+spawn_https_server() {
     rm -rf "$OUT/tls"
-    : >"$OUT/front.out"  # now: the background redirect may truncate it after first_line has read
-    "$CARGO_TARGET_DIR/debug/examples/https_front" "$URL" "$OUT/tls" >"$OUT/front.out" 2>"$OUT/front.err" &
-    FRONT_PID=$!
-    HTTPS_URL=$(first_line "$OUT/front.out")
+    : >"$OUT/https.out"  # now: the background redirect may truncate it after first_line has read
+    bash tests/test_pki.sh "$OUT/tls" || return 0  # check_https_server names the failure
+    "$REL/hathora-rooms-server" --port 0 --app-id "$APP_ID" --token "$TOKEN" --activation-delay-ms 200 --quiet \
+        --tls-cert "$OUT/tls/server.pem" --tls-key "$OUT/tls/server.key" >"$OUT/https.out" 2>"$OUT/https.err" &
+    HTTPS_PID=$!
+    HTTPS_URL=$(first_line "$OUT/https.out")
 }
 
-check_front() {
+check_https_server() {
     case $HTTPS_URL in
-    https://*) echo "HTTPS front at $HTTPS_URL (pid $FRONT_PID), CA $OUT/tls/ca.pem" ;;
-    *) echo "no URL from the HTTPS front:" >&2; cat "$OUT/front.err" >&2; return 1 ;;
+    https://*) echo "HTTPS rooms server at $HTTPS_URL (pid $HTTPS_PID), CA $OUT/tls/ca.pem" ;;
+    *) echo "no https:// URL from the rooms server:" >&2; cat "$OUT/https.err" >&2; return 1 ;;
     esac
 }
 
@@ -185,7 +188,7 @@ valgrind_stress() { under_valgrind stress "$OUT/stress" "$URL" "$APP_ID" "$TOKEN
 
 must "install tools" install_tools
 must "build the release library" build_library
-must "build the emulator and the HTTPS front" build_emulator
+must "build the emulator" build_emulator
 URL=
 spawn_emulator
 must "start the emulator" check_emulator
@@ -193,10 +196,10 @@ step "C example (gcc, poll mode)" c_example
 step "C++ example (g++, blocking + poll mode)" cpp_example
 step "C++ example with -fno-exceptions" cpp_no_exceptions
 HTTPS_URL=
-spawn_front
-step "start the HTTPS front" check_front
+spawn_https_server
+step "start the rooms server over HTTPS" check_https_server
 step "C++ over HTTPS: private CA from a file and from memory, refusals" cpp_tls
-stop_front
+stop_https_server
 step "C++ context, rooms of this process, DiscoveryV2, region pings" cpp_game_server_side
 step "CMake builds (C shared, C++ static)" cmake_builds
 step "pkg-config build" pkg_config_build

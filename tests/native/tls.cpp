@@ -1,7 +1,7 @@
-// The C++ wrapper over HTTPS with a private CA (tests/native/run.sh starts the emulator behind
-// the https_front example): a room's life with the CA from a file (web roots off) and from
-// memory, the server refused without the CA, and bad PEM refused by Client::create. Prints one
-// line per check; exits 1 at the first failure.
+// The C++ wrapper over HTTPS with a private CA (tests/native/run.sh starts hathora-rooms-server
+// with --tls-cert and --tls-key, a certificate from tests/test_pki.sh): a room's life with the
+// CA from a file (web roots off) and from memory, the server refused without the CA, and bad
+// PEM refused by Client::create. Prints one line per check; exits 1 at the first failure.
 // Usage: tls HTTPS_URL CA_FILE APP_ID DEV_TOKEN
 #include <cstdio>
 #include <fstream>

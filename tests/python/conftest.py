@@ -1,11 +1,12 @@
-"""Fixtures: one emulator per test session (binary from HATHORA_EMULATOR_BIN), an HTTPS front
-for it with a CA of its own (binary from HATHORA_HTTPS_FRONT_BIN), clients, rooms, and the
-emulator's fault injection."""
+"""Fixtures: one emulator per test session (binary from HATHORA_EMULATOR_BIN), the same binary
+serving HTTPS with a certificate from a CA made for the session (tests/test_pki.sh), clients,
+rooms, and the emulator's fault injection."""
 
 from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -88,13 +89,27 @@ class Emulator:
         _stop(self.proc)
 
 
-class HttpsFront:
-    """The emulator over HTTPS (tests/common/https_front_main.rs): `url`, and `ca_file`, the
-    certificate of the CA that signed its certificate (for 127.0.0.1 and localhost)."""
+class HttpsServer:
+    """The rooms server (simulated rooms) serving HTTPS itself (--tls-cert, --tls-key): `url`,
+    and `ca_file`, the certificate of the CA that signed its certificate (for 127.0.0.1 and
+    localhost)."""
 
-    def __init__(self, binary: str, backend: str, directory: str) -> None:
-        self.proc, self.url = _start([binary, backend, directory], "the HTTPS front")
+    def __init__(self, binary: str, directory: str) -> None:
+        subprocess.run(["bash", str(REPO_ROOT / "tests" / "test_pki.sh"), directory], check=True)
         self.ca_file = os.path.join(directory, "ca.pem")
+        self.proc, self.url = _start(
+            [binary, "--port", "0", "--app-id", APP_ID, "--token", TOKEN, "--activation-delay-ms", "200", "--quiet",
+             "--tls-cert", os.path.join(directory, "server.pem"), "--tls-key", os.path.join(directory, "server.key")],
+            "the HTTPS rooms server",
+        )
+
+    def metric(self, series: str) -> float:
+        """The sum of the /metrics series that start with `series` (read over HTTPS, trusting
+        the CA: itself one completed TLS handshake)."""
+        context = ssl.create_default_context(cafile=self.ca_file)
+        with urllib.request.urlopen(f"{self.url}/metrics", timeout=10, context=context) as resp:
+            text = resp.read().decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(series))
 
 
 @pytest.fixture(scope="session")
@@ -108,14 +123,14 @@ def emulator():
 
 
 @pytest.fixture(scope="session")
-def https_front(emulator):
-    binary = os.environ.get("HATHORA_HTTPS_FRONT_BIN") or _built("examples/https_front")
+def https_server():
+    binary = os.environ.get("HATHORA_EMULATOR_BIN") or _built("hathora-rooms-server")
     if not binary:
-        pytest.fail("set HATHORA_HTTPS_FRONT_BIN to the https_front example (cargo build --example https_front)")
+        pytest.fail("set HATHORA_EMULATOR_BIN to the hathora-rooms-server binary")
     with tempfile.TemporaryDirectory() as directory:
-        front = HttpsFront(binary, emulator.url, directory)
-        yield front
-        _stop(front.proc)
+        server = HttpsServer(binary, directory)
+        yield server
+        _stop(server.proc)
 
 
 @pytest.fixture

@@ -43,7 +43,6 @@ make_venv() {
 
 build_emulator() {
     cargo build --release -p hathora-rooms-server
-    cargo build --example https_front  # the HTTPS front of test_tls.py (debug: the tests' build)
 }
 
 build_wheel() {
@@ -73,7 +72,6 @@ install_package() {
 pytest_installed() {
     # From outside the repository, so only the installed package can be imported.
     (cd "$WORK" && HATHORA_ROOMS_TEST_INSTALLED=1 HATHORA_EMULATOR_BIN="$CARGO_TARGET_DIR/release/hathora-rooms-server" \
-        HATHORA_HTTPS_FRONT_BIN="$CARGO_TARGET_DIR/debug/examples/https_front" \
         "$VENV/bin/python" -m pytest "$ROOT/tests/python" -q -p no:cacheprovider -rs)
 }
 
@@ -91,7 +89,7 @@ readme_quickstart() {
 
 mkdir -p "$OUT"
 must "fresh venv ($VENV)" make_venv
-must "build the emulator and the HTTPS front" build_emulator
+must "build the emulator" build_emulator
 step "pip wheel ./bindings/python: platform-tagged, library inside" build_wheel
 must "pip install ./bindings/python" install_package
 step "pytest against the installed package" pytest_installed

@@ -1,8 +1,9 @@
 """HTTPS with a private CA: the client keyword arguments ca_pem, ca_files and builtin_roots
-against the emulator behind a TLS front whose certificate that CA signed."""
+against hathora-rooms-server serving HTTPS with a certificate that CA signed."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ import hathora_rooms as hr
 
 
 @pytest.fixture
-def https_client(make_client, https_front):
-    """Clients of the HTTPS front, with 3 quick retries (so that a retry would show)."""
-    return lambda **kw: make_client(base_url=https_front.url, max_retries=3, initial_backoff=0.01, **kw)
+def https_client(make_client, https_server):
+    """Clients of the HTTPS server, with 3 quick retries (so that a retry would show)."""
+    return lambda **kw: make_client(base_url=https_server.url, max_retries=3, initial_backoff=0.01, **kw)
 
 
 @pytest.mark.parametrize(
@@ -25,8 +26,8 @@ def https_client(make_client, https_front):
         pytest.param(lambda ca: {"ca_pem": [Path(ca).read_bytes()], "builtin_roots": False}, id="ca_pem, bytes list"),
     ],
 )
-def test_a_room_over_https_with_the_private_ca(https_client, https_front, trust):
-    with https_client(**trust(https_front.ca_file)) as client:
+def test_a_room_over_https_with_the_private_ca(https_client, https_server, trust):
+    with https_client(**trust(https_server.ca_file)) as client:
         created = client.create_room(hr.Region.FRANKFURT, room_config='{"tls":true}')
         active = client.wait_until_active(created.room_id, timeout=10)
         assert active.exposed_port is not None
@@ -34,13 +35,20 @@ def test_a_room_over_https_with_the_private_ca(https_client, https_front, trust)
         client.destroy_room(created.room_id)
 
 
-def test_without_the_ca_the_server_is_refused_by_name_and_not_retried(https_client):
+def test_without_the_ca_the_server_is_refused_by_name_and_not_retried(https_client, https_server):
+    failed, requests = "hathora_tls_handshakes_total{result=\"failed\"}", "hathora_requests_total{"
+    before = (https_server.metric(failed), https_server.metric(requests))
     with https_client() as client:
         with pytest.raises(hr.TransportError) as refused:
             client.get_connection_info("any-room")
     message = str(refused.value)
     assert "TLS: the certificate of 127.0.0.1 is signed by a CA this client does not trust" in message
     assert refused.value.attempts == 1
+    # The server saw one handshake fail (counted a moment after the client gave up) and no request.
+    deadline = time.monotonic() + 30
+    while https_server.metric(failed) == before[0] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert (https_server.metric(failed), https_server.metric(requests)) == (before[0] + 1, before[1])
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,19 @@
 //! raw pointers, results the caller frees), blocking form.
 
 use std::ffi::CString;
-use std::ptr::{null, null_mut};
+use std::ptr::null;
 
 use crate::common::*;
 use crate::harness::{APP, TOKEN, eventually};
 
 /// A client of the rooms server at `url`, with the app's dev token and up to `retries` retries.
 pub fn client(url: &str, retries: u32) -> CClient {
-    unsafe {
-        let cfg = hathora_config_new();
+    client_with(url, retries, |_| {})
+}
+
+/// [`client`], `tweak` setting more of its configuration (a CA to trust...).
+pub fn client_with(url: &str, retries: u32, tweak: impl FnOnce(*mut HathoraConfig)) -> CClient {
+    build_client(|cfg| unsafe {
         assert_eq!(hathora_config_set_app_id(cfg, c(APP).as_ptr()), Code::Ok);
         assert_eq!(
             hathora_config_set_dev_token(cfg, c(TOKEN).as_ptr()),
@@ -18,12 +22,22 @@ pub fn client(url: &str, retries: u32) -> CClient {
         );
         assert_eq!(hathora_config_set_base_url(cfg, c(url).as_ptr()), Code::Ok);
         assert_eq!(set_retry(cfg, retries, 50, 500), Code::Ok);
-        let mut client = null_mut();
-        let code = hathora_client_new(cfg, &mut client);
-        hathora_config_free(cfg);
-        assert_eq!(code, Code::Ok, "client_new: {}", last_error());
-        CClient(client)
-    }
+        tweak(cfg);
+    })
+}
+
+/// A client configured the way a game server configures its own: from its context (process id,
+/// app id, base URL, process token), with no dev token and no retries.
+pub fn client_of_context(ctx: &HathoraServerContext) -> CClient {
+    build_client(|cfg| unsafe {
+        assert_eq!(hathora_config_apply_server_context(cfg, ctx), Code::Ok);
+        assert_eq!(set_retry(cfg, 0, 50, 50), Code::Ok);
+    })
+}
+
+/// hathora_get_rooms_of_this_process: the active rooms of the client's context's process.
+pub fn rooms_of_this_process(cl: &CClient) -> Res {
+    blocking(|out| unsafe { hathora_get_rooms_of_this_process(cl.0, null(), out) })
 }
 
 /// CreateRoom in `region`, with an id and a config when given.

@@ -48,7 +48,7 @@ pub fn eventually(case: &str, what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-/// A folder of its own for one case (env file, logs, state), removed on drop.
+/// A folder of its own for one case (logs, state, certificates), removed on drop.
 pub struct Workdir(pub PathBuf);
 
 impl Workdir {
@@ -62,21 +62,6 @@ impl Workdir {
 
     pub fn path(&self, name: &str) -> String {
         self.0.join(name).to_str().unwrap().to_owned()
-    }
-
-    /// The env file that hands game servers their dev token, readable by this user only.
-    pub fn game_env(&self) -> String {
-        use std::os::unix::fs::OpenOptionsExt;
-        let path = self.path("game.env");
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .unwrap();
-        writeln!(f, "HATHORA_DEV_TOKEN={TOKEN}").unwrap();
-        path
     }
 }
 
@@ -93,10 +78,10 @@ pub fn port_range(slot: u16, size: u16) -> String {
     format!("{first}-{}", first + size - 1)
 }
 
-/// The arguments every case starts its server with: the app, its token, the env file with the
-/// game server's dev token, a log folder and a port range.
+/// The arguments every case starts its server with: the app, its token, a log folder and a port
+/// range. No dev token for the game servers: each reads its rooms with the process token the
+/// server gives it.
 pub fn base_args(dir: &Workdir, ports: &str) -> Vec<String> {
-    let game_env = dir.game_env();
     [
         "--port",
         "0",
@@ -104,8 +89,6 @@ pub fn base_args(dir: &Workdir, ports: &str) -> Vec<String> {
         APP,
         "--token",
         TOKEN,
-        "--env-file",
-        &game_env,
         "--log-dir",
         &dir.path("game-logs"),
         "--port-range",
@@ -159,7 +142,7 @@ impl Server {
             )
         });
         assert!(
-            url.starts_with("http://127.0.0.1:"),
+            url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
             "{case}: first line {url:?}"
         );
         Server {

@@ -118,7 +118,6 @@ fn active_only_once_listening_then_answered_destroyed_and_reaped() {
         ("HATHORA_INITIAL_ROOM_CONFIG", config),
         ("HATHORA_DEFAULT_PORT", &port.to_string()),
         ("HATHORA_BASE_URL", &server.url),
-        ("HATHORA_DEV_TOKEN", TOKEN),
     ] {
         assert_eq!(
             env.get(name).map(String::as_str),
@@ -126,6 +125,17 @@ fn active_only_once_listening_then_answered_destroyed_and_reaped() {
             "{CASE}: {name} of the game server"
         );
     }
+    // Its own token, no dev token: it answered with the room's config read with that token.
+    assert!(
+        env.get("HATHORA_PROCESS_TOKEN")
+            .is_some_and(|t| t.starts_with(&format!("hpt1.{process}."))),
+        "{CASE}: HATHORA_PROCESS_TOKEN of the game server"
+    );
+    assert_eq!(
+        env.get("HATHORA_DEV_TOKEN"),
+        None,
+        "{CASE}: no dev token reaches the game server"
+    );
 
     // A second room: the same process, which listens already, so active in CreateRoom's answer.
     let second = conn(

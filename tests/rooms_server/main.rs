@@ -1,8 +1,9 @@
-//! The proof of issue 20 through the library's C ABI: `hathora-rooms-server` (the release
-//! binary, started as a user starts it) runs the example game server (examples/game_server) per
-//! process, and every case drives it with `hathora_*` calls, then checks what really happened:
-//! the processes under the server (/proc), the game server's TCP and UDP answers, its
-//! environment, the server's log and metrics.
+//! The proof of issue 20 through the library's C ABI, and of the server's half of issues 21 and
+//! 22 (process tokens, DiscoveryV2 and its beacons): `hathora-rooms-server` (the release binary,
+//! started as a user starts it) runs the example game server (examples/game_server) per process,
+//! and every case drives it with `hathora_*` calls, then checks what really happened: the
+//! processes under the server (/proc), the game server's TCP and UDP answers, its environment,
+//! the server's log and metrics.
 //!
 //! Run with `bash tests/rooms_server/run.sh`, which builds the binaries and names them in
 //! `HATHORA_ROOMS_SERVER_BIN` and `HATHORA_GAME_SERVER_BIN`; `cargo test` alone lists these
@@ -14,7 +15,9 @@ mod common;
 
 mod abi;
 mod bad_input;
+mod beacons;
 mod crashes;
 mod harness;
 mod lifecycle;
+mod process_tokens;
 mod restart;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The proof of issue 20 through the library's C ABI (tests/rooms_server/*.rs): builds the release
-# library, hathora-rooms-server and the example game server (examples/game_server, as its README
-# builds it), then runs the cases, which start the server binary with that game server as its
-# command and drive it with hathora_* calls. Then checks that nothing of theirs is left running.
+# The proof of issue 20 through the library's C ABI, with the process tokens and beacons of
+# issues 21 and 22 (tests/rooms_server/*.rs): builds the release library, hathora-rooms-server
+# and the example game server (examples/game_server, as its README builds it), then runs the
+# cases, which start the server binary with that game server as its command and drive it with
+# hathora_* calls. Then checks that nothing of theirs is left running.
 # Ends with "N passed, M failed" over these steps (cargo's "test result:" line has the cases).
 # Environment: CARGO_TARGET_DIR (default: target); TEST_THREADS (default 3).
 set -euo pipefail

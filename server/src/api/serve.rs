@@ -27,6 +27,7 @@ use super::ApiState;
 use super::error::json_message;
 use super::faults::Fault;
 use super::stats::Operation;
+use crate::telemetry::Handshake;
 use crate::telemetry::logger::REQUEST;
 
 /// The service's error: hyper aborts the connection without a response.
@@ -72,10 +73,16 @@ pub(crate) async fn serve(
                 None => serve_connection(stream, shared, router).await,
                 Some(tls) => {
                     // A failed handshake (a client that does not trust the certificate, a
-                    // scanner) is the client's business: nothing to log or answer.
-                    if let Ok(Ok(stream)) =
-                        tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await
-                    {
+                    // scanner) is the client's business: nothing to log or answer, only
+                    // counted (many at once say a certificate went wrong, or a scan).
+                    let (result, stream) =
+                        match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
+                            Ok(Ok(stream)) => (Handshake::Completed, Some(stream)),
+                            Ok(Err(_)) => (Handshake::Failed, None),
+                            Err(_) => (Handshake::TimedOut, None),
+                        };
+                    shared.metrics.tls_handshake(result);
+                    if let Some(stream) = stream {
                         serve_connection(stream, shared, router).await;
                     }
                 }

@@ -48,7 +48,8 @@ to --env-file below, set the app --app-id names, or the config file's only app.
   --env NAME=VALUE          adds a variable to each game server's environment (repeatable);
                             visible in ps: never for a secret
   --env-file FILE           adds NAME=VALUE lines of FILE (# comments; repeatable): the way to
-                            hand a game server a secret such as HATHORA_DEV_TOKEN
+                            hand game servers a secret of your own (they need no dev token:
+                            each gets HATHORA_PROCESS_TOKEN)
   --public-host HOST        host name clients connect to (default 127.0.0.1 with COMMAND,
                             localhost in the simulated mode)
   --port-range FIRST-LAST   ports handed to game-server processes (default 7777-8776)

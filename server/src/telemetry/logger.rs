@@ -1,13 +1,14 @@
 //! The server log: the `log` crate's facade, written to stdout by one thread through a bounded
 //! queue, so that logging never slows a request (lines are dropped, and counted, when the queue
 //! is full). Request lines (target [`REQUEST`]) are written as they are; other lines get their
-//! level as a prefix when it is not `info`.
+//! level as a prefix when it is not `info`. When stdout's reader goes away, the log is
+//! discarded from then on (said once on stderr): the server never stops for its log.
 //!
 //! Nothing logged here may carry a token: callers log paths, ids, statuses and reasons only.
 //! Records of the Docker Engine client (`bollard`) below `info` are dropped whatever the level:
 //! at `debug` it logs request bodies, containers' environments (process tokens) included.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -99,25 +100,38 @@ fn keeps(metadata: &Metadata, max: LevelFilter) -> bool {
 fn write_lines(rx: Receiver<Msg>, lost: &AtomicU64) {
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut reported = 0;
+    // Once stdout's reader went away (`hathora-rooms-server ... | head -2`), lines are
+    // discarded: the server serves on, it only has no log any more.
+    let mut closed = false;
     while let Ok(msg) = rx.recv() {
         let mut next = Some(msg);
         let mut acks = Vec::new();
+        let mut written = Ok(());
         // Write everything already queued, then flush once.
         while let Some(msg) = next {
             match msg {
-                Msg::Line(l) => {
-                    let _ = writeln!(out, "{l}");
-                }
+                Msg::Line(l) if !closed => written = written.and_then(|()| writeln!(out, "{l}")),
+                Msg::Line(_) => {}
                 Msg::Flush(ack) => acks.push(ack),
             }
             next = rx.try_recv().ok();
         }
         let n = lost.load(Ordering::Relaxed);
-        if n != reported {
-            let _ = writeln!(out, "({} log lines dropped: log queue full)", n - reported);
+        if n != reported && !closed {
+            let dropped = writeln!(out, "({} log lines dropped: log queue full)", n - reported);
+            written = written.and(dropped);
             reported = n;
         }
-        let _ = out.flush();
+        if !closed {
+            written = written.and_then(|()| out.flush());
+        }
+        if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
+            closed = true;
+            let _ = writeln!(
+                std::io::stderr(),
+                "hathora-rooms-server: warning: stdout was closed by its reader: the log is discarded from now on (the server keeps serving)"
+            );
+        }
         for ack in acks {
             let _ = ack.send(());
         }

@@ -50,6 +50,20 @@ impl Histogram {
     }
 }
 
+/// How a TLS handshake ended.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Handshake {
+    /// The connection goes on to HTTP.
+    Completed,
+    /// The client refused the certificate, spoke something else than TLS, or hung up.
+    Failed,
+    /// The client did not finish it in time.
+    TimedOut,
+}
+
+/// The labels of [`Handshake`], by its value.
+const HANDSHAKE_RESULTS: [&str; 3] = ["completed", "failed", "timed_out"];
+
 /// What the rooms layer counts when `/metrics` is scraped: (label, count) pairs.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Census {
@@ -66,6 +80,7 @@ pub(crate) struct Metrics {
     spawns: AtomicU64,
     spawn_failures: AtomicU64,
     exits: [AtomicU64; EXIT_CAUSES.len()],
+    tls_handshakes: [AtomicU64; HANDSHAKE_RESULTS.len()],
 }
 
 impl Metrics {
@@ -81,6 +96,7 @@ impl Metrics {
             spawns: AtomicU64::new(0),
             spawn_failures: AtomicU64::new(0),
             exits: std::array::from_fn(|_| AtomicU64::new(0)),
+            tls_handshakes: std::array::from_fn(|_| AtomicU64::new(0)),
         }
     }
 
@@ -105,6 +121,11 @@ impl Metrics {
     /// A process ended; `cause` indexes [`EXIT_CAUSES`].
     pub(crate) fn exited(&self, cause: usize) {
         self.exits[cause].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A TLS handshake ended.
+    pub(crate) fn tls_handshake(&self, result: Handshake) {
+        self.tls_handshakes[result as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     /// The whole exposition, gauges from `census`.
@@ -165,6 +186,19 @@ impl Metrics {
             let _ = writeln!(
                 o,
                 "hathora_process_exits_total{{cause=\"{cause}\"}} {}",
+                load(n)
+            );
+        }
+        header(
+            o,
+            "hathora_tls_handshakes_total",
+            "counter",
+            "TLS handshakes by result (HTTPS only): a refused certificate is a failed one.",
+        );
+        for (result, n) in HANDSHAKE_RESULTS.iter().zip(&self.tls_handshakes) {
+            let _ = writeln!(
+                o,
+                "hathora_tls_handshakes_total{{result=\"{result}\"}} {}",
                 load(n)
             );
         }
@@ -244,6 +278,9 @@ mod tests {
         m.request(0, Some(201), 0.02);
         m.request(0, None, 20.0);
         m.request(1, Some(404), 0.003);
+        m.tls_handshake(Handshake::Failed);
+        m.tls_handshake(Handshake::Failed);
+        m.tls_handshake(Handshake::TimedOut);
         let text = m.render(&Census::default(), 1.0);
         for line in [
             "hathora_requests_total{operation=\"A\",status=\"201\"} 2",
@@ -256,6 +293,9 @@ mod tests {
             "hathora_request_duration_seconds_count{operation=\"A\"} 3",
             "hathora_request_duration_seconds_bucket{operation=\"B\",le=\"0.0025\"} 0",
             "hathora_request_duration_seconds_bucket{operation=\"B\",le=\"0.005\"} 1",
+            "hathora_tls_handshakes_total{result=\"completed\"} 0",
+            "hathora_tls_handshakes_total{result=\"failed\"} 2",
+            "hathora_tls_handshakes_total{result=\"timed_out\"} 1",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

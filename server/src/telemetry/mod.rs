@@ -4,4 +4,4 @@
 pub mod logger;
 pub(crate) mod metrics;
 
-pub(crate) use metrics::{Census, Metrics};
+pub(crate) use metrics::{Census, Handshake, Metrics};

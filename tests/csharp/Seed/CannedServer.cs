@@ -8,8 +8,8 @@ using System.Threading;
 namespace SeedSnippets
 {
     // A loopback HTTP server that answers every request 200 with one fixed JSON body: a server that
-    // sends enum values this package does not know (the emulator only sends known ones), or one
-    // the emulator does not answer at all (DiscoveryV2). It keeps each request's head.
+    // sends enum values this package does not know (the emulator only sends known ones), or a
+    // DiscoveryV2 list of the test's choosing. It keeps each request's head.
     internal sealed class CannedServer : IDisposable
     {
         readonly TcpListener listener = new TcpListener(IPAddress.Loopback, 0);

@@ -13,8 +13,8 @@ using Lib = Hathora.Rooms;
 
 namespace SeedSnippets
 {
-    // The seed page's snippets run against the emulator (or, in run.sh's HTTPS pass, its HTTPS
-    // front: the snippets, unchanged, trust its CA through HathoraCloudSDK.DefaultOptions), in
+    // The seed page's snippets run against the emulator (in run.sh's HTTPS pass, serving HTTPS
+    // itself: the snippets, unchanged, trust its CA through HathoraCloudSDK.DefaultOptions), in
     // the order a game backend uses them:
     // CreateRoom -> poll GetConnectionInfo -> lists, info, update, suspend/resume, destroy. Then the
     // error mapping of the HathoraCloud surface: the page's per-operation tables decide ApiError vs
