@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::ffi::c_void;
 use std::ptr::null;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ fn free_with_http_in_flight_completes_each_request_once_and_nothing_after() {
 #[derive(Default)]
 struct Tally {
     seen: std::sync::Mutex<Vec<(u64, Code, std::thread::ThreadId)>>,
-    freed: std::sync::atomic::AtomicBool,
+    freed: AtomicBool,
     late: AtomicUsize,
 }
 
@@ -294,11 +294,18 @@ fn a_callback_may_free_its_own_client() {
 struct FreeFromCallback {
     client: std::sync::Mutex<usize>,
     calls: AtomicUsize,
+    /// Set once the test has submitted every request: a worker's callback waits for it, so the
+    /// free it makes cannot refuse a submission still to come.
+    all_submitted: AtomicBool,
 }
 
 extern "C" fn free_own_client_once(user_data: *mut c_void, _id: u64, result: *mut HathoraResult) {
     let f = unsafe { &*(user_data as *const FreeFromCallback) };
     unsafe { hathora_result_free(result) };
+    let end = Instant::now() + Duration::from_secs(20);
+    while !f.all_submitted.load(Ordering::SeqCst) && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     f.calls.fetch_add(1, Ordering::SeqCst);
     let handle = std::mem::take(&mut *f.client.lock().unwrap());
     if handle != 0 {
@@ -317,6 +324,7 @@ fn free_from_inside_a_callback() {
         let f = Arc::new(FreeFromCallback {
             client: std::sync::Mutex::new(raw as usize),
             calls: AtomicUsize::new(0),
+            all_submitted: AtomicBool::new(false),
         });
         let ud = Arc::as_ptr(&f) as *mut c_void;
         for _ in 0..5 {
@@ -333,6 +341,7 @@ fn free_from_inside_a_callback() {
             };
             assert_eq!(code, Code::Ok, "{mode:?}");
         }
+        f.all_submitted.store(true, Ordering::SeqCst);
         let end = Instant::now() + Duration::from_secs(20);
         while f.calls.load(Ordering::SeqCst) < 5 {
             assert!(
@@ -424,8 +433,8 @@ fn free_during_a_hanging_connect_returns_within_the_connect_timeout() {
 /// A poll-mode callback that takes its time, so that a free can overlap it.
 #[derive(Default)]
 struct SlowCallback {
-    entered: std::sync::atomic::AtomicBool,
-    finished: std::sync::atomic::AtomicBool,
+    entered: AtomicBool,
+    finished: AtomicBool,
 }
 
 extern "C" fn slow_callback(user_data: *mut c_void, _id: u64, result: *mut HathoraResult) {
