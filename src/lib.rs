@@ -1,13 +1,14 @@
-//! hathora-rooms-native: the Hathora Cloud RoomsV2 API for game engines, through a C ABI.
+//! hathora-rooms-native: the RoomsV2 API (Hathora Cloud's, now served by `hathora-rooms-server`)
+//! for game engines, through a C ABI.
 //!
 //! Layers, each crossing one module boundary: `ffi` (the C ABI, all of it) → `client` (blocking
 //! and asynchronous forms) → `rooms` (the operations as data) → `dispatch` (pool, ids,
 //! cancellation, poll queue) → `http` (retry loop, transport) → `model` (wire types) →
-//! `outcome`. Beside them: `config`, `code` (the result code), `log`, `validate`, `cancel`,
-//! `locks`, `random`.
+//! `outcome`. Beside them: `game_server` (a game server's context), `ping` (region pings),
+//! `config`, `code` (the result code), `log`, `validate`, `cancel`, `locks`, `random`.
 //!
-//! The Rust API is what this file re-exports, plus `model` (the payload types) and `ffi` (the
-//! C functions and the types they take); every other module is internal.
+//! The Rust API is what this file re-exports, plus `model` (the payload types), `game_server`,
+//! `ping` and `ffi` (the C functions and the types they take); every other module is internal.
 
 mod cancel;
 mod client;

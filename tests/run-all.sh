@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test suite of the project on a fresh machine: the Rust suites (library through its C
-# ABI, emulator, doc tests), the C/C++ consumers with valgrind, the rooms server running the
-# example game server driven through the C ABI, the Python package installed in a
-# fresh venv, the C# layer under Mono, and the packaging checks (install step, consumers outside
-# the repository, the READMEs' quickstarts). Installs the Debian packages that are missing.
+# Runs every test suite of the project on a fresh machine: the Rust suites (the library through
+# its C ABI, the rooms server, doc tests), the C/C++ consumers with valgrind, the rooms server
+# running the example game server driven through the C ABI, the Python package installed in a
+# fresh venv, the C# layer under Mono, the packaging checks (install step, consumers outside the
+# repository, the READMEs' quickstarts), the Docker fleet (tests/docker/run.sh installs and starts
+# the engine) and the server against the official TypeScript SDK (installed from npm). Installs
+# the Debian packages that are missing.
 # Every suite runs even when one fails; the last lines name each suite with its status and
 # counts, then "N passed, M failed" over the suites. Exits 1 when any suite failed.
 # Environment: CARGO_TARGET_DIR (default: target); every build, venv and log lives under it.
