@@ -23,15 +23,21 @@ source tests/docker/images.sh
 OUT=$CARGO_TARGET_DIR/docker-tests
 REL=$CARGO_TARGET_DIR/release
 mkdir -p "$OUT"
-DOCKERD_PID=
+# The pid of the dockerd this run started, in a file: steps run in subshells, whose variables
+# the EXIT trap below would not see.
+DOCKERD_PID_FILE=$OUT/dockerd.started.pid
+rm -f "$DOCKERD_PID_FILE"
 LABEL=dev.hathora-rooms.instance
 
 stop_dockerd() {
-    [ -n "$DOCKERD_PID" ] || return 0
-    echo "stopping the dockerd this script started (pid $DOCKERD_PID)"
-    kill "$DOCKERD_PID" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || return 0; sleep 0.5; done
-    kill -9 "$DOCKERD_PID" 2>/dev/null || true
+    [ -s "$DOCKERD_PID_FILE" ] || return 0
+    local pid
+    pid=$(cat "$DOCKERD_PID_FILE")
+    rm -f "$DOCKERD_PID_FILE"
+    echo "stopping the dockerd this script started (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
 }
 trap stop_dockerd EXIT
 
@@ -59,13 +65,14 @@ ensure_engine() {
     local run=()
     [ "$(id -u)" -eq 0 ] || run=(sudo)
     "${run[@]}" dockerd >"$OUT/dockerd.log" 2>&1 &
-    DOCKERD_PID=$!
+    local pid=$!
+    echo "$pid" >"$DOCKERD_PID_FILE"
     for _ in $(seq 120); do
         if engine_answers; then
             return 0
         fi
-        if ! kill -0 "$DOCKERD_PID" 2>/dev/null; then
-            DOCKERD_PID=
+        if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$DOCKERD_PID_FILE"
             break
         fi
         sleep 0.5
