@@ -33,8 +33,9 @@ APP=app-bench
 TOKEN=bench-dev-token
 RANGE=26000-26299
 INSTANCE="bench-docker-$$"
-
-log() { echo "== $*" >&2; }
+SERVER_WAIT_S=30
+# shellcheck source=bench/rooms_server/lib.sh
+source bench/rooms_server/lib.sh
 for tool in cargo gcc docker python3; do
     command -v "$tool" >/dev/null || { echo "bench/docker.sh: $tool not found" >&2; exit 1; }
 done
@@ -49,40 +50,14 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/rooms_server/startup.c -L"
 build_images >&2
 load_images
 
-SPID=
-URL=
-stop_server() {
-    if [ -n "$SPID" ]; then
-        kill -TERM "$SPID" 2>/dev/null || true
-        wait "$SPID" 2>/dev/null || true
-        SPID=
-    fi
+# The server's arguments for the image (known once built).
+GAME_SERVER=(--image "$EXAMPLE_IMAGE" --container-port 7777 --pull never --instance-id "$INSTANCE")
+# The server (which removes its containers as it stops), then any container of this run left.
+stop_all() {
+    stop_server
     docker ps -aq --filter "label=dev.hathora-rooms.instance=$INSTANCE" | xargs -r docker rm -f >/dev/null
 }
-trap stop_server EXIT
-
-# start_server NAME ARGS...: the server with the example game server's image; sets URL and SPID.
-start_server() {
-    local name=$1
-    shift
-    "$REL/hathora-rooms-server" --port 0 --app-id "$APP" --token "$TOKEN" --port-range "$RANGE" \
-        --image "$EXAMPLE_IMAGE" --container-port 7777 --pull never --instance-id "$INSTANCE" \
-        --log-dir "$OUT/logs-$name" "$@" >"$RES/$name.server.log" 2>&1 &
-    SPID=$!
-    for _ in $(seq 600); do
-        URL=$(head -n 1 "$RES/$name.server.log" 2>/dev/null || true)
-        case $URL in http://*) return 0 ;; esac
-        sleep 0.05
-    done
-    echo "bench/docker.sh: the server did not start:" >&2
-    cat "$RES/$name.server.log" >&2
-    exit 1
-}
-
-load() { cut -d' ' -f1 /proc/loadavg; }
-
-# utime + stime of a process (all its threads), in clock ticks.
-ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+trap stop_all EXIT
 
 containers() { docker ps -q --filter "label=dev.hathora-rooms.instance=$INSTANCE" | wc -l; }
 
@@ -103,14 +78,14 @@ start_server new-container --rooms-per-process 1
 echo "load_before=$(load)" >"$RES/new-container.txt"
 "$OUT/startup" new-process "$URL" "$APP" "$TOKEN" - 0 "$ROOMS" >>"$RES/new-container.txt"
 echo "load_after=$(load)" >>"$RES/new-container.txt"
-stop_server
+stop_all
 
 log "free-slot: 10 containers of 4 rooms"
 start_server free-slot --rooms-per-process 4
 echo "load_before=$(load)" >"$RES/free-slot.txt"
 "$OUT/startup" free-slot "$URL" "$APP" "$TOKEN" 10 4 >>"$RES/free-slot.txt"
 echo "load_after=$(load)" >>"$RES/free-slot.txt"
-stop_server
+stop_all
 
 log "hundred: 100 live containers"
 start_server hundred --rooms-per-process 1 --quiet
@@ -137,7 +112,7 @@ start_server hundred --rooms-per-process 1 --quiet
     echo "left_after_shutdown=$(docker ps -aq --filter "label=dev.hathora-rooms.instance=$INSTANCE" | wc -l)"
     echo "load_after=$(load)"
 } >"$RES/hundred.txt"
-stop_server
+stop_all
 
 log "writing bench/results.md (section 'The rooms server with containers') and BENCHMARKS.md ('rooms server (Docker):' rows)"
 python3 bench/docker/report.py "$RES" "$ROOT"

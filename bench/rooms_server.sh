@@ -29,8 +29,11 @@ APP=app-bench
 TOKEN=bench-dev-token
 RANGE=25000-25299
 OWN_PORT=25999
+GAME_SERVER=(-- "$OUT/game_server")
+SERVER_WAIT_S=10
+# shellcheck source=bench/rooms_server/lib.sh
+source bench/rooms_server/lib.sh
 
-log() { echo "== $*" >&2; }
 for tool in cargo cc wrk python3; do
     command -v "$tool" >/dev/null || { echo "bench/rooms_server.sh: $tool not found" >&2; exit 1; }
 done
@@ -45,38 +48,7 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/game_server/*.c -L"$REL
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/rooms_server/startup.c -L"$REL" -lhathora_rooms \
     -Wl,-rpath,"$REL" -o "$OUT/startup"
 
-SPID=
-URL=
-stop_server() {
-    [ -n "$SPID" ] || return 0
-    kill -TERM "$SPID" 2>/dev/null || true
-    wait "$SPID" 2>/dev/null || true
-    SPID=
-}
 trap stop_server EXIT
-
-# start_server NAME ARGS...: the server with the example game server; sets URL and SPID.
-start_server() {
-    local name=$1
-    shift
-    "$REL/hathora-rooms-server" --port 0 --app-id "$APP" --token "$TOKEN" --port-range "$RANGE" \
-        --log-dir "$OUT/logs-$name" "$@" -- "$OUT/game_server" \
-        >"$RES/$name.server.log" 2>&1 &
-    SPID=$!
-    for _ in $(seq 200); do
-        URL=$(head -n 1 "$RES/$name.server.log" 2>/dev/null || true)
-        case $URL in http://*) return 0 ;; esac
-        sleep 0.05
-    done
-    echo "bench/rooms_server.sh: the server did not start:" >&2
-    cat "$RES/$name.server.log" >&2
-    exit 1
-}
-
-load() { cut -d' ' -f1 /proc/loadavg; }
-
-# utime + stime of a process (all its threads), in clock ticks.
-ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 children() { awk -v p="$1" '{ sub(/.*\) /, ""); if ($2 == p) print FILENAME }' /proc/[0-9]*/stat 2>/dev/null | cut -d/ -f3; }
 
